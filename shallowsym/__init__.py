@@ -1,0 +1,38 @@
+"""shallowsym: exact symmetries and functional equivalence of one-hidden-layer ReLU networks.
+
+>>> from shallowsym import ShallowNetwork, equivalent
+>>> a = ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0])
+>>> b = ShallowNetwork([[-1], [1]], [1, -3], [[1, 1]], [2])
+>>> bool(equivalent(a, b))
+True
+"""
+
+from . import moves
+from .canonical import BentHyperplane, CanonicalForm, canonical_form
+from .equivalence import Equivalence, equivalent
+from .errors import InvalidNetworkError, SearchLimitExceeded, ShallowSymError
+from .graph import bent_hyperplane_graph, neuron_graph
+from .hyperplanes import neuron_keys
+from .network import ShallowNetwork
+from .standard import StandardCertificate, apply_standard, find_standard_map
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BentHyperplane",
+    "CanonicalForm",
+    "Equivalence",
+    "InvalidNetworkError",
+    "SearchLimitExceeded",
+    "ShallowNetwork",
+    "ShallowSymError",
+    "StandardCertificate",
+    "apply_standard",
+    "bent_hyperplane_graph",
+    "canonical_form",
+    "equivalent",
+    "find_standard_map",
+    "moves",
+    "neuron_graph",
+    "neuron_keys",
+]

@@ -1,0 +1,111 @@
+"""The ``shallowsym`` command line: ``equiv``, ``canon`` and ``demo``.
+
+Exit codes: 0 success (for ``equiv``: equivalent), 1 not equivalent, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from . import examples
+from .canonical import canonical_form
+from .equivalence import equivalent
+from .errors import ShallowSymError
+from .network import ShallowNetwork
+
+EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _load(path: str) -> ShallowNetwork:
+    try:
+        return ShallowNetwork.load(path)
+    except OSError as err:
+        raise ShallowSymError(f"cannot read {path}: {err.strerror or err}") from None
+
+
+def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    print(json.dumps(data, indent=2) if args.json else text)
+
+
+def _cmd_equiv(args: argparse.Namespace) -> int:
+    a, b = _load(args.a), _load(args.b)
+    result = equivalent(a, b, method=args.method)
+    _emit(args, result.to_dict(), str(result))
+    return EXIT_OK if result else EXIT_DIFFERENT
+
+
+def _cmd_canon(args: argparse.Namespace) -> int:
+    cf = canonical_form(_load(args.network))
+    _emit(args, cf.to_dict(), f"{cf}\n({cf.num_bent} bent hyperplanes, d = {cf.d}, k = {cf.k})")
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    a, b = examples.flip_pair()
+    c, e = examples.near_miss()
+    net = examples.two_dimensional()
+    hidden, miss, cf = equivalent(a, b), equivalent(c, e), canonical_form(net)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "hidden_symmetry": hidden.to_dict(),
+                    "near_miss": miss.to_dict(),
+                    "canonical_form": cf.to_dict(),
+                },
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    print("1. relu(x - 1) + relu(3 - x)  versus  relu(1 - x) + relu(x - 3) + 2")
+    print(f"   a = {a}\n   b = {b}")
+    print("   " + str(hidden).replace("\n", "\n   "))
+    print("\n2. the same network with one bias moved by 1/10^9")
+    print("   " + str(miss).replace("\n", "\n   "))
+    print(
+        "\n3. canonical form of a 2-input, 2-output network with twins, a cancelling pair "
+        "and a zero-input neuron"
+    )
+    print(f"   {net}")
+    print("   " + str(cf).replace("\n", "\n   "))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shallowsym",
+        description="Exact equivalence and symmetries of one-hidden-layer ReLU networks.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("equiv", help="decide whether two networks compute the same function")
+    p.add_argument("a", help="network file (JSON)")
+    p.add_argument("b", help="network file (JSON)")
+    p.add_argument("--method", choices=("canonical", "graph"), default="canonical")
+    p.set_defaults(run=_cmd_equiv)
+    p = sub.add_parser("canon", help="print the canonical form of a network's function")
+    p.add_argument("network", help="network file (JSON)")
+    p.set_defaults(run=_cmd_canon)
+    p = sub.add_parser("demo", help="run the main job on embedded example networks")
+    p.set_defaults(run=_cmd_demo)
+    for p in sub.choices.values():
+        p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``shallowsym`` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except ShallowSymError as err:
+        print(f"shallowsym: error: {err}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

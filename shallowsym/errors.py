@@ -1,0 +1,25 @@
+"""The exceptions shallowsym raises on purpose."""
+
+
+class ShallowSymError(Exception):
+    """Base class of every error shallowsym raises on purpose."""
+
+
+class InvalidNetworkError(ShallowSymError, ValueError):
+    """Parameters (or a file holding them) do not describe a valid network.
+
+    The message names the array and the entry, and says what is wrong,
+    for example ``W1[2, 0] is nan`` or ``W2 has 4 columns but W1 has 5 rows``.
+    """
+
+
+class SearchLimitExceeded(ShallowSymError, RuntimeError):
+    """An exponential search needed more steps than its ``limit=`` allows.
+
+    Raised instead of hanging or silently truncating an answer. The attribute
+    ``limit`` holds the limit that was exceeded.
+    """
+
+    def __init__(self, message: str, *, limit: int):
+        super().__init__(message)
+        self.limit = limit

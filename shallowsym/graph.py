@@ -1,0 +1,85 @@
+"""Labelled graphs of networks, for deciding equivalence by graph isomorphism (networkx).
+
+* The **bent-hyperplane graph** has a node for the affine part, labelled (d, k, M, delta), and a
+  node for each bent hyperplane, labelled with its exact key and kink, joined to the affine node.
+  Two networks compute the same function iff these graphs are isomorphic as labelled graphs.
+* The **neuron graph** has a node for each neuron, labelled with its normal form up to positive
+  scaling (orientation and scaled output weights for a neuron with w != 0), a node for each
+  hyperplane carrying neurons, labelled with its key, an edge from each neuron to its
+  hyperplane, and a node for b2. A labelled isomorphism between the neuron graphs of a and b
+  is exactly an element g of G_h with g.a = b.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from .canonical import canonical_form
+from .hyperplanes import neuron_keys
+from .network import ShallowNetwork
+from .standard import (
+    StandardCertificate,
+    certificate_from_matching,
+    checked,
+    neuron_normal_forms,
+)
+
+__all__ = ["bent_hyperplane_graph", "graph_standard_map", "graphs_isomorphic", "neuron_graph"]
+
+
+def bent_hyperplane_graph(net: ShallowNetwork) -> nx.Graph:
+    """The labelled bent-hyperplane graph of ``net`` (node attribute ``label``).
+
+    >>> from shallowsym import ShallowNetwork
+    >>> g = bent_hyperplane_graph(ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0]))
+    >>> g.number_of_nodes(), g.number_of_edges()
+    (3, 2)
+    """
+    cf = canonical_form(net)
+    graph = nx.Graph()
+    graph.add_node("affine", label=("affine", cf.d, cf.k, cf.linear, cf.constant))
+    for key, kink in zip(cf.keys, cf.kinks, strict=True):
+        graph.add_node(("bent", key), label=("bent", key, kink))
+        graph.add_edge("affine", ("bent", key))
+    return graph
+
+
+def neuron_graph(net: ShallowNetwork) -> nx.Graph:
+    """The labelled neuron graph of ``net`` (node attribute ``label``).
+
+    >>> from shallowsym import ShallowNetwork
+    >>> g = neuron_graph(ShallowNetwork([[1], [2], [0]], [1, 2, 0], [[1, 1, 1]], [0]))
+    >>> sorted(n for n in g.nodes if n[0] == "hyperplane"), g.degree[("hyperplane", (1, 1))]
+    ([('hyperplane', (1, 1))], 2)
+    """
+    labels, _ = neuron_normal_forms(net)
+    keys = neuron_keys(net).keys
+    graph = nx.Graph()
+    graph.add_node(("b2",), label=("b2", tuple(net.b2)))
+    for i, (label, key) in enumerate(zip(labels, keys, strict=True)):
+        if key is None:
+            graph.add_node(("neuron", i), label=("neuron", label))
+            continue
+        # The key lives on the hyperplane node; the neuron keeps orientation and scaled a.
+        graph.add_node(("neuron", i), label=("neuron", label[0], label[2], label[3]))
+        graph.add_node(("hyperplane", key), label=("hyperplane", key))
+        graph.add_edge(("neuron", i), ("hyperplane", key))
+    return graph
+
+
+def graphs_isomorphic(a: ShallowNetwork, b: ShallowNetwork) -> bool:
+    """Whether the bent-hyperplane graphs of a and b are isomorphic as labelled graphs."""
+    return nx.vf2pp_is_isomorphic(
+        bent_hyperplane_graph(a), bent_hyperplane_graph(b), node_label="label"
+    )
+
+
+def graph_standard_map(a: ShallowNetwork, b: ShallowNetwork) -> StandardCertificate | None:
+    """An element g of G_h with g.a = b found by labelled isomorphism of neuron graphs."""
+    if (a.d, a.h, a.k) != (b.d, b.h, b.k):
+        return None
+    mapping = nx.vf2pp_isomorphism(neuron_graph(a), neuron_graph(b), node_label="label")
+    if mapping is None:
+        return None
+    matching = {node[1]: image[1] for node, image in mapping.items() if node[0] == "neuron"}
+    return checked(certificate_from_matching(a, b, matching), a, b)

@@ -1,0 +1,141 @@
+"""Exact hyperplane keys of neurons (THEORY.md section 3).
+
+For a neuron with w_i != 0 let p be the first index with w_i[p] != 0. Then
+(w_i, beta_i) = eps_i s_i (u_H, c_H) with s_i = |w_i[p]| > 0, eps_i = sign(w_i[p]) and
+(u_H, c_H) = (w_i, beta_i) / w_i[p], so u_H[p] = 1. Two neurons lie on the same unoriented
+hyperplane iff their keys agree. The key stored here is the equivalent *integer* key: the
+primitive integer vector of (w_i, beta_i) whose first non-zero coordinate is positive.
+Python ints hash fast, so grouping h neurons costs O(h (d+1)).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+from flint import fmpq
+
+from .rationals import format_rational, to_fraction
+
+__all__ = ["NeuronKeys", "format_hyperplane", "hyperplane_normal_offset", "neuron_keys"]
+
+Key = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class NeuronKeys:
+    """Per-neuron hyperplane data of one network.
+
+    Attributes
+    ----------
+    keys
+        Primitive integer key of (w_i, beta_i), or ``None`` when w_i = 0.
+    orientations
+        eps_i = sign(w_i[p]) (+1 or -1), or 0 when w_i = 0.
+    scales
+        s_i = |w_i[p]| as a flint rational, or 0 when w_i = 0.
+    zero_output
+        Whether a_i = 0.
+    """
+
+    keys: tuple[Key | None, ...]
+    orientations: tuple[int, ...]
+    scales: tuple[fmpq, ...]
+    zero_output: tuple[bool, ...]
+
+    def scale(self, i: int) -> Fraction:
+        """s_i as a ``Fraction``."""
+        return to_fraction(self.scales[i])
+
+
+def _primitive_key(row: list[fmpq], d: int) -> tuple[Key, int, int]:
+    """(primitive integer key, pivot p, sign of w[p]) of a row (w, beta) with w != 0."""
+    nums = [int(x.p) for x in row]
+    dens = [int(x.q) for x in row]
+    lcm = math.lcm(*dens)
+    ints = [n * (lcm // q) for n, q in zip(nums, dens, strict=True)]
+    pivot = next(j for j in range(d) if ints[j])
+    gcd = math.gcd(*ints)
+    sign = 1 if ints[pivot] > 0 else -1
+    return tuple(x // (sign * gcd) for x in ints), pivot, sign
+
+
+def neuron_keys(net) -> NeuronKeys:
+    """Hyperplane keys, orientations and scales of every neuron of ``net`` (cached).
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> nk = neuron_keys(ShallowNetwork([[2, -4], [-1, 2], [0, 0]], [6, -3, 1], [[1, 1, 1]], [0]))
+    >>> nk.keys
+    ((1, -2, 3), (1, -2, 3), None)
+    >>> nk.orientations, [nk.scale(i) for i in range(3)]
+    ((1, -1, 0), [Fraction(2, 1), Fraction(1, 1), Fraction(0, 1)])
+    """
+    return net._cached("neuron_keys", lambda: _compute_neuron_keys(net))
+
+
+def _compute_neuron_keys(net) -> NeuronKeys:
+    d, h = net.d, net.h
+    w_entries = net._A1.entries()
+    b_entries = net._c1.entries()
+    a_entries = net._A2.entries()
+    keys: list[Key | None] = []
+    orientations: list[int] = []
+    scales: list[fmpq] = []
+    zero = fmpq(0)
+    for i in range(h):
+        w = w_entries[i * d : (i + 1) * d]
+        if not any(w):
+            keys.append(None)
+            orientations.append(0)
+            scales.append(zero)
+            continue
+        key, pivot, sign = _primitive_key([*w, b_entries[i]], d)
+        keys.append(key)
+        orientations.append(sign)
+        scales.append(abs(w[pivot]))
+    zero_output = tuple(not any(a_entries[j * h + i] for j in range(net.k)) for i in range(h))
+    return NeuronKeys(tuple(keys), tuple(orientations), tuple(scales), zero_output)
+
+
+def hyperplane_normal_offset(key: Key) -> tuple[tuple[Fraction, ...], Fraction]:
+    """(u_H, c_H) of THEORY.md section 3, with u_H[p] = 1 at the first non-zero index p.
+
+    >>> hyperplane_normal_offset((2, 1, -4))
+    ((Fraction(1, 1), Fraction(1, 2)), Fraction(-2, 1))
+    """
+    lead = next(x for x in key if x)
+    scaled = tuple(Fraction(x, lead) for x in key)
+    return scaled[:-1], scaled[-1]
+
+
+def _term(coef: Fraction, name: str, first: bool) -> str:
+    sign = "-" if coef < 0 else ("" if first else "+")
+    mag = abs(coef)
+    body = name if mag == 1 and name else (f"{format_rational(mag)}{' ' + name if name else ''}")
+    return f"{sign}{body}" if first else f"{sign} {body}"
+
+
+def format_affine(coefs: tuple[Fraction, ...], const: Fraction) -> str:
+    """``x1 - 1/2 x2 + 3``: an affine function of x in readable form."""
+    parts: list[str] = []
+    for j, c in enumerate(coefs):
+        if c:
+            parts.append(_term(c, f"x{j + 1}", not parts))
+    if const or not parts:
+        parts.append(_term(const, "", not parts) if const else "0")
+    return " ".join(parts)
+
+
+def format_hyperplane(key: Key) -> str:
+    """``x1 - 2 = 0``: the hyperplane of a key, normalized so its leading coefficient is 1.
+
+    >>> format_hyperplane((1, -2))
+    'x1 - 2 = 0'
+    >>> format_hyperplane((0, 2, 1, 0))
+    'x2 + 1/2 x3 = 0'
+    """
+    normal, offset = hyperplane_normal_offset(key)
+    return f"{format_affine(normal, offset)} = 0"

@@ -1,0 +1,406 @@
+"""``ShallowNetwork``: validated, immutable, exact parameters of f(x) = W2 relu(W1 x + b1) + b2."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from flint import fmpq, fmpq_mat
+
+from .errors import InvalidNetworkError
+from .rationals import as_matrix, as_vector, format_rational, to_fraction
+
+__all__ = ["ShallowNetwork"]
+
+JSON_FORMAT = "shallowsym.ShallowNetwork"
+JSON_VERSION = 1
+
+Matrix = tuple[tuple[Fraction, ...], ...]
+Vector = tuple[Fraction, ...]
+
+
+def _relu(z: fmpq) -> fmpq:
+    return z if z > 0 else fmpq(0)
+
+
+class ShallowNetwork:
+    """Exact parameters theta = (W1, b1, W2, b2) of a one-hidden-layer ReLU network.
+
+    The network computes ``f(x) = W2 relu(W1 x + b1) + b2`` on R^d, in the layout of
+    PyTorch's ``nn.Linear`` (weights are (out, in)): W1 is (h, d), b1 is (h,), W2 is
+    (k, h) and b2 is (k,), with d >= 1, k >= 1 and h >= 0.
+
+    Parameters
+    ----------
+    W1, b1, W2, b2
+        Arrays or nested sequences of exact or float numbers: int, ``Fraction``, flint
+        ``fmpz``/``fmpq``, sympy ``Integer``/``Rational``, strings such as ``"-3/4"`` or
+        ``"0.1"`` (decimal strings are exact: ``"0.1"`` is 1/10), and Python or numpy
+        floats (converted exactly: ``0.1`` is the binary double). A network of width 0 is
+        given by arrays of shape (0, d) and (k, 0).
+
+    Raises
+    ------
+    InvalidNetworkError
+        If an entry is not an exact real number (nan, infinite, complex, boolean,
+        non-numeric string), an array has the wrong rank or is ragged, or the shapes do
+        not fit together. The message names the array and the entry.
+
+    Notes
+    -----
+    Networks are immutable and hashable; ``==`` compares parameters, not functions (use
+    :func:`shallowsym.equivalent` for that). Exact values come back as ``Fraction``.
+
+    Examples
+    --------
+    >>> net = ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0])
+    >>> net
+    ShallowNetwork(W1=[[1], [-1]], b1=[-1, 3], W2=[[1, 1]], b2=[0])
+    >>> (net.d, net.h, net.k, net.num_parameters)
+    (1, 2, 1, 7)
+    >>> net([2])
+    (Fraction(2, 1),)
+    >>> net.W1[1][0], net.b1
+    (Fraction(-1, 1), (Fraction(-1, 1), Fraction(3, 1)))
+    >>> ShallowNetwork([[1], [float("nan")]], [0, 0], [[1, 1]], [0])
+    Traceback (most recent call last):
+    ...
+    shallowsym.errors.InvalidNetworkError: W1[1, 0] is nan
+    """
+
+    __slots__ = ("_A1", "_A2", "_c1", "_c2", "_cache", "_d", "_h", "_k")
+
+    def __init__(self, W1: Any, b1: Any, W2: Any, b2: Any):
+        self._init(*_parse(W1, b1, W2, b2))
+
+    def _init(self, A1: fmpq_mat, c1: fmpq_mat, A2: fmpq_mat, c2: fmpq_mat) -> None:
+        set_ = object.__setattr__
+        set_(self, "_A1", A1)
+        set_(self, "_c1", c1)
+        set_(self, "_A2", A2)
+        set_(self, "_c2", c2)
+        set_(self, "_h", A1.nrows())
+        set_(self, "_d", A1.ncols())
+        set_(self, "_k", A2.nrows())
+        set_(self, "_cache", {})
+
+    @classmethod
+    def _from_exact(cls, A1: fmpq_mat, c1: fmpq_mat, A2: fmpq_mat, c2: fmpq_mat) -> ShallowNetwork:
+        """Internal constructor from flint matrices the package built itself (not copied)."""
+        net = cls.__new__(cls)
+        net._init(A1, c1, A2, c2)
+        return net
+
+    @classmethod
+    def from_rows(cls, W1: Any, b1: Any, W2: Any, b2: Any, *, d: int) -> ShallowNetwork:
+        """Like the constructor, but with ``d`` given, so that W1 may be an empty list.
+
+        >>> ShallowNetwork.from_rows([], [], [[]], [5], d=2)
+        ShallowNetwork(d=2, W1=[], b1=[], W2=[[]], b2=[5])
+        """
+        return cls._from_exact(*_parse(W1, b1, W2, b2, d=d))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("ShallowNetwork is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("ShallowNetwork is immutable")
+
+    # -- shape -----------------------------------------------------------------------
+    @property
+    def d(self) -> int:
+        """Input dimension."""
+        return self._d
+
+    @property
+    def h(self) -> int:
+        """Width: the number of hidden ReLU neurons."""
+        return self._h
+
+    @property
+    def k(self) -> int:
+        """Output dimension."""
+        return self._k
+
+    @property
+    def num_parameters(self) -> int:
+        """P = h(d+1) + k(h+1)."""
+        return self._h * (self._d + 1) + self._k * (self._h + 1)
+
+    # -- exact parameters ------------------------------------------------------------
+    def _cached(self, key: str, make):
+        cache = self._cache
+        if key not in cache:
+            cache[key] = make()
+        return cache[key]
+
+    @property
+    def W1(self) -> Matrix:
+        """First-layer weights, (h, d), as a tuple of rows of ``Fraction``."""
+        return self._cached("W1", lambda: _fraction_rows(self._A1))
+
+    @property
+    def b1(self) -> Vector:
+        """First-layer biases, (h,), as ``Fraction``."""
+        return self._cached("b1", lambda: tuple(map(to_fraction, self._c1.entries())))
+
+    @property
+    def W2(self) -> Matrix:
+        """Second-layer weights, (k, h), as a tuple of rows of ``Fraction``."""
+        return self._cached("W2", lambda: _fraction_rows(self._A2))
+
+    @property
+    def b2(self) -> Vector:
+        """Output biases, (k,), as ``Fraction``."""
+        return self._cached("b2", lambda: tuple(map(to_fraction, self._c2.entries())))
+
+    def neuron(self, i: int) -> tuple[Vector, Fraction, Vector]:
+        """Neuron ``i`` as the triple (w_i, beta_i, a_i): row i of W1, b1[i], column i of W2.
+
+        >>> ShallowNetwork([[1, 2]], [3], [[4], [5]], [0, 0]).neuron(0)
+        ((Fraction(1, 1), Fraction(2, 1)), Fraction(3, 1), (Fraction(4, 1), Fraction(5, 1)))
+        """
+        if not -self._h <= i < self._h:
+            raise IndexError(f"neuron index {i} out of range for width {self._h}")
+        i %= self._h
+        return self.W1[i], self.b1[i], tuple(row[i] for row in self.W2)
+
+    # -- evaluation ------------------------------------------------------------------
+    def __call__(self, x: Any) -> Vector:
+        """Evaluate exactly at one point x in R^d; returns a tuple of k ``Fraction``.
+
+        >>> ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0])(["1/2"])
+        (Fraction(5, 2),)
+        """
+        col = fmpq_mat(self._d, 1, _point(x, self._d, "x"))
+        hidden = self._A1 * col + self._c1
+        hidden = fmpq_mat(self._h, 1, [_relu(z) for z in hidden.entries()])
+        return tuple(map(to_fraction, (self._A2 * hidden + self._c2).entries()))
+
+    def evaluate(self, points: Iterable[Any]) -> list[Vector]:
+        """Evaluate exactly at many points; returns one k-tuple of ``Fraction`` per point.
+
+        >>> ShallowNetwork([[1]], [0], [[2]], [1]).evaluate([[-1], [3]])
+        [(Fraction(1, 1),), (Fraction(7, 1),)]
+        """
+        pts = [_point(p, self._d, f"points[{n}]") for n, p in enumerate(points)]
+        if not pts:
+            return []
+        n = len(pts)
+        X = fmpq_mat(self._d, n, [pts[j][i] for i in range(self._d) for j in range(n)])
+        bias1 = fmpq_mat(self._h, n, [b for b in self._c1.entries() for _ in range(n)])
+        Z = self._A1 * X + bias1
+        Z = fmpq_mat(self._h, n, [_relu(z) for z in Z.entries()])
+        bias2 = fmpq_mat(self._k, n, [b for b in self._c2.entries() for _ in range(n)])
+        Y = (self._A2 * Z + bias2).entries()
+        return [tuple(to_fraction(Y[i * n + j]) for i in range(self._k)) for j in range(n)]
+
+    # -- identity ----------------------------------------------------------------------
+    def _parameter_key(self) -> tuple:
+        return self._cached(
+            "key",
+            lambda: (
+                (self._d, self._h, self._k)
+                + tuple(
+                    tuple((int(x.p), int(x.q)) for x in m.entries())
+                    for m in (self._A1, self._c1, self._A2, self._c2)
+                )
+            ),
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ShallowNetwork):
+            return NotImplemented
+        return (self._d, self._h, self._k) == (other._d, other._h, other._k) and all(
+            x == y
+            for x, y in zip(
+                (self._A1, self._c1, self._A2, self._c2),
+                (other._A1, other._c1, other._A2, other._c2),
+                strict=True,
+            )
+        )
+
+    def __hash__(self) -> int:
+        return hash(self._parameter_key())
+
+    def __repr__(self) -> str:
+        if self.num_parameters > 60:
+            return f"ShallowNetwork(d={self._d}, h={self._h}, k={self._k})"
+        parts = [
+            f"W1={_format_rows(self._A1)}",
+            f"b1={_format_list(self._c1.entries())}",
+            f"W2={_format_rows(self._A2)}",
+            f"b2={_format_list(self._c2.entries())}",
+        ]
+        if self._h == 0:
+            parts.insert(0, f"d={self._d}")
+        return f"ShallowNetwork({', '.join(parts)})"
+
+    def __reduce__(self):
+        return (ShallowNetwork.from_dict, (self.to_dict(),))
+
+    # -- conversion ----------------------------------------------------------------------
+    def to_numpy(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(W1, b1, W2, b2) as float64 arrays (rounded to nearest: no longer exact)."""
+
+        def arr(m: fmpq_mat, shape: tuple[int, ...]) -> np.ndarray:
+            return np.array([int(x.p) / int(x.q) for x in m.entries()], dtype=np.float64).reshape(
+                shape
+            )
+
+        return (
+            arr(self._A1, (self._h, self._d)),
+            arr(self._c1, (self._h,)),
+            arr(self._A2, (self._k, self._h)),
+            arr(self._c2, (self._k,)),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict with every number as an exact string such as ``"-3/4"``."""
+        return {
+            "format": JSON_FORMAT,
+            "version": JSON_VERSION,
+            "d": self._d,
+            "h": self._h,
+            "k": self._k,
+            "W1": [
+                [format_rational(x) for x in row] for row in _chunks(self._A1.entries(), self._d)
+            ],
+            "b1": [format_rational(x) for x in self._c1.entries()],
+            "W2": [
+                [format_rational(x) for x in row] for row in _chunks(self._A2.entries(), self._h)
+            ]
+            if self._h
+            else [[] for _ in range(self._k)],
+            "b2": [format_rational(x) for x in self._c2.entries()],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> ShallowNetwork:
+        """Inverse of :meth:`to_dict`; validates everything, naming what is wrong."""
+        if not isinstance(data, dict):
+            raise InvalidNetworkError(f"a network must be a JSON object, not {type(data).__name__}")
+        if data.get("format", JSON_FORMAT) != JSON_FORMAT:
+            raise InvalidNetworkError(f"format is {data.get('format')!r}, expected {JSON_FORMAT!r}")
+        missing = [key for key in ("W1", "b1", "W2", "b2") if key not in data]
+        if missing:
+            raise InvalidNetworkError(f"the network has no {', '.join(missing)}")
+        d = data.get("d")
+        if d is not None and (isinstance(d, bool) or not isinstance(d, int) or d < 1):
+            raise InvalidNetworkError(f"d must be a positive integer, not {d!r}")
+        if d is None:
+            net = cls(data["W1"], data["b1"], data["W2"], data["b2"])
+        else:
+            net = cls.from_rows(data["W1"], data["b1"], data["W2"], data["b2"], d=d)
+        for key in ("h", "k"):
+            if key in data and data[key] != getattr(net, key):
+                raise InvalidNetworkError(
+                    f"{key} is {data[key]!r} but the arrays give {key} = {getattr(net, key)}"
+                )
+        return net
+
+    def to_json(self, *, indent: int | None = None) -> str:
+        """Exact JSON text (numbers as strings); :meth:`from_json` reads it back.
+
+        >>> net = ShallowNetwork([["1/3"]], [0.5], [[-2]], [0])
+        >>> ShallowNetwork.from_json(net.to_json()) == net
+        True
+        """
+        return json.dumps(self.to_dict(), indent=indent)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> ShallowNetwork:
+        """Read a network from JSON text. JSON numbers are read as exact decimals."""
+        try:
+            data = json.loads(text, parse_float=str, parse_constant=_reject_constant)
+        except json.JSONDecodeError as err:
+            raise InvalidNetworkError(f"not valid JSON: {err}") from None
+        except RecursionError:
+            raise InvalidNetworkError("not valid JSON: nested too deeply") from None
+        return cls.from_dict(data)
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write the exact JSON form to ``path``."""
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(self.to_json(indent=1))
+            fh.write("\n")
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> ShallowNetwork:
+        """Read a network saved by :meth:`save` (or any JSON in that format)."""
+        try:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
+        except UnicodeDecodeError:
+            raise InvalidNetworkError(f"{os.fspath(path)} is not UTF-8 text") from None
+        try:
+            return cls.from_json(text)
+        except InvalidNetworkError as err:
+            raise InvalidNetworkError(f"{os.fspath(path)}: {err}") from None
+
+
+def _reject_constant(name: str) -> None:
+    raise InvalidNetworkError(f"the JSON holds {name}, which is not an exact number")
+
+
+def _parse(
+    W1: Any, b1: Any, W2: Any, b2: Any, d: int | None = None
+) -> tuple[fmpq_mat, fmpq_mat, fmpq_mat, fmpq_mat]:
+    """Validate and convert the four arrays; the one entry point for outside parameters."""
+    w1, h, d_seen = as_matrix(W1, "W1", columns=d)
+    if d is not None and d_seen != d:
+        raise InvalidNetworkError(f"W1 has {d_seen} columns but d is {d}")
+    bias1 = as_vector(b1, "b1")
+    w2, k, h2 = as_matrix(W2, "W2", columns=h)
+    bias2 = as_vector(b2, "b2")
+    _check_shapes(d_seen, h, len(bias1), k, h2, len(bias2))
+    return fmpq_mat(h, d_seen, w1), fmpq_mat(h, 1, bias1), fmpq_mat(k, h, w2), fmpq_mat(k, 1, bias2)
+
+
+def _check_shapes(d: int, h: int, h_b1: int, k: int, h_w2: int, k_b2: int) -> None:
+    if d < 1:
+        raise InvalidNetworkError("W1 has 0 columns; the input dimension d must be at least 1")
+    if h_b1 != h:
+        raise InvalidNetworkError(f"b1 has {h_b1} entries but W1 has {h} rows")
+    if k < 1:
+        raise InvalidNetworkError("W2 has 0 rows; the output dimension k must be at least 1")
+    if h_w2 != h:
+        raise InvalidNetworkError(f"W2 has {h_w2} columns but W1 has {h} rows")
+    if k_b2 != k:
+        raise InvalidNetworkError(f"b2 has {k_b2} entries but W2 has {k} rows")
+
+
+def _point(x: Any, d: int, name: str) -> list[fmpq]:
+    values = as_vector(x, name)
+    if len(values) != d:
+        raise InvalidNetworkError(
+            f"{name} has {len(values)} coordinates but the network has d = {d}"
+        )
+    return values
+
+
+def _chunks(entries: list, width: int) -> list[list]:
+    return [entries[i : i + width] for i in range(0, len(entries), width)] if width else []
+
+
+def _fraction_rows(m: fmpq_mat) -> Matrix:
+    entries = list(map(to_fraction, m.entries()))
+    return (
+        tuple(tuple(row) for row in _chunks(entries, m.ncols()))
+        if m.ncols()
+        else tuple(() for _ in range(m.nrows()))
+    )
+
+
+def _format_list(entries: list) -> str:
+    return "[" + ", ".join(format_rational(x) for x in entries) + "]"
+
+
+def _format_rows(m: fmpq_mat) -> str:
+    if m.ncols() == 0:
+        return "[" + ", ".join("[]" for _ in range(m.nrows())) + "]"
+    return "[" + ", ".join(_format_list(r) for r in _chunks(m.entries(), m.ncols())) + "]"

@@ -1,0 +1,211 @@
+"""Exact rationals: the one place where outside numbers become exact.
+
+Every value a user hands to shallowsym (a weight, a bias, an evaluation point) passes
+through :func:`as_rational`, and every array through :func:`as_matrix` or
+:func:`as_vector`. Floats are converted exactly with ``as_integer_ratio`` (so ``0.1``
+is the binary double 3602879701896397/36028797018963968), decimal strings are read as
+decimals (``"0.1"`` is 1/10). Nothing else in the package converts numbers.
+
+Internally the package computes with python-flint's ``fmpq`` (fast C rationals); its
+public results are :class:`fractions.Fraction`, which compare equal to ``int`` and to
+other ``Fraction`` values as users expect.
+"""
+
+from __future__ import annotations
+
+import decimal
+import math
+import numbers
+import re
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from flint import fmpq, fmpz
+
+from .errors import InvalidNetworkError
+
+__all__ = ["as_matrix", "as_rational", "as_vector", "format_rational", "to_fraction"]
+
+# A decimal string's exponent is bounded so that "1e999999999" cannot make Fraction
+# build a billion-digit integer (and hang) before anything else is checked.
+_MAX_DECIMAL_EXPONENT = 100_000
+_EXPONENT = re.compile(r"[eE]([+-]?\d+)\s*$")
+
+
+class _BadEntry(Exception):
+    """Internal: a single value is not an exact real number; the text says why."""
+
+
+def _from_float(value: Any) -> fmpq:
+    if math.isnan(value):
+        raise _BadEntry("is nan")
+    if math.isinf(value):
+        raise _BadEntry("is infinite" if value > 0 else "is -infinite")
+    num, den = value.as_integer_ratio()
+    return fmpq(int(num), int(den))
+
+
+def _from_string(value: str) -> fmpq:
+    match = _EXPONENT.search(value)
+    if match and abs(int(match.group(1))) > _MAX_DECIMAL_EXPONENT:
+        raise _BadEntry(f"is the string {value!r}, whose exponent is too large")
+    try:
+        frac = Fraction(value)
+    except (ValueError, ZeroDivisionError):
+        raise _BadEntry(f"is the string {value!r}, which is not a rational number") from None
+    return fmpq(frac.numerator, frac.denominator)
+
+
+def _rational(value: Any) -> fmpq:
+    """Convert one value exactly, or raise _BadEntry saying what it is."""
+    if isinstance(value, bool | np.bool_):
+        raise _BadEntry(f"is the boolean {value!r}, not a number")
+    if isinstance(value, fmpq):
+        return value
+    if isinstance(value, int | fmpz):
+        return fmpq(value)
+    if isinstance(value, Fraction):
+        return fmpq(value.numerator, value.denominator)
+    if isinstance(value, float | np.floating):
+        return _from_float(value)
+    if isinstance(value, str):
+        return _from_string(value)
+    if isinstance(value, decimal.Decimal):
+        if not value.is_finite():
+            raise _BadEntry(f"is the decimal {value}, which is not finite")
+        return _from_string(str(value))
+    if isinstance(value, complex | np.complexfloating):
+        raise _BadEntry(f"is the complex number {value!r}, not a real number")
+    if isinstance(value, numbers.Integral):  # numpy and sympy integers
+        return fmpq(int(value))
+    if isinstance(value, numbers.Rational):  # sympy Rational and other exact types
+        return fmpq(int(value.numerator), int(value.denominator))
+    raise _BadEntry(
+        f"has type {type(value).__name__}, which is not a supported number "
+        "(int, Fraction, float, decimal string, flint or sympy rational)"
+    )
+
+
+def as_rational(value: Any, name: str = "value") -> fmpq:
+    """Convert one number exactly to a flint rational.
+
+    Parameters
+    ----------
+    value
+        An int, ``Fraction``, flint ``fmpz``/``fmpq``, sympy ``Integer``/``Rational``,
+        a Python or numpy float (converted exactly), a ``Decimal``, or a string such as
+        ``"-3/4"`` or ``"0.1"`` (read as an exact decimal).
+    name
+        How to call the value in an error message.
+
+    Returns
+    -------
+    flint.fmpq
+
+    Raises
+    ------
+    InvalidNetworkError
+        If the value is nan, infinite, complex, boolean, a non-numeric string or of an
+        unsupported type; the message starts with ``name``.
+
+    Examples
+    --------
+    >>> as_rational("0.1")
+    1/10
+    >>> as_rational(0.5)
+    1/2
+    >>> as_rational(float("nan"), "b1[3]")
+    Traceback (most recent call last):
+    ...
+    shallowsym.errors.InvalidNetworkError: b1[3] is nan
+    """
+    try:
+        return _rational(value)
+    except _BadEntry as bad:
+        raise InvalidNetworkError(f"{name} {bad}") from None
+
+
+def to_fraction(value: fmpq) -> Fraction:
+    """The public form of an internal rational: a ``fractions.Fraction``."""
+    return Fraction(int(value.p), int(value.q))
+
+
+def format_rational(value: Fraction | fmpq | int) -> str:
+    """``3``, ``-3/4``: the exact text used in JSON, reasons and formulas."""
+    return str(value)
+
+
+def _entries_of_array(array: np.ndarray) -> list:
+    if array.dtype.kind == "b":
+        # Name the first boolean entry through the common per-entry path.
+        return array.astype(object).tolist()
+    if array.dtype.kind == "f" and array.dtype.itemsize > 8:
+        return array.astype(object).tolist()  # keep long doubles exact
+    return array.tolist()
+
+
+def _nested(value: Any, name: str, rank: int) -> tuple[list, tuple[int, ...] | None]:
+    """Nested lists of raw entries and, for arrays, their shape."""
+    if isinstance(value, np.ndarray):
+        if value.ndim != rank:
+            raise InvalidNetworkError(
+                f"{name} must be a {rank}-d array but is {value.ndim}-d with shape {value.shape}"
+            )
+        return _entries_of_array(value), value.shape
+    if hasattr(value, "__array__") and not isinstance(value, Sequence):
+        return _nested(np.asarray(value), name, rank)
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        what = "a string" if isinstance(value, str) else f"of type {type(value).__name__}"
+        raise InvalidNetworkError(f"{name} must be a {rank}-d array or nested sequence, not {what}")
+    return list(value), None
+
+
+def as_vector(value: Any, name: str) -> list[fmpq]:
+    """A 1-d array or sequence of numbers, converted exactly entry by entry.
+
+    Errors name the entry, as in ``b1[3] is nan``.
+    """
+    entries, _ = _nested(value, name, 1)
+    out = []
+    for i, entry in enumerate(entries):
+        if isinstance(entry, Sequence | np.ndarray) and not isinstance(entry, str):
+            raise InvalidNetworkError(f"{name} must be 1-d, but {name}[{i}] is a sequence")
+        out.append(as_rational(entry, f"{name}[{i}]"))
+    return out
+
+
+def as_matrix(value: Any, name: str, columns: int | None = None) -> tuple[list[fmpq], int, int]:
+    """A 2-d array or nested sequence, converted exactly: (row-major entries, rows, cols).
+
+    ``columns`` gives the column count when the matrix has no rows and is given as a
+    plain list, whose width cannot be seen. Errors name the row or entry.
+    """
+    rows_raw, shape = _nested(value, name, 2)
+    if shape is not None and len(rows_raw) == 0:
+        return [], shape[0], shape[1]
+    if len(rows_raw) == 0:
+        if columns is None:
+            raise InvalidNetworkError(
+                f"{name} has no rows, so its number of columns is unknown; "
+                f"pass a numpy array of shape (0, n)"
+            )
+        return [], 0, columns
+    width = None
+    out: list[fmpq] = []
+    for i, row in enumerate(rows_raw):
+        if isinstance(row, str) or not isinstance(row, Sequence | np.ndarray):
+            raise InvalidNetworkError(f"{name} must be 2-d, but {name}[{i}] is not a sequence")
+        row = list(row)
+        if width is None:
+            width = len(row)
+        elif len(row) != width:
+            raise InvalidNetworkError(
+                f"{name} is ragged: row 0 has {width} entries but row {i} has {len(row)}"
+            )
+        for j, entry in enumerate(row):
+            if isinstance(entry, Sequence | np.ndarray) and not isinstance(entry, str):
+                raise InvalidNetworkError(f"{name} must be 2-d, but {name}[{i}, {j}] is a sequence")
+            out.append(as_rational(entry, f"{name}[{i}, {j}]"))
+    return out, len(rows_raw), width or 0
