@@ -201,14 +201,16 @@ class ShallowNetwork:
 
     # -- identity ----------------------------------------------------------------------
     def _parameter_key(self) -> tuple:
+        def pairs(m: fmpq_mat) -> tuple:
+            return tuple((int(x.p), int(x.q)) for x in m.entries())
+
         return self._cached(
             "key",
             lambda: (
-                (self._d, self._h, self._k)
-                + tuple(
-                    tuple((int(x.p), int(x.q)) for x in m.entries())
-                    for m in (self._A1, self._c1, self._A2, self._c2)
-                )
+                self._d,
+                self._h,
+                self._k,
+                *map(pairs, (self._A1, self._c1, self._A2, self._c2)),
             ),
         )
 

@@ -53,7 +53,8 @@ def _point_on(key: Key, avoid: list[Key]) -> Point:
             if j != pivot:
                 power *= m
                 x[j] = Fraction(power)
-        x[pivot] = -(offset + sum(u * v for j, (u, v) in enumerate(zip(normal, x, strict=True)) if j != pivot))
+        rest = sum(u * v for j, (u, v) in enumerate(zip(normal, x, strict=True)) if j != pivot)
+        x[pivot] = -(offset + rest)
         point = tuple(x)
         if all(_ell(other, point) != 0 for other in avoid):
             return point
