@@ -61,7 +61,7 @@ def _from_string(value: str) -> fmpq:
 def _rational(value: Any) -> fmpq:
     """Convert one value exactly, or raise _BadEntry saying what it is."""
     if isinstance(value, bool | np.bool_):
-        raise _BadEntry(f"is the boolean {value!r}, not a number")
+        raise _BadEntry(f"is the boolean {bool(value)}, not a number")
     if isinstance(value, fmpq):
         return value
     if isinstance(value, int | fmpz):
@@ -77,7 +77,7 @@ def _rational(value: Any) -> fmpq:
             raise _BadEntry(f"is the decimal {value}, which is not finite")
         return _from_string(str(value))
     if isinstance(value, complex | np.complexfloating):
-        raise _BadEntry(f"is the complex number {value!r}, not a real number")
+        raise _BadEntry(f"is the complex number {complex(value)}, not a real number")
     if isinstance(value, numbers.Integral):  # numpy and sympy integers
         return fmpq(int(value))
     if isinstance(value, numbers.Rational):  # sympy Rational and other exact types

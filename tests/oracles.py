@@ -1,0 +1,69 @@
+"""Oracles independent of the code under test.
+
+* ``reference_eval``: plain-Fraction evaluation from the public parameters (no flint).
+* ``z3_equivalent``: Z3 decides whether some x in R^d has f_a(x) != f_b(x) (linear real
+  arithmetic with if-then-else; complete for these formulas).
+"""
+
+from fractions import Fraction
+
+import z3
+
+Z3_COUNTS = {"checked": 0, "equivalent": 0}
+
+
+def reference_eval(net, x):
+    x = [Fraction(v) for v in x]
+    hidden = [
+        max(sum((w * v for w, v in zip(row, x)), Fraction(0)) + b, Fraction(0))
+        for row, b in zip(net.W1, net.b1)
+    ]
+    return tuple(
+        sum((a * z for a, z in zip(row, hidden)), Fraction(0)) + c for row, c in zip(net.W2, net.b2)
+    )
+
+
+def _q(value):
+    value = Fraction(value)
+    return z3.Q(value.numerator, value.denominator)
+
+
+def _z3_outputs(net, xs):
+    pre = [sum((_q(w) * x for w, x in zip(row, xs)), _q(b)) for row, b in zip(net.W1, net.b1)]
+    act = [z3.If(z > 0, z, 0) for z in pre]
+    return [sum((_q(a) * z for a, z in zip(row, act)), _q(c)) for row, c in zip(net.W2, net.b2)]
+
+
+def z3_equivalent(a, b, timeout_ms=60_000):
+    """True iff f_a = f_b on R^d, decided by Z3; a counterexample is checked exactly."""
+    assert (a.d, a.k) == (b.d, b.k)
+    xs = [z3.Real(f"x{i}") for i in range(a.d)]
+    fa, fb = _z3_outputs(a, xs), _z3_outputs(b, xs)
+    solver = z3.Solver()
+    solver.set("timeout", timeout_ms)
+    solver.add(z3.Or([p != q for p, q in zip(fa, fb)]))
+    verdict = solver.check()
+    if verdict == z3.unknown:
+        raise RuntimeError(f"z3 gave up: {solver.reason_unknown()}")
+    Z3_COUNTS["checked"] += 1
+    if verdict == z3.unsat:
+        Z3_COUNTS["equivalent"] += 1
+        return True
+    model = solver.model()
+    point = [model.eval(x, model_completion=True).as_fraction() for x in xs]
+    assert reference_eval(a, point) != reference_eval(b, point), "z3 counterexample is wrong"
+    return False
+
+
+def check_standard_certificate(cert, a, b):
+    """b's neuron perm[i] is (t w_i, t beta_i, a_i / t) and b2 agree: checked by hand."""
+    assert a.h == b.h == len(cert.permutation) == len(cert.scales)
+    assert sorted(cert.permutation) == list(range(a.h))
+    assert a.b2 == b.b2
+    for i, (j, t) in enumerate(zip(cert.permutation, cert.scales)):
+        assert t > 0
+        w, beta, out = a.neuron(i)
+        w2, beta2, out2 = b.neuron(j)
+        assert tuple(t * x for x in w) == w2
+        assert t * beta == beta2
+        assert tuple(x / t for x in out) == out2
