@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from flint import fmpq
+from flint import fmpq, fmpq_mat
 
 from .rationals import format_rational, to_fraction
 
@@ -51,14 +51,12 @@ class NeuronKeys:
 
 def _primitive_key(row: list[fmpq], d: int) -> tuple[Key, int, int]:
     """(primitive integer key, pivot p, sign of w[p]) of a row (w, beta) with w != 0."""
-    nums = [int(x.p) for x in row]
-    dens = [int(x.q) for x in row]
-    lcm = math.lcm(*dens)
-    ints = [n * (lcm // q) for n, q in zip(nums, dens, strict=True)]
+    numerators, _ = fmpq_mat(1, d + 1, row).numer_denom()  # row times the lcm of denominators
+    ints = [int(x) for x in numerators.entries()]
     pivot = next(j for j in range(d) if ints[j])
-    gcd = math.gcd(*ints)
     sign = 1 if ints[pivot] > 0 else -1
-    return tuple(x // (sign * gcd) for x in ints), pivot, sign
+    divisor = sign * math.gcd(*ints)
+    return tuple(x // divisor for x in ints), pivot, sign
 
 
 def neuron_keys(net) -> NeuronKeys:

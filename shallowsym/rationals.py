@@ -127,9 +127,24 @@ def as_rational(value: Any, name: str = "value") -> fmpq:
         raise InvalidNetworkError(f"{name} {bad}") from None
 
 
+def _coprime_fraction_maker():
+    """A Fraction constructor that skips the gcd: flint rationals are already reduced.
+
+    Python 3.12+ has ``Fraction._from_coprime_ints``; 3.11 has the ``_normalize`` flag.
+    ``tests/test_network.py`` checks that the result equals the normalizing constructor's.
+    """
+    maker = getattr(Fraction, "_from_coprime_ints", None)
+    if maker is not None:
+        return maker
+    return lambda num, den: Fraction(num, den, _normalize=False)
+
+
+_coprime_fraction = _coprime_fraction_maker()
+
+
 def to_fraction(value: fmpq) -> Fraction:
     """The public form of an internal rational: a ``fractions.Fraction``."""
-    return Fraction(int(value.p), int(value.q))
+    return _coprime_fraction(int(value.p), int(value.q))
 
 
 def format_rational(value: Fraction | fmpq | int) -> str:

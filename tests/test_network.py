@@ -228,3 +228,13 @@ def test_repr_is_readable():
     )
     big = ShallowNetwork(np.ones((30, 4)), np.ones(30), np.ones((1, 30)), [0])
     assert repr(big) == "ShallowNetwork(d=4, h=30, k=1)"
+
+
+@pytest.mark.parametrize("value", [fmpq(0), fmpq(-6, 4), fmpq(10**50 + 1, 3 * 10**49), fmpq(7)])
+def test_internal_fractions_are_normalized_like_public_ones(value):
+    from shallowsym.rationals import to_fraction
+
+    frac = to_fraction(value)
+    reference = Fraction(int(value.p), int(value.q))
+    assert frac == reference and hash(frac) == hash(reference)
+    assert (frac.numerator, frac.denominator) == (reference.numerator, reference.denominator)

@@ -1,0 +1,82 @@
+"""Time canonical_form and equivalent at (d, h, k) = (16, h, 4), h in {10, 100, 1000, 10000}.
+
+Networks have float64 weights (as a trained model would), converted exactly. Each timing is
+the best of ``--repeat`` runs on a fresh network object (results are cached per network, so
+reusing one would time a dictionary look-up). ``equivalent`` is timed on an equivalent pair
+(b = a permuted and rescaled: both canonical forms plus the standard certificate) and on a
+near miss (one bias moved by 2^-30: both canonical forms plus the witness).
+
+Run:  python benchmarks/bench_core.py [--repeat 3] [--max-h 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import platform
+import time
+
+import numpy as np
+
+from shallowsym import ShallowNetwork, apply_standard, canonical_form, equivalent
+
+
+def random_arrays(d: int, h: int, k: int, seed: int):
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal((h, d)), rng.standard_normal(h), rng.standard_normal((k, h)),
+            rng.standard_normal(k))
+
+
+def best_of(repeat: int, make, run) -> float:
+    best = math.inf
+    for _ in range(repeat):
+        args = make()
+        start = time.perf_counter()
+        run(*args)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--max-h", type=int, default=10_000)
+    args = parser.parse_args()
+    d, k = 16, 4
+    widths = [h for h in (10, 100, 1000, 10_000) if h <= args.max_h]
+    print(f"machine: {platform.machine()}, {platform.python_implementation()} "
+          f"{platform.python_version()}, {__import__('os').cpu_count()} cores")
+    print(f"{'h':>6} {'canonical_form':>15} {'equiv (equal)':>14} {'equiv (miss)':>13}"
+          f" {'growth':>8} {'h log h growth':>15}")
+    previous = None
+    for h in widths:
+        arrays = random_arrays(d, h, k, seed=h)
+        rng = np.random.default_rng(h + 1)
+        perm = rng.permutation(h).tolist()
+        scales = [float(2.0 ** int(e)) for e in rng.integers(-3, 4, size=h)]
+        near = list(arrays)
+        near[1] = near[1].copy()
+        near[1][0] += 2.0**-30
+
+        def fresh(source=arrays):
+            return (ShallowNetwork(*source),)
+
+        def fresh_pair():
+            a = ShallowNetwork(*arrays)
+            return a, apply_standard(a, perm, scales)
+
+        def fresh_miss():
+            return ShallowNetwork(*arrays), ShallowNetwork(*near)
+
+        t_canon = best_of(args.repeat, fresh, canonical_form)
+        t_equal = best_of(args.repeat, fresh_pair, lambda a, b: bool(equivalent(a, b)) or 1 / 0)
+        t_miss = best_of(args.repeat, fresh_miss, lambda a, b: equivalent(a, b) and 1 / 0)
+        growth = "" if previous is None else f"{t_canon / previous[1]:8.1f}"
+        ideal = "" if previous is None else (
+            f"{h * math.log(h) / (previous[0] * math.log(previous[0])):15.1f}")
+        print(f"{h:>6} {t_canon:>14.4f}s {t_equal:>13.4f}s {t_miss:>12.4f}s {growth:>8} {ideal:>15}")
+        previous = (h, t_canon)
+
+
+if __name__ == "__main__":
+    main()
