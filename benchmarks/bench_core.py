@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import platform
 import time
 
@@ -23,8 +24,12 @@ from shallowsym import ShallowNetwork, apply_standard, canonical_form, equivalen
 
 def random_arrays(d: int, h: int, k: int, seed: int):
     rng = np.random.default_rng(seed)
-    return (rng.standard_normal((h, d)), rng.standard_normal(h), rng.standard_normal((k, h)),
-            rng.standard_normal(k))
+    return (
+        rng.standard_normal((h, d)),
+        rng.standard_normal(h),
+        rng.standard_normal((k, h)),
+        rng.standard_normal(k),
+    )
 
 
 def best_of(repeat: int, make, run) -> float:
@@ -37,6 +42,39 @@ def best_of(repeat: int, make, run) -> float:
     return best
 
 
+def measure(d: int, h: int, k: int, repeat: int) -> tuple[float, float, float]:
+    """Best times of canonical_form, equivalent (equal pair) and equivalent (near miss)."""
+    arrays = random_arrays(d, h, k, seed=h)
+    rng = np.random.default_rng(h + 1)
+    perm = rng.permutation(h).tolist()
+    scales = [float(2.0 ** int(e)) for e in rng.integers(-3, 4, size=h)]
+    near = list(arrays)
+    near[1] = near[1].copy()
+    near[1][0] += 2.0**-30
+
+    def fresh():
+        return (ShallowNetwork(*arrays),)
+
+    def fresh_pair():
+        a = ShallowNetwork(*arrays)
+        return a, apply_standard(a, perm, scales)
+
+    def fresh_miss():
+        return ShallowNetwork(*arrays), ShallowNetwork(*near)
+
+    def must_be_equivalent(a, b):
+        assert equivalent(a, b)
+
+    def must_differ(a, b):
+        assert not equivalent(a, b)
+
+    return (
+        best_of(repeat, fresh, canonical_form),
+        best_of(repeat, fresh_pair, must_be_equivalent),
+        best_of(repeat, fresh_miss, must_differ),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -44,37 +82,24 @@ def main() -> None:
     args = parser.parse_args()
     d, k = 16, 4
     widths = [h for h in (10, 100, 1000, 10_000) if h <= args.max_h]
-    print(f"machine: {platform.machine()}, {platform.python_implementation()} "
-          f"{platform.python_version()}, {__import__('os').cpu_count()} cores")
-    print(f"{'h':>6} {'canonical_form':>15} {'equiv (equal)':>14} {'equiv (miss)':>13}"
-          f" {'growth':>8} {'h log h growth':>15}")
+    print(
+        f"machine: {platform.machine()}, {platform.python_implementation()} "
+        f"{platform.python_version()}, {os.cpu_count()} cores"
+    )
+    print(
+        f"{'h':>6} {'canonical_form':>15} {'equiv (equal)':>14} {'equiv (miss)':>13}"
+        f" {'growth':>8} {'h log h growth':>15}"
+    )
     previous = None
     for h in widths:
-        arrays = random_arrays(d, h, k, seed=h)
-        rng = np.random.default_rng(h + 1)
-        perm = rng.permutation(h).tolist()
-        scales = [float(2.0 ** int(e)) for e in rng.integers(-3, 4, size=h)]
-        near = list(arrays)
-        near[1] = near[1].copy()
-        near[1][0] += 2.0**-30
-
-        def fresh(source=arrays):
-            return (ShallowNetwork(*source),)
-
-        def fresh_pair():
-            a = ShallowNetwork(*arrays)
-            return a, apply_standard(a, perm, scales)
-
-        def fresh_miss():
-            return ShallowNetwork(*arrays), ShallowNetwork(*near)
-
-        t_canon = best_of(args.repeat, fresh, canonical_form)
-        t_equal = best_of(args.repeat, fresh_pair, lambda a, b: bool(equivalent(a, b)) or 1 / 0)
-        t_miss = best_of(args.repeat, fresh_miss, lambda a, b: equivalent(a, b) and 1 / 0)
-        growth = "" if previous is None else f"{t_canon / previous[1]:8.1f}"
-        ideal = "" if previous is None else (
-            f"{h * math.log(h) / (previous[0] * math.log(previous[0])):15.1f}")
-        print(f"{h:>6} {t_canon:>14.4f}s {t_equal:>13.4f}s {t_miss:>12.4f}s {growth:>8} {ideal:>15}")
+        t_canon, t_equal, t_miss = measure(d, h, k, args.repeat)
+        growth = ideal = ""
+        if previous is not None:
+            growth = f"{t_canon / previous[1]:.1f}"
+            ideal = f"{h * math.log(h) / (previous[0] * math.log(previous[0])):.1f}"
+        print(
+            f"{h:>6} {t_canon:>14.4f}s {t_equal:>13.4f}s {t_miss:>12.4f}s {growth:>8} {ideal:>15}"
+        )
         previous = (h, t_canon)
 
 
