@@ -11,28 +11,45 @@ from . import moves
 from .canonical import BentHyperplane, CanonicalForm, canonical_form
 from .equivalence import Equivalence, equivalent
 from .errors import InvalidNetworkError, SearchLimitExceeded, ShallowSymError
+from .fibre import FiberType, fiber_types, realize, stratum_dimension
+from .flips import flip_sets
 from .graph import bent_hyperplane_graph, neuron_graph
 from .hyperplanes import neuron_keys
 from .network import ShallowNetwork
 from .standard import StandardCertificate, apply_standard, find_standard_map
+from .structure import CombinatorialType, NeuronRole, combinatorial_type, structure
+from .symmetry import Mechanism, Stabilizer, SymmetryReport, symmetries
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BentHyperplane",
     "CanonicalForm",
+    "CombinatorialType",
     "Equivalence",
+    "FiberType",
     "InvalidNetworkError",
+    "Mechanism",
+    "NeuronRole",
     "SearchLimitExceeded",
     "ShallowNetwork",
     "ShallowSymError",
+    "Stabilizer",
     "StandardCertificate",
+    "SymmetryReport",
     "apply_standard",
     "bent_hyperplane_graph",
     "canonical_form",
+    "combinatorial_type",
     "equivalent",
+    "fiber_types",
     "find_standard_map",
+    "flip_sets",
     "moves",
     "neuron_graph",
     "neuron_keys",
+    "realize",
+    "stratum_dimension",
+    "structure",
+    "symmetries",
 ]

@@ -22,15 +22,23 @@ from .rationals import as_rational, to_fraction
 from .standard import apply_standard
 
 __all__ = [
+    "MOVES",
     "add_cancelling_pair",
     "add_zero_input_neuron",
     "add_zero_output_neuron",
     "flip",
     "flip_with_cancelling_pair",
     "merge_twins",
+    "move_cancelling_group",
     "permute",
+    "random_equivalent",
+    "redistribute",
+    "redraw_zero_input",
+    "redraw_zero_output",
     "rescale",
+    "split_into",
     "split_twin",
+    "transfer_twin",
 ]
 
 Neuron = tuple[tuple[Fraction, ...], Fraction, tuple[Fraction, ...]]
@@ -183,3 +191,288 @@ def flip_with_cancelling_pair(net: ShallowNetwork, i: int, offset: Any) -> Shall
     neurons.append((w, c, a))
     neurons.append((tuple(-x for x in w), -c, tuple(-x for x in a)))
     return _build(net, neurons, (b + x * (beta - c) for b, x in zip(net.b2, a, strict=True)))
+
+
+# -- width-preserving moves (the fibre within one architecture) ----------------------------------
+def _with_b2_for(
+    net: ShallowNetwork, neurons: Sequence[Neuron], target: ShallowNetwork
+) -> ShallowNetwork:
+    """The network of ``neurons`` with b2 chosen so its constant delta is ``target``'s."""
+    from .canonical import canonical_form
+
+    trial = _build(net, neurons, [Fraction(0)] * net.k)
+    b2 = (
+        x - y
+        for x, y in zip(
+            canonical_form(target).constant, canonical_form(trial).constant, strict=True
+        )
+    )
+    return _build(net, neurons, b2)
+
+
+def _same_hyperplane(net: ShallowNetwork, i: int, j: int) -> tuple[int, int]:
+    """Orientations of two live neurons on one hyperplane (ValueError otherwise)."""
+    from .hyperplanes import neuron_keys
+
+    nk = neuron_keys(net)
+    if nk.keys[i] is None or nk.keys[i] != nk.keys[j]:
+        raise ValueError(f"neurons {i} and {j} are not on one hyperplane")
+    return nk.orientations[i], nk.orientations[j]
+
+
+def transfer_twin(net: ShallowNetwork, i: int, j: int, fraction: Any) -> ShallowNetwork:
+    """Move ``fraction`` of twin j's summed s a onto twin i (S5); fraction 1 merges j into i,
+    leaving j a zero-output neuron (width is kept)."""
+    _index(net, i), _index(net, j)
+    ei, ej = _same_hyperplane(net, i, j)
+    if ei != ej or i == j:
+        raise ValueError(f"neurons {i} and {j} are not same-orientation twins")
+    lam = _q(fraction, "fraction")
+    wi, bi, ai = net.neuron(i)
+    wj, bj, aj = net.neuron(j)
+    ratio = next(y / x for x, y in zip(wi, wj, strict=True) if x)  # s_j / s_i > 0
+    neurons = _neurons(net)
+    neurons[i] = (wi, bi, tuple(x + lam * ratio * y for x, y in zip(ai, aj, strict=True)))
+    neurons[j] = (wj, bj, tuple((1 - lam) * y for y in aj))
+    return _build(net, neurons, net.b2)
+
+
+def split_into(
+    net: ShallowNetwork, i: int, j: int, ratio: Any, *, scale: Any = 1
+) -> ShallowNetwork:
+    """Turn zero-output neuron j into a twin of live neuron i (S5, width kept): i keeps
+    ratio * a_i, and j becomes (t w_i, t beta_i, (1 - ratio) a_i / t) with t = ``scale``."""
+    wi, bi, ai = net.neuron(_index(net, i))
+    _, _, aj = net.neuron(_index(net, j))
+    if any(aj) or i == j:
+        raise ValueError(f"neuron {j} is not a zero-output neuron other than {i}")
+    r, t = _q(ratio, "ratio"), _q(scale, "scale")
+    if t <= 0:
+        raise ValueError(f"scale must be positive, not {t}")
+    neurons = _neurons(net)
+    neurons[i] = (wi, bi, tuple(r * x for x in ai))
+    neurons[j] = (tuple(t * x for x in wi), t * bi, tuple((1 - r) * x / t for x in ai))
+    return _build(net, neurons, net.b2)
+
+
+def redraw_zero_output(net: ShallowNetwork, i: int, w: Sequence[Any], beta: Any) -> ShallowNetwork:
+    """Give zero-output neuron i new input weights and bias (S3)."""
+    _, _, a = net.neuron(_index(net, i))
+    if any(a):
+        raise ValueError(f"neuron {i} is not a zero-output neuron")
+    neurons = _neurons(net)
+    neurons[i] = (_vector(w, net.d, "w"), _q(beta, "beta"), a)
+    return _build(net, neurons, net.b2)
+
+
+def redraw_zero_input(net: ShallowNetwork, i: int, beta: Any, a: Sequence[Any]) -> ShallowNetwork:
+    """Give neuron i with w_i = 0 a new bias and output weights; b2 absorbs the constant (S4)."""
+    w, old_beta, old_a = net.neuron(_index(net, i))
+    if any(w):
+        raise ValueError(f"neuron {i} has non-zero input weights")
+    b, out = _q(beta, "beta"), _vector(a, net.k, "a")
+    neurons = _neurons(net)
+    neurons[i] = (w, b, out)
+    zero = Fraction(0)
+    b2 = (
+        c + x * max(old_beta, zero) - y * max(b, zero)
+        for c, x, y in zip(net.b2, old_a, out, strict=True)
+    )
+    return _build(net, neurons, b2)
+
+
+def redistribute(
+    net: ShallowNetwork, changes: dict[tuple[int, int], Sequence[Any]]
+) -> ShallowNetwork:
+    """Shift P - Q between mixed groups (S6, S9) keeping W2 W1 and every kink.
+
+    ``changes`` maps a pair (i, j) of oppositely oriented neurons on one hyperplane to a vector
+    Delta in Q^k: P gains Delta / 2 and Q loses it, so the group adds Delta u^T to W2 W1. The
+    changes must sum to zero in W2 W1; b2 is adjusted.
+    """
+    from .hyperplanes import hyperplane_normal_offset, neuron_keys
+
+    nk = neuron_keys(net)
+    neurons = _neurons(net)
+    total = [[Fraction(0)] * net.d for _ in range(net.k)]
+    for (i, j), delta in changes.items():
+        ei, ej = _same_hyperplane(net, _index(net, i), _index(net, j))
+        if ei != 1 or ej != -1:
+            raise ValueError(f"neuron {i} must be positively and {j} negatively oriented")
+        dv = _vector(delta, net.k, "delta")
+        u, _ = hyperplane_normal_offset(nk.keys[i])
+        for r in range(net.k):
+            for c in range(net.d):
+                total[r][c] += dv[r] * u[c]
+        si, sj = nk.scale(i), nk.scale(j)
+        wi, bi, ai = neurons[i]
+        wj, bj, aj = neurons[j]
+        neurons[i] = (wi, bi, tuple(x + y / (2 * si) for x, y in zip(ai, dv, strict=True)))
+        neurons[j] = (wj, bj, tuple(x - y / (2 * sj) for x, y in zip(aj, dv, strict=True)))
+    if any(any(row) for row in total):
+        raise ValueError("the changes do not sum to zero in W2 W1")
+    return _with_b2_for(net, neurons, net)
+
+
+def move_cancelling_group(
+    net: ShallowNetwork, neurons: Sequence[int], normal: Sequence[Any], offset: Any
+) -> ShallowNetwork:
+    """Move a cancelling group to another hyperplane (S7); b2 is adjusted.
+
+    A group of one orientation (kinks summing to zero) adds nothing and may go anywhere; a
+    group of mixed orientation adds P (u.x + c), so only its offset may change (``normal``
+    must then be its own).
+    """
+    from .hyperplanes import neuron_keys
+    from .structure import structure
+
+    chosen = tuple(sorted({_index(net, i) for i in neurons}))
+    group = next((g for g in structure(net).groups if g.neurons == chosen and not g.bent), None)
+    if group is None:
+        raise ValueError(f"neurons {list(chosen)} are not exactly one cancelling group")
+    u, c = _vector(normal, net.d, "normal"), _q(offset, "offset")
+    if not any(u):
+        raise ValueError("normal must be non-zero")
+    nk = neuron_keys(net)
+    if group.mixed:
+        own = _normalized_normal(nk.keys[chosen[0]])
+        if _normalized_normal((*u, c)) != own:
+            raise ValueError("a mixed cancelling group may only move parallel to itself")
+    new = _neurons(net)
+    for i in chosen:
+        s, eps = nk.scale(i), nk.orientations[i]
+        new[i] = (tuple(eps * s * x for x in u), eps * s * c, new[i][2])
+    return _with_b2_for(net, new, net)
+
+
+def _normalized_normal(key: Sequence[Any]) -> tuple[Fraction, ...]:
+    values = [Fraction(x) for x in key[:-1]]
+    lead = next(x for x in values if x)
+    return tuple(x / lead for x in values)
+
+
+# -- random walks in the fibre ---------------------------------------------------------------
+MOVES = (
+    "permute",
+    "rescale",
+    "transfer_twin",
+    "split_into",
+    "redraw_zero_output",
+    "redraw_zero_input",
+    "flip",
+    "redistribute",
+    "move_cancelling_group",
+)
+
+
+def _rand(rng, nonzero: bool = False) -> Fraction:
+    while True:
+        x = Fraction(rng.randint(-6, 6), rng.randint(1, 3))
+        if x or not nonzero:
+            return x
+
+
+def _candidate_moves(net: ShallowNetwork, rng) -> list:
+    """(name, move, args[, kwargs]) for every move theta admits, with random arguments."""
+    from .errors import SearchLimitExceeded
+    from .flips import flip_sets
+    from .hyperplanes import hyperplane_normal_offset
+    from .linalg import nullspace
+    from .structure import structure
+
+    s = structure(net)
+    d, k, h = net.d, net.k, net.h
+    out = []
+    if h >= 2:
+        perm = list(range(h))
+        rng.shuffle(perm)
+        out.append(("permute", permute, (perm,)))
+    if h:
+        scales = [Fraction(rng.randint(1, 5), rng.randint(1, 5)) for _ in range(h)]
+        out.append(("rescale", rescale, (scales,)))
+    live = [i for g in s.groups for i in g.neurons]
+    for g in s.groups:
+        for side in (g.positive, g.negative):
+            if len(side) >= 2:
+                i, j = rng.sample(side, 2)
+                lam = _rand(rng)
+                out.append(("transfer_twin", transfer_twin, (i, j, lam)))
+    if s.zero_output and live:
+        i, j = rng.choice(live), rng.choice(s.zero_output)
+        ratio, t = _rand(rng), Fraction(rng.randint(1, 4), rng.randint(1, 4))
+        out.append(("split_into", split_into, (i, j, ratio), {"scale": t}))
+    if s.zero_output:
+        i = rng.choice(s.zero_output)
+        w, beta = [_rand(rng) for _ in range(d)], _rand(rng)
+        out.append(("redraw_zero_output", redraw_zero_output, (i, w, beta)))
+    flat = [i for i in range(h) if not any(net.W1[i])]
+    if flat:
+        i = rng.choice(flat)
+        beta, a = _rand(rng), [_rand(rng) for _ in range(k)]
+        out.append(("redraw_zero_input", redraw_zero_input, (i, beta, a)))
+    try:
+        flips = flip_sets(net, limit=2**12)
+    except SearchLimitExceeded:
+        flips = ()
+    if flips:
+        chosen = rng.choice(flips)
+        out.append(("flip", flip, (chosen,)))
+    mixed = [g for g in s.groups if g.mixed]
+    if mixed:
+        normals = [hyperplane_normal_offset(g.key)[0] for g in mixed]
+        kernel = nullspace([[u[c] for u in normals] for c in range(d)], len(mixed))
+        if kernel:
+            deltas = [[Fraction(0)] * k for _ in mixed]
+            for r in range(k):
+                for vec in kernel:
+                    mu = _rand(rng)
+                    for n, x in enumerate(vec):
+                        deltas[n][r] += mu * x
+            changes = {
+                (rng.choice(g.positive), rng.choice(g.negative)): deltas[n]
+                for n, g in enumerate(mixed)
+            }
+            out.append(("redistribute", redistribute, (changes,)))
+    for g in s.groups:
+        if not g.bent:
+            if g.mixed:
+                u, _ = hyperplane_normal_offset(g.key)
+            else:
+                u = [Fraction(0)] * d
+                while not any(u):
+                    u = [_rand(rng) for _ in range(d)]
+            c = _rand(rng)
+            out.append(("move_cancelling_group", move_cancelling_group, (g.neurons, u, c)))
+    return out
+
+
+def random_equivalent(
+    net: ShallowNetwork, *, seed: int | None = None, moves: int = 8
+) -> ShallowNetwork:
+    """A random network of the same architecture computing the same function.
+
+    Drawn by ``moves`` random moves, each chosen uniformly among those theta admits at that
+    point: permutation, scaling, twin transfer, split and merge, zero-output and zero-input
+    re-draws, discrete flips (searched with a small limit), opposite-orientation redistribution
+    and cancelling-group re-draws. Every move is a public function of this module.
+
+    >>> from shallowsym import ShallowNetwork, canonical_form
+    >>> net = ShallowNetwork([[1], [-1], [0]], [-1, 3, 2], [[1, 1, 0]], [0])
+    >>> other = random_equivalent(net, seed=1)
+    >>> other.h == net.h and canonical_form(other) == canonical_form(net)
+    True
+    """
+    import random
+
+    if not isinstance(net, ShallowNetwork):
+        raise TypeError(f"random_equivalent expects a ShallowNetwork, not {type(net).__name__}")
+    if isinstance(moves, bool) or not isinstance(moves, int) or moves < 0:
+        raise ValueError(f"moves must be a non-negative integer, not {moves!r}")
+    rng = random.Random(seed)
+    for _ in range(moves):
+        options = _candidate_moves(net, rng)
+        if not options:
+            break
+        _, move, args, *kwargs = rng.choice(options)
+        net = move(net, *args, **(kwargs[0] if kwargs else {}))
+    return net

@@ -1,0 +1,486 @@
+"""The fibre of a function: every parameter of an architecture that realizes it, by stratum.
+
+(THEORY.md section 5.) theta of width h realizes f = (S, kappa, M, delta) iff (F1) the kinks of
+the live neurons on each hyperplane H sum to kappa_H (0 off S), (F2) W2 W1 = M, (F3) b2 fixes
+delta. Write P_H, Q_H for the summed s_i a_i of a group's positively and negatively oriented
+neurons; a group adds (P_H - Q_H) u_H^T to W2 W1. A *pure* group on a bent hyperplane adds
+eps kappa_H u_H^T; a *mixed* one adds v_H u_H^T with v_H free (S6); a pure cancelling group adds
+nothing and sits anywhere (S7); a mixed cancelling group adds a rank-one term v_c u_c^T with free
+direction and offset (S7). So, with R = M - sum over pure bent groups of eps kappa u^T, F2 reads
+
+    sum_{H in J} v_H u_H^T + sum_{c in C} v_c u_c^T = R        (J: mixed bent, C: mixed cancelling)
+
+A type is realizable iff this has a solution meeting the open conditions (a single positively
+oriented neuron needs P_H != 0, and so on). Writing Q_J for a basis of the annihilator of
+{u_H : H in J}, the C-terms must supply R Q_J, so |C| >= rank(R Q_J) (THEORY.md section 6).
+
+:func:`realize` builds an exact random network of a given type realizing f (or proves there is
+none); :func:`stratum_dimension` gives the dimension of the stratum; :func:`fiber_types` lists
+every type of the architecture's fibre.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import combinations_with_replacement
+from typing import Any
+
+from .canonical import CanonicalForm, canonical_form
+from .errors import SearchLimitExceeded
+from .hyperplanes import hyperplane_normal_offset
+from .linalg import nullspace, rank, rref, solve
+from .network import ShallowNetwork
+from .structure import CombinatorialType, structure
+
+__all__ = ["FiberType", "fiber_types", "realize", "stratum_dimension"]
+
+Vector = list[Fraction]
+DEFAULT_TYPE_LIMIT = 10_000
+_TRIES = 40
+
+
+class _Unrealizable(Exception):
+    """Internal: the type provably has no realization."""
+
+
+@dataclass(frozen=True)
+class FiberType:
+    """One stratum of the fibre: its type, dimension and an exact representative."""
+
+    type: CombinatorialType
+    dimension: int
+    representative: ShallowNetwork
+
+    def __str__(self) -> str:
+        return f"{self.type}  (dimension {self.dimension})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type.to_dict(),
+            "dimension": self.dimension,
+            "representative": self.representative.to_dict(),
+        }
+
+
+# -- random exact numbers --------------------------------------------------------------------
+def _rand(rng: random.Random, nonzero: bool = False) -> Fraction:
+    while True:
+        x = Fraction(rng.randint(-9, 9), rng.randint(1, 4))
+        if x or not nonzero:
+            return x
+
+
+def _rand_positive(rng: random.Random) -> Fraction:
+    return Fraction(rng.randint(1, 9), rng.randint(1, 4))
+
+
+def _rand_vector(rng: random.Random, n: int, nonzero: bool = False) -> Vector:
+    while True:
+        v = [_rand(rng) for _ in range(n)]
+        if any(v) or not nonzero:
+            return v
+
+
+def _normalized(u: Vector) -> tuple[Vector, Fraction]:
+    """(u / u[p], u[p]) for the first non-zero index p."""
+    lead = next(x for x in u if x)
+    return [x / lead for x in u], lead
+
+
+# -- the F2 system ---------------------------------------------------------------------------
+@dataclass
+class _Plan:
+    """The pieces of one realization of a type: group sums and hyperplanes."""
+
+    bent: list[tuple[Vector, Vector]]  # (P, Q) per bent hyperplane
+    cancelling: list[tuple[Vector, Fraction, Vector, Vector, tuple[int, int]]]  # (u, c, P, Q, sig)
+
+
+def _outer_sum(terms: list[tuple[Vector, Vector]], k: int, d: int) -> list[Vector]:
+    out = [[Fraction(0)] * d for _ in range(k)]
+    for v, u in terms:
+        for r in range(k):
+            if v[r]:
+                for c in range(d):
+                    out[r][c] += v[r] * u[c]
+    return out
+
+
+def _split(total: Vector, parts: int, rng: random.Random) -> list[Vector]:
+    """``parts`` non-zero vectors summing to ``total`` (parts >= 1; one part needs total != 0)."""
+    if parts == 1:
+        return [list(total)]
+    while True:
+        pieces = [_rand_vector(rng, len(total), nonzero=True) for _ in range(parts - 1)]
+        last = [t - sum(p[r] for p in pieces) for r, t in enumerate(total)]
+        if any(last):
+            return [*pieces, last]
+
+
+def _f2_terms(
+    cf: CanonicalForm, ctype: CombinatorialType, rng: random.Random
+) -> tuple[dict[int, Vector], list[tuple[Vector, Vector]]]:
+    """Solve F2: v_H for each mixed bent H, (v_c, u_c) for each mixed cancelling group.
+
+    Raises _Unrealizable when the rank count shows there is no solution.
+    """
+    d, k = cf.d, cf.k
+    normals = [hyperplane_normal_offset(key)[0] for key in cf.keys]
+    R = [list(row) for row in cf.linear]
+    mixed_bent = []
+    for j, (p, q) in enumerate(ctype.bent):
+        if p and q:
+            mixed_bent.append(j)
+        else:
+            eps = 1 if p else -1
+            for r in range(k):
+                for c in range(d):
+                    R[r][c] -= eps * cf.kinks[j][r] * normals[j][c]
+    U = [list(normals[j]) for j in mixed_bent]
+    basis = nullspace(U, d) if U else [[Fraction(int(i == c)) for c in range(d)] for i in range(d)]
+    N = [[sum(R[r][c] * z[c] for c in range(d)) for z in basis] for r in range(k)]
+    reduced, pivots = rref(N, len(basis))
+    rho = len(reduced)
+    groups = [sig for sig in ctype.cancelling if sig[0] and sig[1]]
+    m = len(groups)
+    if m < rho:
+        raise _Unrealizable
+    strict = [p == 1 or q == 1 for p, q in groups]
+    if m == 1 and rho == 0 and not mixed_bent and strict[0]:
+        raise _Unrealizable
+    terms: list[tuple[Vector, Vector]] = []
+    # Rank decomposition N = sum_t b_t g_t^T, each g_t lifted to a normal u with u^T Q_J = g_t.
+    for t, row in enumerate(reduced):
+        scale = _rand(rng, nonzero=True)
+        b = [N[r][pivots[t]] * scale for r in range(k)]
+        g = [x / scale for x in row]
+        u = solve(basis, g, d)
+        for j in mixed_bent:
+            coef = _rand(rng)
+            u = [x + coef * y for x, y in zip(u, normals[j], strict=True)]
+        terms.append((b, u))
+    extra = m - rho
+    if extra and terms:
+        v0, u0 = terms.pop(0)
+        weights = [_rand(rng, nonzero=True) for _ in range(extra)]
+        weights.append(1 - sum(weights))
+        if not weights[-1]:
+            weights[-1], weights[0] = weights[0] / 2, weights[0] / 2
+        terms[:0] = [([w * x for x in v0], u0) for w in weights]
+    elif extra and mixed_bent:
+        for _ in range(extra):
+            u = [Fraction(0)] * d
+            while not any(u):
+                coefs = [_rand(rng) for _ in mixed_bent]
+                u = [
+                    sum(c * normals[j][i] for c, j in zip(coefs, mixed_bent, strict=True))
+                    for i in range(d)
+                ]
+            terms.append((_rand_vector(rng, k, nonzero=True), u))
+    elif extra:
+        u = _rand_vector(rng, d, nonzero=True)
+        vs = [_rand_vector(rng, k, nonzero=True) for _ in range(extra - 1)]
+        vs.append([-sum(v[r] for v in vs) for r in range(k)])
+        terms.extend((v, u) for v in vs)
+    X = [[R[r][c] - s for c, s in enumerate(row)] for r, row in enumerate(_outer_sum(terms, k, d))]
+    v_bent: dict[int, Vector] = {j: [Fraction(0)] * k for j in mixed_bent}
+    columns = [[normals[j][c] for j in mixed_bent] for c in range(d)]  # U_J^T, d x |J|
+    kernel = nullspace(columns, len(mixed_bent)) if mixed_bent else []
+    for r in range(k):
+        if mixed_bent:
+            coefs = solve(columns, X[r], len(mixed_bent))
+            if coefs is None:
+                raise AssertionError("internal error: F2 has no solution after the rank check")
+            for vec in kernel:
+                mu = _rand(rng)
+                coefs = [x + mu * y for x, y in zip(coefs, vec, strict=True)]
+            for j, x in zip(mixed_bent, coefs, strict=True):
+                v_bent[j][r] = x
+        elif any(X[r]):
+            raise AssertionError("internal error: F2 has no solution after the rank check")
+    return v_bent, terms
+
+
+def _determined(cf: CanonicalForm, ctype: CombinatorialType, j: int) -> bool:
+    """Whether v_H of mixed bent hyperplane j is fixed by F2 when there is no C-term."""
+    mixed = [i for i, (p, q) in enumerate(ctype.bent) if p and q]
+    normals = [hyperplane_normal_offset(cf.keys[i])[0] for i in mixed]
+    columns = [[n[c] for n in normals] for c in range(cf.d)]
+    position = mixed.index(j)
+    return all(vec[position] == 0 for vec in nullspace(columns, len(mixed)))
+
+
+def _plan(cf: CanonicalForm, ctype: CombinatorialType, rng: random.Random) -> _Plan | None:
+    """Group sums for one random realization, or None when an open condition failed."""
+    k = cf.k
+    v_bent, terms = _f2_terms(cf, ctype, rng)
+    bent = []
+    for j, (p, q) in enumerate(ctype.bent):
+        kappa = list(cf.kinks[j])
+        if p and q:
+            v = v_bent[j]
+            P = [(x + y) / 2 for x, y in zip(kappa, v, strict=True)]
+            Q = [(x - y) / 2 for x, y in zip(kappa, v, strict=True)]
+            if (p == 1 and not any(P)) or (q == 1 and not any(Q)):
+                return None
+        else:
+            P, Q = (kappa, [Fraction(0)] * k) if p else ([Fraction(0)] * k, kappa)
+        bent.append((P, Q))
+    cancelling = []
+    mixed_sigs = iter(sig for sig in ctype.cancelling if sig[0] and sig[1])
+    for v, u in terms:
+        sig = next(mixed_sigs)
+        if (sig[0] == 1 or sig[1] == 1) and not any(v):
+            return None
+        unit, lead = _normalized(u)
+        P = [x * lead / 2 for x in v]
+        cancelling.append((unit, _rand(rng), P, [-x for x in P], sig))
+    for sig in ctype.cancelling:
+        if not (sig[0] and sig[1]):
+            unit, _ = _normalized(_rand_vector(rng, cf.d, nonzero=True))
+            cancelling.append((unit, _rand(rng), [Fraction(0)] * k, [Fraction(0)] * k, sig))
+    return _Plan(bent, cancelling)
+
+
+def _neurons_on(
+    u: Vector, c: Fraction, P: Vector, Q: Vector, sig: tuple[int, int], rng: random.Random
+) -> list[tuple[Vector, Fraction, Vector]]:
+    out = []
+    for eps, total, count in ((1, P, sig[0]), (-1, Q, sig[1])):
+        if count:
+            for part in _split(total, count, rng):
+                s = _rand_positive(rng)
+                out.append(([eps * s * x for x in u], eps * s * c, [x / s for x in part]))
+    return out
+
+
+def _build(
+    cf: CanonicalForm, ctype: CombinatorialType, plan: _Plan, rng: random.Random, h: int
+) -> ShallowNetwork:
+    d, k = cf.d, cf.k
+    neurons = []
+    for j, (P, Q) in enumerate(plan.bent):
+        normal, offset = hyperplane_normal_offset(cf.keys[j])
+        neurons += _neurons_on(list(normal), offset, P, Q, ctype.bent[j], rng)
+    for u, c, P, Q, sig in plan.cancelling:
+        neurons += _neurons_on(u, c, P, Q, sig, rng)
+    for _ in range(ctype.zero_output):
+        neurons.append((_rand_vector(rng, d), _rand(rng), [Fraction(0)] * k))
+    for _ in range(ctype.zero_input_active):
+        neurons.append(([Fraction(0)] * d, _rand_positive(rng), _rand_vector(rng, k, nonzero=True)))
+    for _ in range(ctype.zero_input_inactive):
+        neurons.append(
+            (
+                [Fraction(0)] * d,
+                -_rand_positive(rng) * rng.randint(0, 1),
+                _rand_vector(rng, k, nonzero=True),
+            )
+        )
+    rng.shuffle(neurons)
+    W1 = [w for w, _, _ in neurons]
+    b1 = [beta for _, beta, _ in neurons]
+    W2 = [[a[r] for _, _, a in neurons] for r in range(k)]
+    trial = ShallowNetwork.from_rows(W1, b1, W2, [0] * k, d=d)
+    b2 = [x - y for x, y in zip(cf.constant, canonical_form(trial).constant, strict=True)]
+    return ShallowNetwork.from_rows(W1, b1, W2, b2, d=d)
+
+
+def realize(
+    cf: CanonicalForm, ctype: CombinatorialType, *, seed: int | None = 0
+) -> ShallowNetwork | None:
+    """An exact random network of type ``ctype`` realizing the function ``cf``, or None when the
+    type provably has no realization.
+
+    The result is checked: its canonical form is ``cf`` and its type is ``ctype``.
+
+    Raises
+    ------
+    ValueError
+        If ``ctype`` does not list one signature per bent hyperplane of ``cf``.
+    RuntimeError
+        If no realization was found although none of the exact obstructions applies (not
+        observed; it would need every random choice to hit a measure-zero set).
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork, canonical_form, equivalent
+    >>> from shallowsym.structure import CombinatorialType
+    >>> cf = canonical_form(ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0]))
+    >>> flipped = realize(cf, CombinatorialType(bent=((0, 1), (1, 0))))
+    >>> canonical_form(flipped) == cf
+    True
+    >>> realize(cf, CombinatorialType(bent=((1, 0), (1, 0)))) is None   # M would be 2, not 0
+    True
+    """
+    if len(ctype.bent) != cf.num_bent or any(p + q < 1 for p, q in ctype.bent):
+        raise ValueError("the type needs a signature with at least one neuron per bent hyperplane")
+    if any(p + q < 2 for p, q in ctype.cancelling):
+        return None  # a single live neuron always bends
+    rng = random.Random(seed)
+    for _ in range(_TRIES):
+        try:
+            plan = _plan(cf, ctype, rng)
+        except _Unrealizable:
+            return None
+        if plan is None:
+            continue
+        net = _build(cf, ctype, plan, rng, ctype.width)
+        if canonical_form(net) == cf and structure(net).type == ctype:
+            return net
+    no_c_terms = not any(p and q for p, q in ctype.cancelling)
+    if no_c_terms:
+        # Only open conditions on uniquely determined v_H can fail every time: then none exists.
+        forced = [j for j, (p, q) in enumerate(ctype.bent) if p and q and _determined(cf, ctype, j)]
+        if forced:
+            return None
+    raise RuntimeError(f"could not decide whether type {ctype} is realizable")
+
+
+def _mixed_terms(
+    cf: CanonicalForm, net: ShallowNetwork
+) -> tuple[list[Vector], list[tuple[Vector, Vector]]]:
+    """(u_H of mixed bent groups, (v_c, u_c) of mixed cancelling groups) of a realization."""
+    s = structure(net)
+    bent_normals, c_terms = [], []
+    for group in s.groups:
+        if not group.mixed:
+            continue
+        normal, _ = hyperplane_normal_offset(group.key)
+        if group.bent:
+            bent_normals.append(list(normal))
+        else:
+            c_terms.append((list(group.v), list(normal)))
+    return bent_normals, c_terms
+
+
+def _w_dimension(
+    d: int, k: int, bent_normals: list[Vector], c_terms: list[tuple[Vector, Vector]]
+) -> int:
+    """Dimension of the solutions of F2 at a point: variables minus the differential's rank,
+    plus one free offset per mixed cancelling group."""
+    columns = []
+    for u in bent_normals:
+        for r in range(k):
+            columns.append(
+                [u[c] if row == r else Fraction(0) for row in range(k) for c in range(d)]
+            )
+    for v, u in c_terms:
+        for r in range(k):
+            columns.append(
+                [u[c] if row == r else Fraction(0) for row in range(k) for c in range(d)]
+            )
+        pivot = next(i for i, x in enumerate(u) if x)
+        for free in (i for i in range(d) if i != pivot):
+            columns.append(
+                [v[row] if c == free else Fraction(0) for row in range(k) for c in range(d)]
+            )
+    variables = len(columns)
+    return len(c_terms) + variables - (rank(columns, k * d) if columns else 0)
+
+
+def stratum_dimension(net: ShallowNetwork) -> int:
+    """Dimension at ``net`` of the stratum of its combinatorial type in its fibre.
+
+    Sum of: d+1 per zero-output neuron, k+1 per zero-input neuron, n(1+k) - k*o per group of n
+    live neurons with o orientations present, d per pure cancelling group, and the dimension of
+    the F2 solutions (v_H of mixed bent groups, v_c, u_c and offset of mixed cancelling groups).
+    The F2 part is exact when there is no mixed cancelling group (an affine space); otherwise it
+    is the corank of the differential at ``net``, exact at the smooth points of the stratum.
+    """
+    s = structure(net)
+    d, k = net.d, net.k
+    dim = len(s.zero_output) * (d + 1)
+    dim += (len(s.zero_input_active) + len(s.zero_input_inactive)) * (k + 1)
+    for g in s.groups:
+        orientations = int(bool(g.positive)) + int(bool(g.negative))
+        dim += len(g.neurons) * (1 + k) - k * orientations
+        if not g.bent and not g.mixed:
+            dim += d
+    bent_normals, c_terms = _mixed_terms(canonical_form(net), net)
+    return dim + _w_dimension(d, k, bent_normals, c_terms)
+
+
+# -- enumeration of types --------------------------------------------------------------------
+def _signatures(total: int) -> Iterator[tuple[int, int]]:
+    for p in range(total + 1):
+        yield (p, total - p)
+
+
+def _bent_signatures(count: int, budget: int) -> Iterator[tuple[tuple[int, int], ...]]:
+    if count == 0:
+        yield ()
+        return
+    for size in range(1, budget - (count - 1) + 1):
+        for sig in _signatures(size):
+            for rest in _bent_signatures(count - 1, budget - size):
+                yield (sig, *rest)
+
+
+def _cancelling_multisets(budget: int, minimum: int = 2) -> Iterator[tuple[tuple[int, int], ...]]:
+    """Multisets of signatures (p, q), p + q >= 2, using at most ``budget`` neurons, sorted."""
+    yield ()
+    all_sigs = [sig for size in range(2, budget + 1) for sig in _signatures(size)]
+    for count in range(1, budget // 2 + 1):
+        for combo in combinations_with_replacement(all_sigs, count):
+            if sum(p + q for p, q in combo) <= budget:
+                yield tuple(sorted(combo))
+
+
+def candidate_types(cf: CanonicalForm, h: int) -> Iterator[CombinatorialType]:
+    """Every combinatorial type of width h with one group per bent hyperplane of ``cf``."""
+    s = cf.num_bent
+    for bent in _bent_signatures(s, h):
+        rest = h - sum(p + q for p, q in bent)
+        for cancelling in _cancelling_multisets(rest):
+            spare = rest - sum(p + q for p, q in cancelling)
+            for zero_output in range(spare + 1):
+                for active in range(spare - zero_output + 1):
+                    yield CombinatorialType(
+                        bent, cancelling, zero_output, active, spare - zero_output - active
+                    )
+
+
+def fiber_types(net: ShallowNetwork, *, limit: int = DEFAULT_TYPE_LIMIT) -> tuple[FiberType, ...]:
+    """Every combinatorial type (stratum) of the fibre of f_net within its architecture.
+
+    Each comes with its dimension and an exact representative realizing f (checked).
+
+    Parameters
+    ----------
+    net
+        The network; the fibre is that of its function, among networks of the same (d, h, k).
+    limit
+        Bound on the number of candidate types examined (their number grows exponentially).
+
+    Raises
+    ------
+    SearchLimitExceeded
+        When more than ``limit`` candidate types would have to be examined.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> for t in fiber_types(ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0])):
+    ...     print(t)
+    bent (0+,1-) (1+,0-)  (dimension 2)
+    bent (1+,0-) (0+,1-)  (dimension 2)
+
+    References
+    ----------
+    THEORY.md section 5 (F1-F3 and the mechanisms S3-S9).
+    """
+    cf = canonical_form(net)
+    out = []
+    for count, ctype in enumerate(candidate_types(cf, net.h), start=1):
+        if count > limit:
+            raise SearchLimitExceeded(
+                f"the fibre has more than limit={limit} candidate types; pass a larger limit=",
+                limit=limit,
+            )
+        rep = realize(cf, ctype, seed=count)
+        if rep is not None:
+            out.append(FiberType(ctype, stratum_dimension(rep), rep))
+    return tuple(out)

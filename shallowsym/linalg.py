@@ -1,0 +1,73 @@
+"""Small exact linear algebra over Q (flint ``fmpq_mat`` underneath, ``Fraction`` at the edges).
+
+Matrices are lists of rows of Fractions. Used by the fibre and minimal-width computations,
+where the matrices are small (k x d, d x |J|) but must be exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+from flint import fmpq, fmpq_mat
+
+from .rationals import to_fraction
+
+__all__ = ["nullspace", "rank", "rref", "solve"]
+
+Matrix = list[list[Fraction]]
+
+
+def _to_flint(rows: Sequence[Sequence[Fraction]], ncols: int) -> fmpq_mat:
+    return fmpq_mat(
+        len(rows),
+        ncols,
+        [fmpq(x.numerator, x.denominator) for row in rows for x in map(Fraction, row)],
+    )
+
+
+def rref(rows: Sequence[Sequence[Fraction]], ncols: int) -> tuple[Matrix, list[int]]:
+    """Reduced row echelon form (non-zero rows only) and the pivot columns."""
+    if not rows:
+        return [], []
+    reduced, rank_ = _to_flint(rows, ncols).rref()
+    entries = list(map(to_fraction, reduced.entries()))
+    out = [entries[r * ncols : (r + 1) * ncols] for r in range(rank_)]
+    pivots = [next(c for c, x in enumerate(row) if x) for row in out]
+    return out, pivots
+
+
+def rank(rows: Sequence[Sequence[Fraction]], ncols: int) -> int:
+    """The exact rank of a matrix given by its rows."""
+    return len(rref(rows, ncols)[0])
+
+
+def nullspace(rows: Sequence[Sequence[Fraction]], ncols: int) -> Matrix:
+    """A basis of {x : A x = 0}, as a list of vectors.
+
+    >>> [[str(x) for x in v] for v in nullspace([[1, 2, 3]], 3)]
+    [['-2', '1', '0'], ['-3', '0', '1']]
+    """
+    reduced, pivots = rref(rows, ncols)
+    basis = []
+    for free in (c for c in range(ncols) if c not in pivots):
+        x = [Fraction(0)] * ncols
+        x[free] = Fraction(1)
+        for row, p in zip(reduced, pivots, strict=True):
+            x[p] = -row[free]
+        basis.append(x)
+    return basis
+
+
+def solve(
+    rows: Sequence[Sequence[Fraction]], rhs: Sequence[Fraction], ncols: int
+) -> list[Fraction] | None:
+    """One solution x of A x = rhs (free variables 0), or None when there is none."""
+    augmented = [[*row, b] for row, b in zip(rows, rhs, strict=True)]
+    reduced, pivots = rref(augmented, ncols + 1)
+    if pivots and pivots[-1] == ncols:
+        return None
+    x = [Fraction(0)] * ncols
+    for row, p in zip(reduced, pivots, strict=True):
+        x[p] = row[ncols]
+    return x

@@ -1,0 +1,498 @@
+"""The symmetry report of a network: roles, stabilizer, hidden mechanisms, flips, the fibre.
+
+(THEORY.md sections 2 and 5.) ``symmetries(net)`` answers: which part of G_h fixes theta (the
+stabilizer), which hidden mechanisms S3-S8 are present and how many dimensions each adds, the
+dimension of the fibre at theta, and whether theta has hidden symmetries at all (with an exact
+witness). Deciding discrete flips is NP-complete, so the parts that need the flip search are
+computed on first use and bounded by ``limit=``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+from typing import Any
+
+from .canonical import canonical_form
+from .errors import SearchLimitExceeded
+from .fibre import (
+    DEFAULT_TYPE_LIMIT,
+    FiberType,
+    _w_dimension,
+    fiber_types,
+    realize,
+)
+from .flips import DEFAULT_LIMIT, flip_sets, subset_sums
+from .hyperplanes import hyperplane_normal_offset
+from .linalg import nullspace, rank
+from .moves import flip
+from .network import ShallowNetwork
+from .rationals import to_fraction
+from .standard import StandardCertificate, find_standard_map, neuron_normal_forms
+from .structure import CombinatorialType, NeuronRole, structure
+
+__all__ = ["Mechanism", "Stabilizer", "SymmetryReport", "symmetries"]
+
+
+@dataclass(frozen=True)
+class Stabilizer:
+    """The subgroup of G_h that fixes theta exactly.
+
+    Neurons equal up to positive scaling (as whole triples) can be exchanged, so the discrete
+    part is a product of symmetric groups, one per class; each all-zero neuron is moreover fixed
+    by every scaling, a continuous factor R_>0.
+    """
+
+    h: int
+    classes: tuple[tuple[int, ...], ...]  # exchangeable neurons, classes of size >= 2
+    continuous: tuple[int, ...]  # all-zero neurons
+    normal_scales: tuple[Fraction, ...] = field(repr=False)
+
+    @property
+    def order(self) -> int:
+        """The order of the discrete part: the product of the classes' factorials."""
+        return math.prod(math.factorial(len(c)) for c in self.classes)
+
+    @property
+    def order_formula(self) -> str:
+        """``2! x 3!`` (or ``1``)."""
+        return " x ".join(f"{len(c)}!" for c in self.classes) or "1"
+
+    @property
+    def dimension(self) -> int:
+        """Dimension of the continuous part (one R_>0 per all-zero neuron)."""
+        return len(self.continuous)
+
+    @property
+    def generators(self) -> tuple[tuple[int, ...], ...]:
+        """Adjacent transpositions within each class, as images of 0..h-1."""
+        gens = []
+        for cls in self.classes:
+            for i, j in itertools.pairwise(cls):
+                image = list(range(self.h))
+                image[i], image[j] = j, i
+                gens.append(tuple(image))
+        return tuple(gens)
+
+    def elements(self) -> Iterator[StandardCertificate]:
+        """Every element of the discrete part, lazily, as a permutation with its scales."""
+        for choice in itertools.product(*(itertools.permutations(c) for c in self.classes)):
+            image = list(range(self.h))
+            for cls, perm in zip(self.classes, choice, strict=True):
+                for i, j in zip(cls, perm, strict=True):
+                    image[i] = j
+            scales = tuple(
+                self.normal_scales[i] / self.normal_scales[image[i]] for i in range(self.h)
+            )
+            yield StandardCertificate(tuple(image), scales)
+
+    def as_sympy(self):
+        """The discrete part as a sympy ``PermutationGroup`` on h points."""
+        from sympy.combinatorics import Permutation, PermutationGroup
+
+        size = max(self.h, 1)
+        gens = [Permutation(list(g), size=size) for g in self.generators]
+        return PermutationGroup(gens or [Permutation(list(range(size)), size=size)])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "order": self.order,
+            "order_formula": self.order_formula,
+            "classes": [list(c) for c in self.classes],
+            "continuous_dimension": self.dimension,
+            "generators": [list(g) for g in self.generators],
+        }
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    """One hidden-symmetry mechanism present in theta (THEORY.md section 5, S3-S8)."""
+
+    code: str
+    name: str
+    neurons: tuple[int, ...]
+    dimension: int
+    detail: str = ""
+
+    def __str__(self) -> str:
+        neurons = ", ".join(map(str, self.neurons))
+        extra = f"; {self.detail}" if self.detail else ""
+        return f"{self.code} {self.name}: neurons {neurons}; +{self.dimension} dimensions{extra}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "neurons": list(self.neurons),
+            "dimension": self.dimension,
+            "detail": self.detail,
+        }
+
+
+def _stabilizer(net: ShallowNetwork) -> Stabilizer:
+    labels, scales = neuron_normal_forms(net)
+    classes: dict[Any, list[int]] = defaultdict(list)
+    for i, label in enumerate(labels):
+        classes[label].append(i)
+    return Stabilizer(
+        net.h,
+        tuple(tuple(c) for c in sorted(classes.values()) if len(c) > 1),
+        structure(net).all_zero,
+        tuple(map(to_fraction, scales)),
+    )
+
+
+def _continuous_mechanisms(net: ShallowNetwork) -> list[Mechanism]:
+    s = structure(net)
+    d, k = net.d, net.k
+    out = []
+    all_zero = set(s.all_zero)
+    for i in s.zero_output:
+        out.append(
+            Mechanism(
+                "S3",
+                "zero-output neuron",
+                (i,),
+                d + 1 if i in all_zero else d,
+                "its input weights and bias are free",
+            )
+        )
+    for i in s.zero_input_active + s.zero_input_inactive:
+        out.append(
+            Mechanism(
+                "S4", "zero-input neuron", (i,), k, "its constant a relu(beta) is absorbed by b2"
+            )
+        )
+    for g in s.groups:
+        for side, neurons in (("positively", g.positive), ("negatively", g.negative)):
+            if len(neurons) > 1:
+                out.append(
+                    Mechanism(
+                        "S5",
+                        "same-orientation twins",
+                        neurons,
+                        (len(neurons) - 1) * k,
+                        f"{side} oriented on {g.equation}; only their summed s a counts",
+                    )
+                )
+        if not g.bent and not g.mixed:
+            out.append(
+                Mechanism(
+                    "S7",
+                    "cancelling group",
+                    g.neurons,
+                    d,
+                    f"kinks cancel on {g.equation}; the hyperplane is free",
+                )
+            )
+    # S6 and mixed S7: their v-terms share the equation W2 W1 = M; attribute the solution
+    # dimension group by group (variables minus the rank each adds), so the sum is exact.
+    bent_normals: list[list[Fraction]] = []
+    c_terms: list[tuple[list[Fraction], list[Fraction]]] = []
+    previous = 0
+    for g in sorted((g for g in s.groups if g.mixed), key=lambda g: (not g.bent, g.key)):
+        normal = list(hyperplane_normal_offset(g.key)[0])
+        if g.bent:
+            bent_normals.append(normal)
+        else:
+            c_terms.append((list(g.v), normal))
+        total = _w_dimension(d, k, bent_normals, c_terms)
+        if g.bent:
+            out.append(
+                Mechanism(
+                    "S6",
+                    "both orientations on a bent hyperplane",
+                    g.neurons,
+                    total - previous,
+                    f"on {g.equation}; P - Q is free within W2 W1 = M",
+                )
+            )
+        else:
+            out.append(
+                Mechanism(
+                    "S7",
+                    "cancelling group of mixed orientation",
+                    g.neurons,
+                    total - previous,
+                    f"on {g.equation}; adds an affine map with free direction and offset",
+                )
+            )
+        previous = total
+    return out
+
+
+@dataclass(frozen=True)
+class SymmetryReport:
+    """Everything shallowsym knows about the symmetries of one network.
+
+    Eager (polynomial): ``roles``, ``stabilizer``, ``orbit_dimension``, ``fiber_dimension``,
+    ``continuous_mechanisms``. On first use (the flip search, bounded by ``limit``):
+    ``flip_sets``, ``mechanisms``, ``has_hidden_symmetries``, ``hidden_witness``. On request:
+    ``fiber_types(limit=...)``.
+    """
+
+    net: ShallowNetwork
+    roles: tuple[NeuronRole, ...]
+    stabilizer: Stabilizer
+    orbit_dimension: int
+    fiber_dimension: int
+    continuous_mechanisms: tuple[Mechanism, ...]
+    limit: int = DEFAULT_LIMIT
+
+    @property
+    def type(self) -> CombinatorialType:
+        return structure(self.net).type
+
+    @cached_property
+    def flip_sets(self) -> tuple[tuple[int, ...], ...]:
+        """Every admissible flip (see :func:`shallowsym.flip_sets`)."""
+        return flip_sets(self.net, limit=self.limit)
+
+    @cached_property
+    def mechanisms(self) -> tuple[Mechanism, ...]:
+        """S3-S7 with their dimensions, then one S8 entry per admissible flip."""
+        flips = tuple(
+            Mechanism("S8", "discrete flip", t, 0, "negate (w_i, beta_i), add sum a_i beta_i to b2")
+            for t in self.flip_sets
+        )
+        return self.continuous_mechanisms + flips
+
+    @cached_property
+    def hidden_witness(self) -> ShallowNetwork | None:
+        """A network of the same architecture realizing f outside G_h.theta (checked), or None."""
+        return _hidden_witness(self)
+
+    @property
+    def has_hidden_symmetries(self) -> bool:
+        """Whether the fibre within the architecture is larger than the orbit G_h.theta."""
+        return self.fiber_dimension > self.orbit_dimension or self.hidden_witness is not None
+
+    def fiber_types(self, *, limit: int = DEFAULT_TYPE_LIMIT) -> tuple[FiberType, ...]:
+        """Every stratum of the fibre (see :func:`shallowsym.fiber_types`)."""
+        return fiber_types(self.net, limit=limit)
+
+    def _hidden_text(self) -> str:
+        try:
+            hidden = self.has_hidden_symmetries
+        except SearchLimitExceeded as err:
+            return f"undecided ({err})"
+        return "yes" if hidden else "no"
+
+    def __str__(self) -> str:
+        lines = [f"network: d = {self.net.d}, h = {self.net.h}, k = {self.net.k}", "roles:"]
+        groups = structure(self.net).groups
+        for r in self.roles:
+            where = (
+                ""
+                if r.hyperplane is None
+                else f"  on H{r.hyperplane}: {groups[r.hyperplane].equation}"
+            )
+            sign = {1: "+", -1: "-", 0: ""}[r.orientation] if r.hyperplane is not None else ""
+            lines.append(f"  neuron {r.neuron}: {r.role}{sign and ' (' + sign + ')'}{where}")
+        lines.append("mechanisms:")
+        try:
+            mechanisms = self.mechanisms
+        except SearchLimitExceeded as err:
+            mechanisms = self.continuous_mechanisms
+            lines.append(f"  (flips undecided: {err})")
+        lines += [f"  {m}" for m in mechanisms] or ["  none"]
+        lines.append(
+            f"stabilizer order: {self.stabilizer.order} = {self.stabilizer.order_formula}"
+            + (f", times (R>0)^{self.stabilizer.dimension}" if self.stabilizer.dimension else "")
+        )
+        lines.append(f"hidden symmetries: {self._hidden_text()}")
+        lines.append(
+            f"fibre dimension: {self.fiber_dimension} (standard orbit: {self.orbit_dimension})"
+        )
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "d": self.net.d,
+            "h": self.net.h,
+            "k": self.net.k,
+            "roles": [r.to_dict() for r in self.roles],
+            "type": self.type.to_dict(),
+            "stabilizer": self.stabilizer.to_dict(),
+            "orbit_dimension": self.orbit_dimension,
+            "fiber_dimension": self.fiber_dimension,
+        }
+        try:
+            data["mechanisms"] = [m.to_dict() for m in self.mechanisms]
+            data["has_hidden_symmetries"] = self.has_hidden_symmetries
+            witness = self.hidden_witness
+            data["hidden_witness"] = None if witness is None else witness.to_dict()
+        except SearchLimitExceeded as err:
+            data["mechanisms"] = [m.to_dict() for m in self.continuous_mechanisms]
+            data["has_hidden_symmetries"] = None
+            data["undecided"] = str(err)
+        return data
+
+
+def symmetries(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> SymmetryReport:
+    """The symmetry report of ``net``.
+
+    Parameters
+    ----------
+    net
+        A network.
+    limit
+        Bound on the exponential searches (flips, other orientations) done on first use of
+        ``flip_sets``, ``mechanisms``, ``has_hidden_symmetries`` and ``hidden_witness``.
+
+    Returns
+    -------
+    SymmetryReport
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a ``ShallowNetwork``.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> report = symmetries(ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0]))
+    >>> report.flip_sets, report.has_hidden_symmetries, report.fiber_dimension
+    (((0, 1),), True, 2)
+    >>> report.hidden_witness
+    ShallowNetwork(W1=[[-1], [1]], b1=[1, -3], W2=[[1, 1]], b2=[2])
+
+    References
+    ----------
+    THEORY.md section 2 (the standard group), section 5 (S3-S9, Proposition 4).
+    """
+    if not isinstance(net, ShallowNetwork):
+        raise TypeError(f"symmetries expects a ShallowNetwork, not {type(net).__name__}")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"limit must be a positive integer, not {limit!r}")
+    s = structure(net)
+    mechanisms = tuple(_continuous_mechanisms(net))
+    orbit = net.h - len(s.all_zero)
+    return SymmetryReport(
+        net=net,
+        roles=s.roles,
+        stabilizer=_stabilizer(net),
+        orbit_dimension=orbit,
+        fiber_dimension=orbit + sum(m.dimension for m in mechanisms),
+        continuous_mechanisms=mechanisms,
+        limit=limit,
+    )
+
+
+# -- deciding hidden symmetries ------------------------------------------------------------
+def _outside_orbit(net: ShallowNetwork, other: ShallowNetwork | None) -> ShallowNetwork | None:
+    if other is None or find_standard_map(net, other) is not None:
+        return None
+    return other
+
+
+def _hidden_witness(report: SymmetryReport) -> ShallowNetwork | None:
+    net = report.net
+    cf = canonical_form(net)
+    own = structure(net).type
+    if report.fiber_dimension > report.orbit_dimension:
+        # A random point of theta's own stratum, which is larger than the orbit.
+        for seed in range(1, 50):
+            found = _outside_orbit(net, realize(cf, own, seed=seed))
+            if found is not None:
+                return found
+        raise RuntimeError(
+            "internal error: no point of a stratum larger than the orbit was "
+            "found outside the orbit"
+        )
+    # Now every neuron is live, each group is one neuron or a (1+,1-) pair on a bent hyperplane
+    # and the pairs' normals are independent: theta's stratum is its orbit. Another realization
+    # must use another choice of orientations (THEORY.md sections 5-6).
+    mixed = [g.bent_index for g in structure(net).groups if g.mixed]
+    if not mixed:
+        flips = report.flip_sets
+        return _outside_orbit(net, flip(net, flips[0])) if flips else None
+    return _other_orientations(net, own, mixed, report.limit)
+
+
+def _other_orientations(
+    net: ShallowNetwork, own: CombinatorialType, mixed: list[int], limit: int
+) -> ShallowNetwork | None:
+    """Search orientation choices (eps on pure hyperplanes, J' mixed) with |J'| + 2 rho <= |J|."""
+    cf = canonical_form(net)
+    d, k, s = net.d, net.k, cf.num_bent
+    normals = [list(hyperplane_normal_offset(key)[0]) for key in cf.keys]
+    budget = len(mixed)
+    steps = 0
+    for size in range(budget + 1):
+        for J in itertools.combinations(range(s), size):
+            basis = (
+                nullspace([normals[j] for j in J], d)
+                if J
+                else [[Fraction(int(i == c)) for c in range(d)] for i in range(d)]
+            )
+            pure = [j for j in range(s) if j not in J]
+            max_rho = (budget - size) // 2
+            for signs in _sign_choices(cf, pure, basis, max_rho, limit - steps):
+                steps += 1
+                if steps > limit:
+                    raise SearchLimitExceeded(
+                        f"the search over orientation choices exceeds limit={limit}", limit=limit
+                    )
+                R = [list(row) for row in cf.linear]
+                for j, eps in zip(pure, signs, strict=True):
+                    for r in range(k):
+                        for c in range(d):
+                            R[r][c] -= eps * cf.kinks[j][r] * normals[j][c]
+                N = [[sum(R[r][c] * z[c] for c in range(d)) for z in basis] for r in range(k)]
+                rho = rank(N, len(basis))
+                if size + 2 * rho > budget:
+                    continue
+                bent = [(1, 1)] * s
+                for j, eps in zip(pure, signs, strict=True):
+                    bent[j] = (1, 0) if eps > 0 else (0, 1)
+                ctype = CombinatorialType(
+                    tuple(bent), ((1, 1),) * rho, zero_output=net.h - s - size - 2 * rho
+                )
+                if ctype == own:
+                    continue
+                found = _outside_orbit(net, realize(cf, ctype, seed=steps))
+                if found is not None:
+                    return found
+    return None
+
+
+def _sign_choices(
+    cf, pure: list[int], basis, max_rho: int, budget: int
+) -> Iterator[tuple[int, ...]]:
+    """Sign vectors for the pure hyperplanes: all of them when rank may be positive (bounded),
+    else only those with R Q_J = 0, found by meet in the middle over signed sums."""
+    n = len(pure)
+    if max_rho > 0:
+        if 2**n > budget:
+            raise SearchLimitExceeded(
+                f"trying all orientations of {n} hyperplanes exceeds the limit", limit=budget
+            )
+        yield from itertools.product((1, -1), repeat=n)
+        return
+    d, k = cf.d, cf.k
+    normals = [list(hyperplane_normal_offset(key)[0]) for key in cf.keys]
+
+    def projected(j: int) -> list[Fraction]:
+        return [
+            cf.kinks[j][r] * sum(normals[j][c] * z[c] for c in range(d))
+            for r in range(k)
+            for z in basis
+        ]
+
+    target = [sum(cf.linear[r][c] * z[c] for c in range(d)) for r in range(k) for z in basis]
+    items = [projected(j) for j in pure]
+    # sum eps_j y_j = t  <=>  sum over T = {eps = -1} of y_j = (sum y - t) / 2
+    half = [(sum(y[i] for y in items) - t) / 2 for i, t in enumerate(target)] if items else []
+    if not items:
+        if not any(target):
+            yield ()
+        return
+    for T in subset_sums(items, half, limit=budget):
+        yield tuple(-1 if i in T else 1 for i in range(n))
