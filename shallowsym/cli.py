@@ -1,4 +1,4 @@
-"""The ``shallowsym`` command line: ``equiv``, ``canon`` and ``demo``.
+"""The ``shallowsym`` command line: ``equiv``, ``canon``, ``symmetries`` and ``demo``.
 
 Exit codes: 0 success (for ``equiv``: equivalent), 1 not equivalent, 2 bad input.
 """
@@ -15,7 +15,10 @@ from . import examples
 from .canonical import canonical_form
 from .equivalence import equivalent
 from .errors import ShallowSymError
+from .fibre import DEFAULT_TYPE_LIMIT
+from .flips import DEFAULT_LIMIT
 from .network import ShallowNetwork
+from .symmetry import symmetries
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -41,6 +44,18 @@ def _cmd_equiv(args: argparse.Namespace) -> int:
 def _cmd_canon(args: argparse.Namespace) -> int:
     cf = canonical_form(_load(args.network))
     _emit(args, cf.to_dict(), f"{cf}\n({cf.num_bent} bent hyperplanes, d = {cf.d}, k = {cf.k})")
+    return EXIT_OK
+
+
+def _cmd_symmetries(args: argparse.Namespace) -> int:
+    report = symmetries(_load(args.network), limit=args.limit)
+    data = report.to_dict()
+    text = str(report)
+    if args.types:
+        types = report.fiber_types(limit=args.type_limit)
+        data["fiber_types"] = [t.to_dict() for t in types]
+        text += "\nfibre types (modulo the standard group):\n" + "\n".join(f"  {t}" for t in types)
+    _emit(args, data, text)
     return EXIT_OK
 
 
@@ -75,6 +90,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not positive")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shallowsym",
@@ -89,6 +114,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("canon", help="print the canonical form of a network's function")
     p.add_argument("network", help="network file (JSON)")
     p.set_defaults(run=_cmd_canon)
+    p = sub.add_parser("symmetries", help="roles, stabilizer, hidden mechanisms, fibre dimension")
+    p.add_argument("network", help="network file (JSON)")
+    p.add_argument("--types", action="store_true", help="also list every stratum of the fibre")
+    p.add_argument(
+        "--limit",
+        type=_positive,
+        default=DEFAULT_LIMIT,
+        help=f"bound on the flip search (default {DEFAULT_LIMIT})",
+    )
+    p.add_argument(
+        "--type-limit",
+        type=_positive,
+        default=DEFAULT_TYPE_LIMIT,
+        help=f"bound on the fibre types examined (default {DEFAULT_TYPE_LIMIT})",
+    )
+    p.set_defaults(run=_cmd_symmetries)
     p = sub.add_parser("demo", help="run the main job on embedded example networks")
     p.set_defaults(run=_cmd_demo)
     for p in sub.choices.values():

@@ -35,6 +35,7 @@ __all__ = [
     "redistribute",
     "redraw_zero_input",
     "redraw_zero_output",
+    "resample",
     "rescale",
     "split_into",
     "split_twin",
@@ -220,20 +221,31 @@ def _same_hyperplane(net: ShallowNetwork, i: int, j: int) -> tuple[int, int]:
     return nk.orientations[i], nk.orientations[j]
 
 
-def transfer_twin(net: ShallowNetwork, i: int, j: int, fraction: Any) -> ShallowNetwork:
-    """Move ``fraction`` of twin j's summed s a onto twin i (S5); fraction 1 merges j into i,
-    leaving j a zero-output neuron (width is kept)."""
-    _index(net, i), _index(net, j)
-    ei, ej = _same_hyperplane(net, i, j)
+def transfer_twin(net: ShallowNetwork, i: int, j: int, amount: Sequence[Any]) -> ShallowNetwork:
+    """Move ``amount`` (a vector of Q^k) of summed s a from twin j to twin i (S5).
+
+    (w_j, beta_j) must be a positive multiple of (w_i, beta_i) with w != 0; either neuron may
+    have zero output. s_i a_i gains ``amount`` and s_j a_j loses it, so the kink, W2 W1 and
+    the function are unchanged. Moving all of s_j a_j merges j into i (j keeps its input
+    weights, now with zero output); the opposite amount undoes the move.
+
+    >>> net = ShallowNetwork([[1], [2]], [1, 2], [[1, 1]], [0])
+    >>> transfer_twin(net, 0, 1, [2])   # merge: s_1 a_1 = 2 moves onto neuron 0
+    ShallowNetwork(W1=[[1], [2]], b1=[1, 2], W2=[[3, 0]], b2=[0])
+    """
+    from .hyperplanes import neuron_keys
+
+    ei, ej = _same_hyperplane(net, _index(net, i), _index(net, j))
     if ei != ej or i == j:
         raise ValueError(f"neurons {i} and {j} are not same-orientation twins")
-    lam = _q(fraction, "fraction")
-    wi, bi, ai = net.neuron(i)
-    wj, bj, aj = net.neuron(j)
-    ratio = next(y / x for x, y in zip(wi, wj, strict=True) if x)  # s_j / s_i > 0
+    moved = _vector(amount, net.k, "amount")
+    nk = neuron_keys(net)
+    si, sj = nk.scale(i), nk.scale(j)
     neurons = _neurons(net)
-    neurons[i] = (wi, bi, tuple(x + lam * ratio * y for x, y in zip(ai, aj, strict=True)))
-    neurons[j] = (wj, bj, tuple((1 - lam) * y for y in aj))
+    wi, bi, ai = neurons[i]
+    wj, bj, aj = neurons[j]
+    neurons[i] = (wi, bi, tuple(x + y / si for x, y in zip(ai, moved, strict=True)))
+    neurons[j] = (wj, bj, tuple(x - y / sj for x, y in zip(aj, moved, strict=True)))
     return _build(net, neurons, net.b2)
 
 
@@ -351,6 +363,31 @@ def _normalized_normal(key: Sequence[Any]) -> tuple[Fraction, ...]:
     return tuple(x / lead for x in values)
 
 
+def resample(net: ShallowNetwork, ctype: Any = None, *, seed: int | None = None) -> ShallowNetwork:
+    """A random network of the same architecture and function in stratum ``ctype`` (default:
+    theta's own combinatorial type): a jump that reaches every hidden symmetry, including
+    redistributions between parallel hyperplanes that no local move performs.
+
+    Raises ValueError when the type has no realization of this function.
+
+    >>> from shallowsym import ShallowNetwork, canonical_form
+    >>> net = ShallowNetwork([[1], [2]], [1, 2], [[1, 1]], [0])   # twins
+    >>> canonical_form(resample(net, seed=3)) == canonical_form(net)
+    True
+    """
+    from .canonical import canonical_form
+    from .fibre import realize
+    from .structure import structure
+
+    target = structure(net).type if ctype is None else ctype
+    if target.width != net.h:
+        raise ValueError(f"type {target} has width {target.width}, not {net.h}")
+    out = realize(canonical_form(net), target, seed=seed)
+    if out is None:
+        raise ValueError(f"no network of type {target} realizes this function")
+    return out
+
+
 # -- random walks in the fibre ---------------------------------------------------------------
 MOVES = (
     "permute",
@@ -361,6 +398,7 @@ MOVES = (
     "redraw_zero_input",
     "flip",
     "redistribute",
+    "resample",
     "move_cancelling_group",
 )
 
@@ -395,8 +433,8 @@ def _candidate_moves(net: ShallowNetwork, rng) -> list:
         for side in (g.positive, g.negative):
             if len(side) >= 2:
                 i, j = rng.sample(side, 2)
-                lam = _rand(rng)
-                out.append(("transfer_twin", transfer_twin, (i, j, lam)))
+                amount = [_rand(rng) for _ in range(k)]
+                out.append(("transfer_twin", transfer_twin, (i, j, amount)))
     if s.zero_output and live:
         i, j = rng.choice(live), rng.choice(s.zero_output)
         ratio, t = _rand(rng), Fraction(rng.randint(1, 4), rng.randint(1, 4))
@@ -443,7 +481,27 @@ def _candidate_moves(net: ShallowNetwork, rng) -> list:
                     u = [_rand(rng) for _ in range(d)]
             c = _rand(rng)
             out.append(("move_cancelling_group", move_cancelling_group, (g.neurons, u, c)))
+    if h:
+        out.append(("resample", resample, (None,), {"seed": rng.randrange(2**32)}))
+        other = _hidden_type(net)
+        if other is not None:
+            out.append(("resample", resample, (other,), {"seed": rng.randrange(2**32)}))
     return out
+
+
+def _hidden_type(net: ShallowNetwork):
+    """The type of the report's hidden witness when it differs from theta's own (small limit)."""
+    from .errors import SearchLimitExceeded
+    from .structure import structure
+    from .symmetry import symmetries
+
+    try:
+        witness = symmetries(net, limit=2**12).hidden_witness
+    except SearchLimitExceeded:
+        return None
+    if witness is None or structure(witness).type == structure(net).type:
+        return None
+    return structure(witness).type
 
 
 def random_equivalent(
@@ -453,8 +511,10 @@ def random_equivalent(
 
     Drawn by ``moves`` random moves, each chosen uniformly among those theta admits at that
     point: permutation, scaling, twin transfer, split and merge, zero-output and zero-input
-    re-draws, discrete flips (searched with a small limit), opposite-orientation redistribution
-    and cancelling-group re-draws. Every move is a public function of this module.
+    re-draws, discrete flips (searched with a small limit), opposite-orientation redistribution,
+    cancelling-group re-draws, and re-draws of the whole network within its own stratum or the
+    stratum of its hidden witness (``resample``). Every move is a public function of this
+    module.
 
     >>> from shallowsym import ShallowNetwork, canonical_form
     >>> net = ShallowNetwork([[1], [-1], [0]], [-1, 3, 2], [[1, 1, 0]], [0])
