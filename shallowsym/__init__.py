@@ -7,10 +7,11 @@
 True
 """
 
-from . import moves
+from . import examples, moves
 from .canonical import BentHyperplane, CanonicalForm, canonical_form
 from .equivalence import Equivalence, equivalent
 from .errors import InvalidNetworkError, SearchLimitExceeded, ShallowSymError
+from .explain import Move, MoveCertificate, explain
 from .fibre import FiberType, fiber_types, realize, stratum_dimension
 from .flips import flip_sets
 from .graph import bent_hyperplane_graph, neuron_graph
@@ -30,6 +31,8 @@ __all__ = [
     "FiberType",
     "InvalidNetworkError",
     "Mechanism",
+    "Move",
+    "MoveCertificate",
     "NeuronRole",
     "SearchLimitExceeded",
     "ShallowNetwork",
@@ -42,6 +45,8 @@ __all__ = [
     "canonical_form",
     "combinatorial_type",
     "equivalent",
+    "examples",
+    "explain",
     "fiber_types",
     "find_standard_map",
     "flip_sets",

@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from .canonical import CanonicalForm, canonical_form
+from .explain import MoveCertificate, explain
 from .graph import graph_standard_map, graphs_isomorphic
 from .hyperplanes import format_hyperplane
 from .network import ShallowNetwork
@@ -43,7 +44,10 @@ class Equivalence:
         by exact evaluation; ``values`` holds (a(x), b(x)).
     certificate
         When equivalent and b = g.a for a standard symmetry g: the permutation and positive
-        scales of g, checked by applying them. ``None`` otherwise.
+        scales of g (a ``StandardCertificate``), checked by applying them. When b is outside
+        the orbit of a (same width): a ``MoveCertificate``, named moves of
+        :mod:`shallowsym.moves` taking a exactly to b, checked by replaying them, or ``None``
+        when no such sequence was found.
     needs_hidden_symmetries
         When equivalent but b is not in the G_h-orbit of a (for example, the widths
         differ, or a flip is needed).
@@ -54,7 +58,7 @@ class Equivalence:
     method: str
     witness: tuple[Fraction, ...] | None = None
     values: tuple[tuple[Fraction, ...], tuple[Fraction, ...]] | None = None
-    certificate: StandardCertificate | None = None
+    certificate: StandardCertificate | MoveCertificate | None = None
     needs_hidden_symmetries: bool = False
 
     def __bool__(self) -> bool:
@@ -165,11 +169,18 @@ def _equivalent_verdict(a: ShallowNetwork, b: ShallowNetwork, method: str) -> Eq
         )
     cert = graph_standard_map(a, b) if method == "graph" else find_standard_map(a, b)
     if cert is None:
+        moves = explain(a, b)
+        found = (
+            f"a reaches b by {len(moves.moves)} named move{'s' if len(moves.moves) > 1 else ''}"
+            if moves is not None
+            else "no explicit move sequence was found"
+        )
         return Equivalence(
             True,
             "same canonical form, but b is not in the standard-group orbit of a: the "
-            "equivalence needs hidden symmetries",
+            f"equivalence needs hidden symmetries; {found}",
             method,
+            certificate=moves,
             needs_hidden_symmetries=True,
         )
     return Equivalence(

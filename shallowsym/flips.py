@@ -18,7 +18,7 @@ from fractions import Fraction
 import numpy as np
 
 from .errors import SearchLimitExceeded
-from .linalg import rank
+from .linalg import nullspace
 from .network import ShallowNetwork
 from .structure import structure
 
@@ -54,18 +54,14 @@ def _all_sums(hashes: list[int]) -> np.ndarray:
 
 
 def _span_prune(vectors: list[Vector], items: list[int], dim: int) -> list[int]:
-    """Drop items whose vector is outside the span of the other items' (repeat until stable)."""
-    changed = True
-    while changed and items:
-        changed = False
-        full = rank([vectors[i] for i in items], dim)
-        for i in list(items):
-            rest = [vectors[j] for j in items if j != i]
-            if rank(rest, dim) < full:
-                items.remove(i)
-                changed = True
-                break
-    return items
+    """Drop items whose vector lies outside the span of the other items' vectors.
+
+    Such an item has coefficient zero in every linear relation among the vectors (it is a
+    coloop), so it is in no zero sum. One exact null-space computation finds them all.
+    """
+    rows = [[vectors[i][c] for i in items] for c in range(dim)]
+    relations = nullspace(rows, len(items))
+    return [i for n, i in enumerate(items) if any(vec[n] for vec in relations)]
 
 
 def subset_sums(

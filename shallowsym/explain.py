@@ -1,0 +1,211 @@
+"""Certificates that explain a hidden equivalence as a sequence of named moves.
+
+Both networks are driven to a *normal form* by reversible moves (THEORY.md section 5): twins
+merged into one neuron (S5), zero-input and zero-output neurons zeroed (S4, S3), live neurons
+scaled to s_i = 1. The two normal forms are then bridged by a standard symmetry, possibly after
+a discrete flip (S8) and a redistribution of P - Q among mixed groups (S6, S9). The
+certificate is: a's moves, the bridge, and b's moves undone, ending exactly at b. Every move is
+a public function of :mod:`shallowsym.moves`, and the whole sequence is checked by replaying it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from . import moves as _moves
+from .errors import SearchLimitExceeded
+from .flips import flip_sets
+from .hyperplanes import neuron_keys
+from .network import ShallowNetwork
+from .rationals import format_rational
+from .standard import find_standard_map
+from .structure import structure
+
+__all__ = ["Move", "MoveCertificate", "explain"]
+
+_FLIP_LIMIT = 2**16
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, Fraction | int):
+        return format_rational(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_text(k)}: {_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(map(_text, value)) + "]"
+    return repr(value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Fraction):
+        return format_rational(value)
+    if isinstance(value, dict):
+        return [[_plain(k), _plain(v)] for k, v in value.items()]
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Move:
+    """One call ``shallowsym.moves.<name>(net, *args, **kwargs)``."""
+
+    name: str
+    args: tuple
+
+    def apply(self, net: ShallowNetwork) -> ShallowNetwork:
+        return getattr(_moves, self.name)(net, *self.args)
+
+    def __str__(self) -> str:
+        return f"{self.name}({', '.join(map(_text, self.args))})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"move": self.name, "args": _plain(list(self.args))}
+
+
+@dataclass(frozen=True)
+class MoveCertificate:
+    """A sequence of named moves taking a to b exactly (so to an element of G_h.b)."""
+
+    moves: tuple[Move, ...]
+
+    def apply(self, net: ShallowNetwork) -> ShallowNetwork:
+        for move in self.moves:
+            net = move.apply(net)
+        return net
+
+    def __str__(self) -> str:
+        steps = "; ".join(f"{n}. {m}" for n, m in enumerate(self.moves, start=1))
+        return f"{len(self.moves)} move{'s' if len(self.moves) > 1 else ''}: {steps}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": "moves", "moves": [m.to_dict() for m in self.moves]}
+
+
+class _Path:
+    """Moves applied so far, each with its inverse."""
+
+    def __init__(self, net: ShallowNetwork):
+        self.net = net
+        self.forward: list[Move] = []
+        self.inverse: list[Move] = []
+
+    def do(self, move: Move, undo: Move) -> None:
+        self.net = move.apply(self.net)
+        self.forward.append(move)
+        self.inverse.append(undo)
+
+
+def _normalize(net: ShallowNetwork) -> _Path:
+    path = _Path(net)
+    d, k = net.d, net.k
+    for group in structure(net).groups:
+        for side in (group.positive, group.negative):
+            keep, *others = side or (None,)
+            for j in others:
+                s_j = neuron_keys(path.net).scale(j)
+                amount = [s_j * x for x in path.net.neuron(j)[2]]
+                path.do(
+                    Move("transfer_twin", (keep, j, amount)),
+                    Move("transfer_twin", (keep, j, [-x for x in amount])),
+                )
+    for i in range(net.h):
+        w, beta, a = path.net.neuron(i)
+        if not any(w) and any(a):
+            path.do(
+                Move("redraw_zero_input", (i, 0, [Fraction(0)] * k)),
+                Move("redraw_zero_input", (i, beta, list(a))),
+            )
+    for i in range(net.h):
+        w, beta, a = path.net.neuron(i)
+        if not any(a) and (any(w) or beta):
+            path.do(
+                Move("redraw_zero_output", (i, [Fraction(0)] * d, 0)),
+                Move("redraw_zero_output", (i, list(w), beta)),
+            )
+    nk = neuron_keys(path.net)
+    scales = [1 / nk.scale(i) if nk.keys[i] is not None else Fraction(1) for i in range(net.h)]
+    if any(t != 1 for t in scales):
+        path.do(Move("rescale", (scales,)), Move("rescale", ([1 / t for t in scales],)))
+    return path
+
+
+def _standard_moves(a: ShallowNetwork, b: ShallowNetwork) -> list[Move] | None:
+    cert = find_standard_map(a, b)
+    if cert is None:
+        return None
+    out = []
+    if any(t != 1 for t in cert.scales):
+        out.append(Move("rescale", (list(cert.scales),)))
+    if any(p != i for i, p in enumerate(cert.permutation)):
+        out.append(Move("permute", (list(cert.permutation),)))
+    return out
+
+
+def _redistribution(a: ShallowNetwork, b: ShallowNetwork) -> Move | None:
+    """Shift P - Q among a's mixed groups so that they match b's, if the groups correspond."""
+    groups_a = {g.key: g for g in structure(a).groups}
+    groups_b = {g.key: g for g in structure(b).groups}
+    if set(groups_a) != set(groups_b):
+        return None
+    changes = {}
+    for key, ga in groups_a.items():
+        gb = groups_b[key]
+        if ga.signature != gb.signature:
+            return None
+        delta = [y - x for x, y in zip(ga.v, gb.v, strict=True)]
+        if ga.mixed and any(delta):
+            changes[(ga.positive[0], ga.negative[0])] = delta
+    return Move("redistribute", (changes,)) if changes else None
+
+
+def _bridge(a: ShallowNetwork, b: ShallowNetwork) -> list[Move] | None:
+    """Moves from normal form a to normal form b exactly, or None."""
+    starts: list[tuple[list[Move], ShallowNetwork]] = [([], a)]
+    try:
+        starts += [
+            ([Move("flip", (list(t),))], _moves.flip(a, t)) for t in flip_sets(a, limit=_FLIP_LIMIT)
+        ]
+    except SearchLimitExceeded:
+        pass
+    for prefix, net in starts:
+        for extra in ([], "redistribute"):
+            current, steps = net, list(prefix)
+            if extra:
+                move = _redistribution(net, b)
+                if move is None:
+                    continue
+                try:
+                    current = move.apply(net)
+                except ValueError:
+                    continue
+                steps.append(move)
+            tail = _standard_moves(current, b)
+            if tail is not None:
+                return steps + tail
+    return None
+
+
+def explain(a: ShallowNetwork, b: ShallowNetwork) -> MoveCertificate | None:
+    """A checked sequence of named moves taking a to b, for equivalent networks of one width.
+
+    Returns None when the normal forms cannot be bridged by a flip, a redistribution and a
+    standard symmetry (for example when cancelling groups sit on different hyperplanes).
+
+    >>> from shallowsym import examples
+    >>> a, b = examples.flip_pair()
+    >>> print(explain(a, b))
+    1 move: 1. flip([0, 1])
+    """
+    if (a.d, a.h, a.k) != (b.d, b.h, b.k):
+        return None
+    path_a, path_b = _normalize(a), _normalize(b)
+    bridge = _bridge(path_a.net, path_b.net)
+    if bridge is None:
+        return None
+    cert = MoveCertificate(tuple(path_a.forward + bridge + path_b.inverse[::-1]))
+    if cert.apply(a) != b:
+        raise AssertionError("internal error: a move certificate failed its check")
+    return cert
