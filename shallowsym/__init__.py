@@ -14,8 +14,16 @@ from .errors import InvalidNetworkError, SearchLimitExceeded, ShallowSymError
 from .explain import Move, MoveCertificate, explain
 from .fibre import FiberType, fiber_types, realize, stratum_dimension
 from .flips import flip_sets
+from .functional import (
+    FunctionalDimension,
+    NonDifferentiableError,
+    batch_functional_dimension,
+    decisive_points,
+    functional_dimension,
+)
 from .graph import bent_hyperplane_graph, neuron_graph
 from .hyperplanes import neuron_keys
+from .minimal import is_irreducible, minimal_width, reduce
 from .network import ShallowNetwork
 from .standard import StandardCertificate, apply_standard, find_standard_map
 from .structure import CombinatorialType, NeuronRole, combinatorial_type, structure
@@ -29,11 +37,13 @@ __all__ = [
     "CombinatorialType",
     "Equivalence",
     "FiberType",
+    "FunctionalDimension",
     "InvalidNetworkError",
     "Mechanism",
     "Move",
     "MoveCertificate",
     "NeuronRole",
+    "NonDifferentiableError",
     "SearchLimitExceeded",
     "ShallowNetwork",
     "ShallowSymError",
@@ -41,19 +51,25 @@ __all__ = [
     "StandardCertificate",
     "SymmetryReport",
     "apply_standard",
+    "batch_functional_dimension",
     "bent_hyperplane_graph",
     "canonical_form",
     "combinatorial_type",
+    "decisive_points",
     "equivalent",
     "examples",
     "explain",
     "fiber_types",
     "find_standard_map",
     "flip_sets",
+    "functional_dimension",
+    "is_irreducible",
+    "minimal_width",
     "moves",
     "neuron_graph",
     "neuron_keys",
     "realize",
+    "reduce",
     "stratum_dimension",
     "structure",
     "symmetries",

@@ -1,4 +1,5 @@
-"""The ``shallowsym`` command line: ``equiv``, ``canon``, ``symmetries`` and ``demo``.
+"""The ``shallowsym`` command line: ``equiv``, ``canon``, ``symmetries``, ``fundim``,
+``reduce`` and ``demo``.
 
 Exit codes: 0 success (for ``equiv``: equivalent), 1 not equivalent, 2 bad input.
 """
@@ -17,6 +18,8 @@ from .equivalence import equivalent
 from .errors import ShallowSymError
 from .fibre import DEFAULT_TYPE_LIMIT
 from .flips import DEFAULT_LIMIT
+from .functional import functional_dimension
+from .minimal import reduce
 from .network import ShallowNetwork
 from .symmetry import symmetries
 
@@ -55,6 +58,36 @@ def _cmd_symmetries(args: argparse.Namespace) -> int:
         types = report.fiber_types(limit=args.type_limit)
         data["fiber_types"] = [t.to_dict() for t in types]
         text += "\nfibre types (modulo the standard group):\n" + "\n".join(f"  {t}" for t in types)
+    _emit(args, data, text)
+    return EXIT_OK
+
+
+def _cmd_fundim(args: argparse.Namespace) -> int:
+    fd = functional_dimension(_load(args.network))
+    _emit(args, fd.to_dict(), str(fd))
+    return EXIT_OK
+
+
+def _cmd_reduce(args: argparse.Namespace) -> int:
+    net = _load(args.network)
+    small = reduce(net, limit=args.limit)
+    if args.output:
+        try:
+            small.save(args.output)
+        except OSError as err:
+            raise ShallowSymError(f"cannot write {args.output}: {err.strerror or err}") from None
+    data = {
+        "width": net.h,
+        "minimal_width": small.h,
+        "irreducible": net.h == small.h,
+        "output": args.output,
+        "network": small.to_dict(),
+    }
+    text = (
+        f"width {net.h}, minimal width {small.h}"
+        + (" (irreducible)" if net.h == small.h else "")
+        + (f"; wrote {args.output}" if args.output else f"\n{small}")
+    )
     _emit(args, data, text)
     return EXIT_OK
 
@@ -130,6 +163,19 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"bound on the fibre types examined (default {DEFAULT_TYPE_LIMIT})",
     )
     p.set_defaults(run=_cmd_symmetries)
+    p = sub.add_parser("fundim", help="exact functional dimension and what lowers it")
+    p.add_argument("network", help="network file (JSON)")
+    p.set_defaults(run=_cmd_fundim)
+    p = sub.add_parser("reduce", help="a network of minimal width with the same function")
+    p.add_argument("network", help="network file (JSON)")
+    p.add_argument("-o", "--output", help="write the reduced network here (JSON)")
+    p.add_argument(
+        "--limit",
+        type=_positive,
+        default=DEFAULT_LIMIT,
+        help=f"bound on the sign search (default {DEFAULT_LIMIT})",
+    )
+    p.set_defaults(run=_cmd_reduce)
     p = sub.add_parser("demo", help="run the main job on embedded example networks")
     p.set_defaults(run=_cmd_demo)
     for p in sub.choices.values():
@@ -146,6 +192,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ShallowSymError as err:
         print(f"shallowsym: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader (for example ``head``) closed the pipe: not an error
+        sys.stderr.close()
+        return EXIT_OK
 
 
 if __name__ == "__main__":

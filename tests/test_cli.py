@@ -93,3 +93,36 @@ def test_demo_json(capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["hidden_symmetry"]["equivalent"] is True
     assert data["near_miss"]["equivalent"] is False
+
+
+def test_symmetries_command(tmp_path, capsys):
+    _, net = examples.cancelling_pair()
+    path = tmp_path / "c.json"
+    net.save(path)
+    assert main(["symmetries", str(path), "--types"]) == 0
+    out = capsys.readouterr().out
+    assert "S7 cancelling group of mixed orientation: neurons 1, 2" in out
+    assert "hidden symmetries: yes" in out and "fibre types" in out
+    assert main(["symmetries", str(path), "--json", "--types"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["fiber_dimension"] == 4 and data["has_hidden_symmetries"] is True
+    assert len(data["fiber_types"]) >= 2
+    assert main(["symmetries", str(path), "--limit", "1"]) == 0
+    assert "undecided" in capsys.readouterr().out
+
+
+def test_fundim_and_reduce_commands(tmp_path, capsys):
+    net = ShallowNetwork([[1], [2], [0], [5]], [1, 2, 3, 0], [[1, 1, 4, 0]], [0])
+    path, out = tmp_path / "n.json", tmp_path / "small.json"
+    net.save(path)
+    assert main(["fundim", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["dimension"] == 5 and data["bound"] == 9 and data["deficit"] == 4
+    assert main(["reduce", str(path), "-o", str(out)]) == 0
+    assert "minimal width 1" in capsys.readouterr().out
+    small = ShallowNetwork.load(out)
+    assert small.h == 1
+    for x in (-3, 0, Fraction(1, 2), 4):
+        assert reference_eval(small, [x]) == reference_eval(net, [x])
+    assert main(["reduce", str(path), "-o", str(tmp_path / "missing" / "x.json")]) == 2
+    assert "cannot write" in capsys.readouterr().err

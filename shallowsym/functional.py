@@ -1,0 +1,413 @@
+"""Functional dimension, exactly (THEORY.md section 7).
+
+The functional dimension at theta is the dimension of the span V of the partial derivatives of
+theta -> f_theta. Every function in V is affine on each side of each neuron hyperplane, and
+Aff + sum_H S_H is direct (S_H: affine maps times 1[l_H > 0]). A positively oriented neuron on
+H contributes S_H-vectors e_j (x) l^_H (from a_i) and a_i (x) e_l (from w_i, beta_i), with
+l^_H = (u_H, c_H); a negatively oriented one contributes the same vectors v as pairs
+(v, -v) in Aff + S_H, because 1[l < 0] = 1 - 1[l > 0]. So, with P_H and N_H the spans of the
+two sides' vectors, the block of H has rank dim(P_H + N_H) = k + r_H d, where r_H is the rank
+of the output weights a_i on H, and sends P_H intersect N_H to the affine block, together with
+b2 and the active zero-input neurons. The total is the sum of the blocks plus the exact rank
+of the affine pool: near-linear in h.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from flint import fmpq, fmpq_mat
+
+from .errors import InvalidNetworkError, ShallowSymError
+from .hyperplanes import hyperplane_normal_offset, neuron_keys
+from .linalg import nullspace, rank
+from .network import ShallowNetwork, _point
+from .rationals import to_fraction
+
+__all__ = [
+    "FunctionalDimension",
+    "NonDifferentiableError",
+    "batch_functional_dimension",
+    "decisive_points",
+    "functional_dimension",
+]
+
+
+class NonDifferentiableError(ShallowSymError, ValueError):
+    """The realization map is not differentiable at theta (a zero-input neuron with beta = 0
+    and a != 0); ``neurons`` names them."""
+
+    def __init__(self, message: str, neurons: tuple[int, ...]):
+        super().__init__(message)
+        self.neurons = neurons
+
+
+@dataclass(frozen=True)
+class FunctionalDimension:
+    """The functional dimension, its bound P - h, and what causes the deficit."""
+
+    dimension: int
+    bound: int
+    deficits: tuple[tuple[str, tuple[int, ...], int], ...]  # (cause, neurons, lost dimensions)
+
+    @property
+    def deficit(self) -> int:
+        return self.bound - self.dimension
+
+    def __int__(self) -> int:
+        return self.dimension
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, int):
+            return self.dimension == other
+        if isinstance(other, FunctionalDimension):
+            return (self.dimension, self.bound, self.deficits) == (
+                other.dimension,
+                other.bound,
+                other.deficits,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.dimension, self.bound, self.deficits))
+
+    def __str__(self) -> str:
+        lines = [f"functional dimension {self.dimension} (bound P - h = {self.bound})"]
+        for cause, neurons, lost in self.deficits:
+            lines.append(f"  -{lost}: {cause} (neurons {', '.join(map(str, neurons))})")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dimension": self.dimension,
+            "bound": self.bound,
+            "deficit": self.deficit,
+            "deficits": [
+                {"cause": c, "neurons": list(n), "lost": lost} for c, n, lost in self.deficits
+            ],
+        }
+
+
+def _span_basis(vectors: list[list[Fraction]], n: int) -> list[list[Fraction]]:
+    from .linalg import rref
+
+    return rref(vectors, n)[0] if vectors else []
+
+
+def _check_differentiable(net: ShallowNetwork) -> None:
+    bad = tuple(
+        i
+        for i in range(net.h)
+        if not any(net.W1[i]) and net.b1[i] == 0 and any(r[i] for r in net.W2)
+    )
+    if bad:
+        raise NonDifferentiableError(
+            "the realization map is not differentiable at theta: zero-input neuron"
+            f"{'s' if len(bad) > 1 else ''} {', '.join(map(str, bad))} with bias 0 and "
+            "non-zero output weights",
+            bad,
+        )
+
+
+def functional_dimension(net: ShallowNetwork) -> FunctionalDimension:
+    """The exact functional dimension of ``net`` by the structural block algorithm.
+
+    Parameters
+    ----------
+    net
+        A network.
+
+    Returns
+    -------
+    FunctionalDimension
+        Compares equal to an int; ``deficits`` names the mechanisms that cost dimensions
+        below the bound P - h.
+
+    Raises
+    ------
+    NonDifferentiableError
+        At a zero-input neuron with beta = 0 and a != 0 (naming the neurons).
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> functional_dimension(ShallowNetwork([[1, 2], [3, -1]], [1, 0], [[1, 2]], [0])) == 7
+    True
+    >>> print(functional_dimension(ShallowNetwork([[1], [2]], [1, 2], [[1, 1]], [0])))
+    functional dimension 3 (bound P - h = 5)
+      -2: same-orientation twins (S5) on x1 + 1 = 0 (neurons 0, 1)
+
+    References
+    ----------
+    THEORY.md section 7; J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU
+    networks", ICML 2023 (functional dimension).
+    """
+    if not isinstance(net, ShallowNetwork):
+        raise TypeError(f"functional_dimension expects a ShallowNetwork, not {type(net).__name__}")
+    _check_differentiable(net)
+    d, k, h = net.d, net.k, net.h
+    n = k * (d + 1)
+    nk = neuron_keys(net)
+    W2 = net.W2
+    groups: dict[tuple[int, ...], dict[int, list[int]]] = {}
+    for i, key in enumerate(nk.keys):
+        if key is not None:
+            groups.setdefault(key, {1: [], -1: []})[nk.orientations[i]].append(i)
+
+    def outputs(indices: list[int]) -> list[list[Fraction]]:
+        return [[W2[j][i] for j in range(k)] for i in indices if any(W2[j][i] for j in range(k))]
+
+    total = 0
+    deficits: list[tuple[str, tuple[int, ...], int]] = []
+    pool: list[list[Fraction]] = [_tensor(_unit(k, j), _unit(d + 1, d)) for j in range(k)]
+    for key in sorted(groups):
+        sides = groups[key]
+        members = sorted(sides[1] + sides[-1])
+        r = rank(outputs(members), k)
+        total += k + r * d
+        lost = len(members) * (k + d) - (k + r * d)
+        if sides[1] and sides[-1]:
+            normal, offset = hyperplane_normal_offset(key)
+            ell = [*normal, offset]
+            pool += [_tensor(_unit(k, j), ell) for j in range(k)]
+            shared = _intersection(outputs(sides[1]), outputs(sides[-1]), k)
+            pool += [_tensor(a, _unit(d + 1, col)) for a in shared for col in range(d + 1)]
+            lost -= k + len(shared) * d  # P_H and N_H overlap: that part moves to the pool
+        if lost:
+            deficits.append((_cause(net, key, sides), tuple(members), lost))
+    active = [i for i in range(h) if nk.keys[i] is None and net.b1[i] > 0]
+    pool += [_tensor(a, _unit(d + 1, col)) for a in outputs(active) for col in range(d + 1)]
+    pool_rank = rank(pool, n)
+    total += pool_rank
+    flat = [i for i in range(h) if nk.keys[i] is None]
+    expected_pool = (
+        k
+        + len(flat) * (k + d)
+        + sum(
+            k + len(_intersection(outputs(s[1]), outputs(s[-1]), k)) * d
+            for s in groups.values()
+            if s[1] and s[-1]
+        )
+    )
+    if expected_pool != pool_rank:
+        cause = "zero-input neurons (S4) and the affine parts of mixed groups (S6, S7)"
+        deficits.append((cause, tuple(flat), expected_pool - pool_rank))
+    bound = h * (d + k) + k
+    return FunctionalDimension(total, bound, tuple(deficits))
+
+
+def _unit(n: int, index: int) -> list[Fraction]:
+    return [Fraction(int(i == index)) for i in range(n)]
+
+
+def _tensor(a: list[Fraction], b: list[Fraction]) -> list[Fraction]:
+    return [x * y for x in a for y in b]
+
+
+def _intersection(A: list[list[Fraction]], B: list[list[Fraction]], n: int) -> list[list[Fraction]]:
+    """A basis of span(A) intersect span(B) in Q^n."""
+    if not A or not B:
+        return []
+    basis_a, basis_b = _span_basis(A, n), _span_basis(B, n)
+    # x A' = y B'  <=>  (x, -y) in the left null space of [A'; B']
+    stacked = [[row[c] for row in basis_a] + [-row[c] for row in basis_b] for c in range(n)]
+    out = []
+    for vec in nullspace(stacked, len(basis_a) + len(basis_b)):
+        out.append([sum(vec[t] * basis_a[t][c] for t in range(len(basis_a))) for c in range(n)])
+    return _span_basis(out, n)
+
+
+def _cause(net: ShallowNetwork, key: tuple[int, ...], sides: dict[int, list[int]]) -> str:
+    from .hyperplanes import format_hyperplane
+
+    where = f"on {format_hyperplane(key)}"
+    zero = [i for i in sides[1] + sides[-1] if not any(r[i] for r in net.W2)]
+    if zero and len(zero) == len(sides[1] + sides[-1]):
+        return f"zero-output neurons (S3) {where}"
+    if sides[1] and sides[-1]:
+        return f"both orientations (S6/S7) {where}"
+    if zero:
+        return f"zero-output neurons (S3) and twins {where}"
+    return f"same-orientation twins (S5) {where}"
+
+
+# -- the batch (Jacobian) definition ---------------------------------------------------------
+def batch_functional_dimension(net: ShallowNetwork, points: Any) -> int:
+    """The exact rank of the |Z| k x P Jacobian of theta -> (f_theta(z))_z at rational points.
+
+    This is the batch functional dimension of Grigsby, Lindsey and Rolnick.
+
+    Raises
+    ------
+    InvalidNetworkError
+        If a point lies on a neuron's hyperplane (naming the point and the neuron), where the
+        Jacobian is not defined.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> net = ShallowNetwork([[1]], [0], [[1]], [0])
+    >>> batch_functional_dimension(net, [[1], [2], [-1]])
+    3
+    >>> batch_functional_dimension(net, [[0]])
+    Traceback (most recent call last):
+    ...
+    shallowsym.errors.InvalidNetworkError: points[0] lies on the hyperplane of neuron 0
+    """
+    d, h, k = net.d, net.h, net.k
+    zs = [[to_fraction(v) for v in _point(p, d, f"points[{n}]")] for n, p in enumerate(points)]
+    W1, b1, W2 = net.W1, net.b1, net.W2
+    rows = []
+    for n, z in enumerate(zs):
+        pre = [sum((w * x for w, x in zip(W1[i], z, strict=True)), b1[i]) for i in range(h)]
+        for i in range(h):
+            # a_i relu(z) is differentiable in theta where a_i = 0, even on the hyperplane
+            if pre[i] == 0 and any(r[i] for r in W2):
+                raise InvalidNetworkError(f"points[{n}] lies on the hyperplane of neuron {i}")
+        active = [p > 0 for p in pre]
+        for j in range(k):
+            row = []
+            for i in range(h):
+                g = W2[j][i] if active[i] else Fraction(0)
+                row += [g * x for x in z]
+            row += [W2[j][i] if active[i] else Fraction(0) for i in range(h)]
+            for jj in range(k):
+                row += [max(p, Fraction(0)) if jj == j else Fraction(0) for p in pre]
+            row += [Fraction(int(jj == j)) for jj in range(k)]
+            rows.append(row)
+    if not rows:
+        return 0
+    cols = net.num_parameters
+    return fmpq_mat(
+        len(rows), cols, [fmpq(x.numerator, x.denominator) for r in rows for x in r]
+    ).rank()
+
+
+# -- points that see every cell --------------------------------------------------------------
+def decisive_points(net: ShallowNetwork) -> list[tuple[Fraction, ...]]:
+    """For d <= 2: d + 1 affinely independent rational points inside every cell of the
+    arrangement of all neurons' hyperplanes (w_i != 0), so that the batch functional
+    dimension on them equals the functional dimension.
+
+    Raises
+    ------
+    ValueError
+        If d > 2.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> pts = decisive_points(ShallowNetwork([[1], [1]], [0, -2], [[1, 1]], [0]))
+    >>> [str(p[0]) for p in pts]
+    ['-2', '-1', '1/2', '3/2', '3', '4']
+    """
+    if net.d > 2:
+        raise ValueError(f"decisive_points supports d <= 2, not d = {net.d}")
+    keys = sorted({k for k in neuron_keys(net).keys if k is not None})
+    if net.d == 1:
+        return _points_1d(keys)
+    return _points_2d(keys)
+
+
+def _points_1d(keys: list[tuple[int, ...]]) -> list[tuple[Fraction, ...]]:
+    cuts = sorted({Fraction(-key[1], key[0]) for key in keys})
+    if not cuts:
+        return [(Fraction(0),), (Fraction(1),)]
+    out = [(cuts[0] - 2,), (cuts[0] - 1,)]
+    for lo, hi in itertools.pairwise(cuts):
+        gap = hi - lo
+        out += [(lo + gap / 4,), (lo + 3 * gap / 4,)]
+    out += [(cuts[-1] + 1,), (cuts[-1] + 2,)]
+    return sorted(set(out))
+
+
+def _ell(key: tuple[int, ...], p: tuple[Fraction, ...]) -> Fraction:
+    return key[0] * p[0] + key[1] * p[1] + key[2]
+
+
+def _interior_points(keys: list[tuple[int, ...]]) -> list[tuple[Fraction, ...]]:
+    """At least one point in every cell of a line arrangement (lines given by integer keys)."""
+    if len({_primitive(key[0], key[1]) for key in keys}) <= 1:
+        # All lines parallel (or none): cut the strips along the common normal.
+        if not keys:
+            return [(Fraction(0), Fraction(0))]
+        a, b = keys[0][0], keys[0][1]
+        norm2 = a * a + b * b
+        # key = lam (a, b, c'): the line a x + b y = -c' = -key[2] / lam
+        levels = sorted(
+            {-key[2] / (Fraction(key[0], a) if a else Fraction(key[1], b)) for key in keys}
+        )
+        ts = [levels[0] - 1] + [(x + y) / 2 for x, y in itertools.pairwise(levels)]
+        ts.append(levels[-1] + 1)
+        return [(t * a / norm2, t * b / norm2) for t in ts]
+    points = []
+    for n, first in enumerate(keys):
+        for second in keys[n + 1 :]:
+            det = first[0] * second[1] - first[1] * second[0]
+            if det == 0:
+                continue
+            vx = Fraction(-first[2] * second[1] + second[2] * first[1], det)
+            vy = Fraction(-first[0] * second[2] + second[0] * first[2], det)
+            points += _around_vertex((vx, vy), keys)
+    return points
+
+
+def _primitive(a: int, b: int) -> tuple[int, int]:
+    from math import gcd
+
+    g = gcd(a, b)
+    a, b = a // g, b // g
+    return (a, b) if (a, b) > (0, 0) else (-a, -b)
+
+
+def _angle_key(v: tuple[Fraction, Fraction]) -> tuple[int, Fraction]:
+    x, y = v
+    half = 0 if (y > 0 or (y == 0 and x > 0)) else 1
+    # Within a half plane the angle grows with -x/|v| ~ compare by the cotangent: use atan-free
+    # ordering by the cross product with the half plane's start direction.
+    return (half, -x / (abs(x) + abs(y)) if half == 0 else x / (abs(x) + abs(y)))
+
+
+def _around_vertex(
+    v: tuple[Fraction, Fraction], keys: list[tuple[int, ...]]
+) -> list[tuple[Fraction, ...]]:
+    through = [key for key in keys if _ell(key, v) == 0]
+    rays = []
+    for key in through:
+        rays += [(Fraction(-key[1]), Fraction(key[0])), (Fraction(key[1]), Fraction(-key[0]))]
+    rays.sort(key=_angle_key)
+    out = []
+    others = [key for key in keys if _ell(key, v) != 0]
+    for r1, r2 in zip(rays, rays[1:] + rays[:1], strict=True):
+        n1 = abs(r1[0]) + abs(r1[1])
+        n2 = abs(r2[0]) + abs(r2[1])
+        direction = (r1[0] / n1 + r2[0] / n2, r1[1] / n1 + r2[1] / n2)
+        if direction == (0, 0):
+            continue
+        t = Fraction(1)
+        for key in others:
+            slope = key[0] * direction[0] + key[1] * direction[1]
+            if slope:
+                t = min(t, abs(_ell(key, v)) / (2 * abs(slope)))
+        for key in through:  # stay off the lines through v (the direction is strictly inside)
+            assert key[0] * direction[0] + key[1] * direction[1] != 0
+        out.append((v[0] + t * direction[0], v[1] + t * direction[1]))
+    return out
+
+
+def _points_2d(keys: list[tuple[int, ...]]) -> list[tuple[Fraction, ...]]:
+    cells: dict[tuple[int, ...], tuple[Fraction, ...]] = {}
+    for p in _interior_points(keys):
+        signs = tuple(1 if _ell(key, p) > 0 else -1 for key in keys)
+        assert all(_ell(key, p) != 0 for key in keys)
+        cells.setdefault(signs, p)
+    out = []
+    for p in cells.values():
+        eps = Fraction(1)
+        for key in keys:
+            eps = min(eps, abs(_ell(key, p)) / (2 * (abs(key[0]) + abs(key[1]))))
+        out += [p, (p[0] + eps, p[1]), (p[0], p[1] + eps)]
+    return out
