@@ -7,7 +7,7 @@
 True
 """
 
-from . import examples, moves
+from . import deep, examples, fast, moves
 from .canonical import BentHyperplane, CanonicalForm, canonical_form
 from .equivalence import Equivalence, equivalent
 from .errors import InvalidNetworkError, SearchLimitExceeded, ShallowSymError
@@ -56,9 +56,11 @@ __all__ = [
     "canonical_form",
     "combinatorial_type",
     "decisive_points",
+    "deep",
     "equivalent",
     "examples",
     "explain",
+    "fast",
     "fiber_types",
     "find_standard_map",
     "flip_sets",
