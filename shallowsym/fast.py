@@ -43,6 +43,7 @@ __all__ = [
 
 RTOL = 1e-9
 ATOL = 1e-12
+_PROJECTION = np.random.default_rng(20261122).standard_normal(64)
 UNCERTAIN_FACTOR = 10.0
 
 
@@ -108,7 +109,15 @@ def _groups(W1, b1, W2, rtol: float, atol: float) -> _Groups:
             np.zeros((0, k)),
             np.zeros(N, dtype=bool),
         )
-    order = np.lexsort((*(flat_keys[:, c] for c in reversed(range(d + 1))), flat_net))
+    # Sort by network, then by one fixed projection of the key: keys equal within tolerance
+    # project within tolerance, so they end up adjacent (a third key projecting between them
+    # would need to lie within the same tiny band); neighbours are then compared entrywise.
+    projection = (
+        flat_keys @ _PROJECTION[: d + 1]
+        if d + 1 <= len(_PROJECTION)
+        else (flat_keys @ np.random.default_rng(7).standard_normal(d + 1))
+    )
+    order = np.lexsort((projection, flat_net))
     sk, sn, sc = flat_keys[order], flat_net[order], flat_contrib[order]
     tol = atol + rtol * np.maximum(np.abs(sk[1:]), np.abs(sk[:-1])).max(axis=-1)
     gap = np.abs(sk[1:] - sk[:-1]).max(axis=-1)
@@ -372,7 +381,7 @@ def functional_dimension(net, *, rtol: float = 1e-9, atol: float = ATOL) -> int:
     orient = np.sign(wp)
     outputs = W2.T
     live = np.nonzero(has_w)[0]
-    order = live[np.lexsort(tuple(keys[live, c] for c in reversed(range(d + 1))))]
+    order = live[np.argsort(keys[live] @ np.random.default_rng(7).standard_normal(d + 1))]
     total = 0
     pool = [np.kron(np.eye(k)[j], np.eye(d + 1)[d]) for j in range(k)]
     start = 0
@@ -391,7 +400,12 @@ def functional_dimension(net, *, rtol: float = 1e-9, atol: float = ATOL) -> int:
         if len(pos) and len(neg):
             ell = keys[members[0]]
             pool += [np.kron(np.eye(k)[j], ell) for j in range(k)]
-            for a in _intersection(outputs[pos], outputs[neg], rtol):
+            nonzero = np.abs(outputs).max(axis=1) > atol  # zero-output neurons add no a_i
+            pos, neg = pos[nonzero[pos]], neg[nonzero[neg]]
+            shared = (
+                _intersection(outputs[pos], outputs[neg], rtol) if len(pos) and len(neg) else []
+            )
+            for a in shared:
                 pool += [np.kron(a, np.eye(d + 1)[c]) for c in range(d + 1)]
         start = stop
     active = np.nonzero(~has_w & (b1 > 0))[0]

@@ -15,15 +15,16 @@ of the affine pool: near-linear in h.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from flint import fmpq, fmpq_mat
 
 from .errors import InvalidNetworkError, ShallowSymError
-from .hyperplanes import hyperplane_normal_offset, neuron_keys
-from .linalg import nullspace, rank
+from .hyperplanes import neuron_keys
+from .linalg import nullspace
 from .network import ShallowNetwork, _point
 from .rationals import to_fraction
 
@@ -47,15 +48,26 @@ class NonDifferentiableError(ShallowSymError, ValueError):
 
 @dataclass(frozen=True)
 class FunctionalDimension:
-    """The functional dimension, its bound P - h, and what causes the deficit."""
+    """The functional dimension, its bound P - h, and what causes the deficit.
+
+    ``deficits`` lists (cause, neurons, lost dimensions); their losses add up to
+    ``bound - dimension``. Compares equal to an int.
+    """
 
     dimension: int
     bound: int
-    deficits: tuple[tuple[str, tuple[int, ...], int], ...]  # (cause, neurons, lost dimensions)
+    losses: tuple[tuple[str, tuple[int, ...] | None, tuple[int, ...], int], ...] = field(repr=False)
 
     @property
     def deficit(self) -> int:
         return self.bound - self.dimension
+
+    @cached_property
+    def deficits(self) -> tuple[tuple[str, tuple[int, ...], int], ...]:
+        # Formatting hyperplane equations is the slow part: done on first use only.
+        return tuple(
+            (_cause_text(kind, key), neurons, lost) for kind, key, neurons, lost in self.losses
+        )
 
     def __int__(self) -> int:
         return self.dimension
@@ -64,15 +76,15 @@ class FunctionalDimension:
         if isinstance(other, int):
             return self.dimension == other
         if isinstance(other, FunctionalDimension):
-            return (self.dimension, self.bound, self.deficits) == (
+            return (self.dimension, self.bound, self.losses) == (
                 other.dimension,
                 other.bound,
-                other.deficits,
+                other.losses,
             )
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash((self.dimension, self.bound, self.deficits))
+        return hash((self.dimension, self.bound, self.losses))
 
     def __str__(self) -> str:
         lines = [f"functional dimension {self.dimension} (bound P - h = {self.bound})"]
@@ -98,10 +110,14 @@ def _span_basis(vectors: list[list[Fraction]], n: int) -> list[list[Fraction]]:
 
 
 def _check_differentiable(net: ShallowNetwork) -> None:
+    keys = neuron_keys(net).keys
+    betas = net._c1.entries()
+    a = net._A2.entries()
+    h = net.h
     bad = tuple(
         i
-        for i in range(net.h)
-        if not any(net.W1[i]) and net.b1[i] == 0 and any(r[i] for r in net.W2)
+        for i in range(h)
+        if keys[i] is None and not betas[i] and any(a[j * h + i] for j in range(net.k))
     )
     if bad:
         raise NonDifferentiableError(
@@ -151,87 +167,122 @@ def functional_dimension(net: ShallowNetwork) -> FunctionalDimension:
     d, k, h = net.d, net.k, net.h
     n = k * (d + 1)
     nk = neuron_keys(net)
-    W2 = net.W2
+    a_entries = net._A2.entries()
+    columns = [[a_entries[j * h + i] for j in range(k)] for i in range(h)]
     groups: dict[tuple[int, ...], dict[int, list[int]]] = {}
     for i, key in enumerate(nk.keys):
         if key is not None:
             groups.setdefault(key, {1: [], -1: []})[nk.orientations[i]].append(i)
 
-    def outputs(indices: list[int]) -> list[list[Fraction]]:
-        return [[W2[j][i] for j in range(k)] for i in indices if any(W2[j][i] for j in range(k))]
+    def outputs(indices: list[int]) -> list[list[fmpq]]:
+        return [columns[i] for i in indices if any(columns[i])]
 
     total = 0
-    deficits: list[tuple[str, tuple[int, ...], int]] = []
-    pool: list[list[Fraction]] = [_tensor(_unit(k, j), _unit(d + 1, d)) for j in range(k)]
+    deficits: list[tuple[str, tuple[int, ...] | None, tuple[int, ...], int]] = []
+    pool: list[list[fmpq]] = [_tensor(_unit(k, j), _unit(d + 1, d)) for j in range(k)]
+    spans: list[list[fmpq]] = []  # output vectors a with a (x) Q^(d+1) inside the pool
+    expected_pool = k
     for key in sorted(groups):
         sides = groups[key]
         members = sorted(sides[1] + sides[-1])
-        r = rank(outputs(members), k)
+        live = outputs(members)
+        r = (1 if live else 0) if len(members) == 1 or (k == 1 and live) else _rank(live, k)
+        if k == 1 and not live:
+            r = 0
         total += k + r * d
         lost = len(members) * (k + d) - (k + r * d)
         if sides[1] and sides[-1]:
-            normal, offset = hyperplane_normal_offset(key)
-            ell = [*normal, offset]
+            ell = [fmpq(x) / key[next(c for c in range(d) if key[c])] for x in key]
             pool += [_tensor(_unit(k, j), ell) for j in range(k)]
             shared = _intersection(outputs(sides[1]), outputs(sides[-1]), k)
-            pool += [_tensor(a, _unit(d + 1, col)) for a in shared for col in range(d + 1)]
-            lost -= k + len(shared) * d  # P_H and N_H overlap: that part moves to the pool
+            spans += shared
+            overlap = k + len(shared) * d  # P_H and N_H overlap: that part moves to the pool
+            lost -= overlap
+            expected_pool += overlap
         if lost:
-            deficits.append((_cause(net, key, sides), tuple(members), lost))
-    active = [i for i in range(h) if nk.keys[i] is None and net.b1[i] > 0]
-    pool += [_tensor(a, _unit(d + 1, col)) for a in outputs(active) for col in range(d + 1)]
-    pool_rank = rank(pool, n)
-    total += pool_rank
+            deficits.append((_cause_kind(columns, sides), key, tuple(members), lost))
+    betas = net._c1.entries()
     flat = [i for i in range(h) if nk.keys[i] is None]
-    expected_pool = (
-        k
-        + len(flat) * (k + d)
-        + sum(
-            k + len(_intersection(outputs(s[1]), outputs(s[-1]), k)) * d
-            for s in groups.values()
-            if s[1] and s[-1]
-        )
-    )
+    active = [i for i in flat if betas[i] > 0]
+    spans += outputs(active)
+    # The pool holds A (x) Q^(d+1) for A = span(spans): when A is all of Q^k, the pool is
+    # the whole affine block and no tensor needs building.
+    if spans and _rank(spans, k) == k:
+        pool_rank = n
+    else:
+        pool += [_tensor(a, _unit(d + 1, col)) for a in spans for col in range(d + 1)]
+        pool_rank = _rank(pool, n)
+    total += pool_rank
+    expected_pool += len(flat) * (k + d)
     if expected_pool != pool_rank:
-        cause = "zero-input neurons (S4) and the affine parts of mixed groups (S6, S7)"
-        deficits.append((cause, tuple(flat), expected_pool - pool_rank))
+        deficits.append(("pool", None, tuple(flat), expected_pool - pool_rank))
     bound = h * (d + k) + k
     return FunctionalDimension(total, bound, tuple(deficits))
 
 
-def _unit(n: int, index: int) -> list[Fraction]:
-    return [Fraction(int(i == index)) for i in range(n)]
+def _rank(rows: list[list[fmpq]], n: int) -> int:
+    return fmpq_mat(len(rows), n, [x for row in rows for x in row]).rank() if rows else 0
 
 
-def _tensor(a: list[Fraction], b: list[Fraction]) -> list[Fraction]:
+def _unit(n: int, index: int) -> list[fmpq]:
+    return [fmpq(int(i == index)) for i in range(n)]
+
+
+def _tensor(a: list[fmpq], b: list[fmpq]) -> list[fmpq]:
     return [x * y for x in a for y in b]
 
 
-def _intersection(A: list[list[Fraction]], B: list[list[Fraction]], n: int) -> list[list[Fraction]]:
-    """A basis of span(A) intersect span(B) in Q^n."""
+def _intersection(A: list[list[fmpq]], B: list[list[fmpq]], n: int) -> list[list[fmpq]]:
+    """A basis of span(A) intersect span(B) in Q^n (dim A + dim B - dim(A + B) vectors)."""
     if not A or not B:
         return []
-    basis_a, basis_b = _span_basis(A, n), _span_basis(B, n)
+    basis_a = _row_basis(A, n)
+    basis_b = _row_basis(B, n)
     # x A' = y B'  <=>  (x, -y) in the left null space of [A'; B']
     stacked = [[row[c] for row in basis_a] + [-row[c] for row in basis_b] for c in range(n)]
+    fractions = [[to_fraction(x) for x in row] for row in stacked]
     out = []
-    for vec in nullspace(stacked, len(basis_a) + len(basis_b)):
-        out.append([sum(vec[t] * basis_a[t][c] for t in range(len(basis_a))) for c in range(n)])
-    return _span_basis(out, n)
+    for vec in nullspace(fractions, len(basis_a) + len(basis_b)):
+        coefs = [fmpq(v.numerator, v.denominator) for v in vec[: len(basis_a)]]
+        out.append(
+            [
+                sum((c * row[col] for c, row in zip(coefs, basis_a, strict=True)), fmpq(0))
+                for col in range(n)
+            ]
+        )
+    return _row_basis(out, n) if out else []
 
 
-def _cause(net: ShallowNetwork, key: tuple[int, ...], sides: dict[int, list[int]]) -> str:
+def _row_basis(rows: list[list[fmpq]], n: int) -> list[list[fmpq]]:
+    reduced, r = fmpq_mat(len(rows), n, [x for row in rows for x in row]).rref()
+    entries = reduced.entries()
+    return [entries[i * n : (i + 1) * n] for i in range(r)]
+
+
+def _cause_kind(columns: list[list[fmpq]], sides: dict[int, list[int]]) -> str:
+    members = sides[1] + sides[-1]
+    zero = [i for i in members if not any(columns[i])]
+    if zero and len(zero) == len(members):
+        return "zero-output"
+    if sides[1] and sides[-1]:
+        return "mixed"
+    return "zero-output and twins" if zero else "twins"
+
+
+_CAUSES = {
+    "zero-output": "zero-output neurons (S3)",
+    "mixed": "both orientations (S6/S7)",
+    "zero-output and twins": "zero-output neurons (S3) and twins",
+    "twins": "same-orientation twins (S5)",
+    "pool": "zero-input neurons (S4) and the affine parts of mixed groups (S6, S7)",
+}
+
+
+def _cause_text(kind: str, key: tuple[int, ...] | None) -> str:
     from .hyperplanes import format_hyperplane
 
-    where = f"on {format_hyperplane(key)}"
-    zero = [i for i in sides[1] + sides[-1] if not any(r[i] for r in net.W2)]
-    if zero and len(zero) == len(sides[1] + sides[-1]):
-        return f"zero-output neurons (S3) {where}"
-    if sides[1] and sides[-1]:
-        return f"both orientations (S6/S7) {where}"
-    if zero:
-        return f"zero-output neurons (S3) and twins {where}"
-    return f"same-orientation twins (S5) {where}"
+    text = _CAUSES[kind]
+    return text if key is None else f"{text} on {format_hyperplane(key)}"
 
 
 # -- the batch (Jacobian) definition ---------------------------------------------------------

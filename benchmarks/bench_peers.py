@@ -1,0 +1,221 @@
+"""shallowsym against what users would otherwise run, measured in one run on the same inputs.
+
+1. Exact ``equivalent`` against a Z3 SMT encoding (the approach of published equivalence
+   checkers: one real variable per input, If for each ReLU, ask for a point where the outputs
+   differ), at (4, 8, 1), (8, 32, 1), (16, 64, 1), 60 s Z3 timeout, on equivalent pairs built
+   by hidden moves (a planted flip, twins and a cancelling pair, then a random permutation and
+   scaling) and near misses (one bias moved by 2^-20).
+2. ``fast.canonical_form`` against exact ``canonical_form`` at (16, 1000, 4); a batch of 10^4
+   networks (8, 32, 1) with ``fast.canonicalize_batch``.
+3. Exact structural ``functional_dimension`` against the numeric Jacobian-SVD method on 2P
+   Gaussian points, at (16, 64, 1), on networks with planted degeneracies; numeric errors counted.
+
+Run:  python benchmarks/bench_peers.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+from fractions import Fraction
+
+import numpy as np
+import z3
+
+from shallowsym import ShallowNetwork, canonical_form, equivalent, fast, functional_dimension, moves
+
+
+def z3_verdict(a: ShallowNetwork, b: ShallowNetwork, timeout_s: int) -> str:
+    xs = [z3.Real(f"x{i}") for i in range(a.d)]
+
+    def q(v: Fraction):
+        return z3.Q(v.numerator, v.denominator)
+
+    def out(net):
+        pre = [
+            sum((q(w) * x for w, x in zip(row, xs)), q(bias)) for row, bias in zip(net.W1, net.b1)
+        ]
+        act = [z3.If(z > 0, z, 0) for z in pre]
+        return [sum((q(c) * z for c, z in zip(row, act)), q(c0)) for row, c0 in zip(net.W2, net.b2)]
+
+    solver = z3.Solver()
+    solver.set("timeout", timeout_s * 1000)
+    solver.add(z3.Or([p != r for p, r in zip(out(a), out(b))]))
+    result = solver.check()
+    if result == z3.unsat:
+        return "equivalent"
+    return "different" if result == z3.sat else "timeout"
+
+
+def hidden_pair(d: int, h: int, rng: np.random.Generator):
+    """A network with a planted flip pair, and a partner reached by hidden moves."""
+    base = h - 4
+    W1 = rng.integers(-9, 10, (base, d)).astype(object)
+    W1[:, 0] = np.where(W1[:, 0] == 0, 1, W1[:, 0])
+    b1 = rng.integers(-9, 10, base).astype(object)
+    W2 = rng.integers(1, 10, (1, base)).astype(object)
+    # planted flip: neuron 0 and a neuron with w = -w_0, a = a_0 (sum a w^T = 0)
+    W1 = np.vstack([W1, -W1[:1]])
+    b1 = np.concatenate([b1, [int(rng.integers(-9, 10))]])
+    W2 = np.hstack([W2, W2[:, :1]])
+    net = ShallowNetwork(W1, b1, W2, [0])
+    net = moves.add_zero_output_neuron(net, [1] * d, 0)
+    net = moves.add_cancelling_pair(net, [2] * d, 1, [3], scale=2)
+    other = moves.flip(net, [0, base])
+    other = moves.split_into(other, 1, base + 1, Fraction(1, 3), scale=2)
+    perm = rng.permutation(net.h).tolist()
+    scales = [Fraction(int(rng.integers(1, 5)), int(rng.integers(1, 5))) for _ in range(net.h)]
+    return net, moves.rescale(moves.permute(other, perm), scales)
+
+
+def timed(fn, *args, repeat=1):
+    best, value = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        value = fn(*args)
+        best = min(best, time.perf_counter() - start)
+    return value, best
+
+
+def fresh(net: ShallowNetwork) -> ShallowNetwork:
+    """The same parameters with an empty cache (canonical forms are cached per network)."""
+    return ShallowNetwork._from_exact(net._A1, net._c1, net._A2, net._c2)
+
+
+def time_equivalent(a: ShallowNetwork, b: ShallowNetwork, repeat: int = 3):
+    best, verdict = float("inf"), None
+    for _ in range(repeat):
+        x, y = fresh(a), fresh(b)
+        start = time.perf_counter()
+        verdict = bool(equivalent(x, y))
+        best = min(best, time.perf_counter() - start)
+    return verdict, best
+
+
+def section_z3(quick: bool) -> None:
+    print("\n1. exact equivalent vs Z3 (same pairs; 60 s Z3 timeout)")
+    print(
+        f"{'(d, h, k)':>12} {'pair':>10} {'shallowsym':>11} {'z3':>10} {'z3 verdict':>11}"
+        f" {'ratio':>9}"
+    )
+    rng = np.random.default_rng(0)
+    sizes = [(4, 8), (8, 32)] if quick else [(4, 8), (8, 32), (16, 64)]
+    for d, h in sizes:
+        a, b = hidden_pair(d, h, rng)
+        W1, b1, W2, b2 = (list(map(list, a.W1)), list(a.b1), list(map(list, a.W2)), list(a.b2))
+        b1[3] += Fraction(1, 2**20)
+        miss = ShallowNetwork.from_rows(W1, b1, W2, b2, d=d)
+        for name, other in (("hidden", b), ("near miss", miss)):
+            ours, t_ours = time_equivalent(a, other)
+            theirs, t_z3 = timed(z3_verdict, a, other, 60)
+            agree = theirs == "timeout" or (theirs == "equivalent") == ours
+            assert agree, f"verdicts differ at {(d, h)} {name}"
+            shown = f">{t_z3:.0f}s" if theirs == "timeout" else f"{t_z3:.4f}s"
+            print(
+                f"{(d, a.h, 1)!s:>12} {name:>10} {t_ours:>10.4f}s {shown:>10} {theirs:>11} "
+                f"{t_z3 / t_ours:>8.0f}x"
+            )
+
+
+def section_fast() -> None:
+    print("\n2. fast (float64) vs exact canonical form")
+    rng = np.random.default_rng(1)
+    arrays = (
+        rng.standard_normal((1000, 16)),
+        rng.standard_normal(1000),
+        rng.standard_normal((4, 1000)),
+        rng.standard_normal(4),
+    )
+    _, t_exact = timed(lambda: canonical_form(ShallowNetwork(*arrays)), repeat=3)
+    _, t_build = timed(lambda: ShallowNetwork(*arrays), repeat=3)
+    _, t_fast = timed(lambda: fast.canonical_form(*arrays), repeat=5)
+    print(
+        f"(16, 1000, 4): exact {t_exact - t_build:.4f}s (plus {t_build:.4f}s exact conversion), "
+        f"fast {t_fast:.5f}s: {(t_exact - t_build) / t_fast:.0f}x "
+        f"({t_exact / t_fast:.0f}x counting the conversion)"
+    )
+    N = 10_000
+    stack = (
+        rng.standard_normal((N, 32, 8)),
+        rng.standard_normal((N, 32)),
+        rng.standard_normal((N, 1, 32)),
+        rng.standard_normal((N, 1)),
+    )
+    batch, t_batch = timed(lambda: fast.canonicalize_batch(*stack), repeat=3)
+    print(
+        f"batch of {N} networks (8, 32, 1): {t_batch:.3f}s "
+        f"({int(batch.counts.sum())} bent hyperplanes)"
+    )
+
+
+def degenerate(rng: np.random.Generator, d: int, h: int) -> ShallowNetwork:
+    """(d, h, 1) with twins, zero-output and zero-input neurons and opposite pairs."""
+    base = h // 2
+    W1 = rng.integers(-5, 6, (base, d))
+    W1[:, 0] = np.where(W1[:, 0] == 0, 1, W1[:, 0])
+    b1 = rng.integers(-5, 6, base)
+    W2 = rng.integers(1, 6, (1, base))
+    quarter = h // 4
+    extra_W1 = np.vstack(
+        [
+            2 * W1[:quarter],
+            -W1[quarter : quarter + quarter // 2],
+            np.zeros((h - base - quarter - quarter // 2, d), dtype=int),
+        ]
+    )
+    extra_b1 = np.concatenate(
+        [
+            2 * b1[:quarter],
+            -b1[quarter : quarter + quarter // 2],
+            -np.ones(h - base - quarter - quarter // 2, dtype=int),
+        ]
+    )
+    extra_W2 = np.hstack(
+        [
+            W2[:, :quarter],
+            W2[:, quarter : quarter + quarter // 2],
+            np.ones((1, h - base - quarter - quarter // 2), dtype=int),
+        ]
+    )
+    return ShallowNetwork(
+        np.vstack([W1, extra_W1]), np.concatenate([b1, extra_b1]), np.hstack([W2, extra_W2]), [0]
+    )
+
+
+def section_fundim(count: int) -> None:
+    print("\n3. exact structural functional dimension vs numeric Jacobian-SVD, (16, 64, 1)")
+    rng = np.random.default_rng(2)
+    t_exact = t_numeric = 0.0
+    errors = 0
+    for _ in range(count):
+        net = degenerate(rng, 16, 64)
+        exact, te = timed(functional_dimension, fresh(net))
+        exact = exact.dimension
+        X = rng.standard_normal((2 * net.num_parameters, 16))
+        numeric, tn = timed(fast.batch_functional_dimension, net, X)
+        t_exact += te
+        t_numeric += tn
+        errors += numeric != exact
+    print(
+        f"{count} networks: exact {t_exact / count:.4f}s each, numeric {t_numeric / count:.3f}s "
+        f"each: {t_numeric / t_exact:.0f}x; numeric rank wrong on {errors} of {count}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="shallowsym against its peers")
+    parser.add_argument("--quick", action="store_true", help="skip the largest Z3 case")
+    args = parser.parse_args()
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, z3 {z3.get_version_string()}, numpy {np.__version__}"
+    )
+    section_z3(args.quick)
+    section_fast()
+    section_fundim(5 if args.quick else 20)
+
+
+if __name__ == "__main__":
+    main()
