@@ -332,23 +332,33 @@ def equivalent(a, b, *, rtol: float = RTOL, atol: float = ATOL) -> FastEquivalen
     >>> equivalent(a, ([[1.0], [-1.0]], [-1.0, 3.0 + 1e-8], [[1.0, 1.0]], [0.0])).uncertain
     True
     """
+    _check_tolerances(rtol, atol)
     A, B = _arrays(a), _arrays(b)
     if A[0].shape[1] != B[0].shape[1] or A[2].shape[0] != B[2].shape[0]:
         return FastEquivalence(False, float("inf"), rtol, atol, "input or output dimensions differ")
-    eq, uncertain, ratio = equivalent_batch(
-        tuple(x[None] for x in A), tuple(x[None] for x in B), rtol=rtol, atol=atol
-    )
+    stacks = _difference_stack(tuple(x[None] for x in A), tuple(x[None] for x in B))
+    _check_stack(*stacks)
+    ratio, ambiguous = _ratios(*stacks, rtol, atol)
     r = float(ratio[0])
-    if uncertain[0]:
+    if ambiguous[0]:
         return FastEquivalence(
             None,
             r,
             rtol,
             atol,
-            "the discrepancy is within a factor 10 of "
-            "the tolerance, or two hyperplanes nearly coincide",
+            "two hyperplanes nearly coincide (their keys "
+            "differ by 1 to 10 tolerances), so they can be neither merged nor "
+            "told apart",
         )
-    if eq[0]:
+    if 1 / UNCERTAIN_FACTOR < r <= UNCERTAIN_FACTOR:
+        return FastEquivalence(
+            None,
+            r,
+            rtol,
+            atol,
+            f"the largest discrepancy is within a factor {UNCERTAIN_FACTOR:g} of its tolerance",
+        )
+    if r <= 1:
         return FastEquivalence(True, r, rtol, atol, "every kink, W2 W1 and delta agree")
     return FastEquivalence(False, r, rtol, atol, "a kink, W2 W1 or delta differs")
 
