@@ -19,18 +19,22 @@ from .errors import ShallowSymError
 from .fibre import DEFAULT_TYPE_LIMIT
 from .flips import DEFAULT_LIMIT
 from .functional import functional_dimension
+from .io import load
 from .minimal import reduce
 from .network import ShallowNetwork
 from .symmetry import symmetries
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 1, 2
+FILE_HELP = "network file: .json, .npz, .safetensors, .onnx or .pt (state dict)"
 
 
 def _load(path: str) -> ShallowNetwork:
     try:
-        return ShallowNetwork.load(path)
+        return load(path)
     except OSError as err:
         raise ShallowSymError(f"cannot read {path}: {err.strerror or err}") from None
+    except ImportError as err:
+        raise ShallowSymError(f"reading {path} needs an optional dependency: {err}") from None
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
@@ -140,15 +144,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("equiv", help="decide whether two networks compute the same function")
-    p.add_argument("a", help="network file (JSON)")
-    p.add_argument("b", help="network file (JSON)")
+    p.add_argument("a", help=FILE_HELP)
+    p.add_argument("b", help=FILE_HELP)
     p.add_argument("--method", choices=("canonical", "graph"), default="canonical")
     p.set_defaults(run=_cmd_equiv)
     p = sub.add_parser("canon", help="print the canonical form of a network's function")
-    p.add_argument("network", help="network file (JSON)")
+    p.add_argument("network", help=FILE_HELP)
     p.set_defaults(run=_cmd_canon)
     p = sub.add_parser("symmetries", help="roles, stabilizer, hidden mechanisms, fibre dimension")
-    p.add_argument("network", help="network file (JSON)")
+    p.add_argument("network", help=FILE_HELP)
     p.add_argument("--types", action="store_true", help="also list every stratum of the fibre")
     p.add_argument(
         "--limit",
@@ -164,10 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(run=_cmd_symmetries)
     p = sub.add_parser("fundim", help="exact functional dimension and what lowers it")
-    p.add_argument("network", help="network file (JSON)")
+    p.add_argument("network", help=FILE_HELP)
     p.set_defaults(run=_cmd_fundim)
     p = sub.add_parser("reduce", help="a network of minimal width with the same function")
-    p.add_argument("network", help="network file (JSON)")
+    p.add_argument("network", help=FILE_HELP)
     p.add_argument("-o", "--output", help="write the reduced network here (JSON)")
     p.add_argument(
         "--limit",

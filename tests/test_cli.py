@@ -67,7 +67,7 @@ def test_bad_input_exit_2_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "bad.json" in err and "NaN" in err
     assert main(["canon", str(tmp_path / "missing.json")]) == 2
-    assert "cannot read" in capsys.readouterr().err
+    assert "missing.json does not exist" in capsys.readouterr().err
 
 
 def test_demo_runs_as_a_console_script_without_traceback(tmp_path):

@@ -1,0 +1,319 @@
+"""Reading and writing networks: JSON, NPZ, safetensors, ONNX and PyTorch.
+
+Floats are converted exactly (through :mod:`shallowsym.rationals`). Nothing here runs code
+from a file: NPZ is read with ``allow_pickle=False``, PyTorch files with
+``torch.load(weights_only=True)``, safetensors through its numpy backend (no torch needed), and
+ONNX graphs are only inspected. A model that is not exactly one hidden ReLU layer raises
+:class:`UnsupportedArchitectureError` naming what was found.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import InvalidNetworkError
+from .network import ShallowNetwork
+
+__all__ = [
+    "UnsupportedArchitectureError",
+    "from_npz",
+    "from_onnx",
+    "from_safetensors",
+    "from_state_dict",
+    "from_torch",
+    "load",
+    "save",
+    "to_npz",
+    "to_torch",
+]
+
+EXTENSIONS = (".json", ".npz", ".safetensors", ".onnx", ".pt", ".pth")
+
+
+class UnsupportedArchitectureError(InvalidNetworkError):
+    """The model is not one hidden ReLU layer (Linear, ReLU, Linear); the message says what
+    was found."""
+
+
+def _float_array(value: Any, name: str) -> np.ndarray:
+    if hasattr(value, "detach"):  # a torch tensor: float64 holds float32/16/bfloat16 exactly
+        value = value.detach().cpu()
+        if value.is_floating_point():
+            value = value.double()
+        value = value.numpy()
+    return np.asarray(value)
+
+
+def from_state_dict(state: Mapping[str, Any]) -> ShallowNetwork:
+    """A network from a state dict holding exactly two linear layers (``*.weight``/``*.bias``).
+
+    Layers are taken in the dict's order, which is the module registration order for PyTorch.
+
+    Raises
+    ------
+    UnsupportedArchitectureError
+        If the dict does not hold exactly two (weight, bias) pairs that chain.
+    """
+    if not isinstance(state, Mapping):
+        raise InvalidNetworkError(f"a state dict must be a mapping, not {type(state).__name__}")
+    weights = [k for k in state if k.endswith("weight")]
+    layers = []
+    for key in weights:
+        prefix = key[: -len("weight")]
+        bias = prefix + "bias"
+        if bias not in state:
+            raise UnsupportedArchitectureError(f"layer {key!r} has no bias {bias!r}")
+        layers.append((key, _float_array(state[key], key), _float_array(state[bias], bias)))
+    extra = [k for k in state if not k.endswith(("weight", "bias"))]
+    if len(layers) != 2 or extra:
+        found = ", ".join(f"{k} {tuple(np.shape(w))}" for k, w, _ in layers) or "no weights"
+        more = f" and other entries {extra}" if extra else ""
+        raise UnsupportedArchitectureError(
+            f"expected two linear layers (Linear, ReLU, Linear); found {found}{more}"
+        )
+    (k1, W1, b1), (k2, W2, b2) = layers
+    if W1.ndim != 2 or W2.ndim != 2:
+        raise UnsupportedArchitectureError(f"{k1} and {k2} must be 2-d weight matrices")
+    return ShallowNetwork(W1, b1, W2, b2)
+
+
+def _module_ops(module) -> list[tuple[str, Any]]:
+    """The sequence of operations of a torch module: by torch.fx when it traces, else by
+    walking its leaf children in order."""
+    import torch
+
+    try:
+        graph = torch.fx.symbolic_trace(module).graph
+    except Exception:  # untraceable (data-dependent control flow): walk the children
+        return [(type(m).__name__, m) for m in module.modules() if not list(m.children())]
+    ops = []
+    modules = dict(module.named_modules())
+    for node in graph.nodes:
+        if node.op == "call_module":
+            target = modules[node.target]
+            ops.append((type(target).__name__, target))
+        elif node.op in ("call_function", "call_method"):
+            name = getattr(node.target, "__name__", str(node.target))
+            ops.append(("ReLU" if name in ("relu", "relu_") else name, None))
+    return ops
+
+
+def from_torch(module) -> ShallowNetwork:
+    """A network from a PyTorch module computing Linear, ReLU, Linear (``nn.Sequential`` or
+    any module with exactly that structure), or from a state dict.
+
+    Raises
+    ------
+    UnsupportedArchitectureError
+        Naming the operations found, for any other structure.
+    """
+    if isinstance(module, Mapping):
+        return from_state_dict(module)
+    ops = [(name, m) for name, m in _module_ops(module) if name not in ("Identity", "Flatten")]
+    names = [name for name, _ in ops]
+    if names != ["Linear", "ReLU", "Linear"]:
+        raise UnsupportedArchitectureError(
+            f"expected Linear, ReLU, Linear; found {', '.join(names) or 'no operations'}"
+        )
+    first, second = ops[0][1], ops[2][1]
+    for layer in (first, second):
+        if layer.bias is None:
+            raise UnsupportedArchitectureError("a Linear layer without bias is not supported")
+    return ShallowNetwork(
+        _float_array(first.weight, "W1"),
+        _float_array(first.bias, "b1"),
+        _float_array(second.weight, "W2"),
+        _float_array(second.bias, "b2"),
+    )
+
+
+def to_torch(net: ShallowNetwork, *, dtype=None):
+    """``nn.Sequential(Linear(d, h), ReLU(), Linear(h, k))`` with the network's weights
+    (rounded to ``dtype``, float64 by default)."""
+    import torch
+    from torch import nn
+
+    dtype = torch.float64 if dtype is None else dtype
+    W1, b1, W2, b2 = net.to_numpy()
+    model = nn.Sequential(nn.Linear(net.d, net.h), nn.ReLU(), nn.Linear(net.h, net.k)).to(dtype)
+    with torch.no_grad():
+        for param, value in zip(model.parameters(), (W1, b1, W2, b2), strict=True):
+            param.copy_(torch.as_tensor(value, dtype=dtype))
+    return model
+
+
+def from_safetensors(path: str | os.PathLike) -> ShallowNetwork:
+    """A network from a safetensors file of a Linear, ReLU, Linear state dict (numpy backend)."""
+    from safetensors.numpy import load_file
+
+    try:
+        state = load_file(os.fspath(path))
+    except Exception as err:  # the format's own errors: report them as bad input
+        raise InvalidNetworkError(
+            f"{os.fspath(path)} is not a readable safetensors file: {err}"
+        ) from None
+    return from_state_dict(state)
+
+
+def _onnx_attribute(node, name: str, default):
+    for attr in node.attribute:
+        if attr.name == name:
+            return attr.f if attr.type == attr.FLOAT else attr.i
+    return default
+
+
+def from_onnx(model: Any) -> ShallowNetwork:
+    """A network from an ONNX model (path or ``ModelProto``): Gemm (with transA, transB, alpha,
+    beta) or MatMul + Add, then Relu, then Gemm or MatMul + Add.
+
+    Raises
+    ------
+    UnsupportedArchitectureError
+        Naming the operators found, for any other graph.
+    """
+    import onnx
+    from onnx import numpy_helper
+
+    if not isinstance(model, onnx.ModelProto):
+        try:
+            model = onnx.load(os.fspath(model))
+        except Exception as err:
+            raise InvalidNetworkError(f"{model} is not a readable ONNX file: {err}") from None
+    inits = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in model.graph.initializer}
+    nodes = list(model.graph.node)
+    ops = [n.op_type for n in nodes]
+    layers, relus, i = [], 0, 0
+    while i < len(nodes):
+        node = nodes[i]
+        if node.op_type == "Gemm":
+            if _onnx_attribute(node, "transA", 0):
+                raise UnsupportedArchitectureError(
+                    "Gemm with transA=1 is not a layer on row inputs"
+                )
+            B, C = (
+                inits.get(node.input[1]),
+                inits.get(node.input[2]) if len(node.input) > 2 else None,
+            )
+            if B is None:
+                raise UnsupportedArchitectureError(
+                    f"Gemm {node.name!r}: its weight is not a constant"
+                )
+            alpha, beta = _onnx_attribute(node, "alpha", 1.0), _onnx_attribute(node, "beta", 1.0)
+            W = (B if _onnx_attribute(node, "transB", 0) else B.T) * alpha
+            bias = np.zeros(W.shape[0]) if C is None else np.broadcast_to(C * beta, (W.shape[0],))
+            layers.append((W, bias))
+            i += 1
+        elif node.op_type == "MatMul" and i + 1 < len(nodes) and nodes[i + 1].op_type == "Add":
+            B = inits.get(node.input[1])
+            add = nodes[i + 1]
+            C = next((inits[x] for x in add.input if x in inits), None)
+            if B is None or C is None:
+                raise UnsupportedArchitectureError("MatMul + Add needs constant weight and bias")
+            layers.append((B.T, np.broadcast_to(C, (B.shape[1],))))
+            i += 2
+        elif node.op_type == "Relu":
+            relus += 1
+            if len(layers) != 1:
+                break
+            i += 1
+        else:
+            break
+    if len(layers) != 2 or relus != 1 or i != len(nodes):
+        raise UnsupportedArchitectureError(
+            f"expected Gemm (or MatMul+Add), Relu, Gemm (or MatMul+Add); found {', '.join(ops)}"
+        )
+    (W1, b1), (W2, b2) = layers
+    return ShallowNetwork(W1, b1, W2, b2)
+
+
+def to_npz(net: ShallowNetwork, path: str | os.PathLike) -> None:
+    """Save W1, b1, W2, b2 as exact rational strings (and d) in an NPZ file."""
+    data = net.to_dict()
+    np.savez(
+        path,
+        W1=np.array(data["W1"], dtype=str).reshape(net.h, net.d),
+        b1=np.array(data["b1"], dtype=str).reshape(net.h),
+        W2=np.array(data["W2"], dtype=str).reshape(net.k, net.h),
+        b2=np.array(data["b2"], dtype=str),
+    )
+
+
+def from_npz(path: str | os.PathLike) -> ShallowNetwork:
+    """A network from an NPZ file with arrays W1, b1, W2, b2 (numeric or exact strings)."""
+    try:
+        with np.load(os.fspath(path), allow_pickle=False) as data:
+            missing = [k for k in ("W1", "b1", "W2", "b2") if k not in data.files]
+            if missing:
+                raise InvalidNetworkError(f"the NPZ file has no {', '.join(missing)}")
+            arrays = [data[k] for k in ("W1", "b1", "W2", "b2")]
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as err:
+        if isinstance(err, InvalidNetworkError):
+            raise
+        raise InvalidNetworkError(f"{os.fspath(path)} is not a readable NPZ file: {err}") from None
+    arrays = [a.astype(object) if a.dtype.kind == "U" else a for a in arrays]
+    return ShallowNetwork(*arrays)
+
+
+def _from_pt(path: str | os.PathLike) -> ShallowNetwork:
+    import torch
+
+    try:
+        state = torch.load(os.fspath(path), map_location="cpu", weights_only=True)
+    except Exception as err:  # weights_only refuses code; any failure is bad input
+        raise InvalidNetworkError(
+            f"{os.fspath(path)} is not a readable PyTorch state dict: {str(err).splitlines()[0]}"
+        ) from None
+    return from_state_dict(state)
+
+
+def load(path: str | os.PathLike) -> ShallowNetwork:
+    """Read a network from any supported file, chosen by extension: .json, .npz,
+    .safetensors, .onnx, .pt / .pth (a state dict, loaded with weights_only=True)."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise InvalidNetworkError(
+            f"cannot tell the format of {os.fspath(path)!r}; use one of {', '.join(EXTENSIONS)}"
+        )
+    if not Path(path).exists():
+        raise InvalidNetworkError(f"{os.fspath(path)} does not exist")
+    if suffix == ".json":
+        return ShallowNetwork.load(path)
+    if suffix == ".npz":
+        return _with_path(path, from_npz)
+    if suffix == ".safetensors":
+        return _with_path(path, from_safetensors)
+    if suffix == ".onnx":
+        return _with_path(path, from_onnx)
+    return _with_path(path, _from_pt)
+
+
+def _with_path(path, reader):
+    try:
+        return reader(path)
+    except UnsupportedArchitectureError as err:
+        raise UnsupportedArchitectureError(f"{os.fspath(path)}: {err}") from None
+    except InvalidNetworkError as err:
+        if os.fspath(path) in str(err):
+            raise
+        raise InvalidNetworkError(f"{os.fspath(path)}: {err}") from None
+
+
+def save(net: ShallowNetwork, path: str | os.PathLike) -> None:
+    """Write a network as .json (exact), .npz (exact strings) or .pt (a float64 state dict)."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".json":
+        net.save(path)
+    elif suffix == ".npz":
+        to_npz(net, path)
+    elif suffix in (".pt", ".pth"):
+        import torch
+
+        torch.save(to_torch(net).state_dict(), os.fspath(path))
+    else:
+        raise ValueError(f"cannot write {suffix!r} files; use .json, .npz or .pt")
