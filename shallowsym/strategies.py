@@ -1,0 +1,213 @@
+"""Hypothesis strategies for networks, equivalent pairs and near misses.
+
+In the conventions of ``hypothesis.extra.numpy``: options are keyword-only, ranges are
+``min_``/``max_`` pairs, and bad arguments raise ``hypothesis.errors.InvalidArgument`` when the
+strategy is built, not when it is drawn. Importing shallowsym registers ``networks()`` for
+``st.from_type(ShallowNetwork)`` through hypothesis's entry point.
+
+Use them to property-test conjectures about network symmetries::
+
+    from hypothesis import given
+    from shallowsym import functional_dimension, reduce
+    from shallowsym.strategies import networks
+
+    @given(networks(max_h=4))
+    def test_reduce_is_idempotent(net):
+        assert reduce(reduce(net)) == reduce(net)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from .canonical import canonical_form
+from .moves import random_equivalent
+from .network import ShallowNetwork
+
+__all__ = [
+    "DEGENERACIES",
+    "equivalent_pairs",
+    "inequivalent_pairs",
+    "networks",
+    "networks_with_hidden_symmetries",
+]
+
+DEGENERACIES = ("twin", "opposite", "zero_input", "zero_output", "flip", "cancel")
+
+_SMALL = st.builds(Fraction, st.integers(-4, 4), st.sampled_from([1, 1, 2, 3]))
+_POSITIVE = st.builds(Fraction, st.integers(1, 5), st.sampled_from([1, 2, 3]))
+
+
+def _check_range(name: str, low: int, high: int, floor: int) -> None:
+    for label, value in ((f"min_{name}", low), (f"max_{name}", high)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidArgument(f"{label}={value!r} must be an integer")
+    if low < floor:
+        raise InvalidArgument(f"min_{name}={low} must be at least {floor}")
+    if high < low:
+        raise InvalidArgument(f"max_{name}={high} must be at least min_{name}={low}")
+
+
+def _check_degeneracies(degeneracies: Sequence[str] | bool) -> tuple[str, ...]:
+    if degeneracies is True:
+        return DEGENERACIES
+    if degeneracies is False:
+        return ()
+    if isinstance(degeneracies, str) or not isinstance(degeneracies, Sequence):
+        raise InvalidArgument(f"degeneracies={degeneracies!r} must be a bool or a list of names")
+    unknown = [name for name in degeneracies if name not in DEGENERACIES]
+    if unknown:
+        raise InvalidArgument(f"unknown degeneracies {unknown}; choose from {DEGENERACIES}")
+    return tuple(degeneracies)
+
+
+def networks(
+    *,
+    min_d: int = 1,
+    max_d: int = 3,
+    min_h: int = 0,
+    max_h: int = 6,
+    min_k: int = 1,
+    max_k: int = 2,
+    elements: st.SearchStrategy[Fraction] | None = None,
+    degeneracies: Sequence[str] | bool = True,
+) -> st.SearchStrategy[ShallowNetwork]:
+    """Small exact networks, with planted degeneracies so that hidden symmetries are common.
+
+    Each neuron after the first is either drawn from ``elements`` or, with equal weight, a
+    planted degeneracy of an earlier neuron: a positively scaled ``twin``, an ``opposite``
+    (negatively scaled) copy, a ``zero_input`` (w = 0) or ``zero_output`` (a = 0) neuron, a
+    ``flip`` partner (a w^T cancelling an earlier neuron's, so the two can be flipped) or a
+    ``cancel`` partner (its kink cancels an earlier neuron's). Random networks almost never
+    have hidden symmetries; planted ones make the interesting cases frequent and shrinkable.
+
+    >>> from hypothesis import find
+    >>> net = find(networks(min_h=2, max_h=2), lambda n: n.h == 2)
+    >>> net.h
+    2
+    """
+    _check_range("d", min_d, max_d, 1)
+    _check_range("h", min_h, max_h, 0)
+    _check_range("k", min_k, max_k, 1)
+    kinds = _check_degeneracies(degeneracies)
+    if elements is None:
+        elements = _SMALL
+    elif not isinstance(elements, st.SearchStrategy):
+        raise InvalidArgument(f"elements={elements!r} must be a hypothesis strategy")
+    return _networks(min_d, max_d, min_h, max_h, min_k, max_k, elements, kinds)
+
+
+@st.composite
+def _networks(draw, min_d, max_d, min_h, max_h, min_k, max_k, elements, kinds):
+    d = draw(st.integers(min_d, max_d))
+    k = draw(st.integers(min_k, max_k))
+    h = draw(st.integers(min_h, max_h))
+    neurons: list[tuple[list, object, list]] = []
+    choices = ["random"] * max(len(kinds), 1) + list(kinds)
+    for _ in range(h):
+        kind = draw(st.sampled_from(choices)) if neurons else "random"
+        w = [draw(elements) for _ in range(d)]
+        beta = draw(elements)
+        a = [draw(elements) for _ in range(k)]
+        if kind in ("twin", "opposite", "flip", "cancel"):
+            w0, beta0, a0 = draw(st.sampled_from(neurons))
+            t = draw(_POSITIVE)
+            if kind == "flip":
+                w, a = [-x / t for x in w0], [t * x for x in a0]
+            elif kind == "opposite":
+                w, beta = [-t * x for x in w0], -t * beta0
+            else:
+                w, beta = [t * x for x in w0], t * beta0
+                if kind == "cancel":
+                    a = [-x / t for x in a0]
+        elif kind == "zero_input":
+            w = [Fraction(0)] * d
+        elif kind == "zero_output":
+            a = [Fraction(0)] * k
+        neurons.append((w, beta, a))
+    W2 = [[a[j] for _, _, a in neurons] for j in range(k)]
+    return ShallowNetwork.from_rows([w for w, _, _ in neurons], [b for _, b, _ in neurons], W2,
+                                    [draw(elements) for _ in range(k)], d=d)
+
+
+def equivalent_pairs(*, moves: int = 4, **kwargs) -> st.SearchStrategy[tuple]:
+    """(net, other): a network from ``networks(**kwargs)`` and a random network of the same
+    architecture computing the same function, reached by ``moves`` random moves of
+    :mod:`shallowsym.moves` (hidden ones included).
+
+    >>> from hypothesis import find
+    >>> from shallowsym import equivalent
+    >>> a, b = find(equivalent_pairs(min_h=1), lambda pair: True)
+    >>> bool(equivalent(a, b))
+    True
+    """
+    if isinstance(moves, bool) or not isinstance(moves, int) or moves < 0:
+        raise InvalidArgument(f"moves={moves!r} must be a non-negative integer")
+    base = networks(**kwargs)
+    return st.tuples(base, st.integers(0, 2**32 - 1)).map(
+        lambda pair: (pair[0], random_equivalent(pair[0], seed=pair[1], moves=moves))
+    )
+
+
+def inequivalent_pairs(
+    *, epsilon: Fraction = Fraction(1, 10**9), **kwargs
+) -> st.SearchStrategy[tuple]:
+    """(net, other): near misses. One parameter of ``net`` moves by +-``epsilon``; when that
+    leaves the function unchanged (a zero neuron's weight, say), b2 moves too, so the two
+    networks always compute different functions.
+
+    >>> from hypothesis import find
+    >>> from shallowsym import equivalent
+    >>> a, b = find(inequivalent_pairs(), lambda pair: True)
+    >>> bool(equivalent(a, b))
+    False
+    """
+    try:
+        eps = Fraction(epsilon)
+    except (TypeError, ValueError):
+        raise InvalidArgument(f"epsilon={epsilon!r} must be a rational number") from None
+    if eps == 0:
+        raise InvalidArgument("epsilon must be non-zero")
+    return _near_misses(networks(**kwargs), eps)
+
+
+@st.composite
+def _near_misses(draw, base, eps):
+    net = draw(base)
+    W1, b1 = [list(r) for r in net.W1], list(net.b1)
+    W2, b2 = [list(r) for r in net.W2], list(net.b2)
+    slots = [("b2", j, None) for j in range(net.k)] + [("b1", i, None) for i in range(net.h)]
+    slots += [("W1", i, c) for i in range(net.h) for c in range(net.d)]
+    slots += [("W2", j, i) for j in range(net.k) for i in range(net.h)]
+    name, r, c = draw(st.sampled_from(slots))
+    delta = eps * draw(st.sampled_from([1, -1]))
+    target = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}[name]
+    if c is None:
+        target[r] += delta
+    else:
+        target[r][c] += delta
+    other = ShallowNetwork.from_rows(W1, b1, W2, b2, d=net.d)
+    if canonical_form(other) == canonical_form(net):
+        b2[0] += eps
+        other = ShallowNetwork.from_rows(W1, b1, W2, b2, d=net.d)
+    return net, other
+
+
+def networks_with_hidden_symmetries(**kwargs) -> st.SearchStrategy[ShallowNetwork]:
+    """Networks whose fibre is larger than their standard orbit (checked exactly with
+    :func:`shallowsym.symmetries`): ``networks(**kwargs)`` with at least one neuron, filtered."""
+    from .symmetry import symmetries
+
+    kwargs.setdefault("min_h", 1)
+    if kwargs["min_h"] < 1:
+        raise InvalidArgument("networks with hidden symmetries need min_h >= 1")
+    return networks(**kwargs).filter(lambda net: symmetries(net).has_hidden_symmetries)
+
+
+def _hypothesis_setup_hook() -> None:
+    """Entry point: ``st.from_type(ShallowNetwork)`` draws from ``networks()``."""
+    st.register_type_strategy(ShallowNetwork, networks())
