@@ -1,0 +1,127 @@
+"""Pictures of networks and their fibres (matplotlib, an optional dependency).
+
+* :func:`plot_function`: f for d = 1, with its bent points marked;
+* :func:`plot_hyperplanes`: for d = 2, the bent hyperplanes (solid, width by |kink|) and the
+  cancelling ones (dashed) over a window;
+* :func:`plot_fiber_types`: one row per stratum of the fibre, the representative's neurons
+  drawn where they sit (d = 1), coloured by role and marked by orientation.
+
+Each returns the matplotlib ``Axes`` it drew on.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from .canonical import canonical_form
+from .fibre import fiber_types
+from .network import ShallowNetwork
+from .structure import structure
+
+__all__ = ["plot_fiber_types", "plot_function", "plot_hyperplanes"]
+
+_ROLE_COLORS = {
+    "bent": "tab:blue",
+    "cancelling": "tab:orange",
+    "zero-output": "tab:gray",
+    "zero-input-active": "tab:green",
+    "zero-input-inactive": "tab:olive",
+}
+
+
+def _axes(ax):
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=(6, 4))[1]
+
+
+def plot_function(
+    net: ShallowNetwork, *, ax: Any = None, xlim: tuple[float, float] = (-4, 4), output: int = 0
+) -> Any:
+    """Plot output ``output`` of a d = 1 network, marking its bent points."""
+    if net.d != 1:
+        raise ValueError(f"plot_function draws d = 1 networks, not d = {net.d}")
+    ax = _axes(ax)
+    cf = canonical_form(net)
+    xs = sorted(
+        {float(x) for x in np.linspace(*xlim, 200)}
+        | {float(-b.offset) for b in cf.bent_hyperplanes if xlim[0] <= -b.offset <= xlim[1]}
+    )
+    ys = [float(net([Fraction(x)])[output]) for x in xs]
+    ax.plot(xs, ys, color="black", lw=1.5, label="f")
+    for bent in cf.bent_hyperplanes:
+        x0 = -bent.offset
+        if xlim[0] <= x0 <= xlim[1]:
+            ax.plot([float(x0)], [float(net([x0])[output])], "o", color="tab:red")
+    ax.set_xlabel("x")
+    ax.set_ylabel("f(x)")
+    return ax
+
+
+def plot_hyperplanes(
+    net: ShallowNetwork,
+    *,
+    ax: Any = None,
+    xlim: tuple[float, float] = (-4, 4),
+    ylim: tuple[float, float] = (-4, 4),
+) -> Any:
+    """Draw a d = 2 network's neuron hyperplanes: bent ones solid (line width grows with the
+    kink's size), cancelling ones dashed."""
+    if net.d != 2:
+        raise ValueError(f"plot_hyperplanes draws d = 2 networks, not d = {net.d}")
+    ax = _axes(ax)
+    s = structure(net)
+    cf = canonical_form(net)
+    largest = max((max(abs(float(v)) for v in k) for k in cf.kinks), default=1.0) or 1.0
+    for group in s.groups:
+        a, b, c = (float(v) for v in group.key)
+        kink = cf.kink(group.key)
+        size = max(abs(float(v)) for v in kink)
+        style = dict(
+            color=_ROLE_COLORS["bent" if group.bent else "cancelling"],
+            ls="-" if group.bent else "--",
+            lw=1 + 3 * size / largest,
+        )
+        if abs(b) > 1e-12:
+            xs = np.array(xlim)
+            ax.plot(xs, -(a * xs + c) / b, **style)
+        else:
+            ax.plot([-c / a, -c / a], ylim, **style)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    return ax
+
+
+def plot_fiber_types(net: ShallowNetwork, *, ax: Any = None, limit: int = 10_000) -> Any:
+    """One row per stratum of the fibre of a d = 1 network: the representative's live neurons
+    at their breakpoints (triangles point by orientation), inert neurons at the left."""
+    if net.d != 1:
+        raise ValueError(f"plot_fiber_types draws d = 1 networks, not d = {net.d}")
+    ax = _axes(ax)
+    types = fiber_types(net, limit=limit)
+    points = [
+        float(-b.offset) for t in types for b in canonical_form(t.representative).bent_hyperplanes
+    ]
+    left = min(points, default=0.0) - 1.5
+    for row, stratum in enumerate(types):
+        rep = stratum.representative
+        for role in structure(rep).roles:
+            w, beta, _ = rep.neuron(role.neuron)
+            color = _ROLE_COLORS[role.role]
+            if role.hyperplane is None:
+                ax.plot([left], [row], "s", color=color)
+            else:
+                marker = ">" if role.orientation > 0 else "<"
+                ax.plot([float(-beta / w[0])], [row], marker, color=color, ms=9)
+    ax.set_yticks(range(len(types)))
+    ax.set_yticklabels([f"{t.type} (dim {t.dimension})" for t in types], fontsize=7)
+    ax.set_xlabel("x (breakpoints of the representative's neurons)")
+    return ax
