@@ -131,13 +131,16 @@ def batch_functional_dimension(
 
 
 def exact_batch_functional_dimension(
-    weights: Sequence[Any], biases: Sequence[Any], points: Any
+    weights: Sequence[Any], biases: Sequence[Any], points: Any, *, at_zero: str = "raise"
 ) -> int:
     """The same rank computed exactly: parameters converted exactly, rational points, flint.
 
-    Raises ValueError if a point makes some hidden pre-activation exactly zero (the Jacobian is
-    not defined there).
+    A hidden pre-activation exactly 0 makes the Jacobian undefined: ``at_zero="raise"`` (the
+    default) raises ValueError naming the point and layer; ``at_zero="zero"`` uses PyTorch's
+    convention relu'(0) = 0, as the float computation does.
     """
+    if at_zero not in ("raise", "zero"):
+        raise ValueError(f"at_zero must be 'raise' or 'zero', not {at_zero!r}")
     Ws, bs = [], []
     for n, (W, b) in enumerate(zip(weights, biases, strict=True)):
         entries, rows, cols = as_matrix(W, f"weights[{n}]")
@@ -157,7 +160,7 @@ def exact_batch_functional_dimension(
                 for row, bias in zip(Ws[n], bs[n], strict=True)
             ]
             if n < L - 1:
-                if any(p == 0 for p in pre):
+                if at_zero == "raise" and any(p == 0 for p in pre):
                     raise ValueError(f"points[{m}] makes a pre-activation of layer {n} zero")
                 masks.append([p > 0 for p in pre])
                 acts.append([max(p, Fraction(0)) for p in pre])

@@ -443,7 +443,9 @@ def candidate_types(cf: CanonicalForm, h: int) -> Iterator[CombinatorialType]:
                     )
 
 
-def fiber_types(net: ShallowNetwork, *, limit: int = DEFAULT_TYPE_LIMIT) -> tuple[FiberType, ...]:
+def fiber_types(
+    net: ShallowNetwork, *, limit: int = DEFAULT_TYPE_LIMIT, progress: bool | None = None
+) -> tuple[FiberType, ...]:
     """Every combinatorial type (stratum) of the fibre of f_net within its architecture.
 
     Each comes with its dimension and an exact representative realizing f (checked).
@@ -454,6 +456,8 @@ def fiber_types(net: ShallowNetwork, *, limit: int = DEFAULT_TYPE_LIMIT) -> tupl
         The network; the fibre is that of its function, among networks of the same (d, h, k).
     limit
         Bound on the number of candidate types examined (their number grows exponentially).
+    progress
+        Show a progress bar (tqdm); ``None`` shows it only on a terminal.
 
     Raises
     ------
@@ -472,9 +476,18 @@ def fiber_types(net: ShallowNetwork, *, limit: int = DEFAULT_TYPE_LIMIT) -> tupl
     ----------
     THEORY.md section 5 (F1-F3 and the mechanisms S3-S9).
     """
+    from tqdm import tqdm
+
     cf = canonical_form(net)
     out = []
-    for count, ctype in enumerate(candidate_types(cf, net.h), start=1):
+    candidates = tqdm(
+        candidate_types(cf, net.h),
+        desc="fibre types",
+        unit="type",
+        disable=None if progress is None else not progress,
+        leave=False,
+    )
+    for count, ctype in enumerate(candidates, start=1):
         if count > limit:
             raise SearchLimitExceeded(
                 f"the fibre has more than limit={limit} candidate types; pass a larger limit=",

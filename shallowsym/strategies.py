@@ -130,8 +130,13 @@ def _networks(draw, min_d, max_d, min_h, max_h, min_k, max_k, elements, kinds):
             a = [Fraction(0)] * k
         neurons.append((w, beta, a))
     W2 = [[a[j] for _, _, a in neurons] for j in range(k)]
-    return ShallowNetwork.from_rows([w for w, _, _ in neurons], [b for _, b, _ in neurons], W2,
-                                    [draw(elements) for _ in range(k)], d=d)
+    return ShallowNetwork.from_rows(
+        [w for w, _, _ in neurons],
+        [b for _, b, _ in neurons],
+        W2,
+        [draw(elements) for _ in range(k)],
+        d=d,
+    )
 
 
 def equivalent_pairs(*, moves: int = 4, **kwargs) -> st.SearchStrategy[tuple]:

@@ -272,9 +272,11 @@ class SymmetryReport:
         """Whether the fibre within the architecture is larger than the orbit G_h.theta."""
         return self.fiber_dimension > self.orbit_dimension or self.hidden_witness is not None
 
-    def fiber_types(self, *, limit: int = DEFAULT_TYPE_LIMIT) -> tuple[FiberType, ...]:
+    def fiber_types(
+        self, *, limit: int = DEFAULT_TYPE_LIMIT, progress: bool | None = None
+    ) -> tuple[FiberType, ...]:
         """Every stratum of the fibre (see :func:`shallowsym.fiber_types`)."""
-        return fiber_types(self.net, limit=limit)
+        return fiber_types(self.net, limit=limit, progress=progress)
 
     def _hidden_text(self) -> str:
         try:

@@ -134,3 +134,9 @@ def test_deep_errors():
         )
     with pytest.raises(ValueError, match="pre-activation of layer 0 zero"):
         deep.exact_batch_functional_dimension([[[1]], [[1]]], [[0], [0]], [[Fraction(0)]])
+    # PyTorch's convention relu'(0) = 0 on request, matching the float computation:
+    W, b = [np.array([[1.0]]), np.array([[1.0]])], [np.zeros(1), np.zeros(1)]
+    exact = deep.exact_batch_functional_dimension(W, b, [[0], [1]], at_zero="zero")
+    assert exact == deep.batch_functional_dimension(W, b, np.array([[0.0], [1.0]]))
+    with pytest.raises(ValueError, match="at_zero must be"):
+        deep.exact_batch_functional_dimension(W, b, [[1]], at_zero="half")
