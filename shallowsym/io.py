@@ -267,9 +267,15 @@ def _from_pt(path: str | os.PathLike) -> ShallowNetwork:
         state = torch.load(os.fspath(path), map_location="cpu", weights_only=True)
     except Exception as err:  # weights_only refuses code; any failure is bad input
         raise InvalidNetworkError(
-            f"{os.fspath(path)} is not a readable PyTorch state dict: {str(err).splitlines()[0]}"
+            f"{os.fspath(path)} is not a readable PyTorch state dict: {_first_line(err)}"
         ) from None
     return from_state_dict(state)
+
+
+def _first_line(err: BaseException) -> str:
+    """The first line of an exception's message, or its type when the message is empty."""
+    lines = str(err).strip().splitlines()
+    return lines[0] if lines else type(err).__name__
 
 
 def load(path: str | os.PathLike) -> ShallowNetwork:

@@ -28,10 +28,9 @@ from .errors import InvalidNetworkError
 
 __all__ = ["as_matrix", "as_rational", "as_vector", "format_rational", "to_fraction"]
 
-# A decimal string's exponent is bounded so that "1e999999999" cannot make Fraction
-# build a billion-digit integer (and hang) before anything else is checked.
+# A decimal string's exponent is bounded so that "1e999999999" cannot build a billion-digit
+# integer (and hang) before anything else is checked.
 _MAX_DECIMAL_EXPONENT = 100_000
-_EXPONENT = re.compile(r"[eE]([+-]?\d+)\s*$")
 
 
 class _BadEntry(Exception):
@@ -47,15 +46,38 @@ def _from_float(value: Any) -> fmpq:
     return fmpq(int(num), int(den))
 
 
+_RATIO = re.compile(r"\s*([+-]?)(\d+)(?:/(\d+))?\s*$")
+_DECIMAL = re.compile(r"\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$")
+
+
 def _from_string(value: str) -> fmpq:
-    match = _EXPONENT.search(value)
-    if match and abs(int(match.group(1))) > _MAX_DECIMAL_EXPONENT:
-        raise _BadEntry(f"is the string {value!r}, whose exponent is too large")
-    try:
-        frac = Fraction(value)
-    except (ValueError, ZeroDivisionError):
-        raise _BadEntry(f"is the string {value!r}, which is not a rational number") from None
-    return fmpq(frac.numerator, frac.denominator)
+    """Parse "p", "p/q" or a decimal such as "-1.25e-3" exactly, with flint's integer parser
+    (no limit on the number of digits, unlike int() and Fraction())."""
+    text = value.replace("_", "")
+    match = _RATIO.match(text)
+    if match:
+        sign, num, den = match.groups()
+        if den is not None and not den.strip("0"):
+            raise _BadEntry(f"is the string {_short(value)}, a fraction with denominator 0")
+        q = fmpq(fmpz(num), fmpz(den) if den is not None else fmpz(1))
+        return -q if sign == "-" else q
+    match = _DECIMAL.match(text)
+    if not match or not (match.group(2) or match.group(3)):
+        raise _BadEntry(f"is the string {_short(value)}, which is not a rational number")
+    sign, whole, frac, exponent = match.groups()
+    exp = int(exponent) if exponent else 0
+    if abs(exp) > _MAX_DECIMAL_EXPONENT:
+        raise _BadEntry(f"is the string {_short(value)}, whose exponent is too large")
+    frac = frac or ""
+    mantissa = fmpz((whole or "") + frac or "0")
+    scale = exp - len(frac)
+    q = fmpq(mantissa * fmpz(10) ** scale) if scale >= 0 else fmpq(mantissa, fmpz(10) ** -scale)
+    return -q if sign == "-" else q
+
+
+def _short(value: str) -> str:
+    """A string for an error message: long inputs are cut."""
+    return repr(value) if len(value) <= 40 else repr(value[:20] + "..." + value[-10:])
 
 
 def _rational(value: Any) -> fmpq:
@@ -148,7 +170,15 @@ def to_fraction(value: fmpq) -> Fraction:
 
 
 def format_rational(value: Fraction | fmpq | int) -> str:
-    """``3``, ``-3/4``: the exact text used in JSON, reasons and formulas."""
+    """``3``, ``-3/4``: the exact text used in JSON, reasons and formulas.
+
+    Formatted by flint, so numbers with more than 4300 digits (Python's limit for ``str(int)``)
+    print too.
+    """
+    if isinstance(value, Fraction):
+        return str(fmpq(value.numerator, value.denominator))
+    if isinstance(value, int):
+        return str(fmpz(value))
     return str(value)
 
 
@@ -169,8 +199,17 @@ def _nested(value: Any, name: str, rank: int) -> tuple[list, tuple[int, ...] | N
                 f"{name} must be a {rank}-d array but is {value.ndim}-d with shape {value.shape}"
             )
         return _entries_of_array(value), value.shape
+    if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor, maybe with grad
+        value = value.detach().cpu()
+        if value.is_floating_point():
+            value = value.double()  # float64 holds float32, float16 and bfloat16 exactly
+        return _nested(value.numpy(), name, rank)
     if hasattr(value, "__array__") and not isinstance(value, Sequence):
-        return _nested(np.asarray(value), name, rank)
+        try:
+            array = np.asarray(value)
+        except Exception as err:  # whatever the foreign object raised, report it as bad input
+            raise InvalidNetworkError(f"{name} could not be read as an array: {err}") from None
+        return _nested(array, name, rank)
     if isinstance(value, str) or not isinstance(value, Sequence):
         what = "a string" if isinstance(value, str) else f"of type {type(value).__name__}"
         raise InvalidNetworkError(f"{name} must be a {rank}-d array or nested sequence, not {what}")
