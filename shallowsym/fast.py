@@ -425,16 +425,21 @@ def functional_dimension(net, *, rtol: float = 1e-9, atol: float = ATOL) -> int:
 
 
 def _intersection(A: np.ndarray, B: np.ndarray, rtol: float) -> list[np.ndarray]:
-    """A basis of span(rows A) intersect span(rows B), by SVD null spaces."""
+    """A basis of span(rows A) intersect span(rows B), by SVD null spaces.
+
+    Thresholds scale with the inputs' size, not with the intermediate results: a combination
+    that cancels exactly comes out as rounding noise, which must not count as a direction.
+    """
+    scale = max(np.abs(A).max(initial=0), np.abs(B).max(initial=0), 1e-300)
     stacked = np.concatenate([A, -B], axis=0).T  # columns: rows of A and -B
     _, s, vt = np.linalg.svd(stacked)
-    rank = int((s > rtol * max(s.max(initial=0), 1e-300) * max(stacked.shape)).sum())
+    rank = int((s > rtol * scale * max(stacked.shape)).sum())
     null = vt[rank:]
     vectors = null[:, : len(A)] @ A
     if len(vectors) == 0:
         return []
     u, s, _ = np.linalg.svd(vectors.T, full_matrices=False)
-    r = int((s > rtol * max(s.max(initial=0), 1e-300) * max(vectors.shape)).sum())
+    r = int((s > rtol * scale * max(vectors.shape)).sum())
     return list(u[:, :r].T)
 
 

@@ -81,6 +81,15 @@ def test_fast_functional_dimension_matches_exact(net):
     assert fast.batch_functional_dimension(net, points) == exact
 
 
+def test_functional_dimension_regression_cancelling_outputs():
+    # Found by CI: the positive side's outputs cancel exactly (1, 0) + (-1, 0); rounding noise
+    # in that combination once counted as a shared direction of the two sides.
+    net = ShallowNetwork(
+        [[0, 1], [0, 1], [0, 0], [0, -1]], [0, 0, 0, 0], [[1, -1, 0, 1], [0, 0, 0, 1]], [0, 0]
+    )
+    assert fast.functional_dimension(net) == functional_dimension(net).dimension == 10
+
+
 def test_uncertain_near_the_tolerance():
     a = ([[1.0], [-1.0]], [-1.0, 3.0], [[1.0, 1.0]], [0.0])
     near = ([[1.0], [-1.0]], [-1.0, 3.0], [[1.0, 1.0]], [3e-9])
