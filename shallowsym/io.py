@@ -205,8 +205,10 @@ def from_onnx(model: Any) -> ShallowNetwork:
                     f"Gemm {node.name!r}: its weight is not a constant"
                 )
             alpha, beta = _onnx_attribute(node, "alpha", 1.0), _onnx_attribute(node, "beta", 1.0)
+            if B.ndim != 2:
+                raise UnsupportedArchitectureError(f"Gemm {node.name!r}: weight is {B.ndim}-d")
             W = (B if _onnx_attribute(node, "transB", 0) else B.T) * alpha
-            bias = np.zeros(W.shape[0]) if C is None else np.broadcast_to(C * beta, (W.shape[0],))
+            bias = np.zeros(W.shape[0]) if C is None else _bias(C * beta, W.shape[0], "Gemm")
             layers.append((W, bias))
             i += 1
         elif node.op_type == "MatMul" and i + 1 < len(nodes) and nodes[i + 1].op_type == "Add":
@@ -215,7 +217,9 @@ def from_onnx(model: Any) -> ShallowNetwork:
             C = next((inits[x] for x in add.input if x in inits), None)
             if B is None or C is None:
                 raise UnsupportedArchitectureError("MatMul + Add needs constant weight and bias")
-            layers.append((B.T, np.broadcast_to(C, (B.shape[1],))))
+            if B.ndim != 2:
+                raise UnsupportedArchitectureError(f"MatMul {node.name!r}: weight is {B.ndim}-d")
+            layers.append((B.T, _bias(C, B.shape[1], "Add")))
             i += 2
         elif node.op_type == "Relu":
             relus += 1
@@ -230,6 +234,17 @@ def from_onnx(model: Any) -> ShallowNetwork:
         )
     (W1, b1), (W2, b2) = layers
     return ShallowNetwork(W1, b1, W2, b2)
+
+
+def _bias(values: np.ndarray, width: int, op: str) -> np.ndarray:
+    """An ONNX bias as a vector of the layer's width (a scalar or a (width,) or (1, width)
+    array broadcasts; anything else is not a layer's bias)."""
+    try:
+        return np.broadcast_to(values.reshape(-1) if values.size == width else values, (width,))
+    except ValueError:
+        raise UnsupportedArchitectureError(
+            f"{op}: a bias of shape {values.shape} does not fit a layer of width {width}"
+        ) from None
 
 
 def to_npz(net: ShallowNetwork, path: str | os.PathLike) -> None:
