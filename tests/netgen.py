@@ -1,66 +1,29 @@
-"""Hypothesis strategies for the tests: small networks with planted degeneracies, and
+"""Hypothesis strategies for the tests: networks (the library's, with planted degeneracies),
 equivalent partners built by moves (permute, scale, twins, zero neurons, cancelling pairs,
-planted flips)."""
+planted flips), and near misses."""
 
 from fractions import Fraction
 from itertools import combinations
 
 from hypothesis import strategies as st
 
-from shallowsym import ShallowNetwork, moves
+from shallowsym import ShallowNetwork, moves, strategies
 
 small_rationals = st.builds(Fraction, st.integers(-4, 4), st.sampled_from([1, 1, 1, 2, 3]))
 positive_rationals = st.builds(Fraction, st.integers(1, 5), st.sampled_from([1, 2, 3]))
 nonzero_rationals = small_rationals.filter(bool)
 
-KINDS = [
-    "random",
-    "random",
-    "random",
-    "twin",
-    "opposite",
-    "zero_input",
-    "zero_output",
-    "flip_partner",
-    "cancel",
-]
 
-
-@st.composite
-def networks(draw, max_d=3, max_h=6, max_k=2, min_h=0, big=False):
-    """Small networks whose neurons are random or planted degeneracies of earlier neurons."""
-    d = draw(st.integers(1, max_d))
-    k = draw(st.integers(1, max_k))
-    h = draw(st.integers(min_h, max_h))
-    number = big_rationals if big else small_rationals
-    neurons = []
-    for _ in range(h):
-        kind = draw(st.sampled_from(KINDS)) if neurons else "random"
-        w = [draw(number) for _ in range(d)]
-        beta = draw(number)
-        a = [draw(number) for _ in range(k)]
-        if kind in ("twin", "opposite", "flip_partner", "cancel"):
-            w0, beta0, a0 = draw(st.sampled_from(neurons))
-            if any(w0):
-                t = draw(positive_rationals) * (-1 if kind in ("opposite", "flip_partner") else 1)
-                if kind == "flip_partner":
-                    # a w^T = -a0 w0^T: then flipping both keeps the function.
-                    mu = draw(positive_rationals)
-                    w, a = [-x / mu for x in w0], [mu * x for x in a0]
-                else:
-                    w, beta = [t * x for x in w0], t * beta0
-                    if kind == "cancel":
-                        a = [-x / t for x in a0]
-        elif kind == "zero_input":
-            w = [Fraction(0)] * d
-        elif kind == "zero_output":
-            a = [Fraction(0)] * k
-        neurons.append((w, beta, a))
-    W1 = [w for w, _, _ in neurons]
-    b1 = [beta for _, beta, _ in neurons]
-    W2 = [[a[j] for _, _, a in neurons] for j in range(k)]
-    b2 = [draw(number) for _ in range(k)]
-    return ShallowNetwork.from_rows(W1, b1, W2, b2, d=d)
+def networks(max_d=3, max_h=6, max_k=2, min_h=0, big=False):
+    """Small networks with planted degeneracies (the library's strategy; 40-digit entries
+    when ``big``)."""
+    return strategies.networks(
+        max_d=max_d,
+        max_h=max_h,
+        max_k=max_k,
+        min_h=min_h,
+        elements=big_rationals if big else small_rationals,
+    )
 
 
 big_rationals = st.builds(
