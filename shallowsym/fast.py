@@ -10,13 +10,15 @@ magnitudes that produced x and y (so cancellation is judged relative to what can
   network with b's output weights negated) vanishes within those tolerances.
 
 Verdicts report ``ratio`` = (largest discrepancy) / (its tolerance). A ratio within a factor 10
-of 1 on either side, or two hyperplanes whose keys are within 10 tolerances of each other but
-not merged, makes the verdict *uncertain* (``equivalent is None``) instead of a guess.
+of 1 on either side, or two hyperplanes whose keys are between a tenth of a tolerance and ten
+tolerances apart (merged or not), makes the verdict *uncertain* (``equivalent is None``)
+instead of a guess.
 
-Failure modes: near-coincident hyperplanes (keys closer than the tolerance are merged, which
-may hide a real difference of that size; slightly farther ones are flagged uncertain), tiny
-first-coordinate weights (|w[p]| near atol picks another pivot), and catastrophic
-cancellation in W2 W1 for huge weights (the relative tolerance scales with |W2| |W1|).
+Failure modes: near-coincident hyperplanes (keys closer than a tenth of the tolerance are
+merged, which hides a difference that small; up to ten tolerances apart they are flagged
+uncertain), weights within ten atol of zero (flagged uncertain: treated as zero they may turn a
+live neuron into a constant or move the pivot), and catastrophic cancellation in W2 W1 for huge
+weights (the relative tolerance scales with |W2| |W1|).
 Batch functions work on stacks of networks of one architecture with no Python loop over
 networks or neurons.
 """
@@ -123,9 +125,15 @@ def _groups(W1, b1, W2, rtol: float, atol: float) -> _Groups:
     gap = np.abs(sk[1:] - sk[:-1]).max(axis=-1)
     same = (sn[1:] == sn[:-1]) & (gap <= tol)
     starts = np.concatenate([[0], np.nonzero(~same)[0] + 1])
-    near = (sn[1:] == sn[:-1]) & ~same & (gap <= UNCERTAIN_FACTOR * tol)
+    # Uncertain: keys merged although more than a tenth of the tolerance apart, or kept apart
+    # although within ten tolerances (the same factor 10 as for every other comparison).
+    near = (sn[1:] == sn[:-1]) & (gap <= UNCERTAIN_FACTOR * tol) & (gap > tol / UNCERTAIN_FACTOR)
     ambiguous = np.zeros(N, dtype=bool)
     ambiguous[sn[1:][near]] = True
+    # A weight within ten atol of zero: treated as zero (or as a pivot) it may change the
+    # hyperplane or turn a live neuron into a constant, so it is a borderline case too.
+    tiny = (np.abs(W1) > 0) & (np.abs(W1) <= UNCERTAIN_FACTOR * atol)
+    ambiguous |= tiny.any(axis=(1, 2))
     return _Groups(
         network=sn[starts],
         keys=sk[starts],

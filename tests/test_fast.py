@@ -32,14 +32,13 @@ def test_fast_canonical_form_matches_exact(net):
     assert form.num_bent == exact.num_bent
     assert not form.uncertain
     # The two paths order hyperplanes differently: compare sorted rows (normal, offset, kink).
+    # Rounded before sorting: 2.9999999999999996 and 3 must sort alike.
     exact_rows = sorted(
-        tuple(float(x) for x in (*normal, offset, *kink))
+        tuple(round(float(x), 9) + 0.0 for x in (*normal, offset, *kink))
         for normal, offset, kink in exact.bent_hyperplanes
     )
-    fast_rows = sorted(
-        tuple(row)
-        for row in np.concatenate([form.normals, form.offsets[:, None], form.kinks], 1).tolist()
-    )
+    rows = np.concatenate([form.normals, form.offsets[:, None], form.kinks], 1)
+    fast_rows = sorted(tuple(np.round(row, 9) + 0.0) for row in rows)
     assert np.allclose(np.array(exact_rows).ravel(), np.array(fast_rows).ravel())
     assert np.allclose(np.array(exact.linear, dtype=float), form.linear)
     assert np.allclose(np.array(exact.constant, dtype=float), form.constant)
@@ -88,6 +87,13 @@ def test_functional_dimension_regression_cancelling_outputs():
         [[0, 1], [0, 1], [0, 0], [0, -1]], [0, 0, 0, 0], [[1, -1, 0, 1], [0, 0, 0, 1]], [0, 0]
     )
     assert fast.functional_dimension(net) == functional_dimension(net).dimension == 10
+
+
+def test_merging_nearby_hyperplanes_is_uncertain():
+    a = ([[0.0, 0.0, 1.0]], [3.0], [[1.0]], [0.0])
+    b = ([[0.0, 0.0, 1.0]], [3.000000001], [[1.0]], [0.0])
+    assert fast.equivalent(a, b).uncertain
+    assert fast.equivalent(a, ([[0.0, 0.0, 1.0]], [3.0 + 1e-15], [[1.0]], [0.0])).equivalent
 
 
 def test_uncertain_near_the_tolerance():
