@@ -211,8 +211,3 @@ def networks_with_hidden_symmetries(**kwargs) -> st.SearchStrategy[ShallowNetwor
     if kwargs["min_h"] < 1:
         raise InvalidArgument("networks with hidden symmetries need min_h >= 1")
     return networks(**kwargs).filter(lambda net: symmetries(net).has_hidden_symmetries)
-
-
-def _hypothesis_setup_hook() -> None:
-    """Entry point: ``st.from_type(ShallowNetwork)`` draws from ``networks()``."""
-    st.register_type_strategy(ShallowNetwork, networks())

@@ -67,3 +67,20 @@ def test_networks_with_hidden_symmetries_have_them(net):
 @given(st.from_type(ShallowNetwork))
 def test_from_type_is_registered(net):
     assert isinstance(net, ShallowNetwork)
+
+
+def test_strategies_import_before_hypothesis():
+    # hypothesis loads its entry points while being imported: importing shallowsym.strategies
+    # first must not be circular.
+    import subprocess
+    import sys
+
+    code = (
+        "from shallowsym.strategies import networks\n"
+        "from hypothesis import strategies as st\n"
+        "from shallowsym import ShallowNetwork\n"
+        "print(type(st.from_type(ShallowNetwork).example()).__name__)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "ShallowNetwork"
