@@ -9,9 +9,9 @@ True
 
 from . import deep, examples, fast, moves
 from .canonical import BentHyperplane, CanonicalForm, canonical_form
+from .certificates import Move, MoveCertificate, explain
 from .equivalence import Equivalence, equivalent
 from .errors import InvalidNetworkError, SearchLimitExceeded, ShallowSymError
-from .explain import Move, MoveCertificate, explain
 from .fibre import FiberType, fiber_types, realize, stratum_dimension
 from .flips import flip_sets
 from .functional import (
@@ -25,8 +25,8 @@ from .graph import bent_hyperplane_graph, neuron_graph
 from .hyperplanes import neuron_keys
 from .minimal import is_irreducible, minimal_width, reduce
 from .network import ShallowNetwork
+from .roles import CombinatorialType, NeuronRole, combinatorial_type, structure
 from .standard import StandardCertificate, apply_standard, find_standard_map
-from .structure import CombinatorialType, NeuronRole, combinatorial_type, structure
 from .symmetry import Mechanism, Stabilizer, SymmetryReport, symmetries
 
 __version__ = "0.1.0"

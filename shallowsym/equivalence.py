@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from .canonical import CanonicalForm, canonical_form
-from .explain import MoveCertificate, explain
+from .certificates import MoveCertificate, explain
 from .graph import graph_standard_map, graphs_isomorphic
 from .hyperplanes import format_hyperplane
 from .network import ShallowNetwork

@@ -33,7 +33,7 @@ from .errors import SearchLimitExceeded
 from .hyperplanes import hyperplane_normal_offset
 from .linalg import nullspace, rank, rref, solve
 from .network import ShallowNetwork
-from .structure import CombinatorialType, structure
+from .roles import CombinatorialType, structure
 
 __all__ = ["FiberType", "fiber_types", "realize", "stratum_dimension"]
 
@@ -307,7 +307,7 @@ def realize(
     Examples
     --------
     >>> from shallowsym import ShallowNetwork, canonical_form, equivalent
-    >>> from shallowsym.structure import CombinatorialType
+    >>> from shallowsym.roles import CombinatorialType
     >>> cf = canonical_form(ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0]))
     >>> flipped = realize(cf, CombinatorialType(bent=((0, 1), (1, 0))))
     >>> canonical_form(flipped) == cf

@@ -20,7 +20,7 @@ import numpy as np
 from .errors import SearchLimitExceeded
 from .linalg import nullspace
 from .network import ShallowNetwork
-from .structure import structure
+from .roles import structure
 
 __all__ = ["DEFAULT_LIMIT", "flip_sets", "subset_sums"]
 

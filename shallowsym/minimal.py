@@ -24,7 +24,7 @@ from .flips import DEFAULT_LIMIT, subset_sums
 from .hyperplanes import hyperplane_normal_offset
 from .linalg import nullspace, rank
 from .network import ShallowNetwork
-from .structure import CombinatorialType
+from .roles import CombinatorialType
 
 __all__ = ["Reduction", "is_irreducible", "minimal_width", "reduce"]
 

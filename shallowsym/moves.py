@@ -27,6 +27,7 @@ __all__ = [
     "add_zero_input_neuron",
     "add_zero_output_neuron",
     "flip",
+    "flip_and_redistribute",
     "flip_with_cancelling_pair",
     "merge_twins",
     "move_cancelling_group",
@@ -305,25 +306,69 @@ def redistribute(
     from .hyperplanes import hyperplane_normal_offset, neuron_keys
 
     nk = neuron_keys(net)
-    neurons = _neurons(net)
     total = [[Fraction(0)] * net.d for _ in range(net.k)]
+    for (i, _), delta in changes.items():
+        u, _ = hyperplane_normal_offset(nk.keys[_index(net, i)])
+        dv = _vector(delta, net.k, "delta")
+        for r in range(net.k):
+            for c in range(net.d):
+                total[r][c] += dv[r] * u[c]
+    if any(any(row) for row in total):
+        raise ValueError("the changes do not sum to zero in W2 W1")
+    return _with_b2_for(net, _neurons(_redistribute_unchecked(net, changes)), net)
+
+
+def _redistribute_unchecked(net: ShallowNetwork, changes) -> ShallowNetwork:
+    """Apply P += Delta / 2, Q -= Delta / 2 to each pair; b2 and W2 W1 are the caller's."""
+    from .hyperplanes import neuron_keys
+
+    nk = neuron_keys(net)
+    neurons = _neurons(net)
     for (i, j), delta in changes.items():
         ei, ej = _same_hyperplane(net, _index(net, i), _index(net, j))
         if ei != 1 or ej != -1:
             raise ValueError(f"neuron {i} must be positively and {j} negatively oriented")
         dv = _vector(delta, net.k, "delta")
-        u, _ = hyperplane_normal_offset(nk.keys[i])
-        for r in range(net.k):
-            for c in range(net.d):
-                total[r][c] += dv[r] * u[c]
         si, sj = nk.scale(i), nk.scale(j)
         wi, bi, ai = neurons[i]
         wj, bj, aj = neurons[j]
         neurons[i] = (wi, bi, tuple(x + y / (2 * si) for x, y in zip(ai, dv, strict=True)))
         neurons[j] = (wj, bj, tuple(x - y / (2 * sj) for x, y in zip(aj, dv, strict=True)))
+    return _build(net, neurons, net.b2)
+
+
+def flip_and_redistribute(
+    net: ShallowNetwork, neurons: Iterable[int], changes: dict[tuple[int, int], Sequence[Any]]
+) -> ShallowNetwork:
+    """Flip a set T whose sum a_i w_i^T need not vanish, paying with mixed groups (S8 + S9).
+
+    Flipping T changes W2 W1 by -2 sum_T a_i w_i^T; ``changes`` (as in :func:`redistribute`)
+    must change it by the opposite amount, so the function is unchanged. b2 is adjusted.
+    """
+    chosen = sorted({_index(net, i) for i in neurons})
+    out = _neurons(net)
+    for i in chosen:
+        w, beta, a = out[i]
+        out[i] = (tuple(-x for x in w), -beta, a)
+    flipped = _build(net, out, net.b2)
+    total = [[Fraction(0)] * net.d for _ in range(net.k)]
+    for i in chosen:
+        w, _, a = net.neuron(i)
+        for r in range(net.k):
+            for c in range(net.d):
+                total[r][c] += 2 * a[r] * w[c]
+    from .hyperplanes import hyperplane_normal_offset, neuron_keys
+
+    nk = neuron_keys(net)
+    for (i, _), delta in changes.items():
+        u, _ = hyperplane_normal_offset(nk.keys[_index(net, i)])
+        for r in range(net.k):
+            for c in range(net.d):
+                total[r][c] -= _q(delta[r], "delta") * u[c]
     if any(any(row) for row in total):
-        raise ValueError("the changes do not sum to zero in W2 W1")
-    return _with_b2_for(net, neurons, net)
+        raise ValueError("the redistribution does not pay for the flip in W2 W1")
+    shifted = _redistribute_unchecked(flipped, changes)
+    return _with_b2_for(net, _neurons(shifted), net)
 
 
 def move_cancelling_group(
@@ -336,7 +381,7 @@ def move_cancelling_group(
     must then be its own).
     """
     from .hyperplanes import neuron_keys
-    from .structure import structure
+    from .roles import structure
 
     chosen = tuple(sorted({_index(net, i) for i in neurons}))
     group = next((g for g in structure(net).groups if g.neurons == chosen and not g.bent), None)
@@ -377,7 +422,7 @@ def resample(net: ShallowNetwork, ctype: Any = None, *, seed: int | None = None)
     """
     from .canonical import canonical_form
     from .fibre import realize
-    from .structure import structure
+    from .roles import structure
 
     target = structure(net).type if ctype is None else ctype
     if target.width != net.h:
@@ -416,7 +461,7 @@ def _candidate_moves(net: ShallowNetwork, rng) -> list:
     from .flips import flip_sets
     from .hyperplanes import hyperplane_normal_offset
     from .linalg import nullspace
-    from .structure import structure
+    from .roles import structure
 
     s = structure(net)
     d, k, h = net.d, net.k, net.h
@@ -492,7 +537,7 @@ def _candidate_moves(net: ShallowNetwork, rng) -> list:
 def _hidden_type(net: ShallowNetwork):
     """The type of the report's hidden witness when it differs from theta's own (small limit)."""
     from .errors import SearchLimitExceeded
-    from .structure import structure
+    from .roles import structure
     from .symmetry import symmetries
 
     try:

@@ -19,7 +19,7 @@ import numpy as np
 from .canonical import canonical_form
 from .fibre import fiber_types
 from .network import ShallowNetwork
-from .structure import structure
+from .roles import structure
 
 __all__ = ["plot_fiber_types", "plot_function", "plot_hyperplanes"]
 

@@ -33,8 +33,8 @@ from .linalg import nullspace, rank
 from .moves import flip
 from .network import ShallowNetwork
 from .rationals import to_fraction
+from .roles import CombinatorialType, NeuronRole, structure
 from .standard import StandardCertificate, find_standard_map, neuron_normal_forms
-from .structure import CombinatorialType, NeuronRole, structure
 
 __all__ = ["Mechanism", "Stabilizer", "SymmetryReport", "symmetries"]
 

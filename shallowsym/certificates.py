@@ -10,6 +10,7 @@ a public function of :mod:`shallowsym.moves`, and the whole sequence is checked 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -17,11 +18,12 @@ from typing import Any
 from . import moves as _moves
 from .errors import SearchLimitExceeded
 from .flips import flip_sets
-from .hyperplanes import neuron_keys
+from .hyperplanes import hyperplane_normal_offset, neuron_keys
+from .linalg import solve
 from .network import ShallowNetwork
 from .rationals import format_rational
+from .roles import structure
 from .standard import find_standard_map
-from .structure import structure
 
 __all__ = ["Move", "MoveCertificate", "explain"]
 
@@ -161,6 +163,89 @@ def _redistribution(a: ShallowNetwork, b: ShallowNetwork) -> Move | None:
     return Move("redistribute", (changes,)) if changes else None
 
 
+def _split_flips(a: ShallowNetwork) -> list[tuple[list[Move], ShallowNetwork]]:
+    """Turn a zero neuron j into a twin of a live neuron i carrying exactly the output mass x
+    that makes {j} + S flippable, for sets S of one or two other live neurons:
+    x u_i^T = -sum_S a_m w_m^T (solved exactly), then flip and normalize again."""
+    s = structure(a)
+    zeros = [i for i in s.zero_output if not any(a.W1[i]) and not a.b1[i]]
+    if not zeros:
+        return []
+    j = zeros[0]
+    live = [i for g in s.groups for i in g.neurons]
+    nk = neuron_keys(a)
+    out = []
+    for i in live:
+        u = hyperplane_normal_offset(nk.keys[i])[0]  # u[p] = 1 at the pivot p
+        pivot = next(c for c, x in enumerate(u) if x)
+        for size in (1, 2):
+            for S in itertools.combinations([m for m in live if m != i], size):
+                R = [
+                    [-sum(a.W2[r][m] * a.W1[m][c] for m in S) for c in range(a.d)]
+                    for r in range(a.k)
+                ]
+                x = [R[r][pivot] for r in range(a.k)]
+                if not any(x) or any(
+                    R[r][c] != x[r] * u[c] for r in range(a.k) for c in range(a.d)
+                ):
+                    continue
+                # j becomes a zero-output twin of i, receives x in units of s_j a_j (s_j = s_i,
+                # so the amount is x itself), then {j} + S is flipped.
+                steps = [
+                    Move("split_into", (i, j, 1)),
+                    Move("transfer_twin", (j, i, [nk.orientations[i] * v for v in x])),
+                    Move("flip", (sorted([j, *S]),)),
+                ]
+                try:
+                    net = a
+                    for move in steps:
+                        net = move.apply(net)
+                except ValueError:
+                    continue
+                again = _normalize(net)
+                out.append(([*steps, *again.forward], again.net))
+    return out
+
+
+def _paid_flips(a: ShallowNetwork) -> list[tuple[list[Move], ShallowNetwork]]:
+    """Flip one or two live neurons and pay the change 2 sum_T a_i w_i^T in W2 W1 by shifting
+    P - Q in mixed groups (solved exactly), then normalize again."""
+    mixed = [g for g in structure(a).groups if g.mixed]
+    if not mixed:
+        return []
+    normals = [list(hyperplane_normal_offset(g.key)[0]) for g in mixed]
+    columns = [[u[c] for u in normals] for c in range(a.d)]  # U^T, d x |groups|
+    live = [i for g in structure(a).groups for i in g.neurons]
+    out = []
+    for size in (1, 2):
+        for T in itertools.combinations(live, size):
+            deltas = [[Fraction(0)] * a.k for _ in mixed]
+            feasible = True
+            for r in range(a.k):
+                target = [sum(2 * a.W2[r][i] * a.W1[i][c] for i in T) for c in range(a.d)]
+                coefs = solve(columns, target, len(mixed))
+                if coefs is None:
+                    feasible = False
+                    break
+                for n, x in enumerate(coefs):
+                    deltas[n][r] = x
+            if not feasible:
+                continue
+            changes = {
+                (g.positive[0], g.negative[0]): deltas[n]
+                for n, g in enumerate(mixed)
+                if any(deltas[n])
+            }
+            move = Move("flip_and_redistribute", (list(T), changes))
+            try:
+                net = move.apply(a)
+            except ValueError:
+                continue
+            again = _normalize(net)
+            out.append(([move, *again.forward], again.net))
+    return out
+
+
 def _bridge(a: ShallowNetwork, b: ShallowNetwork) -> list[Move] | None:
     """Moves from normal form a to normal form b exactly, or None."""
     starts: list[tuple[list[Move], ShallowNetwork]] = [([], a)]
@@ -170,6 +255,8 @@ def _bridge(a: ShallowNetwork, b: ShallowNetwork) -> list[Move] | None:
         ]
     except SearchLimitExceeded:
         pass
+    starts += _split_flips(a)
+    starts += _paid_flips(a)
     for prefix, net in starts:
         for extra in ([], "redistribute"):
             current, steps = net, list(prefix)
