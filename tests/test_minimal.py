@@ -5,7 +5,7 @@ from fractions import Fraction
 
 import numpy as np
 from bruteforce import same_function_1d
-from hypothesis import given
+from hypothesis import given, settings
 from netgen import networks
 from oracles import z3_equivalent
 
@@ -55,6 +55,9 @@ def _realizes_with_fewer(net, width):
     return False
 
 
+# The brute force costs about a second per width-2 case: capped at 300 examples in the
+# thorough profile.
+@settings(max_examples=min(settings().max_examples, 300))
 @given(networks(max_d=1, max_h=3, max_k=1))
 def test_minimal_width_against_brute_force(net):
     width = minimal_width(net)
