@@ -11,7 +11,12 @@ from . import deep, examples, fast, moves
 from .canonical import BentHyperplane, CanonicalForm, canonical_form
 from .certificates import Move, MoveCertificate, explain
 from .equivalence import Equivalence, equivalent
-from .errors import InvalidNetworkError, SearchLimitExceeded, ShallowSymError
+from .errors import (
+    InvalidNetworkError,
+    MissingDependencyError,
+    SearchLimitExceeded,
+    ShallowSymError,
+)
 from .fibre import FiberType, fiber_types, realize, stratum_dimension
 from .flips import flip_sets
 from .functional import (
@@ -40,6 +45,7 @@ __all__ = [
     "FunctionalDimension",
     "InvalidNetworkError",
     "Mechanism",
+    "MissingDependencyError",
     "Move",
     "MoveCertificate",
     "NeuronRole",

@@ -33,7 +33,7 @@ def _load(path: str) -> ShallowNetwork:
         return load(path)
     except OSError as err:
         raise ShallowSymError(f"cannot read {path}: {err.strerror or err}") from None
-    except ImportError as err:
+    except ImportError as err:  # an optional dependency's own import error, past our check
         raise ShallowSymError(f"reading {path} needs an optional dependency: {err}") from None
 
 

@@ -23,3 +23,8 @@ class SearchLimitExceeded(ShallowSymError, RuntimeError):
     def __init__(self, message: str, *, limit: int):
         super().__init__(message)
         self.limit = limit
+
+
+class MissingDependencyError(ShallowSymError, ImportError):
+    """Reading a format needs an optional dependency that is not installed; the message names
+    the pip extra to install (``shallowsym[torch]``, ``shallowsym[onnx]``)."""

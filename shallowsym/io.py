@@ -4,7 +4,8 @@ Floats are converted exactly (through :mod:`shallowsym.rationals`). Nothing here
 from a file: NPZ is read with ``allow_pickle=False``, PyTorch files with
 ``torch.load(weights_only=True)``, safetensors through its numpy backend (no torch needed), and
 ONNX graphs are only inspected. A model that is not exactly one hidden ReLU layer raises
-:class:`UnsupportedArchitectureError` naming what was found.
+:class:`UnsupportedArchitectureError` naming what was found; a format whose optional dependency
+is missing raises :class:`~shallowsym.errors.MissingDependencyError` naming the pip extra.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InvalidNetworkError
+from .errors import InvalidNetworkError, MissingDependencyError
 from .network import ShallowNetwork
 
 __all__ = [
@@ -39,6 +40,19 @@ EXTENSIONS = (".json", ".npz", ".safetensors", ".onnx", ".pt", ".pth")
 class UnsupportedArchitectureError(InvalidNetworkError):
     """The model is not one hidden ReLU layer (Linear, ReLU, Linear); the message says what
     was found."""
+
+
+def _require(module: str, extra: str):
+    """Import an optional dependency, or say which extra installs it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingDependencyError(
+            f"this needs the optional dependency {module.split('.')[0]}: "
+            f"pip install 'shallowsym[{extra}]'"
+        ) from None
 
 
 def _float_array(value: Any, name: str) -> np.ndarray:
@@ -86,7 +100,7 @@ def from_state_dict(state: Mapping[str, Any]) -> ShallowNetwork:
 def _module_ops(module) -> list[tuple[str, Any]]:
     """The sequence of operations of a torch module: by torch.fx when it traces, else by
     walking its leaf children in order."""
-    import torch
+    torch = _require("torch", "torch")
 
     try:
         graph = torch.fx.symbolic_trace(module).graph
@@ -136,9 +150,8 @@ def from_torch(module) -> ShallowNetwork:
 def to_torch(net: ShallowNetwork, *, dtype=None):
     """``nn.Sequential(Linear(d, h), ReLU(), Linear(h, k))`` with the network's weights
     (rounded to ``dtype``, float64 by default)."""
-    import torch
-    from torch import nn
-
+    torch = _require("torch", "torch")
+    nn = torch.nn
     dtype = torch.float64 if dtype is None else dtype
     W1, b1, W2, b2 = net.to_numpy()
     model = nn.Sequential(nn.Linear(net.d, net.h), nn.ReLU(), nn.Linear(net.h, net.k)).to(dtype)
@@ -150,8 +163,7 @@ def to_torch(net: ShallowNetwork, *, dtype=None):
 
 def from_safetensors(path: str | os.PathLike) -> ShallowNetwork:
     """A network from a safetensors file of a Linear, ReLU, Linear state dict (numpy backend)."""
-    from safetensors.numpy import load_file
-
+    load_file = _require("safetensors.numpy", "onnx").load_file
     try:
         state = load_file(os.fspath(path))
     except Exception as err:  # the format's own errors: report them as bad input
@@ -177,9 +189,8 @@ def from_onnx(model: Any) -> ShallowNetwork:
     UnsupportedArchitectureError
         Naming the operators found, for any other graph.
     """
-    import onnx
-    from onnx import numpy_helper
-
+    onnx = _require("onnx", "onnx")
+    numpy_helper = _require("onnx.numpy_helper", "onnx")
     if not isinstance(model, onnx.ModelProto):
         try:
             model = onnx.load(os.fspath(model))
@@ -276,7 +287,7 @@ def from_npz(path: str | os.PathLike) -> ShallowNetwork:
 
 
 def _from_pt(path: str | os.PathLike) -> ShallowNetwork:
-    import torch
+    torch = _require("torch", "torch")
 
     try:
         state = torch.load(os.fspath(path), map_location="cpu", weights_only=True)
@@ -333,8 +344,7 @@ def save(net: ShallowNetwork, path: str | os.PathLike) -> None:
     elif suffix == ".npz":
         to_npz(net, path)
     elif suffix in (".pt", ".pth"):
-        import torch
-
+        torch = _require("torch", "torch")
         torch.save(to_torch(net).state_dict(), os.fspath(path))
     else:
         raise ValueError(f"cannot write {suffix!r} files; use .json, .npz or .pt")
