@@ -137,6 +137,12 @@ def _positive(text: str) -> int:
     return value
 
 
+def _limit_option(parser: argparse.ArgumentParser, flag: str, default: int, what: str) -> None:
+    parser.add_argument(
+        flag, type=_positive, default=default, help=f"bound on {what} (default {default})"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shallowsym",
@@ -154,18 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("symmetries", help="roles, stabilizer, hidden mechanisms, fibre dimension")
     p.add_argument("network", help=FILE_HELP)
     p.add_argument("--types", action="store_true", help="also list every stratum of the fibre")
-    p.add_argument(
-        "--limit",
-        type=_positive,
-        default=DEFAULT_LIMIT,
-        help=f"bound on the flip search (default {DEFAULT_LIMIT})",
-    )
-    p.add_argument(
-        "--type-limit",
-        type=_positive,
-        default=DEFAULT_TYPE_LIMIT,
-        help=f"bound on the fibre types examined (default {DEFAULT_TYPE_LIMIT})",
-    )
+    _limit_option(p, "--limit", DEFAULT_LIMIT, "the flip search")
+    _limit_option(p, "--type-limit", DEFAULT_TYPE_LIMIT, "the fibre types examined")
     p.set_defaults(run=_cmd_symmetries)
     p = sub.add_parser("fundim", help="exact functional dimension and what lowers it")
     p.add_argument("network", help=FILE_HELP)
@@ -173,12 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reduce", help="a network of minimal width with the same function")
     p.add_argument("network", help=FILE_HELP)
     p.add_argument("-o", "--output", help="write the reduced network here (JSON)")
-    p.add_argument(
-        "--limit",
-        type=_positive,
-        default=DEFAULT_LIMIT,
-        help=f"bound on the sign search (default {DEFAULT_LIMIT})",
-    )
+    _limit_option(p, "--limit", DEFAULT_LIMIT, "the sign search")
     p.set_defaults(run=_cmd_reduce)
     p = sub.add_parser("demo", help="run the main job on embedded example networks")
     p.set_defaults(run=_cmd_demo)

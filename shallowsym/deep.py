@@ -49,13 +49,26 @@ def _layers(weights: Sequence[Any], biases: Sequence[Any]) -> list[tuple[np.ndar
 
 
 def architecture(weights: Sequence[Any]) -> tuple[int, ...]:
-    """(n_0, n_1, ..., n_L) of a list of weight matrices."""
+    """(n_0, n_1, ..., n_L) of a list of weight matrices.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> architecture([np.ones((4, 2)), np.ones((1, 4))])
+    (2, 4, 1)
+    """
     shapes = [np.shape(W) for W in weights]
     return (shapes[0][1], *(s[0] for s in shapes))
 
 
 def num_parameters(arch: Sequence[int]) -> int:
-    """P = sum over layers of n_l (n_{l-1} + 1)."""
+    """P = sum over layers of n_l (n_{l-1} + 1).
+
+    Examples
+    --------
+    >>> num_parameters((2, 4, 1))
+    17
+    """
     return sum(arch[i] * (arch[i - 1] + 1) for i in range(1, len(arch)))
 
 
@@ -69,7 +82,15 @@ def parameter_bound(arch: Sequence[int]) -> int:
 
 
 def he_init(arch: Sequence[int], rng: np.random.Generator):
-    """He initialisation: weights N(0, 2 / fan_in), biases 0."""
+    """He initialisation: weights N(0, 2 / fan_in), biases 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> weights, biases = he_init((2, 4, 1), np.random.default_rng(0))
+    >>> [w.shape for w in weights], [b.tolist() for b in biases]
+    ([(4, 2), (1, 4)], [[0.0, 0.0, 0.0, 0.0], [0.0]])
+    """
     weights = [
         rng.normal(0.0, np.sqrt(2.0 / arch[i - 1]), (arch[i], arch[i - 1]))
         for i in range(1, len(arch))
@@ -78,7 +99,15 @@ def he_init(arch: Sequence[int], rng: np.random.Generator):
 
 
 def torch_default_init(arch: Sequence[int], rng: np.random.Generator):
-    """PyTorch's ``nn.Linear`` default: weights and biases U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
+    """PyTorch's ``nn.Linear`` default: weights and biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> weights, biases = torch_default_init((2, 4, 1), np.random.default_rng(0))
+    >>> bool(abs(weights[0]).max() <= 2 ** -0.5)
+    True
+    """
     weights, biases = [], []
     for i in range(1, len(arch)):
         bound = 1.0 / np.sqrt(arch[i - 1])
@@ -138,6 +167,13 @@ def exact_batch_functional_dimension(
     A hidden pre-activation exactly 0 makes the Jacobian undefined: ``at_zero="raise"`` (the
     default) raises ValueError naming the point and layer; ``at_zero="zero"`` uses PyTorch's
     convention relu'(0) = 0, as the float computation does.
+
+    Examples
+    --------
+    >>> exact_batch_functional_dimension([[[1]], [[1]]], [[0], [0]], [[1], [2], [-1]])
+    3
+    >>> exact_batch_functional_dimension([[[1]], [[1]]], [[0], [0]], [[0]], at_zero='zero')
+    1
     """
     if at_zero not in ("raise", "zero"):
         raise ValueError(f"at_zero must be 'raise' or 'zero', not {at_zero!r}")

@@ -311,7 +311,18 @@ def _ratios(W1, b1, W2, b2, rtol, atol):
 def equivalent_batch(A, B, *, rtol: float = RTOL, atol: float = ATOL):
     """Verdicts for N pairs of stacks A = (W1, b1, W2, b2) and B (same d and k; widths may
     differ). Returns (equivalent, uncertain, ratio) arrays: ``equivalent`` is meaningful
-    where ``uncertain`` is False."""
+    where ``uncertain`` is False.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> A = (np.ones((2, 1, 1)), np.zeros((2, 1)), np.ones((2, 1, 1)), np.zeros((2, 1)))
+    >>> B = (2 * np.ones((2, 1, 1)), np.zeros((2, 1)), np.array([[[0.5]], [[1.0]]]),
+    ...      np.zeros((2, 1)))
+    >>> eq, uncertain, ratio = equivalent_batch(A, B)
+    >>> eq.tolist(), uncertain.tolist()
+    ([True, False], [False, False])
+    """
     _check_tolerances(rtol, atol)
     A = tuple(np.asarray(x, dtype=np.float64) for x in A)
     B = tuple(np.asarray(x, dtype=np.float64) for x in B)

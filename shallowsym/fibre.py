@@ -389,6 +389,12 @@ def stratum_dimension(net: ShallowNetwork) -> int:
     the F2 solutions (v_H of mixed bent groups, v_c, u_c and offset of mixed cancelling groups).
     The F2 part is exact when there is no mixed cancelling group (an affine space); otherwise it
     is the corank of the differential at ``net``, exact at the smooth points of the stratum.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> stratum_dimension(ShallowNetwork([[1], [2]], [1, 2], [[1, 1]], [0]))
+    3
     """
     s = structure(net)
     d, k = net.d, net.k

@@ -68,14 +68,29 @@ def neuron_graph(net: ShallowNetwork) -> nx.Graph:
 
 
 def graphs_isomorphic(a: ShallowNetwork, b: ShallowNetwork) -> bool:
-    """Whether the bent-hyperplane graphs of a and b are isomorphic as labelled graphs."""
+    """Whether the bent-hyperplane graphs of a and b are isomorphic as labelled graphs.
+
+    Examples
+    --------
+    >>> from shallowsym import examples
+    >>> graphs_isomorphic(*examples.flip_pair())
+    True
+    """
     return nx.vf2pp_is_isomorphic(
         bent_hyperplane_graph(a), bent_hyperplane_graph(b), node_label="label"
     )
 
 
 def graph_standard_map(a: ShallowNetwork, b: ShallowNetwork) -> StandardCertificate | None:
-    """An element g of G_h with g.a = b found by labelled isomorphism of neuron graphs."""
+    """An element g of G_h with g.a = b found by labelled isomorphism of neuron graphs.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork, apply_standard
+    >>> a = ShallowNetwork([[1], [2]], [0, 1], [[3, 4]], [5])
+    >>> graph_standard_map(a, apply_standard(a, [1, 0], [2, 3])).permutation
+    (1, 0)
+    """
     if (a.d, a.h, a.k) != (b.d, b.h, b.k):
         return None
     mapping = nx.vf2pp_isomorphism(neuron_graph(a), neuron_graph(b), node_label="label")

@@ -73,6 +73,14 @@ def from_state_dict(state: Mapping[str, Any]) -> ShallowNetwork:
     ------
     UnsupportedArchitectureError
         If the dict does not hold exactly two (weight, bias) pairs that chain.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> state = {'0.weight': np.ones((2, 1)), '0.bias': np.zeros(2),
+    ...          '2.weight': np.ones((1, 2)), '2.bias': np.zeros(1)}
+    >>> from_state_dict(state)
+    ShallowNetwork(W1=[[1], [1]], b1=[0, 0], W2=[[1, 1]], b2=[0])
     """
     if not isinstance(state, Mapping):
         raise InvalidNetworkError(f"a state dict must be a mapping, not {type(state).__name__}")
@@ -126,6 +134,13 @@ def from_torch(module) -> ShallowNetwork:
     ------
     UnsupportedArchitectureError
         Naming the operations found, for any other structure.
+
+    Examples
+    --------
+    >>> import torch  # doctest: +SKIP
+    >>> nn = torch.nn  # doctest: +SKIP
+    >>> model = nn.Sequential(nn.Linear(3, 5), nn.ReLU(), nn.Linear(5, 2))  # doctest: +SKIP
+    >>> net = from_torch(model)  # doctest: +SKIP
     """
     if isinstance(module, Mapping):
         return from_state_dict(module)
@@ -149,7 +164,14 @@ def from_torch(module) -> ShallowNetwork:
 
 def to_torch(net: ShallowNetwork, *, dtype=None):
     """``nn.Sequential(Linear(d, h), ReLU(), Linear(h, k))`` with the network's weights
-    (rounded to ``dtype``, float64 by default)."""
+    (rounded to ``dtype``, float64 by default).
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> model = to_torch(ShallowNetwork([[1]], [0], [[2]], [0]))  # doctest: +SKIP
+    >>> from_torch(model) == ShallowNetwork([[1]], [0], [[2]], [0])  # doctest: +SKIP
+    """
     torch = _require("torch", "torch")
     nn = torch.nn
     dtype = torch.float64 if dtype is None else dtype
@@ -162,7 +184,12 @@ def to_torch(net: ShallowNetwork, *, dtype=None):
 
 
 def from_safetensors(path: str | os.PathLike) -> ShallowNetwork:
-    """A network from a safetensors file of a Linear, ReLU, Linear state dict (numpy backend)."""
+    """A network from a safetensors file of a Linear, ReLU, Linear state dict (numpy backend).
+
+    Examples
+    --------
+    >>> net = from_safetensors('model.safetensors')  # doctest: +SKIP
+    """
     load_file = _require("safetensors.numpy", "onnx").load_file
     try:
         state = load_file(os.fspath(path))
@@ -188,6 +215,10 @@ def from_onnx(model: Any) -> ShallowNetwork:
     ------
     UnsupportedArchitectureError
         Naming the operators found, for any other graph.
+
+    Examples
+    --------
+    >>> net = from_onnx('model.onnx')  # doctest: +SKIP
     """
     onnx = _require("onnx", "onnx")
     numpy_helper = _require("onnx.numpy_helper", "onnx")
@@ -259,7 +290,17 @@ def _bias(values: np.ndarray, width: int, op: str) -> np.ndarray:
 
 
 def to_npz(net: ShallowNetwork, path: str | os.PathLike) -> None:
-    """Save W1, b1, W2, b2 as exact rational strings (and d) in an NPZ file."""
+    """Save W1, b1, W2, b2 as exact rational strings (and d) in an NPZ file.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from shallowsym import ShallowNetwork
+    >>> path = os.path.join(tempfile.mkdtemp(), 'net.npz')
+    >>> to_npz(ShallowNetwork([['1/3']], [0], [[1]], [0]), path)
+    >>> from_npz(path)
+    ShallowNetwork(W1=[[1/3]], b1=[0], W2=[[1]], b2=[0])
+    """
     data = net.to_dict()
     np.savez(
         path,
@@ -271,7 +312,17 @@ def to_npz(net: ShallowNetwork, path: str | os.PathLike) -> None:
 
 
 def from_npz(path: str | os.PathLike) -> ShallowNetwork:
-    """A network from an NPZ file with arrays W1, b1, W2, b2 (numeric or exact strings)."""
+    """A network from an NPZ file with arrays W1, b1, W2, b2 (numeric or exact strings).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> path = os.path.join(tempfile.mkdtemp(), 'net.npz')
+    >>> np.savez(path, W1=np.ones((1, 1)), b1=np.zeros(1), W2=np.ones((1, 1)), b2=np.zeros(1))
+    >>> from_npz(path)
+    ShallowNetwork(W1=[[1]], b1=[0], W2=[[1]], b2=[0])
+    """
     try:
         with np.load(os.fspath(path), allow_pickle=False) as data:
             missing = [k for k in ("W1", "b1", "W2", "b2") if k not in data.files]
@@ -306,7 +357,18 @@ def _first_line(err: BaseException) -> str:
 
 def load(path: str | os.PathLike) -> ShallowNetwork:
     """Read a network from any supported file, chosen by extension: .json, .npz,
-    .safetensors, .onnx, .pt / .pth (a state dict, loaded with weights_only=True)."""
+    .safetensors, .onnx, .pt / .pth (a state dict, loaded with weights_only=True).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from shallowsym import ShallowNetwork
+    >>> path = os.path.join(tempfile.mkdtemp(), 'net.json')
+    >>> ShallowNetwork([[1]], [0], [[2]], [0]).save(path)
+    >>> load(path)
+    ShallowNetwork(W1=[[1]], b1=[0], W2=[[2]], b2=[0])
+    >>> load('model.h5')  # doctest: +SKIP
+    """
     suffix = Path(path).suffix.lower()
     if suffix not in EXTENSIONS:
         raise InvalidNetworkError(
@@ -337,7 +399,17 @@ def _with_path(path, reader):
 
 
 def save(net: ShallowNetwork, path: str | os.PathLike) -> None:
-    """Write a network as .json (exact), .npz (exact strings) or .pt (a float64 state dict)."""
+    """Write a network as .json (exact), .npz (exact strings) or .pt (a float64 state dict).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from shallowsym import ShallowNetwork
+    >>> path = os.path.join(tempfile.mkdtemp(), 'net.npz')
+    >>> save(ShallowNetwork([[1]], ['0.1'], [[2]], [0]), path)
+    >>> load(path).b1
+    (Fraction(1, 10),)
+    """
     suffix = Path(path).suffix.lower()
     if suffix == ".json":
         net.save(path)

@@ -27,7 +27,14 @@ def _to_flint(rows: Sequence[Sequence[Fraction]], ncols: int) -> fmpq_mat:
 
 
 def rref(rows: Sequence[Sequence[Fraction]], ncols: int) -> tuple[Matrix, list[int]]:
-    """Reduced row echelon form (non-zero rows only) and the pivot columns."""
+    """Reduced row echelon form (non-zero rows only) and the pivot columns.
+
+    Examples
+    --------
+    >>> reduced, pivots = rref([[2, 4], [1, 2]], 2)
+    >>> [[str(x) for x in row] for row in reduced], pivots
+    ([['1', '2']], [0])
+    """
     if not rows:
         return [], []
     reduced, rank_ = _to_flint(rows, ncols).rref()
@@ -38,7 +45,13 @@ def rref(rows: Sequence[Sequence[Fraction]], ncols: int) -> tuple[Matrix, list[i
 
 
 def rank(rows: Sequence[Sequence[Fraction]], ncols: int) -> int:
-    """The exact rank of a matrix given by its rows."""
+    """The exact rank of a matrix given by its rows.
+
+    Examples
+    --------
+    >>> rank([[1, 2], [2, 4], [0, 1]], 2)
+    2
+    """
     return len(rref(rows, ncols)[0])
 
 
@@ -62,7 +75,15 @@ def nullspace(rows: Sequence[Sequence[Fraction]], ncols: int) -> Matrix:
 def solve(
     rows: Sequence[Sequence[Fraction]], rhs: Sequence[Fraction], ncols: int
 ) -> list[Fraction] | None:
-    """One solution x of A x = rhs (free variables 0), or None when there is none."""
+    """One solution x of A x = rhs (free variables 0), or None when there is none.
+
+    Examples
+    --------
+    >>> [str(x) for x in solve([[1, 1], [1, -1]], [3, 1], 2)]
+    ['2', '1']
+    >>> solve([[1, 1], [1, 1]], [1, 2], 2) is None
+    True
+    """
     augmented = [[*row, b] for row, b in zip(rows, rhs, strict=True)]
     reduced, pivots = rref(augmented, ncols + 1)
     if pivots and pivots[-1] == ncols:

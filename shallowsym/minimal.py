@@ -182,7 +182,16 @@ def minimal_width(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> int:
 
 
 def is_irreducible(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> bool:
-    """Whether no network with fewer neurons computes f_net (h == N_min)."""
+    """Whether no network with fewer neurons computes f_net (h == N_min).
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> is_irreducible(ShallowNetwork([[1], [-1]], [0, 0], [[1, 1]], [0]))
+    True
+    >>> is_irreducible(ShallowNetwork([[1], [2]], [1, 2], [[1, 1]], [0]))
+    False
+    """
     return net.h == minimal_width(net, limit=limit)
 
 

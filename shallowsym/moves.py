@@ -77,12 +77,26 @@ def _index(net: ShallowNetwork, i: int) -> int:
 
 
 def permute(net: ShallowNetwork, permutation: Sequence[int]) -> ShallowNetwork:
-    """Move neuron i to position ``permutation[i]`` (standard symmetry)."""
+    """Move neuron i to position ``permutation[i]`` (standard symmetry).
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> permute(ShallowNetwork([[1], [2]], [0, 1], [[3, 4]], [0]), [1, 0])
+    ShallowNetwork(W1=[[2], [1]], b1=[1, 0], W2=[[4, 3]], b2=[0])
+    """
     return apply_standard(net, permutation)
 
 
 def rescale(net: ShallowNetwork, scales: Sequence[Any]) -> ShallowNetwork:
-    """Scale neuron i by t_i > 0: (w, beta, a) -> (t w, t beta, a / t) (standard symmetry)."""
+    """Scale neuron i by t_i > 0: (w, beta, a) -> (t w, t beta, a / t) (standard symmetry).
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> rescale(ShallowNetwork([[1], [2]], [0, 1], [[3, 4]], [0]), [2, '1/2'])
+    ShallowNetwork(W1=[[2], [1]], b1=[0, 1/2], W2=[[3/2, 8]], b2=[0])
+    """
     return apply_standard(net, range(net.h), scales)
 
 
@@ -91,6 +105,12 @@ def split_twin(net: ShallowNetwork, i: int, ratio: Any, *, scale: Any = 1) -> Sh
 
     (w, beta, a) becomes (w, beta, ratio a) in place and (t w, t beta, (1 - ratio) a / t)
     appended, with t = ``scale`` > 0. The twins' summed s a is unchanged.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> split_twin(ShallowNetwork([[1]], [1], [[3]], [0]), 0, '1/3', scale=2)
+    ShallowNetwork(W1=[[1], [2]], b1=[1, 2], W2=[[1, 1]], b2=[0])
     """
     w, beta, a = net.neuron(_index(net, i))
     r, t = _q(ratio, "ratio"), _q(scale, "scale")
@@ -103,7 +123,14 @@ def split_twin(net: ShallowNetwork, i: int, ratio: Any, *, scale: Any = 1) -> Sh
 
 
 def merge_twins(net: ShallowNetwork, i: int, j: int) -> ShallowNetwork:
-    """Merge neuron j into neuron i when (w_j, beta_j) = t (w_i, beta_i) with t > 0 (S5)."""
+    """Merge neuron j into neuron i when (w_j, beta_j) = t (w_i, beta_i) with t > 0 (S5).
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> merge_twins(ShallowNetwork([[1], [2]], [1, 2], [[1, 1]], [0]), 0, 1)
+    ShallowNetwork(W1=[[1]], b1=[1], W2=[[3]], b2=[0])
+    """
     wi, bi, ai = net.neuron(_index(net, i))
     wj, bj, aj = net.neuron(_index(net, j))
     if i == j:
@@ -120,14 +147,28 @@ def merge_twins(net: ShallowNetwork, i: int, j: int) -> ShallowNetwork:
 
 
 def add_zero_output_neuron(net: ShallowNetwork, w: Sequence[Any], beta: Any) -> ShallowNetwork:
-    """Append a neuron (w, beta, 0): its input weights are free (S3)."""
+    """Append a neuron (w, beta, 0): its input weights are free (S3).
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> add_zero_output_neuron(ShallowNetwork([[1]], [0], [[1]], [0]), [5], -2)
+    ShallowNetwork(W1=[[1], [5]], b1=[0, -2], W2=[[1, 0]], b2=[0])
+    """
     neurons = _neurons(net)
     neurons.append((_vector(w, net.d, "w"), _q(beta, "beta"), (Fraction(0),) * net.k))
     return _build(net, neurons, net.b2)
 
 
 def add_zero_input_neuron(net: ShallowNetwork, beta: Any, a: Sequence[Any]) -> ShallowNetwork:
-    """Append a neuron (0, beta, a) and subtract its constant a relu(beta) from b2 (S4)."""
+    """Append a neuron (0, beta, a) and subtract its constant a relu(beta) from b2 (S4).
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> add_zero_input_neuron(ShallowNetwork([[1]], [0], [[1]], [0]), 3, [2])
+    ShallowNetwork(W1=[[1], [0]], b1=[0, 3], W2=[[1, 2]], b2=[-6])
+    """
     b, out = _q(beta, "beta"), _vector(a, net.k, "a")
     neurons = _neurons(net)
     neurons.append(((Fraction(0),) * net.d, b, out))
@@ -138,7 +179,14 @@ def add_zero_input_neuron(net: ShallowNetwork, beta: Any, a: Sequence[Any]) -> S
 def add_cancelling_pair(
     net: ShallowNetwork, w: Sequence[Any], beta: Any, a: Sequence[Any], *, scale: Any = 1
 ) -> ShallowNetwork:
-    """Append (w, beta, a) and (t w, t beta, -a / t), t = ``scale`` > 0: they cancel (S7)."""
+    """Append (w, beta, a) and (t w, t beta, -a / t), t = ``scale`` > 0: they cancel (S7).
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> add_cancelling_pair(ShallowNetwork([[1]], [0], [[1]], [0]), [1], 5, [2])
+    ShallowNetwork(W1=[[1], [1], [1]], b1=[0, 5, 5], W2=[[1, 2, -2]], b2=[0])
+    """
     wv, b, out, t = (
         _vector(w, net.d, "w"),
         _q(beta, "beta"),
@@ -185,6 +233,12 @@ def flip_with_cancelling_pair(net: ShallowNetwork, i: int, offset: Any) -> Shall
 
     (w, beta, a) becomes (-w, -beta, a); (w, offset, a) and (-w, -offset, -a) are appended
     (together they add the affine a (w.x + offset)) and b2 gains a (beta - offset).
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> flip_with_cancelling_pair(ShallowNetwork([[2]], [0], [[1]], [0]), 0, 10)
+    ShallowNetwork(W1=[[-2], [2], [-2]], b1=[0, 10, -10], W2=[[1, 1, -1]], b2=[-10])
     """
     w, beta, a = net.neuron(_index(net, i))
     c = _q(offset, "offset")
@@ -254,7 +308,14 @@ def split_into(
     net: ShallowNetwork, i: int, j: int, ratio: Any, *, scale: Any = 1
 ) -> ShallowNetwork:
     """Turn zero-output neuron j into a twin of live neuron i (S5, width kept): i keeps
-    ratio * a_i, and j becomes (t w_i, t beta_i, (1 - ratio) a_i / t) with t = ``scale``."""
+    ratio * a_i, and j becomes (t w_i, t beta_i, (1 - ratio) a_i / t) with t = ``scale``.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> split_into(ShallowNetwork([[1], [0]], [1, 0], [[3, 0]], [0]), 0, 1, '1/3')
+    ShallowNetwork(W1=[[1], [1]], b1=[1, 1], W2=[[1, 2]], b2=[0])
+    """
     wi, bi, ai = net.neuron(_index(net, i))
     _, _, aj = net.neuron(_index(net, j))
     if any(aj) or i == j:
@@ -269,7 +330,14 @@ def split_into(
 
 
 def redraw_zero_output(net: ShallowNetwork, i: int, w: Sequence[Any], beta: Any) -> ShallowNetwork:
-    """Give zero-output neuron i new input weights and bias (S3)."""
+    """Give zero-output neuron i new input weights and bias (S3).
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> redraw_zero_output(ShallowNetwork([[1], [0]], [0, 0], [[1, 0]], [0]), 1, [7], 3)
+    ShallowNetwork(W1=[[1], [7]], b1=[0, 3], W2=[[1, 0]], b2=[0])
+    """
     _, _, a = net.neuron(_index(net, i))
     if any(a):
         raise ValueError(f"neuron {i} is not a zero-output neuron")
@@ -279,7 +347,14 @@ def redraw_zero_output(net: ShallowNetwork, i: int, w: Sequence[Any], beta: Any)
 
 
 def redraw_zero_input(net: ShallowNetwork, i: int, beta: Any, a: Sequence[Any]) -> ShallowNetwork:
-    """Give neuron i with w_i = 0 a new bias and output weights; b2 absorbs the constant (S4)."""
+    """Give neuron i with w_i = 0 a new bias and output weights; b2 absorbs the constant (S4).
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> redraw_zero_input(ShallowNetwork([[1], [0]], [0, 2], [[1, 1]], [0]), 1, -1, [4])
+    ShallowNetwork(W1=[[1], [0]], b1=[0, -1], W2=[[1, 4]], b2=[2])
+    """
     w, old_beta, old_a = net.neuron(_index(net, i))
     if any(w):
         raise ValueError(f"neuron {i} has non-zero input weights")
@@ -302,6 +377,13 @@ def redistribute(
     ``changes`` maps a pair (i, j) of oppositely oriented neurons on one hyperplane to a vector
     Delta in Q^k: P gains Delta / 2 and Q loses it, so the group adds Delta u^T to W2 W1. The
     changes must sum to zero in W2 W1; b2 is adjusted.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> net = ShallowNetwork([[1], [-1], [1], [-1]], [0, 0, -1, 1], [[1, 1, 1, 1]], [0])
+    >>> redistribute(net, {(0, 1): [2], (2, 3): [-2]})
+    ShallowNetwork(W1=[[1], [-1], [1], [-1]], b1=[0, 0, -1, 1], W2=[[2, 0, 0, 2]], b2=[-1])
     """
     from .hyperplanes import hyperplane_normal_offset, neuron_keys
 
@@ -344,6 +426,13 @@ def flip_and_redistribute(
 
     Flipping T changes W2 W1 by -2 sum_T a_i w_i^T; ``changes`` (as in :func:`redistribute`)
     must change it by the opposite amount, so the function is unchanged. b2 is adjusted.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> net = ShallowNetwork([[1], [-1], [1]], [0, 0, -2], [[1, 1, 1]], [0])
+    >>> flip_and_redistribute(net, [2], {(0, 1): [2]})
+    ShallowNetwork(W1=[[1], [-1], [-1]], b1=[0, 0, 2], W2=[[2, 0, 1]], b2=[-2])
     """
     chosen = sorted({_index(net, i) for i in neurons})
     out = _neurons(net)
@@ -379,6 +468,13 @@ def move_cancelling_group(
     A group of one orientation (kinks summing to zero) adds nothing and may go anywhere; a
     group of mixed orientation adds P (u.x + c), so only its offset may change (``normal``
     must then be its own).
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> net = ShallowNetwork([[1], [1]], [0, 0], [[1, -1]], [0])
+    >>> move_cancelling_group(net, [0, 1], [1], 4)
+    ShallowNetwork(W1=[[1], [1]], b1=[4, 4], W2=[[1, -1]], b2=[0])
     """
     from .hyperplanes import neuron_keys
     from .roles import structure

@@ -43,7 +43,13 @@ def _axes(ax):
 def plot_function(
     net: ShallowNetwork, *, ax: Any = None, xlim: tuple[float, float] = (-4, 4), output: int = 0
 ) -> Any:
-    """Plot output ``output`` of a d = 1 network, marking its bent points."""
+    """Plot output ``output`` of a d = 1 network, marking its bent points.
+
+    Examples
+    --------
+    >>> from shallowsym import examples
+    >>> ax = plot_function(examples.flip_pair()[0])  # doctest: +SKIP
+    """
     if net.d != 1:
         raise ValueError(f"plot_function draws d = 1 networks, not d = {net.d}")
     ax = _axes(ax)
@@ -71,7 +77,13 @@ def plot_hyperplanes(
     ylim: tuple[float, float] = (-4, 4),
 ) -> Any:
     """Draw a d = 2 network's neuron hyperplanes: bent ones solid (line width grows with the
-    kink's size), cancelling ones dashed."""
+    kink's size), cancelling ones dashed.
+
+    Examples
+    --------
+    >>> from shallowsym import examples
+    >>> ax = plot_hyperplanes(examples.two_dimensional(), xlim=(-6, 4))  # doctest: +SKIP
+    """
     if net.d != 2:
         raise ValueError(f"plot_hyperplanes draws d = 2 networks, not d = {net.d}")
     ax = _axes(ax)
@@ -102,7 +114,13 @@ def plot_hyperplanes(
 
 def plot_fiber_types(net: ShallowNetwork, *, ax: Any = None, limit: int = 10_000) -> Any:
     """One row per stratum of the fibre of a d = 1 network: the representative's live neurons
-    at their breakpoints (triangles point by orientation), inert neurons at the left."""
+    at their breakpoints (triangles point by orientation), inert neurons at the left.
+
+    Examples
+    --------
+    >>> from shallowsym import examples
+    >>> ax = plot_fiber_types(examples.cancelling_pair()[1])  # doctest: +SKIP
+    """
     if net.d != 1:
         raise ValueError(f"plot_fiber_types draws d = 1 networks, not d = {net.d}")
     ax = _axes(ax)

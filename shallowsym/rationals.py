@@ -165,7 +165,14 @@ _coprime_fraction = _coprime_fraction_maker()
 
 
 def to_fraction(value: fmpq) -> Fraction:
-    """The public form of an internal rational: a ``fractions.Fraction``."""
+    """The public form of an internal rational: a ``fractions.Fraction``.
+
+    Examples
+    --------
+    >>> from flint import fmpq
+    >>> to_fraction(fmpq(-6, 4))
+    Fraction(-3, 2)
+    """
     return _coprime_fraction(int(value.p), int(value.q))
 
 
@@ -174,6 +181,12 @@ def format_rational(value: Fraction | fmpq | int) -> str:
 
     Formatted by flint, so numbers with more than 4300 digits (Python's limit for ``str(int)``)
     print too.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> format_rational(Fraction(-3, 4)), len(format_rational(10 ** 5000))
+    ('-3/4', 5001)
     """
     if isinstance(value, Fraction):
         return str(fmpq(value.numerator, value.denominator))
@@ -220,6 +233,12 @@ def as_vector(value: Any, name: str) -> list[fmpq]:
     """A 1-d array or sequence of numbers, converted exactly entry by entry.
 
     Errors name the entry, as in ``b1[3] is nan``.
+
+    Examples
+    --------
+    >>> as_vector(['1/2', 0.5, 2], 'b1')
+    [1/2, 1/2, 2]
+    >>> as_vector([1, float('inf')], 'b1')  # doctest: +SKIP
     """
     entries, _ = _nested(value, name, 1)
     out = []
@@ -235,6 +254,12 @@ def as_matrix(value: Any, name: str, columns: int | None = None) -> tuple[list[f
 
     ``columns`` gives the column count when the matrix has no rows and is given as a
     plain list, whose width cannot be seen. Errors name the row or entry.
+
+    Examples
+    --------
+    >>> as_matrix([[1, '2/3']], 'W1')
+    ([1, 2/3], 1, 2)
+    >>> as_matrix([[1, 2], [3]], 'W1')  # doctest: +SKIP
     """
     rows_raw, shape = _nested(value, name, 2)
     if shape is not None and len(rows_raw) == 0:

@@ -241,6 +241,12 @@ def combinatorial_type(net: ShallowNetwork) -> CombinatorialType:
 
     Two networks realizing the same function can be compared by type; every type in
     :func:`shallowsym.fiber_types` of f is the type of its representative.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> print(combinatorial_type(ShallowNetwork([[1], [2], [0]], [1, 2, 1], [[1, 1, 3]], [0])))
+    bent (2+,0-), 1 zero-input active
     """
     if not isinstance(net, ShallowNetwork):
         raise TypeError(f"combinatorial_type expects a ShallowNetwork, not {type(net).__name__}")

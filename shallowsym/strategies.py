@@ -204,7 +204,16 @@ def _near_misses(draw, base, eps):
 
 def networks_with_hidden_symmetries(**kwargs) -> st.SearchStrategy[ShallowNetwork]:
     """Networks whose fibre is larger than their standard orbit (checked exactly with
-    :func:`shallowsym.symmetries`): ``networks(**kwargs)`` with at least one neuron, filtered."""
+    :func:`shallowsym.symmetries`): ``networks(**kwargs)`` with at least one neuron, filtered.
+
+    Examples
+    --------
+    >>> from hypothesis import find
+    >>> from shallowsym import symmetries
+    >>> net = find(networks_with_hidden_symmetries(max_h=2, max_d=1), lambda n: True)
+    >>> symmetries(net).has_hidden_symmetries
+    True
+    """
     from .symmetry import symmetries
 
     kwargs.setdefault("min_h", 1)

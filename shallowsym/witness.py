@@ -21,7 +21,16 @@ Point = tuple[Fraction, ...]
 
 
 def kink_differences(cf_a: CanonicalForm, cf_b: CanonicalForm) -> dict[Key, tuple[Fraction, ...]]:
-    """Non-zero kappa_H(a) - kappa_H(b), by hyperplane key, in sorted key order."""
+    """Non-zero kappa_H(a) - kappa_H(b), by hyperplane key, in sorted key order.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork, canonical_form
+    >>> a = canonical_form(ShallowNetwork([[1]], [-2], [[3]], [0]))
+    >>> b = canonical_form(ShallowNetwork([[1]], [-2], [[1]], [0]))
+    >>> kink_differences(a, b)
+    {(1, -2): (Fraction(2, 1),)}
+    """
     out = {}
     for key in sorted(set(cf_a.keys) | set(cf_b.keys)):
         diff = tuple(x - y for x, y in zip(cf_a.kink(key), cf_b.kink(key), strict=True))
@@ -95,6 +104,14 @@ def separating_point(
     """A rational x with a(x) != b(x), checked by exact evaluation.
 
     Requires cf_a != cf_b (same d and k).
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork, canonical_form
+    >>> a, b = ShallowNetwork([[1]], [-2], [[3]], [0]), ShallowNetwork([[1]], [-2], [[1]], [0])
+    >>> x = separating_point(a, b, canonical_form(a), canonical_form(b))
+    >>> a(x) != b(x)
+    True
     """
     for x in candidate_points(cf_a, cf_b):
         if a(x) != b(x):
