@@ -274,7 +274,10 @@ _CAUSES = {
     "mixed": "both orientations (S6/S7)",
     "zero-output and twins": "zero-output neurons (S3) and twins",
     "twins": "same-orientation twins (S5)",
-    "pool": "zero-input neurons (S4) and the affine parts of mixed groups (S6, S7)",
+    "pool": (
+        "neurons with w = 0 (zero-input S4, or zero S3) and the affine parts of mixed groups "
+        "(S6, S7)"
+    ),
 }
 
 
