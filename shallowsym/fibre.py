@@ -33,6 +33,7 @@ from .errors import SearchLimitExceeded
 from .hyperplanes import hyperplane_normal_offset
 from .linalg import nullspace, rank, rref, solve
 from .network import ShallowNetwork
+from .residual import annihilator, normals, projected, residual
 from .roles import CombinatorialType, structure
 
 __all__ = ["FiberType", "fiber_types", "realize", "stratum_dimension"]
@@ -128,20 +129,12 @@ def _f2_terms(
     Raises _Unrealizable when the rank count shows there is no solution.
     """
     d, k = cf.d, cf.k
-    normals = [hyperplane_normal_offset(key)[0] for key in cf.keys]
-    R = [list(row) for row in cf.linear]
-    mixed_bent = []
-    for j, (p, q) in enumerate(ctype.bent):
-        if p and q:
-            mixed_bent.append(j)
-        else:
-            eps = 1 if p else -1
-            for r in range(k):
-                for c in range(d):
-                    R[r][c] -= eps * cf.kinks[j][r] * normals[j][c]
-    U = [list(normals[j]) for j in mixed_bent]
-    basis = nullspace(U, d) if U else [[Fraction(int(i == c)) for c in range(d)] for i in range(d)]
-    N = [[sum(R[r][c] * z[c] for c in range(d)) for z in basis] for r in range(k)]
+    units = normals(cf)
+    mixed_bent = [j for j, (p, q) in enumerate(ctype.bent) if p and q]
+    signs = {j: (1 if p else -1) for j, (p, q) in enumerate(ctype.bent) if not (p and q)}
+    R = residual(cf, signs, units)
+    basis = annihilator(cf, mixed_bent, units)
+    N = projected(R, basis)
     reduced, pivots = rref(N, len(basis))
     rho = len(reduced)
     groups = [sig for sig in ctype.cancelling if sig[0] and sig[1]]
@@ -160,7 +153,7 @@ def _f2_terms(
         u = solve(basis, g, d)
         for j in mixed_bent:
             coef = _rand(rng)
-            u = [x + coef * y for x, y in zip(u, normals[j], strict=True)]
+            u = [x + coef * y for x, y in zip(u, units[j], strict=True)]
         terms.append((b, u))
     extra = m - rho
     if extra and terms:
@@ -176,7 +169,7 @@ def _f2_terms(
             while not any(u):
                 coefs = [_rand(rng) for _ in mixed_bent]
                 u = [
-                    sum(c * normals[j][i] for c, j in zip(coefs, mixed_bent, strict=True))
+                    sum(c * units[j][i] for c, j in zip(coefs, mixed_bent, strict=True))
                     for i in range(d)
                 ]
             terms.append((_rand_vector(rng, k, nonzero=True), u))
@@ -187,7 +180,7 @@ def _f2_terms(
         terms.extend((v, u) for v in vs)
     X = [[R[r][c] - s for c, s in enumerate(row)] for r, row in enumerate(_outer_sum(terms, k, d))]
     v_bent: dict[int, Vector] = {j: [Fraction(0)] * k for j in mixed_bent}
-    columns = [[normals[j][c] for j in mixed_bent] for c in range(d)]  # U_J^T, d x |J|
+    columns = [[units[j][c] for j in mixed_bent] for c in range(d)]  # U_J^T, d x |J|
     kernel = nullspace(columns, len(mixed_bent)) if mixed_bent else []
     for r in range(k):
         if mixed_bent:
@@ -258,7 +251,7 @@ def _neurons_on(
 
 
 def _build(
-    cf: CanonicalForm, ctype: CombinatorialType, plan: _Plan, rng: random.Random, h: int
+    cf: CanonicalForm, ctype: CombinatorialType, plan: _Plan, rng: random.Random
 ) -> ShallowNetwork:
     d, k = cf.d, cf.k
     neurons = []
@@ -327,7 +320,7 @@ def realize(
             return None
         if plan is None:
             continue
-        net = _build(cf, ctype, plan, rng, ctype.width)
+        net = _build(cf, ctype, plan, rng)
         if canonical_form(net) == cf and structure(net).type == ctype:
             return net
     no_c_terms = not any(p and q for p, q in ctype.cancelling)
@@ -339,9 +332,7 @@ def realize(
     raise RuntimeError(f"could not decide whether type {ctype} is realizable")
 
 
-def _mixed_terms(
-    cf: CanonicalForm, net: ShallowNetwork
-) -> tuple[list[Vector], list[tuple[Vector, Vector]]]:
+def _mixed_terms(net: ShallowNetwork) -> tuple[list[Vector], list[tuple[Vector, Vector]]]:
     """(u_H of mixed bent groups, (v_c, u_c) of mixed cancelling groups) of a realization."""
     s = structure(net)
     bent_normals, c_terms = [], []
@@ -405,7 +396,7 @@ def stratum_dimension(net: ShallowNetwork) -> int:
         dim += len(g.neurons) * (1 + k) - k * orientations
         if not g.bent and not g.mixed:
             dim += d
-    bent_normals, c_terms = _mixed_terms(canonical_form(net), net)
+    bent_normals, c_terms = _mixed_terms(net)
     return dim + _w_dimension(d, k, bent_normals, c_terms)
 
 
@@ -425,7 +416,7 @@ def _bent_signatures(count: int, budget: int) -> Iterator[tuple[tuple[int, int],
                 yield (sig, *rest)
 
 
-def _cancelling_multisets(budget: int, minimum: int = 2) -> Iterator[tuple[tuple[int, int], ...]]:
+def _cancelling_multisets(budget: int) -> Iterator[tuple[tuple[int, int], ...]]:
     """Multisets of signatures (p, q), p + q >= 2, using at most ``budget`` neurons, sorted."""
     yield ()
     all_sigs = [sig for size in range(2, budget + 1) for sig in _signatures(size)]

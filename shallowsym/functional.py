@@ -103,12 +103,6 @@ class FunctionalDimension:
         }
 
 
-def _span_basis(vectors: list[list[Fraction]], n: int) -> list[list[Fraction]]:
-    from .linalg import rref
-
-    return rref(vectors, n)[0] if vectors else []
-
-
 def _check_differentiable(net: ShallowNetwork) -> None:
     keys = neuron_keys(net).keys
     betas = net._c1.entries()

@@ -20,10 +20,10 @@ from fractions import Fraction
 from .canonical import CanonicalForm, canonical_form
 from .errors import SearchLimitExceeded
 from .fibre import realize
-from .flips import DEFAULT_LIMIT, subset_sums
-from .hyperplanes import hyperplane_normal_offset
-from .linalg import nullspace, rank
+from .flips import DEFAULT_LIMIT
+from .linalg import rank
 from .network import ShallowNetwork
+from .residual import annihilator, normals, projected, residual, zero_residual_signs
 from .roles import CombinatorialType
 
 __all__ = ["Reduction", "is_irreducible", "minimal_width", "reduce"]
@@ -46,7 +46,7 @@ class Reduction:
 class _Search:
     def __init__(self, cf: CanonicalForm, limit: int):
         self.cf, self.limit, self.steps = cf, limit, 0
-        self.normals = [list(hyperplane_normal_offset(key)[0]) for key in cf.keys]
+        self.normals = normals(cf)
 
     def tick(self, amount: int = 1) -> None:
         self.steps += amount
@@ -57,45 +57,26 @@ class _Search:
             )
 
     def basis(self, J: tuple[int, ...]) -> list[list[Fraction]]:
-        d = self.cf.d
-        if not J:
-            return [[Fraction(int(i == c)) for c in range(d)] for i in range(d)]
-        return nullspace([self.normals[j] for j in J], d)
+        return annihilator(self.cf, J, self.normals)
 
     def projected_rank(self, signs: dict[int, int], basis) -> int:
-        cf, d, k = self.cf, self.cf.d, self.cf.k
-        R = [list(row) for row in cf.linear]
-        for j, eps in signs.items():
-            for r in range(k):
-                if cf.kinks[j][r]:
-                    for c in range(d):
-                        R[r][c] -= eps * cf.kinks[j][r] * self.normals[j][c]
-        N = [[sum(R[r][c] * z[c] for c in range(d)) for z in basis] for r in range(k)]
-        return rank(N, len(basis)) if basis else 0
+        if not basis:
+            return 0
+        return rank(projected(residual(self.cf, signs, self.normals), basis), len(basis))
 
     def zero_signs(self, pure: list[int], basis) -> dict[int, int] | None:
-        """Signs on ``pure`` with R_eps Q_J = 0, by meet in the middle over signed sums."""
-        cf, d, k = self.cf, self.cf.d, self.cf.k
-        if not basis:
+        """Signs on ``pure`` with R_eps Q_J = 0 (meet in the middle), or None."""
+        if not basis:  # every choice qualifies
             return dict.fromkeys(pure, 1)
-        items = [
-            [
-                cf.kinks[j][r] * sum(self.normals[j][c] * z[c] for c in range(d))
-                for r in range(k)
-                for z in basis
-            ]
-            for j in pure
-        ]
-        target = [sum(cf.linear[r][c] * z[c] for c in range(d)) for r in range(k) for z in basis]
-        if not items:
-            return {} if not any(target) else None
-        half = [(sum(y[i] for y in items) - t) / 2 for i, t in enumerate(target)]
-        self.tick(2 ** (len(items) // 2) + 2 ** (len(items) - len(items) // 2))
-        found = subset_sums(items, half, limit=self.limit, max_solutions=1_000_000)
-        if not found:
-            return None
-        flipped = set(found[0])
-        return {j: (-1 if n in flipped else 1) for n, j in enumerate(pure)}
+        if pure:
+            self.tick(2 ** (len(pure) // 2) + 2 ** (len(pure) - len(pure) // 2))
+        signs = next(
+            zero_residual_signs(
+                self.cf, pure, basis, self.normals, limit=self.limit, max_solutions=1_000_000
+            ),
+            None,
+        )
+        return None if signs is None else dict(zip(pure, signs, strict=True))
 
 
 def _minimize(cf: CanonicalForm, limit: int) -> Reduction:

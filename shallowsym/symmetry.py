@@ -27,12 +27,13 @@ from .fibre import (
     fiber_types,
     realize,
 )
-from .flips import DEFAULT_LIMIT, flip_sets, subset_sums
+from .flips import DEFAULT_LIMIT, flip_sets
 from .hyperplanes import hyperplane_normal_offset
-from .linalg import nullspace, rank
+from .linalg import rank
 from .moves import flip
 from .network import ShallowNetwork
 from .rationals import to_fraction
+from .residual import annihilator, normals, projected, residual, zero_residual_signs
 from .roles import CombinatorialType, NeuronRole, structure
 from .standard import StandardCertificate, find_standard_map, neuron_normal_forms
 
@@ -423,32 +424,23 @@ def _other_orientations(
 ) -> ShallowNetwork | None:
     """Search orientation choices (eps on pure hyperplanes, J' mixed) with |J'| + 2 rho <= |J|."""
     cf = canonical_form(net)
-    d, k, s = net.d, net.k, cf.num_bent
-    normals = [list(hyperplane_normal_offset(key)[0]) for key in cf.keys]
+    s = cf.num_bent
+    units = normals(cf)
     budget = len(mixed)
     steps = 0
     for size in range(budget + 1):
         for J in itertools.combinations(range(s), size):
-            basis = (
-                nullspace([normals[j] for j in J], d)
-                if J
-                else [[Fraction(int(i == c)) for c in range(d)] for i in range(d)]
-            )
+            basis = annihilator(cf, J, units)
             pure = [j for j in range(s) if j not in J]
             max_rho = (budget - size) // 2
-            for signs in _sign_choices(cf, pure, basis, max_rho, limit - steps):
+            for signs in _sign_choices(cf, pure, basis, units, max_rho, limit - steps):
                 steps += 1
                 if steps > limit:
                     raise SearchLimitExceeded(
                         f"the search over orientation choices exceeds limit={limit}", limit=limit
                     )
-                R = [list(row) for row in cf.linear]
-                for j, eps in zip(pure, signs, strict=True):
-                    for r in range(k):
-                        for c in range(d):
-                            R[r][c] -= eps * cf.kinks[j][r] * normals[j][c]
-                N = [[sum(R[r][c] * z[c] for c in range(d)) for z in basis] for r in range(k)]
-                rho = rank(N, len(basis))
+                R = residual(cf, dict(zip(pure, signs, strict=True)), units)
+                rho = rank(projected(R, basis), len(basis)) if basis else 0
                 if size + 2 * rho > budget:
                     continue
                 bent = [(1, 1)] * s
@@ -465,36 +457,14 @@ def _other_orientations(
     return None
 
 
-def _sign_choices(
-    cf, pure: list[int], basis, max_rho: int, budget: int
-) -> Iterator[tuple[int, ...]]:
-    """Sign vectors for the pure hyperplanes: all of them when rank may be positive (bounded),
-    else only those with R Q_J = 0, found by meet in the middle over signed sums."""
-    n = len(pure)
+def _sign_choices(cf, pure, basis, units, max_rho: int, budget: int) -> Iterator[tuple[int, ...]]:
+    """Sign vectors for the pure hyperplanes: all of them when the rank may be positive
+    (bounded), else only those with R Q_J = 0."""
     if max_rho > 0:
-        if 2**n > budget:
+        if 2 ** len(pure) > budget:
             raise SearchLimitExceeded(
-                f"trying all orientations of {n} hyperplanes exceeds the limit", limit=budget
+                f"trying all orientations of {len(pure)} hyperplanes exceeds the limit",
+                limit=budget,
             )
-        yield from itertools.product((1, -1), repeat=n)
-        return
-    d, k = cf.d, cf.k
-    normals = [list(hyperplane_normal_offset(key)[0]) for key in cf.keys]
-
-    def projected(j: int) -> list[Fraction]:
-        return [
-            cf.kinks[j][r] * sum(normals[j][c] * z[c] for c in range(d))
-            for r in range(k)
-            for z in basis
-        ]
-
-    target = [sum(cf.linear[r][c] * z[c] for c in range(d)) for r in range(k) for z in basis]
-    items = [projected(j) for j in pure]
-    # sum eps_j y_j = t  <=>  sum over T = {eps = -1} of y_j = (sum y - t) / 2
-    half = [(sum(y[i] for y in items) - t) / 2 for i, t in enumerate(target)] if items else []
-    if not items:
-        if not any(target):
-            yield ()
-        return
-    for T in subset_sums(items, half, limit=budget):
-        yield tuple(-1 if i in T else 1 for i in range(n))
+        return itertools.product((1, -1), repeat=len(pure))
+    return zero_residual_signs(cf, pure, basis, units, limit=budget)
