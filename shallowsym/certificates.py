@@ -2,10 +2,14 @@
 
 Both networks are driven to a *normal form* by reversible moves (THEORY.md section 5): twins
 merged into one neuron (S5), zero-input and zero-output neurons zeroed (S4, S3), live neurons
-scaled to s_i = 1. The two normal forms are then bridged by a standard symmetry, possibly after
-a discrete flip (S8) and a redistribution of P - Q among mixed groups (S6, S9). The
-certificate is: a's moves, the bridge, and b's moves undone, ending exactly at b. Every move is
-a public function of :mod:`shallowsym.moves`, and the whole sequence is checked by replaying it.
+scaled to s_i = 1. The two normal forms are then bridged: a may be flipped (S8, plainly, after
+splitting a twin, or paid for by mixed groups) or regrouped, b may be regrouped (a live neuron
+changing hyperplane: a transplant to a parallel hyperplane, two neurons forming a mixed
+cancelling pair, or such a pair dissolving; S6, S7, S9), cancelling groups are moved onto b's
+hyperplanes (S7), P - Q is redistributed among mixed groups (S6, S9), and a standard symmetry
+finishes. The certificate is: a's moves, the bridge, and b's moves undone, ending exactly at
+b. Every move is a public function of :mod:`shallowsym.moves`, and the whole sequence is
+checked by replaying it.
 """
 
 from __future__ import annotations
@@ -246,8 +250,125 @@ def _paid_flips(a: ShallowNetwork) -> list[tuple[list[Move], ShallowNetwork]]:
     return out
 
 
+def _opposite_partner(group, i: int) -> int | None:
+    """A neuron of ``group`` oriented against neuron i (normal forms have one per side)."""
+    other = group.negative if i in group.positive else group.positive
+    return other[0] if other else None
+
+
+def _regrouped(net: ShallowNetwork, first: Move, undo: Move) -> _Path | None:
+    """The path: one regrouping move, then the normal form again (None if the move fails)."""
+    path = _Path(net)
+    try:
+        path.do(first, undo)
+    except ValueError:
+        return None
+    again = _normalize(path.net)
+    path.net = again.net
+    path.forward += again.forward
+    path.inverse += again.inverse
+    return path
+
+
+def _regroupings(net: ShallowNetwork, other: ShallowNetwork) -> list[_Path]:
+    """Every single regrouping of normal form ``net`` that a live neuron's change of hyperplane
+    allows (each followed by the normal form again, each with its inverse): a transplant to a
+    parallel hyperplane, two neurons forming a mixed cancelling pair (on the hyperplane of one
+    of ``other``'s pairs), and a mixed cancelling pair dissolving into two groups."""
+    groups = structure(net).groups
+    normal = {g.key: hyperplane_normal_offset(g.key)[0] for g in groups}
+    movable = [
+        (i, p, g)
+        for g in groups
+        if g.mixed
+        for i in g.neurons
+        if (p := _opposite_partner(g, i)) is not None
+    ]
+    out = []
+    for i, p, g in movable:
+        for h in groups:
+            if h.key != g.key and normal[h.key] == normal[g.key]:
+                q = h.neurons[0]
+                out.append(
+                    _regrouped(net, Move("transplant", (i, p, q)), Move("transplant", (i, q, p)))
+                )
+    targets = [g.key for g in structure(other).groups if g.mixed and not g.bent]
+    for (i, p, _), (j, q, _) in itertools.combinations(movable, 2):
+        if len({i, p, j, q}) < 4:
+            continue
+        for key in targets:
+            _, offset = hyperplane_normal_offset(key)
+            kink_i = [neuron_keys(net).scale(i) * x for x in net.neuron(i)[2]]
+            out.append(
+                _regrouped(
+                    net,
+                    Move("form_cancelling_pair", ((i, p), (j, q), offset)),
+                    Move("dissolve_cancelling_pair", ((i, p), (j, q), kink_i)),
+                )
+            )
+    anchors = [g.neurons[0] for g in groups if g.bent]
+    for pair in (g for g in groups if g.mixed and not g.bent and len(g.neurons) == 2):
+        i, j = pair.positive[0], pair.negative[0]
+        _, offset = hyperplane_normal_offset(pair.key)
+        for p, q in itertools.permutations(anchors, 2):
+            kink = _moves.dissolving_kink(net, i, p, q)
+            if kink is None:
+                continue
+            out.append(
+                _regrouped(
+                    net,
+                    Move("dissolve_cancelling_pair", ((i, p), (j, q), kink)),
+                    Move("form_cancelling_pair", ((i, p), (j, q), offset)),
+                )
+            )
+    return [path for path in out if path is not None]
+
+
+def _alignment(net: ShallowNetwork, b: ShallowNetwork) -> Move | None:
+    """Move one cancelling group of ``net`` onto the hyperplane of a cancelling group of b
+    that ``net`` lacks, with the same signature (and the same normal when mixed), or None."""
+    keys_b = {g.key for g in structure(b).groups}
+    keys_net = {g.key for g in structure(net).groups}
+    theirs = [g for g in structure(b).groups if not g.bent and g.key not in keys_net]
+    for g in structure(net).groups:
+        if g.bent or g.key in keys_b:
+            continue
+        for t in theirs:
+            normal, offset = hyperplane_normal_offset(t.key)
+            if t.signature == g.signature and (
+                not g.mixed or normal == hyperplane_normal_offset(g.key)[0]
+            ):
+                return Move("move_cancelling_group", (list(g.neurons), list(normal), offset))
+    return None
+
+
+def _match(net: ShallowNetwork, b: ShallowNetwork) -> list[Move] | None:
+    """A standard map from ``net`` to b, after moving cancelling groups onto b's hyperplanes
+    and possibly a redistribution of P - Q."""
+    steps: list[Move] = []
+    while (move := _alignment(net, b)) is not None:
+        net = move.apply(net)
+        steps.append(move)
+    tail = _standard_moves(net, b)
+    if tail is not None:
+        return steps + tail
+    move = _redistribution(net, b)
+    if move is None:
+        return None
+    try:
+        shifted = move.apply(net)
+    except ValueError:
+        return None
+    tail = _standard_moves(shifted, b)
+    return None if tail is None else [*steps, move, *tail]
+
+
 def _bridge(a: ShallowNetwork, b: ShallowNetwork) -> list[Move] | None:
-    """Moves from normal form a to normal form b exactly, or None."""
+    """Moves from normal form a to normal form b exactly, or None.
+
+    a may first be flipped (plainly, after a split, or paid by mixed groups) or regrouped, and
+    b regrouped (the regrouping is then undone at the end); the two are then matched by a
+    redistribution and a standard symmetry."""
     starts: list[tuple[list[Move], ShallowNetwork]] = [([], a)]
     try:
         starts += [
@@ -257,29 +378,23 @@ def _bridge(a: ShallowNetwork, b: ShallowNetwork) -> list[Move] | None:
         pass
     starts += _split_flips(a)
     starts += _paid_flips(a)
+    starts += [(path.forward, path.net) for path in _regroupings(a, b)]
+    ends = [_Path(b), *_regroupings(b, a)]
     for prefix, net in starts:
-        for extra in ([], "redistribute"):
-            current, steps = net, list(prefix)
-            if extra:
-                move = _redistribution(net, b)
-                if move is None:
-                    continue
-                try:
-                    current = move.apply(net)
-                except ValueError:
-                    continue
-                steps.append(move)
-            tail = _standard_moves(current, b)
+        for end in ends:
+            if structure(net).type != structure(end.net).type:
+                continue
+            tail = _match(net, end.net)
             if tail is not None:
-                return steps + tail
+                return prefix + tail + end.inverse[::-1]
     return None
 
 
 def explain(a: ShallowNetwork, b: ShallowNetwork) -> MoveCertificate | None:
     """A checked sequence of named moves taking a to b, for equivalent networks of one width.
 
-    Returns None when the normal forms cannot be bridged by a flip, a redistribution and a
-    standard symmetry (for example when cancelling groups sit on different hyperplanes).
+    Returns None when no bridge above joins the two normal forms (for example when two
+    regroupings on each side would be needed).
 
     >>> from shallowsym import examples
     >>> a, b = examples.flip_pair()

@@ -13,6 +13,7 @@ They compose, so a user can walk a fibre by hand::
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
@@ -26,9 +27,12 @@ __all__ = [
     "add_cancelling_pair",
     "add_zero_input_neuron",
     "add_zero_output_neuron",
+    "dissolve_cancelling_pair",
+    "dissolving_kink",
     "flip",
     "flip_and_redistribute",
     "flip_with_cancelling_pair",
+    "form_cancelling_pair",
     "merge_twins",
     "move_cancelling_group",
     "permute",
@@ -41,6 +45,7 @@ __all__ = [
     "split_into",
     "split_twin",
     "transfer_twin",
+    "transplant",
 ]
 
 Neuron = tuple[tuple[Fraction, ...], Fraction, tuple[Fraction, ...]]
@@ -498,6 +503,217 @@ def move_cancelling_group(
     return _with_b2_for(net, new, net)
 
 
+# -- regrouping: a live neuron changes hyperplane, paid for in W2 W1 (S6, S7, S9) ---------------
+def _leave(net: ShallowNetwork, neurons: list[Neuron], j: int, p: int) -> tuple[Fraction, ...]:
+    """Live neuron j leaves its hyperplane: p, on it with the opposite orientation, absorbs
+    j's kink s_j a_j. Returns eps_j s_j a_j, half the change -2 eps_j s_j a_j u^T to W2 W1."""
+    from .hyperplanes import neuron_keys
+
+    ej, ep = _same_hyperplane(net, _index(net, j), _index(net, p))
+    nk = neuron_keys(net)
+    if ej == ep or nk.zero_output[j]:
+        raise ValueError(f"neuron {j} must be live and {p} oppositely oriented on its hyperplane")
+    sj, sp = nk.scale(j), nk.scale(p)
+    kink = tuple(sj * x for x in neurons[j][2])
+    wp, bp, ap = neurons[p]
+    neurons[p] = (wp, bp, tuple(x + y / sp for x, y in zip(ap, kink, strict=True)))
+    return tuple(ej * x for x in kink)
+
+
+def _arrive(
+    net: ShallowNetwork, neurons: list[Neuron], j: int, q: int, kink: Sequence[Fraction]
+) -> None:
+    """Neuron j (scale kept) lands on q's hyperplane oriented against q and takes ``kink``
+    from q, so that hyperplane's kink is unchanged. Adds 2 eps_j' kink u_q^T to W2 W1."""
+    from .hyperplanes import hyperplane_normal_offset, neuron_keys
+
+    nk = neuron_keys(net)
+    if nk.keys[_index(net, q)] is None or q == j:
+        raise ValueError(f"neuron {q} must have w != 0 and differ from {j}")
+    u, c = hyperplane_normal_offset(nk.keys[q])
+    sj, sq, eps = nk.scale(j), nk.scale(q), -nk.orientations[q]
+    wq, bq, aq = neurons[q]
+    neurons[q] = (wq, bq, tuple(x - y / sq for x, y in zip(aq, kink, strict=True)))
+    neurons[j] = (tuple(eps * sj * x for x in u), eps * sj * c, tuple(y / sj for y in kink))
+
+
+def transplant(net: ShallowNetwork, j: int, p: int, q: int) -> ShallowNetwork:
+    """Move live neuron j to the parallel hyperplane of neuron q (S6, S9).
+
+    j leaves a mixed group: p, on j's hyperplane with the opposite orientation, absorbs j's
+    kink s_j a_j, which changes W2 W1 by -2 eps_j s_j a_j u^T. j, with its scale, lands on q's
+    hyperplane oriented against q and takes from q the kink that changes W2 W1 back. So every
+    kink and W2 W1 are kept; b2 is adjusted. ``transplant(result, j, q, p)`` undoes the move.
+    Both hyperplanes must have the same normal u.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> net = ShallowNetwork([[1], [-1], [1]], [0, 0, -1], [[2, 1, 3]], [0])
+    >>> transplant(net, 1, 0, 2)
+    ShallowNetwork(W1=[[1], [-1], [1]], b1=[0, 1, -1], W2=[[3, 1, 2]], b2=[-1])
+    >>> transplant(transplant(net, 1, 0, 2), 1, 2, 0) == net
+    True
+    """
+    from .hyperplanes import neuron_keys
+
+    nk = neuron_keys(net)
+    if nk.keys[_index(net, q)] is None or nk.keys[_index(net, j)] is None:
+        raise ValueError(f"neurons {j} and {q} must have w != 0")
+    if _normalized_normal(nk.keys[j]) != _normalized_normal(nk.keys[q]):
+        raise ValueError(f"the hyperplanes of neurons {j} and {q} are not parallel")
+    neurons = _neurons(net)
+    paid = _leave(net, neurons, j, p)
+    _arrive(net, neurons, j, q, [-nk.orientations[q] * x for x in paid])
+    return _with_b2_for(net, neurons, net)
+
+
+def form_cancelling_pair(
+    net: ShallowNetwork, first: Sequence[int], second: Sequence[int], offset: Any
+) -> ShallowNetwork:
+    """Two live neurons leave their mixed groups and become a mixed cancelling pair (S7, S9).
+
+    ``first`` = (i, p) and ``second`` = (j, q): i leaves its hyperplane and p (on it, oppositely
+    oriented) absorbs its kink; likewise j and q. This changes W2 W1 by -D with
+    D = 2 (eps_i s_i a_i u_i^T + eps_j s_j a_j u_j^T), which must have rank one: D = v u_c^T
+    with u_c normalized. i and j (scales kept) then sit on the new hyperplane u_c.x + offset = 0,
+    i positively with kink v / 2 and j negatively with kink -v / 2: a cancelling pair adding
+    exactly D to W2 W1. b2 is adjusted. :func:`dissolve_cancelling_pair` undoes the move.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> W1 = [[1, 0], [-1, 0], [0, 1], [0, -1]]
+    >>> net = ShallowNetwork(W1, [0, 0, -1, 1], [[1, 1, 1, 1]], [0])
+    >>> print(form_cancelling_pair(net, (1, 0), (3, 2), 5))  # 1 and 3 on x1 + x2 + 5 = 0
+    ShallowNetwork(W1=[[1, 0], [1, 1], [0, 1], [-1, -1]], b1=[0, 5, -1, -5], W2=[[2, -1, 2, 1]],
+                   b2=[6])
+    """
+    (i, p), (j, q) = first, second
+    if len({i, p, j, q}) != 4:
+        raise ValueError("form_cancelling_pair needs four distinct neurons")
+    from .hyperplanes import hyperplane_normal_offset, neuron_keys
+
+    neurons = _neurons(net)
+    D = [[Fraction(0)] * net.d for _ in range(net.k)]
+    for m, partner in ((i, p), (j, q)):
+        paid = _leave(net, neurons, m, partner)
+        u, _ = hyperplane_normal_offset(neuron_keys(net).keys[m])
+        for r in range(net.k):
+            for c in range(net.d):
+                D[r][c] += 2 * paid[r] * u[c]
+    u_c, v = _rank_one(D)
+    nk = neuron_keys(net)
+    c0 = _q(offset, "offset")
+    for m, eps in ((i, 1), (j, -1)):
+        s = nk.scale(m)
+        neurons[m] = (
+            tuple(eps * s * x for x in u_c),
+            eps * s * c0,
+            tuple(eps * x / (2 * s) for x in v),
+        )
+    return _with_b2_for(net, neurons, net)
+
+
+def _rank_one(D: list[list[Fraction]]) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]]:
+    """(u, v) with D = v u^T and u[p] = 1 at its first non-zero column (ValueError otherwise)."""
+    pivot = next((c for c in range(len(D[0])) if any(row[c] for row in D)), None)
+    if pivot is None:
+        raise ValueError("the two neurons add nothing to W2 W1 together: no mixed pair forms")
+    v = tuple(row[pivot] for row in D)
+    r = next(r for r, x in enumerate(v) if x)
+    u = tuple(x / v[r] for x in D[r])
+    if any(D[s][c] != v[s] * u[c] for s in range(len(D)) for c in range(len(u))):
+        raise ValueError("the two neurons' terms in W2 W1 do not sum to a rank-one matrix")
+    return u, v
+
+
+def dissolve_cancelling_pair(
+    net: ShallowNetwork, first: Sequence[int], second: Sequence[int], kink: Sequence[Any]
+) -> ShallowNetwork:
+    """Send the two neurons of a mixed cancelling pair onto other hyperplanes (S7, S9).
+
+    The pair {i, j} (``first`` = (i, p), ``second`` = (j, q)) adds v u_c^T to W2 W1. i (scale
+    kept) lands on p's hyperplane oriented against p and takes ``kink`` = c_i from p; j lands
+    on q's hyperplane oriented against q and takes the kink c_j that keeps W2 W1:
+    2 eps_j' c_j u_q^T = v u_c^T - 2 eps_i' c_i u_p^T, which must be a multiple of u_q^T.
+    b2 is adjusted. With c_i = i's former kink this undoes :func:`form_cancelling_pair`.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> W1 = [[1, 0], [-1, 0], [0, 1], [0, -1]]
+    >>> net = ShallowNetwork(W1, [0, 0, -1, 1], [[1, 1, 1, 1]], [0])
+    >>> formed = form_cancelling_pair(net, (1, 0), (3, 2), 5)
+    >>> dissolve_cancelling_pair(formed, (1, 0), (3, 2), [1]) == net
+    True
+    """
+    from .hyperplanes import hyperplane_normal_offset, neuron_keys
+    from .roles import structure
+
+    (i, p), (j, q) = first, second
+    if len({i, p, j, q}) != 4:
+        raise ValueError("dissolve_cancelling_pair needs four distinct neurons")
+    pair = (min(i, j), max(i, j))
+    group = next((g for g in structure(net).groups if g.neurons == pair), None)
+    if group is None or group.bent or not group.mixed:
+        raise ValueError(f"neurons {list(pair)} are not exactly one mixed cancelling pair")
+    nk = neuron_keys(net)
+    if nk.keys[_index(net, p)] is None or nk.keys[_index(net, q)] is None:
+        raise ValueError(f"neurons {p} and {q} must have w != 0")
+    c_i = _vector(kink, net.k, "kink")
+    u_c, _ = hyperplane_normal_offset(group.key)
+    u_p, u_q = (hyperplane_normal_offset(nk.keys[m])[0] for m in (p, q))
+    eps_i, eps_j = -nk.orientations[p], -nk.orientations[q]
+    rest = [
+        [group.v[r] * u_c[c] - 2 * eps_i * c_i[r] * u_p[c] for c in range(net.d)]
+        for r in range(net.k)
+    ]
+    pivot = next(c for c, x in enumerate(u_q) if x)  # u_q[pivot] = 1
+    w = [row[pivot] for row in rest]
+    if any(rest[r][c] != w[r] * u_q[c] for r in range(net.k) for c in range(net.d)):
+        raise ValueError(f"no kink for neuron {j} on the hyperplane of {q} keeps W2 W1")
+    neurons = _neurons(net)
+    _arrive(net, neurons, i, p, c_i)
+    _arrive(net, neurons, j, q, [eps_j * x / 2 for x in w])
+    return _with_b2_for(net, neurons, net)
+
+
+def dissolving_kink(
+    net: ShallowNetwork, i: int, p: int, q: int, *, share: Any = Fraction(1, 2)
+) -> list[Fraction] | None:
+    """A kink c_i for :func:`dissolve_cancelling_pair` sending neuron i of a mixed cancelling
+    pair against p (and its partner against q), or None when there is none.
+
+    With u_c = alpha u_p + beta u_q (independent normals) c_i is forced: alpha times half the
+    pair's term, oriented against p. When all three normals are equal, c_i is free: i then
+    carries ``share`` of the pair's term.
+
+    >>> W1 = [[1, 0], [1, 1], [0, 1], [-1, -1]]
+    >>> net = ShallowNetwork(W1, [0, 5, -1, -5], [[2, -1, 2, 1]], [6])
+    >>> dissolving_kink(net, 1, 0, 2)
+    [Fraction(1, 1)]
+    """
+    from .hyperplanes import hyperplane_normal_offset, neuron_keys
+    from .linalg import solve
+    from .roles import structure
+
+    nk = neuron_keys(net)
+    group = next((g for g in structure(net).groups if _index(net, i) in g.neurons), None)
+    if group is None or group.bent or not group.mixed or None in (nk.keys[p], nk.keys[q]):
+        return None
+    u_c, _ = hyperplane_normal_offset(group.key)
+    u_p, u_q = (hyperplane_normal_offset(nk.keys[m])[0] for m in (p, q))
+    if u_p == u_q:
+        alpha = _q(share, "share") if u_c == u_p else None
+    else:
+        coefs = solve([[x, y] for x, y in zip(u_p, u_q, strict=True)], list(u_c), 2)
+        alpha = coefs[0] if coefs is not None and all(coefs) else None
+    if alpha is None:
+        return None
+    return [-nk.orientations[p] * alpha * x / 2 for x in group.v]
+
+
 def _normalized_normal(key: Sequence[Any]) -> tuple[Fraction, ...]:
     values = [Fraction(x) for x in key[:-1]]
     lead = next(x for x in values if x)
@@ -541,6 +757,9 @@ MOVES = (
     "redistribute",
     "resample",
     "move_cancelling_group",
+    "transplant",
+    "form_cancelling_pair",
+    "dissolve_cancelling_pair",
 )
 
 
@@ -612,6 +831,7 @@ def _candidate_moves(net: ShallowNetwork, rng) -> list:
                 for n, g in enumerate(mixed)
             }
             out.append(("redistribute", redistribute, (changes,)))
+    out += _regrouping_moves(net, rng)
     for g in s.groups:
         if not g.bent:
             if g.mixed:
@@ -628,6 +848,56 @@ def _candidate_moves(net: ShallowNetwork, rng) -> list:
         if other is not None:
             out.append(("resample", resample, (other,), {"seed": rng.randrange(2**32)}))
     return out
+
+
+def _regrouping_moves(net: ShallowNetwork, rng) -> list:
+    """A random transplant, cancelling-pair formation and dissolution that theta admits."""
+    from .hyperplanes import hyperplane_normal_offset
+    from .roles import structure
+
+    groups = structure(net).groups
+    normal = {g.key: hyperplane_normal_offset(g.key)[0] for g in groups}
+    movable = [
+        (i, (g.negative if i in g.positive else g.positive)[0], g)
+        for g in groups
+        if g.mixed
+        for i in g.neurons
+    ]
+    out: list = []
+    transplants = [
+        (i, p, h.neurons[0])
+        for i, p, g in movable
+        for h in groups
+        if h.key != g.key and normal[h.key] == normal[g.key]
+    ]
+    if transplants:
+        out.append(("transplant", transplant, rng.choice(transplants)))
+    pairs = [
+        ((i, p), (j, q))
+        for (i, p, g), (j, q, h) in itertools.combinations(movable, 2)
+        if g.key != h.key and _forms_pair(net, (i, p), (j, q))
+    ]
+    if pairs:
+        out.append(("form_cancelling_pair", form_cancelling_pair, (*rng.choice(pairs), _rand(rng))))
+    anchors = [g.neurons[0] for g in groups if g.bent]
+    dissolvable = [
+        ((g.neurons[0], p), (g.neurons[1], q), kink)
+        for g in groups
+        if g.mixed and not g.bent and len(g.neurons) == 2
+        for p, q in itertools.permutations(anchors, 2)
+        if (kink := dissolving_kink(net, g.neurons[0], p, q, share=_rand(rng))) is not None
+    ]
+    if dissolvable:
+        out.append(("dissolve_cancelling_pair", dissolve_cancelling_pair, rng.choice(dissolvable)))
+    return out
+
+
+def _forms_pair(net: ShallowNetwork, first: tuple[int, int], second: tuple[int, int]) -> bool:
+    try:
+        form_cancelling_pair(net, first, second, 0)
+    except ValueError:
+        return False
+    return True
 
 
 def _hidden_type(net: ShallowNetwork):
@@ -653,9 +923,9 @@ def random_equivalent(
     Drawn by ``moves`` random moves, each chosen uniformly among those theta admits at that
     point: permutation, scaling, twin transfer, split and merge, zero-output and zero-input
     re-draws, discrete flips (searched with a small limit), opposite-orientation redistribution,
-    cancelling-group re-draws, and re-draws of the whole network within its own stratum or the
-    stratum of its hidden witness (``resample``). Every move is a public function of this
-    module.
+    cancelling-group re-draws, transplants, mixed cancelling pairs formed and dissolved, and
+    re-draws of the whole network within its own stratum or the stratum of its hidden witness
+    (``resample``). Every move is a public function of this module.
 
     >>> from shallowsym import ShallowNetwork, canonical_form
     >>> net = ShallowNetwork([[1], [-1], [0]], [-1, 3, 2], [[1, 1, 0]], [0])

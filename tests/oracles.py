@@ -67,3 +67,17 @@ def check_standard_certificate(cert, a, b):
         assert tuple(t * x for x in w) == w2
         assert t * beta == beta2
         assert tuple(x / t for x in out) == out2
+
+
+def check_move_certificate(cert, a, b):
+    """Replay the moves: each step keeps the function (plain evaluation), the last is b."""
+    from shallowsym import MoveCertificate
+
+    assert isinstance(cert, MoveCertificate) and cert.moves
+    points = [[Fraction(3 * i - 4, 1 + c) for c in range(a.d)] for i in range(4)]
+    net = a
+    for move in cert.moves:
+        net = move.apply(net)
+        assert net.h == a.h
+        assert [reference_eval(net, x) for x in points] == [reference_eval(a, x) for x in points]
+    assert net == b

@@ -6,7 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from netgen import moved, networks, nudged, positive_rationals
-from oracles import check_standard_certificate, reference_eval, z3_equivalent
+from oracles import (
+    check_move_certificate,
+    check_standard_certificate,
+    reference_eval,
+    z3_equivalent,
+)
 
 from shallowsym import (
     MoveCertificate,
@@ -17,18 +22,6 @@ from shallowsym import (
     examples,
     find_standard_map,
 )
-
-
-def check_move_certificate(cert, a, b):
-    """Replay the moves: each step keeps the function (plain evaluation), the last is b."""
-    assert isinstance(cert, MoveCertificate) and cert.moves
-    points = [[Fraction(3 * i - 4, 1 + c) for c in range(a.d)] for i in range(4)]
-    net = a
-    for move in cert.moves:
-        net = move.apply(net)
-        assert net.h == a.h
-        assert [reference_eval(net, x) for x in points] == [reference_eval(a, x) for x in points]
-    assert net == b
 
 
 def check(a, b):
@@ -123,7 +116,7 @@ def test_most_hidden_equivalences_are_explained():
     # Runs after the property test above; a regression that explains nothing fails here.
     total = EXPLAINED["moves"] + EXPLAINED["unexplained"]
     if total:
-        assert EXPLAINED["moves"] >= total // 2, EXPLAINED
+        assert EXPLAINED["moves"] >= 0.95 * total, EXPLAINED
 
 
 def test_different_widths_compare_normally():
