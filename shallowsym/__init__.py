@@ -33,6 +33,7 @@ from .network import ShallowNetwork
 from .roles import CombinatorialType, NeuronRole, combinatorial_type, structure
 from .standard import StandardCertificate, apply_standard, find_standard_map
 from .symmetry import Mechanism, Stabilizer, SymmetryReport, symmetries
+from .unfolding import LocalDimension, local_dimension
 
 __version__ = "0.1.0"
 
@@ -44,6 +45,7 @@ __all__ = [
     "FiberType",
     "FunctionalDimension",
     "InvalidNetworkError",
+    "LocalDimension",
     "Mechanism",
     "MissingDependencyError",
     "Move",
@@ -72,6 +74,7 @@ __all__ = [
     "flip_sets",
     "functional_dimension",
     "is_irreducible",
+    "local_dimension",
     "minimal_width",
     "moves",
     "neuron_graph",

@@ -36,6 +36,7 @@ from .rationals import to_fraction
 from .residual import annihilator, normals, projected, residual, zero_residual_signs
 from .roles import CombinatorialType, NeuronRole, structure
 from .standard import StandardCertificate, find_standard_map, neuron_normal_forms
+from .unfolding import LocalDimension, local_dimension
 
 __all__ = ["Mechanism", "Stabilizer", "SymmetryReport", "symmetries"]
 
@@ -231,23 +232,35 @@ def _continuous_mechanisms(net: ShallowNetwork) -> list[Mechanism]:
 class SymmetryReport:
     """Everything shallowsym knows about the symmetries of one network.
 
-    Eager (polynomial): ``roles``, ``stabilizer``, ``orbit_dimension``, ``fiber_dimension``,
-    ``continuous_mechanisms``. On first use (the flip search, bounded by ``limit``):
-    ``flip_sets``, ``mechanisms``, ``has_hidden_symmetries``, ``hidden_witness``. On request:
-    ``fiber_types(limit=...)``.
+    Eager (polynomial): ``roles``, ``stabilizer``, ``orbit_dimension``, ``stratum_dimension``
+    (of theta's own stratum: the orbit plus the mechanisms' dimensions),
+    ``continuous_mechanisms``. On first use (searches bounded by ``limit``): ``flip_sets``,
+    ``mechanisms``, ``has_hidden_symmetries``, ``hidden_witness``, ``fiber_dimension`` (at
+    theta, where a degenerate theta can touch larger strata; see
+    :func:`shallowsym.local_dimension`). On request: ``fiber_types(limit=...)``.
     """
 
     net: ShallowNetwork
     roles: tuple[NeuronRole, ...]
     stabilizer: Stabilizer
     orbit_dimension: int
-    fiber_dimension: int
+    stratum_dimension: int
     continuous_mechanisms: tuple[Mechanism, ...]
     limit: int = DEFAULT_LIMIT
 
     @property
     def type(self) -> CombinatorialType:
         return structure(self.net).type
+
+    @cached_property
+    def local(self) -> LocalDimension:
+        """The fibre's dimension at theta with a nearby network attaining it."""
+        return local_dimension(self.net, limit=self.limit)
+
+    @property
+    def fiber_dimension(self) -> int:
+        """The dimension at theta of the fibre (a lower bound when ``local.exact`` is False)."""
+        return self.local.dimension
 
     @cached_property
     def flip_sets(self) -> tuple[tuple[int, ...], ...]:
@@ -271,7 +284,7 @@ class SymmetryReport:
     @property
     def has_hidden_symmetries(self) -> bool:
         """Whether the fibre within the architecture is larger than the orbit G_h.theta."""
-        return self.fiber_dimension > self.orbit_dimension or self.hidden_witness is not None
+        return self.stratum_dimension > self.orbit_dimension or self.hidden_witness is not None
 
     def fiber_types(
         self, *, limit: int = DEFAULT_TYPE_LIMIT, progress: bool | None = None
@@ -309,10 +322,17 @@ class SymmetryReport:
             + (f", times (R>0)^{self.stabilizer.dimension}" if self.stabilizer.dimension else "")
         )
         lines.append(f"hidden symmetries: {self._hidden_text()}")
-        lines.append(
-            f"fibre dimension: {self.fiber_dimension} (standard orbit: {self.orbit_dimension})"
-        )
+        lines.append(f"fibre dimension: {self._dimension_text()}")
         return "\n".join(lines)
+
+    def _dimension_text(self) -> str:
+        sizes = f"own stratum: {self.stratum_dimension}, standard orbit: {self.orbit_dimension}"
+        try:
+            local = self.local
+        except SearchLimitExceeded as err:
+            return f"at least {self.stratum_dimension} ({sizes}; undecided: {err})"
+        bound = "" if local.exact else "at least "
+        return f"{bound}{local.dimension} ({sizes})"
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -323,8 +343,14 @@ class SymmetryReport:
             "type": self.type.to_dict(),
             "stabilizer": self.stabilizer.to_dict(),
             "orbit_dimension": self.orbit_dimension,
-            "fiber_dimension": self.fiber_dimension,
+            "stratum_dimension": self.stratum_dimension,
         }
+        try:
+            data["fiber_dimension"] = self.fiber_dimension
+            data["fiber_dimension_exact"] = self.local.exact
+        except SearchLimitExceeded as err:
+            data["fiber_dimension"] = data["fiber_dimension_exact"] = None
+            data["undecided"] = str(err)
         try:
             data["mechanisms"] = [m.to_dict() for m in self.mechanisms]
             data["has_hidden_symmetries"] = self.has_hidden_symmetries
@@ -382,7 +408,7 @@ def symmetries(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> SymmetryRe
         roles=s.roles,
         stabilizer=_stabilizer(net),
         orbit_dimension=orbit,
-        fiber_dimension=orbit + sum(m.dimension for m in mechanisms),
+        stratum_dimension=orbit + sum(m.dimension for m in mechanisms),
         continuous_mechanisms=mechanisms,
         limit=limit,
     )
@@ -399,7 +425,7 @@ def _hidden_witness(report: SymmetryReport) -> ShallowNetwork | None:
     net = report.net
     cf = canonical_form(net)
     own = structure(net).type
-    if report.fiber_dimension > report.orbit_dimension:
+    if report.stratum_dimension > report.orbit_dimension:
         # A random point of theta's own stratum, which is larger than the orbit.
         for seed in range(1, 50):
             found = _outside_orbit(net, realize(cf, own, seed=seed))
