@@ -150,9 +150,9 @@ def _most_blocks(vectors: Sequence[Sequence[Fraction]], limit: int) -> list[list
 # -- unfoldings -------------------------------------------------------------------------------
 def _rebuilt(net: ShallowNetwork, neurons: Sequence[Neuron]) -> ShallowNetwork:
     """``neurons`` with b2 chosen so the function's constant is net's."""
-    from .moves import _build, _with_b2_for
+    from .moves import _with_b2_for
 
-    return _with_b2_for(net, neurons, _build(net, neurons, net.b2))
+    return _with_b2_for(net, neurons, net)
 
 
 def _neurons(net: ShallowNetwork) -> list[Neuron]:

@@ -124,3 +124,11 @@ def test_unexplored_mixed_unfoldings_are_flagged():
     # could leave as a mixed cancelling group, which is not explored
     net = ShallowNetwork([[1, 0], [-1, 0], [1, 0]], [0, 0, 0], [[1, 1, 3]], [0])
     assert not local_dimension(net).exact
+
+
+def test_an_active_all_zero_neuron_keeps_the_constant():
+    # beta = 1 > 0: the new zero-input neuron adds a relu(1) = a, which b2 must pay back
+    net = ShallowNetwork([[0]], [1], [[0], [0]], [0, 0])
+    result = local_dimension(net)
+    assert (result.stratum_dimension, result.dimension) == (2, 3)
+    assert same_function(net, result.witness)
