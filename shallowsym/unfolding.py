@@ -104,7 +104,7 @@ def zero_sum_blocks(
     memo: dict[int, tuple[int, int]] = {0: (0, 0)}
 
     def best(mask: int) -> tuple[int, int]:
-        """(number of blocks, chosen blocks as a bitmask list encoded) within mask."""
+        """(most blocks within mask, one block of such a choice as a bitmask, or 0)."""
         if mask in memo:
             return memo[mask]
         low = mask & -mask
