@@ -250,12 +250,6 @@ def _paid_flips(a: ShallowNetwork) -> list[tuple[list[Move], ShallowNetwork]]:
     return out
 
 
-def _opposite_partner(group, i: int) -> int | None:
-    """A neuron of ``group`` oriented against neuron i (normal forms have one per side)."""
-    other = group.negative if i in group.positive else group.positive
-    return other[0] if other else None
-
-
 def _regrouped(net: ShallowNetwork, first: Move, undo: Move) -> _Path | None:
     """The path: one regrouping move, then the normal form again (None if the move fails)."""
     path = _Path(net)
@@ -276,29 +270,17 @@ def _regroupings(net: ShallowNetwork, other: ShallowNetwork) -> list[_Path]:
     parallel hyperplane, two neurons forming a mixed cancelling pair (on the hyperplane of one
     of ``other``'s pairs), and a mixed cancelling pair dissolving into two groups."""
     groups = structure(net).groups
-    normal = {g.key: hyperplane_normal_offset(g.key)[0] for g in groups}
-    movable = [
-        (i, p, g)
-        for g in groups
-        if g.mixed
-        for i in g.neurons
-        if (p := _opposite_partner(g, i)) is not None
+    out = [
+        _regrouped(net, Move("transplant", (i, p, q)), Move("transplant", (i, q, p)))
+        for i, p, q in _moves._transplant_candidates(net)
     ]
-    out = []
-    for i, p, g in movable:
-        for h in groups:
-            if h.key != g.key and normal[h.key] == normal[g.key]:
-                q = h.neurons[0]
-                out.append(
-                    _regrouped(net, Move("transplant", (i, p, q)), Move("transplant", (i, q, p)))
-                )
     targets = [g.key for g in structure(other).groups if g.mixed and not g.bent]
-    for (i, p, _), (j, q, _) in itertools.combinations(movable, 2):
+    for (i, p, _), (j, q, _) in itertools.combinations(_moves._movable_neurons(net), 2):
         if len({i, p, j, q}) < 4:
             continue
+        kink_i = [neuron_keys(net).scale(i) * x for x in net.neuron(i)[2]]
         for key in targets:
             _, offset = hyperplane_normal_offset(key)
-            kink_i = [neuron_keys(net).scale(i) * x for x in net.neuron(i)[2]]
             out.append(
                 _regrouped(
                     net,

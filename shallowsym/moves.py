@@ -850,28 +850,45 @@ def _candidate_moves(net: ShallowNetwork, rng) -> list:
     return out
 
 
-def _regrouping_moves(net: ShallowNetwork, rng) -> list:
-    """A random transplant, cancelling-pair formation and dissolution that theta admits."""
+def _movable_neurons(net: ShallowNetwork) -> list[tuple[int, int, Any]]:
+    """(i, p, group): every neuron i of a mixed group with the first neuron p of the group's
+    other orientation, which can absorb i's kink when i leaves (transplant, pair formation)."""
+    from .roles import structure
+
+    return [
+        (i, (g.negative if i in g.positive else g.positive)[0], g)
+        for g in structure(net).groups
+        if g.mixed
+        for i in g.neurons
+    ]
+
+
+def _transplant_candidates(net: ShallowNetwork) -> list[tuple[int, int, int]]:
+    """Every (j, p, q) for :func:`transplant`: j leaves a mixed group (p absorbs its kink) for
+    the parallel hyperplane of another group's first neuron q."""
     from .hyperplanes import hyperplane_normal_offset
     from .roles import structure
 
     groups = structure(net).groups
     normal = {g.key: hyperplane_normal_offset(g.key)[0] for g in groups}
-    movable = [
-        (i, (g.negative if i in g.positive else g.positive)[0], g)
-        for g in groups
-        if g.mixed
-        for i in g.neurons
-    ]
-    out: list = []
-    transplants = [
+    return [
         (i, p, h.neurons[0])
-        for i, p, g in movable
+        for i, p, g in _movable_neurons(net)
         for h in groups
         if h.key != g.key and normal[h.key] == normal[g.key]
     ]
-    if transplants:
-        out.append(("transplant", transplant, rng.choice(transplants)))
+
+
+def _regrouping_moves(net: ShallowNetwork, rng) -> list:
+    """A random transplant, cancelling-pair formation and dissolution that theta admits."""
+    from .roles import structure
+
+    groups = structure(net).groups
+    movable = _movable_neurons(net)
+    out: list = []
+    candidates = _transplant_candidates(net)
+    if candidates:
+        out.append(("transplant", transplant, rng.choice(candidates)))
     pairs = [
         ((i, p), (j, q))
         for (i, p, g), (j, q, h) in itertools.combinations(movable, 2)

@@ -32,7 +32,7 @@ admits one the result is a lower bound (``exact`` is then False).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -41,13 +41,13 @@ from .canonical import canonical_form
 from .errors import SearchLimitExceeded
 from .fibre import stratum_dimension
 from .hyperplanes import hyperplane_normal_offset, neuron_keys
+from .moves import Neuron, _neurons, _with_b2_for
 from .network import ShallowNetwork
 from .roles import structure
 
 __all__ = ["LocalDimension", "local_dimension"]
 
 STEP = Fraction(1, 1000)
-Neuron = tuple[tuple[Fraction, ...], Fraction, tuple[Fraction, ...]]
 
 
 @dataclass(frozen=True)
@@ -150,13 +150,7 @@ def _most_blocks(vectors: Sequence[Sequence[Fraction]], limit: int) -> list[list
 # -- unfoldings -------------------------------------------------------------------------------
 def _rebuilt(net: ShallowNetwork, neurons: Sequence[Neuron]) -> ShallowNetwork:
     """``neurons`` with b2 chosen so the function's constant is net's."""
-    from .moves import _with_b2_for
-
     return _with_b2_for(net, neurons, net)
-
-
-def _neurons(net: ShallowNetwork) -> list[Neuron]:
-    return [net.neuron(i) for i in range(net.h)]
 
 
 def _fewer_zero_output(net: ShallowNetwork) -> ShallowNetwork:
@@ -319,22 +313,16 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
     """
     own = stratum_dimension(net)
     d, k = net.d, net.k
-    candidates: list[Callable[[], ShallowNetwork]] = [lambda: net]
-    if k > d:
-        candidates.append(lambda: _fewer_zero_output(net))
-    candidates.append(lambda: _split_blocks(net, empty_only=True, limit=limit))
+    candidates = [_fewer_zero_output(net)] if k > d else []
+    candidates.append(_split_blocks(net, empty_only=True, limit=limit))
     if d >= k:
-        candidates.append(lambda: _split_blocks(net, empty_only=False, limit=limit))
-    if d > k:
-        candidates.append(
-            lambda: _free_zero_input_groups(
-                _split_blocks(net, empty_only=False, limit=limit), limit=limit
-            )
-        )
+        split = _split_blocks(net, empty_only=False, limit=limit)
+        candidates.append(split)
+        if d > k:
+            candidates.append(_free_zero_input_groups(split, limit=limit))
     cf = canonical_form(net)
     best, best_dim = net, own
-    for make in candidates:
-        other = make()
+    for other in candidates:
         if canonical_form(other) != cf:
             raise AssertionError("internal error: an unfolding changed the function")
         dim = stratum_dimension(other)
