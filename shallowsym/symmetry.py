@@ -259,7 +259,8 @@ class SymmetryReport:
 
     @property
     def fiber_dimension(self) -> int:
-        """The dimension at theta of the fibre (a lower bound when ``local.exact`` is False)."""
+        """The dimension at theta of the fibre (not certified when ``local.exact`` is False;
+        ``local.reason`` says why)."""
         return self.local.dimension
 
     @cached_property
@@ -330,9 +331,10 @@ class SymmetryReport:
         try:
             local = self.local
         except SearchLimitExceeded as err:
-            return f"at least {self.stratum_dimension} ({sizes}; undecided: {err})"
-        bound = "" if local.exact else "at least "
-        return f"{bound}{local.dimension} ({sizes})"
+            return f"undecided ({sizes}; {err})"
+        if local.exact:
+            return f"{local.dimension} ({sizes})"
+        return f"{local.dimension}, not certified ({sizes}; {local.reason})"
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -15,18 +15,24 @@ networks arbitrarily close to theta (a step t = 1/1000 here), each checked to re
 * an all-zero neuron takes a small output weight and becomes zero-input (one zero-output
   neuron fewer);
 * a zero-output neuron on the hyperplane of a live neuron of the same orientation takes a small
-  share of that neuron's kink (one fewer); zero-output neurons sharing a hyperplane and an
-  orientation become a small pure cancelling group (m zero-output neurons become one group);
-* a set of same-orientation neurons of one group whose kinks sum to zero moves to a parallel
-  hyperplane as a pure cancelling group (one group more; when it takes a whole orientation,
-  the group stops being mixed and the rank may drop);
-* zero-input neurons whose biases have one sign and whose |beta_i| a_i sum to zero become a
-  pure cancelling group on a far hyperplane (one group more).
+  share of that neuron's kink (one fewer);
+* a mixed group loses a whole orientation whose kinks sum to zero, which moves to a parallel
+  hyperplane (one group more, the rank maybe smaller; when k > d every subset of such groups
+  is tried);
+* the zero-output neurons left on a hyperplane join its pure live group against their
+  orientation, or all form one cancelling group, when its normal lies in the span of the
+  mixed groups' normals, so the mixed groups pay for the new v-term (S9) and the rank stays;
+  otherwise those of one orientation form a pure cancelling group;
+* (d >= k) as many same-orientation zero-sum sets as possible leave their groups, and
+  zero-input neurons whose biases have one sign and whose |beta_i| a_i sum to zero become
+  pure cancelling groups on far hyperplanes (one group more each).
 
-Unfoldings that create a new mixed group (a zero-output neuron joining a group against its
-orientation, a zero-sum set of both orientations leaving its hyperplane, zero-input neurons of
-both bias signs) add a v-term that W2 W1 = M must absorb; they are not explored, so when theta
-admits one the result is a lower bound (``exact`` is then False).
+The result is exact (``exact`` True) when none of the unexplored unfoldings could be larger:
+when k > d, zero-output neurons joining along a new normal direction (the rank grows by at
+least k - m); when d > k, a new mixed cancelling group (a zero-sum set of both orientations
+leaving its group, or zero-input neurons of both bias signs or with beta = 0); and when the
+best network found is a smooth point of its stratum, where the tangent count is the
+dimension. proofs/fibre_dimension.md has the argument.
 """
 
 from __future__ import annotations
@@ -35,15 +41,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import product
 from typing import Any
 
 from .canonical import canonical_form
 from .errors import SearchLimitExceeded
 from .fibre import stratum_dimension
 from .hyperplanes import hyperplane_normal_offset, neuron_keys
-from .moves import Neuron, _neurons, _with_b2_for
+from .linalg import rank, solve
+from .moves import Neuron, _build, _neurons, _redistribute_unchecked, _with_b2_for
 from .network import ShallowNetwork
-from .roles import structure
+from .roles import HyperplaneGroup, structure
 
 __all__ = ["LocalDimension", "local_dimension"]
 
@@ -58,6 +66,7 @@ class LocalDimension:
     stratum_dimension: int
     witness: ShallowNetwork
     exact: bool
+    reason: str = ""  # why the value is not certified, when ``exact`` is False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +74,7 @@ class LocalDimension:
             "stratum_dimension": self.stratum_dimension,
             "witness": self.witness.to_dict(),
             "exact": self.exact,
+            "reason": self.reason,
         }
 
 
@@ -153,9 +163,18 @@ def _rebuilt(net: ShallowNetwork, neurons: Sequence[Neuron]) -> ShallowNetwork:
     return _with_b2_for(net, neurons, net)
 
 
-def _fewer_zero_output(net: ShallowNetwork) -> ShallowNetwork:
-    """All-zero neurons become zero-input, zero-output neurons join a live same-orientation
-    neuron on their hyperplane, or form small pure cancelling groups with their likes."""
+def _kinks(net: ShallowNetwork, members: Sequence[int]) -> list[list[Fraction]]:
+    nk = neuron_keys(net)
+    return [[nk.scale(i) * x for x in net.neuron(i)[2]] for i in members]
+
+
+def _mixed(net: ShallowNetwork) -> list[HyperplaneGroup]:
+    return [g for g in structure(net).groups if g.mixed]
+
+
+def _absorb_zero_output(net: ShallowNetwork) -> ShallowNetwork:
+    """Zero-output neurons with w = 0 take a small output weight (they become zero-input); the
+    others take a small share of the kink of a live neuron on their hyperplane and side."""
     s = structure(net)
     nk = neuron_keys(net)
     out = _neurons(net)
@@ -164,36 +183,86 @@ def _fewer_zero_output(net: ShallowNetwork) -> ShallowNetwork:
         for side in (g.positive, g.negative):
             if side:
                 live_by_side[(g.key, nk.orientations[side[0]])] = side[0]
-    idle: dict[tuple, list[int]] = defaultdict(list)
     for i in s.zero_output:
         w, beta, _ = out[i]
         if not any(w):
             out[i] = (w, beta, tuple(STEP for _ in range(net.k)))
-            continue
-        side = (nk.keys[i], nk.orientations[i])
-        j = live_by_side.get(side)
-        if j is None:
-            idle[side].append(i)
-            continue
-        # i takes the share STEP of j's kink: s_i a_i = STEP s_j a_j
-        wj, bj, aj = out[j]
-        out[i] = (w, beta, tuple(STEP * nk.scale(j) * x / nk.scale(i) for x in aj))
-        out[j] = (wj, bj, tuple((1 - STEP) * x for x in aj))
-    for members in idle.values():
-        if len(members) > 1:
-            _small_pure_group(net, out, members)
+        elif (j := live_by_side.get((nk.keys[i], nk.orientations[i]))) is not None:
+            _take_share(net, out, i, j)
     return _rebuilt(net, out)
 
 
-def _small_pure_group(net: ShallowNetwork, out: list[Neuron], members: list[int]) -> None:
-    """Zero-output neurons on one hyperplane and side get kinks STEP and -STEP (others 0),
-    shifted to a parallel hyperplane so no live group there changes."""
+def _take_share(net: ShallowNetwork, out: list[Neuron], i: int, j: int) -> list[Fraction]:
+    """Zero-output neuron i on live neuron j's hyperplane takes the kink STEP s_j a_j from j,
+    whatever i's orientation; returns that kink."""
     nk = neuron_keys(net)
-    first, second = members[0], members[1]
-    for i, sign in ((first, 1), (second, -1)):
+    wi, bi, _ = out[i]
+    wj, bj, aj = out[j]
+    share = [STEP * nk.scale(j) * x for x in aj]
+    out[i] = (wi, bi, tuple(x / nk.scale(i) for x in share))
+    out[j] = (wj, bj, tuple(x - y / nk.scale(j) for x, y in zip(aj, share, strict=True)))
+    return share
+
+
+def _zero_sum_kinks(
+    net: ShallowNetwork, out: list[Neuron], members: Sequence[int]
+) -> list[Fraction]:
+    """Zero-output neurons take the small kinks t 1, ..., t 1, -(n - 1) t 1 (summing to zero,
+    1 the all-ones vector); returns the factors t, ..., t, -(n - 1) t."""
+    nk = neuron_keys(net)
+    weights = [STEP] * (len(members) - 1) + [-STEP * (len(members) - 1)]
+    for i, weight in zip(members, weights, strict=True):
         w, beta, _ = out[i]
-        out[i] = (w, beta, tuple(sign * STEP / nk.scale(i) for _ in range(net.k)))
-    _shift(net, out, members, STEP)
+        out[i] = (w, beta, tuple(weight / nk.scale(i) for _ in range(net.k)))
+    return weights
+
+
+def _pay(
+    net: ShallowNetwork, payers: Sequence[HyperplaneGroup], x: Sequence[Fraction], u: Sequence
+) -> ShallowNetwork | None:
+    """``net`` with x u^T added to W2 W1 through the v-terms of the mixed groups ``payers``
+    (S9), or None when u is not in the span of their normals."""
+    normals = [hyperplane_normal_offset(g.key)[0] for g in payers]
+    if not normals:
+        return None
+    columns = [[normal[c] for normal in normals] for c in range(net.d)]
+    weights = solve(columns, list(u), len(normals))
+    if weights is None:
+        return None
+    changes = {
+        (g.positive[0], g.negative[0]): [weight * y for y in x]
+        for g, weight in zip(payers, weights, strict=True)
+        if weight
+    }
+    return _redistribute_unchecked(net, changes)
+
+
+def _join_against_orientation(
+    net: ShallowNetwork, key: tuple, members: list[int]
+) -> ShallowNetwork | None:
+    """Zero-output neurons on the hyperplane of a pure group join it against its orientation,
+    the change of its v-term paid by the mixed groups (None when it cannot be)."""
+    nk = neuron_keys(net)
+    group = next(g for g in structure(net).groups if g.key == key)
+    j = (group.positive or group.negative)[0]
+    out = _neurons(net)
+    shares = [_take_share(net, out, i, j) for i in members]
+    # j's orientation loses each share in W2 W1 and the joining side gains its negative
+    paid = [2 * nk.orientations[j] * sum(col) for col in zip(*shares, strict=True)]
+    u, _ = hyperplane_normal_offset(key)
+    return _pay(_build(net, out, net.b2), _mixed(net), paid, u)
+
+
+def _mixed_idle_group(net: ShallowNetwork, key: tuple, members: list[int]) -> ShallowNetwork | None:
+    """Zero-output neurons of both orientations on a hyperplane without live neurons form one
+    mixed cancelling group, its v-term paid by the mixed groups (None when it cannot be)."""
+    nk = neuron_keys(net)
+    ordered = sorted(members, key=lambda i: -nk.orientations[i])  # the last one is negative
+    out = _neurons(net)
+    weights = _zero_sum_kinks(net, out, ordered)
+    v = sum(nk.orientations[i] * weight for i, weight in zip(ordered, weights, strict=True))
+    u, _ = hyperplane_normal_offset(key)
+    return _pay(_build(net, out, net.b2), _mixed(net), [-v] * net.k, u)
 
 
 def _shift(net: ShallowNetwork, out: list[Neuron], members: Sequence[int], by: Fraction) -> None:
@@ -205,18 +274,70 @@ def _shift(net: ShallowNetwork, out: list[Neuron], members: Sequence[int], by: F
         out[i] = (w, nk.orientations[i] * nk.scale(i) * (c + by), a)
 
 
-def _split_blocks(net: ShallowNetwork, *, empty_only: bool, limit: int) -> ShallowNetwork:
-    """Zero-sum same-orientation sets of each group move to parallel hyperplanes.
+def _idle_zero_output(net: ShallowNetwork) -> tuple[ShallowNetwork, int]:
+    """The zero-output neurons left with no live neuron of their side on their hyperplane.
+
+    Where the hyperplane's normal lies in the span of the mixed groups' normals, the v-term
+    they would add can be paid for without a new normal direction: they join the live group
+    there against its orientation, or, on a hyperplane without live neurons, all of them form
+    one cancelling group. Otherwise those of one side form a pure cancelling group. Returns
+    the network and how many zero-output neurons and cancelling groups fewer a new normal
+    direction could give (each worth k - d, against a rank cost of at least k - m)."""
+    nk = neuron_keys(net)
+    idle: dict[tuple, list[int]] = defaultdict(list)
+    for i in structure(net).zero_output:
+        if nk.keys[i] is not None:
+            idle[nk.keys[i]].append(i)
+    live = {g.key for g in structure(net).groups}
+    savable = 0
+    for key, members in idle.items():
+        sides = [[i for i in members if nk.orientations[i] == e] for e in (1, -1)]
+        if key in live:
+            joined = _join_against_orientation(net, key, members)
+        elif all(sides):
+            joined = _mixed_idle_group(net, key, members)
+        else:
+            joined = None
+        if joined is not None:
+            net = _rebuilt(net, _neurons(joined))
+        elif key in live:
+            savable += len(members)
+        else:
+            out = _neurons(net)
+            formed = [side for side in sides if len(side) > 1]
+            for shift, side in enumerate(formed):
+                _zero_sum_kinks(net, out, side)
+                _shift(net, out, side, shift * STEP)  # a second group on a parallel hyperplane
+            savable += all(sides)  # one mixed group could replace two groups or neurons
+            net = _rebuilt(net, out)
+    return net, savable
+
+
+def _purifiable(net: ShallowNetwork) -> list[tuple]:
+    """Keys of the mixed groups with an orientation whose kinks sum to zero."""
+    return [
+        g.key
+        for g in _mixed(net)
+        if any(_sums_to_zero(_kinks(net, side)) for side in (g.positive, g.negative))
+    ]
+
+
+def _split_blocks(
+    net: ShallowNetwork, *, empty_only: bool, limit: int, only: set | None = None
+) -> ShallowNetwork:
+    """Zero-sum same-orientation sets of each group (of the groups keyed in ``only``, when
+    given) move to parallel hyperplanes as pure cancelling groups.
 
     With ``empty_only``, only a whole orientation of a mixed group that sums to zero moves, as
     one set (the group stops being mixed with the fewest new groups); otherwise as many sets
     as possible move (covering the orientation when it sums to zero)."""
-    nk = neuron_keys(net)
     out = _neurons(net)
     shift = STEP
     for g in structure(net).groups:
+        if only is not None and g.key not in only:
+            continue
         for side in (g.positive, g.negative):
-            kinks = [[nk.scale(i) * x for x in net.neuron(i)[2]] for i in side]
+            kinks = _kinks(net, side)
             if empty_only:
                 blocks = [list(range(len(side)))] if g.mixed and _sums_to_zero(kinks) else []
             else:
@@ -244,35 +365,83 @@ def _free_zero_input_groups(net: ShallowNetwork, *, limit: int) -> ShallowNetwor
     return _rebuilt(net, out)
 
 
-def _admits_mixed_unfolding(net: ShallowNetwork) -> bool:
-    """Whether theta admits an unfolding creating a new mixed group that could be larger
-    (not explored): only when it would change the count of zero-output neurons and
-    cancelling groups in the profitable direction."""
+def _v_rank(net: ShallowNetwork) -> int:
+    """m: the dimension of the span of the mixed cancelling groups' v-terms."""
+    vs = [list(g.v) for g in _mixed(net) if not g.bent]
+    return rank(vs, net.k) if vs else 0
+
+
+def _smooth(net: ShallowNetwork) -> bool:
+    """Whether the differential of W2 W1 in the v-terms has constant rank near ``net`` on its
+    stratum, so that stratum_dimension is the stratum's dimension there: it is onto, or the
+    mixed cancelling groups' v-terms are independent (proofs/fibre_dimension.md)."""
+    mixed = _mixed(net)
+    cancelling = [g for g in mixed if not g.bent]
+    m = _v_rank(net)
+    if m == len(cancelling):
+        return True
+    normals = [list(hyperplane_normal_offset(g.key)[0]) for g in mixed]
+    n = rank(normals, net.d)
+    return net.k * n + m * (net.d - n) == net.k * net.d
+
+
+def _mixed_zero_sum_set(net: ShallowNetwork, limit: int) -> bool:
+    """Whether a set of neurons of both orientations of one group, not the whole of a
+    cancelling group, has kinks summing to zero (it could leave as a mixed cancelling group)."""
+    for g in _mixed(net):
+        members = list(g.neurons)
+        full = (1 << len(members)) - 1
+        positive = sum(1 << p for p, i in enumerate(members) if i in g.positive)
+        for mask in _zero_masks(_kinks(net, members), limit):
+            both = mask & positive and mask & ~positive & full
+            if both and (g.bent or mask != full):
+                return True
+    return False
+
+
+def _admits_mixed_unfolding(net: ShallowNetwork, limit: int) -> bool:
+    """When d > k, whether theta admits an unfolding creating a new mixed cancelling group
+    (not explored): a zero-sum set of both orientations leaving its group, or zero-input
+    neurons of both bias signs or with beta = 0 that could form a group."""
     s = structure(net)
-    nk = neuron_keys(net)
+    flat = [i for i in range(net.h) if not any(net.W1[i])]
+    flat_active = [i for i in flat if any(net.neuron(i)[2]) and net.b1[i] == 0]
+    negative = [i for i in s.zero_input_inactive if net.b1[i] < 0]
+    return (
+        _mixed_zero_sum_set(net, limit)
+        or (bool(flat_active) and len(flat) > 1)
+        or (bool(s.zero_input_active) and bool(negative))
+    )
+
+
+def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, int]]:
+    """Nearby realizations to measure, each with an upper bound on what an unexplored
+    unfolding of it could add to its stratum dimension."""
     d, k = net.d, net.k
     if k > d:
-        # a zero-output neuron alone on its side of a hyperplane with the other side occupied
-        sides: dict[tuple, int] = defaultdict(int)
-        for i in range(net.h):
-            if nk.keys[i] is not None:
-                sides[(nk.keys[i], nk.orientations[i])] += 1
-        return any(
-            sides[(nk.keys[i], nk.orientations[i])] == 1
-            and sides[(nk.keys[i], -nk.orientations[i])] > 0
-            for i in s.zero_output
-            if nk.keys[i] is not None
-        )
+        # fewer zero-output neurons and cancelling groups, and a smaller rank: each zero-sum
+        # orientation of a mixed group may leave (one group more, the rank maybe smaller)
+        absorbed = _absorb_zero_output(net)
+        keys = _purifiable(absorbed)
+        if 2 ** len(keys) > limit:
+            raise SearchLimitExceeded(
+                f"choosing which of {len(keys)} mixed groups lose an orientation needs "
+                f"2^{len(keys)} steps, over limit={limit}",
+                limit=limit,
+            )
+        out = []
+        for chosen in product((False, True), repeat=len(keys)):
+            only = {key for key, take in zip(keys, chosen, strict=True) if take}
+            split = _split_blocks(absorbed, empty_only=True, limit=limit, only=only)
+            other, savable = _idle_zero_output(split)
+            out.append((other, max(0, (k - d) * savable - (k - _v_rank(other)))))
+        return out
+    # more zero-output neurons and cancelling groups (d > k), and a smaller rank
+    split = _split_blocks(net, empty_only=False, limit=limit)
+    out = [(_split_blocks(net, empty_only=True, limit=limit), 0), (split, 0)]
     if d > k:
-        flat = [i for i in range(net.h) if not any(net.W1[i])]
-        flat_active = [i for i in flat if any(net.neuron(i)[2]) and net.b1[i] == 0]
-        negative = [i for i in s.zero_input_inactive if net.b1[i] < 0]
-        return (
-            any(g.mixed and len(g.neurons) > 2 for g in s.groups)
-            or (bool(flat_active) and len(flat) > 1)
-            or (bool(s.zero_input_active) and bool(negative))
-        )
-    return False
+        out.append((_free_zero_input_groups(split, limit=limit), 0))
+    return out
 
 
 def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimension:
@@ -280,8 +449,9 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
 
     The largest stratum dimension among ``net``'s own stratum and the strata the unfoldings of
     the module docstring reach, each measured on an exact network close to ``net`` that
-    realizes f (returned as ``witness``). ``exact`` says whether ``net`` admits no unfolding
-    outside that list; otherwise ``dimension`` is a lower bound.
+    realizes f (returned as ``witness``). ``exact`` says whether the value is certified (see
+    the module docstring); otherwise ``reason`` says why not: an unexplored unfolding (the
+    value is then a lower bound) or a singular point (the tangent count may be too large).
 
     Parameters
     ----------
@@ -312,20 +482,24 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
     THEORY.md section 5 (F1-F3, S3-S9).
     """
     own = stratum_dimension(net)
-    d, k = net.d, net.k
-    candidates = [_fewer_zero_output(net)] if k > d else []
-    candidates.append(_split_blocks(net, empty_only=True, limit=limit))
-    if d >= k:
-        split = _split_blocks(net, empty_only=False, limit=limit)
-        candidates.append(split)
-        if d > k:
-            candidates.append(_free_zero_input_groups(split, limit=limit))
     cf = canonical_form(net)
-    best, best_dim = net, own
-    for other in candidates:
+    best, best_dim, bound = net, own, own
+    for other, unexplored in _candidates(net, limit):
         if canonical_form(other) != cf:
             raise AssertionError("internal error: an unfolding changed the function")
         dim = stratum_dimension(other)
-        if dim > best_dim:
+        bound = max(bound, dim + unexplored)
+        # on ties the smooth network wins: its stratum_dimension is its stratum's dimension
+        if dim > best_dim or (dim == best_dim and not _smooth(best) and _smooth(other)):
             best, best_dim = other, dim
-    return LocalDimension(best_dim, own, best, not _admits_mixed_unfolding(net))
+    reasons = []
+    if bound > best_dim or (net.d > net.k and _admits_mixed_unfolding(net, limit)):
+        reasons.append(
+            f"an unexplored unfolding creating a new mixed group could exceed {best_dim}"
+        )
+    if not _smooth(best):
+        reasons.append(
+            "the network measured is a singular point of its stratum, where the tangent count "
+            f"{best_dim} can exceed the stratum's dimension"
+        )
+    return LocalDimension(best_dim, own, best, not reasons, "; ".join(reasons))
