@@ -3,7 +3,7 @@
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from netgen import moved, networks, nudged, positive_rationals
 from oracles import (
@@ -95,8 +95,9 @@ def test_flip_needs_hidden_symmetries():
     check_move_certificate(result.certificate, a, b)
 
 
-@given(networks(max_h=5), st.integers(0, 10**6))
-def test_same_width_hidden_equivalences_are_explained(net, seed):
+def _explain_random_equivalent(net, seed):
+    """Draw a same-width equivalent network; check its move certificate when there is one.
+    Returns "moves", "unexplained" or "standard"."""
     from shallowsym.moves import random_equivalent
 
     other = random_equivalent(net, seed=seed, moves=3)
@@ -104,19 +105,35 @@ def test_same_width_hidden_equivalences_are_explained(net, seed):
     assert result
     if isinstance(result.certificate, MoveCertificate):
         check_move_certificate(result.certificate, net, other)
-        EXPLAINED["moves"] += 1
-    elif result.certificate is None:
-        EXPLAINED["unexplained"] += 1
+        return "moves"
+    return "unexplained" if result.certificate is None else "standard"
 
 
-EXPLAINED = {"moves": 0, "unexplained": 0}
+@given(networks(max_h=5), st.integers(0, 10**6))
+def test_same_width_hidden_equivalences_are_explained(net, seed):
+    _explain_random_equivalent(net, seed)
 
 
 def test_most_hidden_equivalences_are_explained():
-    # Runs after the property test above; a regression that explains nothing fails here.
-    total = EXPLAINED["moves"] + EXPLAINED["unexplained"]
-    if total:
-        assert EXPLAINED["moves"] >= 0.95 * total, EXPLAINED
+    # A fixed sample (derandomized, so the share cannot flake): a regression that explains
+    # fewer than 95% of the hidden equivalences fails. Measured: 139 of 139 hidden ones.
+    counts = {"moves": 0, "unexplained": 0, "standard": 0}
+
+    @settings(
+        max_examples=300,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(networks(max_h=5), st.integers(0, 10**6))
+    def draw(net, seed):
+        counts[_explain_random_equivalent(net, seed)] += 1
+
+    draw()
+    hidden = counts["moves"] + counts["unexplained"]
+    assert hidden >= 50, counts
+    assert counts["moves"] >= 0.95 * hidden, counts
 
 
 def test_different_widths_compare_normally():
