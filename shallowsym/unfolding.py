@@ -46,7 +46,7 @@ from typing import Any
 
 from .canonical import canonical_form
 from .errors import SearchLimitExceeded
-from .fibre import stratum_dimension
+from .fibre import _mixed_terms, stratum_dimension
 from .hyperplanes import hyperplane_normal_offset, neuron_keys
 from .linalg import rank, solve
 from .moves import Neuron, _build, _neurons, _redistribute_unchecked, _with_b2_for
@@ -83,7 +83,7 @@ def _zero_masks(vectors: Sequence[Sequence[Fraction]], limit: int) -> list[int]:
     n = len(vectors)
     if 3**n > limit:
         raise SearchLimitExceeded(
-            f"splitting {n} same-orientation neurons into zero-sum sets needs 3^{n} steps, "
+            f"searching the zero-sum sets of {n} neurons of one hyperplane needs 3^{n} steps, "
             f"over limit={limit}",
             limit=limit,
         )
@@ -365,23 +365,20 @@ def _free_zero_input_groups(net: ShallowNetwork, *, limit: int) -> ShallowNetwor
     return _rebuilt(net, out)
 
 
-def _v_rank(net: ShallowNetwork) -> int:
+def _v_rank(c_terms: Sequence[tuple[Sequence, Sequence]], k: int) -> int:
     """m: the dimension of the span of the mixed cancelling groups' v-terms."""
-    vs = [list(g.v) for g in _mixed(net) if not g.bent]
-    return rank(vs, net.k) if vs else 0
+    return rank([v for v, _ in c_terms], k) if c_terms else 0
 
 
 def _smooth(net: ShallowNetwork) -> bool:
     """Whether the differential of W2 W1 in the v-terms has constant rank near ``net`` on its
     stratum, so that stratum_dimension is the stratum's dimension there: it is onto, or the
     mixed cancelling groups' v-terms are independent (proofs/fibre_dimension.md)."""
-    mixed = _mixed(net)
-    cancelling = [g for g in mixed if not g.bent]
-    m = _v_rank(net)
-    if m == len(cancelling):
+    bent_normals, c_terms = _mixed_terms(net)
+    m = _v_rank(c_terms, net.k)
+    if m == len(c_terms):
         return True
-    normals = [list(hyperplane_normal_offset(g.key)[0]) for g in mixed]
-    n = rank(normals, net.d)
+    n = rank(bent_normals + [u for _, u in c_terms], net.d)
     return net.k * n + m * (net.d - n) == net.k * net.d
 
 
@@ -434,7 +431,8 @@ def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, i
             only = {key for key, take in zip(keys, chosen, strict=True) if take}
             split = _split_blocks(absorbed, empty_only=True, limit=limit, only=only)
             other, savable = _idle_zero_output(split)
-            out.append((other, max(0, (k - d) * savable - (k - _v_rank(other)))))
+            m = _v_rank(_mixed_terms(other)[1], k)
+            out.append((other, max(0, (k - d) * savable - (k - m))))
         return out
     # more zero-output neurons and cancelling groups (d > k), and a smaller rank
     split = _split_blocks(net, empty_only=False, limit=limit)
