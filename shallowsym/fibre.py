@@ -30,6 +30,7 @@ from typing import Any
 
 from .canonical import CanonicalForm, canonical_form
 from .errors import SearchLimitExceeded
+from .factorization import factorization_dimension, factorization_tangent_dimension
 from .hyperplanes import hyperplane_normal_offset
 from .linalg import nullspace, rank, rref, solve
 from .network import ShallowNetwork
@@ -350,8 +351,12 @@ def _mixed_terms(net: ShallowNetwork) -> tuple[list[Vector], list[tuple[Vector, 
 def _w_dimension(
     d: int, k: int, bent_normals: list[Vector], c_terms: list[tuple[Vector, Vector]]
 ) -> int:
-    """Dimension of the solutions of F2 at a point: variables minus the differential's rank,
-    plus one free offset per mixed cancelling group."""
+    """Dimension at a point of the solutions of F2 (v_H of the mixed bent groups; v_c, u_c of
+    the mixed cancelling groups), plus one free offset per mixed cancelling group.
+
+    The tangent count (variables minus the differential's rank) less the amount by which the
+    factorization variety sum_c v_c u_c^T = M (modulo the bent normals) is singular there
+    (:mod:`shallowsym.factorization`)."""
     columns = []
     for u in bent_normals:
         for r in range(k):
@@ -369,7 +374,29 @@ def _w_dimension(
                 [v[row] if c == free else Fraction(0) for row in range(k) for c in range(d)]
             )
     variables = len(columns)
-    return len(c_terms) + variables - (rank(columns, k * d) if columns else 0)
+    tangent = variables - (rank(columns, k * d) if columns else 0)
+    return len(c_terms) + tangent - _singularity(d, k, bent_normals, c_terms)
+
+
+def _singularity(
+    d: int, k: int, bent_normals: list[Vector], c_terms: list[tuple[Vector, Vector]]
+) -> int:
+    """Tangent count minus dimension of {sum_c v_c u_c^T = M mod R^k (x) U} at the point, U
+    the span of the bent normals: the ranks of V, of the u_c and of M modulo U decide it."""
+    if not c_terms:
+        return 0
+    vs = [v for v, _ in c_terms]
+    n = rank(bent_normals, d) if bent_normals else 0
+    product = [[sum(v[row] * u[c] for v, u in c_terms) for c in range(d)] for row in range(k)]
+    sizes = {
+        "k": k,
+        "e": d - n,
+        "c": len(c_terms),
+        "r": rank(product + bent_normals, d) - n,
+        "a": rank(vs, k),
+        "b": rank([u for _, u in c_terms] + bent_normals, d) - n,
+    }
+    return factorization_tangent_dimension(**sizes) - factorization_dimension(**sizes)
 
 
 def stratum_dimension(net: ShallowNetwork) -> int:
@@ -378,8 +405,9 @@ def stratum_dimension(net: ShallowNetwork) -> int:
     Sum of: d+1 per zero-output neuron, k+1 per zero-input neuron, n(1+k) - k*o per group of n
     live neurons with o orientations present, d per pure cancelling group, and the dimension of
     the F2 solutions (v_H of mixed bent groups, v_c, u_c and offset of mixed cancelling groups).
-    The F2 part is exact when there is no mixed cancelling group (an affine space); otherwise it
-    is the corank of the differential at ``net``, exact at the smooth points of the stratum.
+    The F2 part is an affine space when there is no mixed cancelling group; otherwise it is a
+    variety of matrix factorizations, whose dimension at ``net`` is exact also where it is
+    singular (:mod:`shallowsym.factorization`, proofs/fibre_dimension.md).
 
     Examples
     --------

@@ -259,8 +259,8 @@ class SymmetryReport:
 
     @property
     def fiber_dimension(self) -> int:
-        """The dimension at theta of the fibre (not certified when ``local.exact`` is False;
-        ``local.reason`` says why)."""
+        """The dimension at theta of the fibre (a lower bound when ``local.exact`` is False;
+        ``local.reason`` says what could exceed it)."""
         return self.local.dimension
 
     @cached_property
@@ -334,7 +334,7 @@ class SymmetryReport:
             return f"undecided ({sizes}; {err})"
         if local.exact:
             return f"{local.dimension} ({sizes})"
-        return f"{local.dimension}, not certified ({sizes}; {local.reason})"
+        return f"at least {local.dimension} ({sizes}; {local.reason})"
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {

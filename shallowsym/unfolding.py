@@ -27,28 +27,30 @@ networks arbitrarily close to theta (a step t = 1/1000 here), each checked to re
   zero-input neurons whose biases have one sign and whose |beta_i| a_i sum to zero become
   pure cancelling groups on far hyperplanes (one group more each).
 
-The result is exact (``exact`` True) when none of the unexplored unfoldings could be larger:
-when k > d, zero-output neurons joining along a new normal direction (the rank grows by at
-least k - m); when d > k, a new mixed cancelling group (a zero-sum set of both orientations
-leaving its group, or zero-input neurons of both bias signs or with beta = 0); and when the
-best network found is a smooth point of its stratum, where the tangent count is the
-dimension. proofs/fibre_dimension.md has the argument.
+Each stratum is measured by its dimension, exact also at the singular points of its F2
+variety (:mod:`shallowsym.factorization`). The result is exact (``exact`` True) when none of
+the unexplored unfoldings could be larger: when k > d, zero-output neurons joining along a
+new normal direction (the rank grows by at least k - m); when d > k, a new mixed cancelling
+group (a zero-sum set of both orientations leaving its group, or zero-input neurons of both
+bias signs); and when a v-term that tends to 0 could make a stratum larger next to theta
+than at the witness. proofs/fibre_dimension.md has the argument.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import product
+from itertools import combinations, product
+from math import comb
 from typing import Any
 
 from .canonical import canonical_form
 from .errors import SearchLimitExceeded
-from .fibre import _mixed_terms, stratum_dimension
+from .fibre import _mixed_terms, _w_dimension, stratum_dimension
 from .hyperplanes import hyperplane_normal_offset, neuron_keys
-from .linalg import rank, solve
+from .linalg import nullspace, rank, solve
 from .moves import Neuron, _build, _neurons, _redistribute_unchecked, _with_b2_for
 from .network import ShallowNetwork
 from .roles import HyperplaneGroup, structure
@@ -66,7 +68,7 @@ class LocalDimension:
     stratum_dimension: int
     witness: ShallowNetwork
     exact: bool
-    reason: str = ""  # why the value is not certified, when ``exact`` is False
+    reason: str = ""  # what could exceed the value, when ``exact`` is False (a lower bound)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -110,6 +112,17 @@ def zero_sum_blocks(
     """
     n = len(vectors)
     zeros = _zero_masks(vectors, limit)
+    if cover or n == 0:
+        blocks = _packing(n, zeros, cover=cover)
+        return None if n and not blocks else blocks
+    # leave at least one index: the best over "index j left out, then anything"
+    options = [_packing(n, [z for z in zeros if not z >> j & 1], cover=False) for j in range(n)]
+    return max(options, key=len)
+
+
+def _packing(n: int, masks: Sequence[int], *, cover: bool) -> list[list[int]]:
+    """Most disjoint sets among ``masks`` (bitmasks over n indices); with ``cover`` they must
+    cover every index (an empty list when impossible, unless n = 0)."""
     full = (1 << n) - 1
     memo: dict[int, tuple[int, int]] = {0: (0, 0)}
 
@@ -119,7 +132,7 @@ def zero_sum_blocks(
             return memo[mask]
         low = mask & -mask
         result = (-1, 0) if cover else best(mask ^ low)
-        for z in zeros:
+        for z in masks:
             if z & low and z & mask == z:
                 count, _ = best(mask ^ z)
                 if count >= 0 and count + 1 > result[0]:
@@ -138,13 +151,7 @@ def zero_sum_blocks(
                 mask ^= mask & -mask
         return out
 
-    if cover:
-        return blocks(full) if best(full)[0] >= 0 else None
-    if n == 0:
-        return []
-    # leave at least one index: the best over "drop index j, then anything"
-    options = [blocks(full ^ (1 << j)) for j in range(n)]
-    return max(options, key=len)
+    return blocks(full) if best(full)[0] >= 0 else []
 
 
 def _sums_to_zero(vectors: Sequence[Sequence[Fraction]]) -> bool:
@@ -348,9 +355,50 @@ def _split_blocks(
     return _rebuilt(net, out)
 
 
+def _positive_circuits(vectors: Sequence[Sequence[Fraction]], limit: int) -> list[tuple]:
+    """(bitmask, coefficients) of the minimal sets of vectors with a dependency of positive
+    coefficients: the circuits (one-dimensional kernel, no zero entry) whose kernel vector has
+    one sign. Every positively dependent set is a union of such sets (conformal decomposition),
+    so the most disjoint positively dependent sets can be chosen among them."""
+    n, k = len(vectors), len(vectors[0]) if vectors else 0
+    sizes = range(2, min(n, k + 1) + 1)
+    if sum(comb(n, size) for size in sizes) > limit:
+        raise SearchLimitExceeded(
+            f"searching the positive dependencies among {n} zero-input neurons with beta = 0 "
+            f"exceeds limit={limit}",
+            limit=limit,
+        )
+    out = []
+    for size in sizes:
+        for subset in combinations(range(n), size):
+            kernel = nullspace([[vectors[i][r] for i in subset] for r in range(k)], size)
+            if len(kernel) == 1 and (
+                all(x > 0 for x in kernel[0]) or all(x < 0 for x in kernel[0])
+            ):
+                mask = sum(1 << i for i in subset)
+                out.append((mask, dict(zip(subset, map(abs, kernel[0]), strict=True))))
+    return out
+
+
+def _fresh_offsets(net: ShallowNetwork) -> Iterator[Fraction]:
+    """Offsets c such that no neuron of ``net`` lies on x1 + c = 0."""
+    used = {hyperplane_normal_offset(key) for key in neuron_keys(net).keys if key is not None}
+    c = Fraction(1)
+    while True:
+        if (tuple(Fraction(int(i == 0)) for i in range(net.d)), c) not in used:
+            yield c
+        c += 1
+
+
 def _free_zero_input_groups(net: ShallowNetwork, *, limit: int) -> ShallowNetwork:
-    """Zero-input neurons with one bias sign and |beta_i| a_i summing to zero become pure
-    cancelling groups on far hyperplanes: w_i = t beta_i e_1 puts them on x1 + 1/t = 0."""
+    """Zero-input neurons become pure cancelling groups (one group more each).
+
+    Those with one bias sign and |beta_i| a_i summing to zero go to a far hyperplane:
+    w_i = t beta_i e_1 puts them on x1 + 1/t = 0. Those with beta = 0 whose a_i have a
+    dependency x of positive coefficients go to any hyperplane x1 + c = 0, with
+    (w_i, beta_i) = t x_i (e_1, c) and kinks t x_i a_i summing to zero. (A neuron with
+    beta = 0 cannot join a far group: its kink must be as small as theirs, so its bias on
+    their far hyperplane would not be small.)"""
     s = structure(net)
     out = _neurons(net)
     t = STEP
@@ -362,6 +410,19 @@ def _free_zero_input_groups(net: ShallowNetwork, *, limit: int) -> ShallowNetwor
                 _, beta, a = out[i]
                 out[i] = (tuple(t * beta if c == 0 else Fraction(0) for c in range(net.d)), beta, a)
             t /= 2  # each group on a hyperplane of its own
+    flat = [i for i in s.zero_input_inactive if net.b1[i] == 0]
+    circuits = _positive_circuits([net.neuron(i)[2] for i in flat], limit)
+    coefficients = dict(circuits)
+    offsets = _fresh_offsets(_rebuilt(net, out))
+    for block in _packing(len(flat), list(coefficients), cover=False):
+        c, mask = next(offsets), sum(1 << j for j in block)
+        for j in block:
+            x = STEP * coefficients[mask][j]
+            out[flat[j]] = (
+                tuple(x if col == 0 else Fraction(0) for col in range(net.d)),
+                x * c,
+                out[flat[j]][2],
+            )
     return _rebuilt(net, out)
 
 
@@ -370,16 +431,26 @@ def _v_rank(c_terms: Sequence[tuple[Sequence, Sequence]], k: int) -> int:
     return rank([v for v, _ in c_terms], k) if c_terms else 0
 
 
-def _smooth(net: ShallowNetwork) -> bool:
-    """Whether the differential of W2 W1 in the v-terms has constant rank near ``net`` on its
-    stratum, so that stratum_dimension is the stratum's dimension there: it is onto, or the
-    mixed cancelling groups' v-terms are independent (proofs/fibre_dimension.md)."""
-    bent_normals, c_terms = _mixed_terms(net)
-    m = _v_rank(c_terms, net.k)
-    if m == len(c_terms):
-        return True
-    n = rank(bent_normals + [u for _, u in c_terms], net.d)
-    return net.k * n + m * (net.d - n) == net.k * net.d
+def _dimension_at_limit(witness: ShallowNetwork, before: ShallowNetwork) -> int:
+    """An upper bound on the dimension of the witness's stratum next to theta.
+
+    Unfoldings that make a group mixed give it a v-term of order t, and the groups that pay
+    for it change theirs by order t; as t -> 0 those v-terms tend to their values in
+    ``before`` (zero for a group that was not mixed there). Next to theta the stratum's
+    dimension lies between its dimension at the witness and the dimension of the solutions of
+    F2 at that limit point (which need not be in the stratum: a v-term there may be 0)."""
+    v_before = {g.key: list(g.v) for g in _mixed(before) if not g.bent}
+    bent_normals, c_terms, limit = [], [], []
+    for g in _mixed(witness):
+        u = list(hyperplane_normal_offset(g.key)[0])
+        if g.bent:
+            bent_normals.append(u)
+        else:
+            c_terms.append((list(g.v), u))
+            limit.append((v_before.get(g.key, [Fraction(0)] * witness.k), u))
+    d, k = witness.d, witness.k
+    change = _w_dimension(d, k, bent_normals, limit) - _w_dimension(d, k, bent_normals, c_terms)
+    return stratum_dimension(witness) + change
 
 
 def _mixed_zero_sum_set(net: ShallowNetwork, limit: int) -> bool:
@@ -396,24 +467,31 @@ def _mixed_zero_sum_set(net: ShallowNetwork, limit: int) -> bool:
     return False
 
 
+def _mixed_far_group(net: ShallowNetwork, limit: int) -> bool:
+    """Whether zero-input neurons of both bias signs could form a far cancelling group of
+    mixed orientation with a v-term: |beta_i| a_i summing to zero over the set, but the
+    beta_i a_i of its positive biases not (else two pure groups do better)."""
+    s = structure(net)
+    pool = list(s.zero_input_active) + [i for i in s.zero_input_inactive if net.b1[i] < 0]
+    positive = sum(1 << j for j, i in enumerate(pool) if net.b1[i] > 0)
+    vectors = [[abs(net.b1[i]) * x for x in net.neuron(i)[2]] for i in pool]
+    for mask in _zero_masks(vectors, limit):
+        side = [vectors[j] for j in range(len(pool)) if mask & positive >> j & 1]
+        if side and mask & ~positive and any(sum(col) for col in zip(*side, strict=True)):
+            return True
+    return False
+
+
 def _admits_mixed_unfolding(net: ShallowNetwork, limit: int) -> bool:
     """When d > k, whether theta admits an unfolding creating a new mixed cancelling group
     (not explored): a zero-sum set of both orientations leaving its group, or zero-input
-    neurons of both bias signs or with beta = 0 that could form a group."""
-    s = structure(net)
-    flat = [i for i in range(net.h) if not any(net.W1[i])]
-    flat_active = [i for i in flat if any(net.neuron(i)[2]) and net.b1[i] == 0]
-    negative = [i for i in s.zero_input_inactive if net.b1[i] < 0]
-    return (
-        _mixed_zero_sum_set(net, limit)
-        or (bool(flat_active) and len(flat) > 1)
-        or (bool(s.zero_input_active) and bool(negative))
-    )
+    neurons of both bias signs forming a far group."""
+    return _mixed_zero_sum_set(net, limit) or _mixed_far_group(net, limit)
 
 
-def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, int]]:
-    """Nearby realizations to measure, each with an upper bound on what an unexplored
-    unfolding of it could add to its stratum dimension."""
+def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, int, int]]:
+    """Nearby realizations to measure, each with its stratum dimension and an upper bound on
+    the dimension of that stratum next to theta and of what unexplored unfoldings of it reach."""
     d, k = net.d, net.k
     if k > d:
         # fewer zero-output neurons and cancelling groups, and a smaller rank: each zero-sum
@@ -432,14 +510,15 @@ def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, i
             split = _split_blocks(absorbed, empty_only=True, limit=limit, only=only)
             other, savable = _idle_zero_output(split)
             m = _v_rank(_mixed_terms(other)[1], k)
-            out.append((other, max(0, (k - d) * savable - (k - m))))
+            gain = max(0, (k - d) * savable - (k - m))
+            out.append((other, stratum_dimension(other), _dimension_at_limit(other, split) + gain))
         return out
     # more zero-output neurons and cancelling groups (d > k), and a smaller rank
     split = _split_blocks(net, empty_only=False, limit=limit)
-    out = [(_split_blocks(net, empty_only=True, limit=limit), 0), (split, 0)]
+    out = [_split_blocks(net, empty_only=True, limit=limit), split]
     if d > k:
-        out.append((_free_zero_input_groups(split, limit=limit), 0))
-    return out
+        out.append(_free_zero_input_groups(split, limit=limit))
+    return [(other, stratum_dimension(other), stratum_dimension(other)) for other in out]
 
 
 def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimension:
@@ -448,8 +527,8 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
     The largest stratum dimension among ``net``'s own stratum and the strata the unfoldings of
     the module docstring reach, each measured on an exact network close to ``net`` that
     realizes f (returned as ``witness``). ``exact`` says whether the value is certified (see
-    the module docstring); otherwise ``reason`` says why not: an unexplored unfolding (the
-    value is then a lower bound) or a singular point (the tangent count may be too large).
+    the module docstring); otherwise it is a lower bound and ``reason`` says what could
+    exceed it.
 
     Parameters
     ----------
@@ -482,22 +561,12 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
     own = stratum_dimension(net)
     cf = canonical_form(net)
     best, best_dim, bound = net, own, own
-    for other, unexplored in _candidates(net, limit):
+    for other, dim, upper in _candidates(net, limit):
         if canonical_form(other) != cf:
             raise AssertionError("internal error: an unfolding changed the function")
-        dim = stratum_dimension(other)
-        bound = max(bound, dim + unexplored)
-        # on ties the smooth network wins: its stratum_dimension is its stratum's dimension
-        if dim > best_dim or (dim == best_dim and not _smooth(best) and _smooth(other)):
+        bound = max(bound, upper)
+        if dim > best_dim:
             best, best_dim = other, dim
-    reasons = []
-    if bound > best_dim or (net.d > net.k and _admits_mixed_unfolding(net, limit)):
-        reasons.append(
-            f"an unexplored unfolding creating a new mixed group could exceed {best_dim}"
-        )
-    if not _smooth(best):
-        reasons.append(
-            "the network measured is a singular point of its stratum, where the tangent count "
-            f"{best_dim} can exceed the stratum's dimension"
-        )
-    return LocalDimension(best_dim, own, best, not reasons, "; ".join(reasons))
+    exact = bound <= best_dim and not (net.d > net.k and _admits_mixed_unfolding(net, limit))
+    reason = "" if exact else f"an unexplored unfolding could exceed {best_dim}"
+    return LocalDimension(best_dim, own, best, exact, reason)

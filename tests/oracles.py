@@ -81,3 +81,40 @@ def check_move_certificate(cert, a, b):
         assert net.h == a.h
         assert [reference_eval(net, x) for x in points] == [reference_eval(a, x) for x in points]
     assert net == b
+
+
+def numeric_local_dimension(residual, x0, *, seed, samples=120, eps=1e-3):
+    """The dimension at x0 of {x : residual(x) = 0} for a system of quadratic polynomials,
+    estimated in floats with no theory of the system: random points near x0 are pulled back
+    onto the variety by Gauss-Newton, and the largest corank of the Jacobian there (central
+    differences, exact for quadratics up to rounding) is taken. Points pulled back land at
+    generic points of the components near x0, where the corank is the component's dimension."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    x0 = np.asarray(x0, dtype=float)
+
+    def jacobian(x):
+        step = 1e-3
+        columns = []
+        for i in range(x.size):
+            e = np.zeros_like(x)
+            e[i] = step
+            columns.append((residual(x + e) - residual(x - e)) / (2 * step))
+        return np.array(columns).T
+
+    best = -1
+    for _ in range(samples):
+        x = x0 + eps * rng.standard_normal(x0.size)
+        for _ in range(80):
+            value = residual(x)
+            if np.linalg.norm(value) < 1e-13:
+                break
+            x = x - np.linalg.lstsq(jacobian(x), value, rcond=1e-9)[0]
+        if np.linalg.norm(residual(x)) > 1e-10 or np.linalg.norm(x - x0) > 100 * eps:
+            continue
+        singular = np.linalg.svd(jacobian(x), compute_uv=False)
+        corank = x.size - int((singular > 1e-7 * max(1.0, singular[0])).sum())
+        best = max(best, corank)
+    assert best >= 0, "no sample reached the variety"
+    return best

@@ -19,20 +19,27 @@ from shallowsym import (
 from shallowsym.hyperplanes import hyperplane_normal_offset
 
 
+def _spans(net):
+    """(n, m, number of mixed cancelling groups), ranks by sympy."""
+    mixed = [g for g in structure(net).groups if g.mixed]
+    normals = [list(hyperplane_normal_offset(g.key)[0]) for g in mixed]
+    vs = [list(g.v) for g in mixed if not g.bent]
+    n = sympy.Matrix(normals).rank() if normals else 0
+    return n, (sympy.Matrix(vs).rank() if vs else 0), len(vs)
+
+
+def provably_smooth(net):
+    n, m, c = _spans(net)
+    return m == c or net.k * n + m * (net.d - n) == net.k * net.d
+
+
 def counted_dimension(net):
     """(k+1) h - k |S| + (d-k) (#zero-output + #cancelling groups) - rank, where the rank of
     the differential of W2 W1 in the v-terms is k n + m (d - n): n = dim of the span of the
     mixed groups' normals, m = dim of the span of the mixed cancelling groups' v."""
     s = structure(net)
     d, k, h = net.d, net.k, net.h
-    mixed = [g for g in s.groups if g.mixed]
-    n = (
-        sympy.Matrix([list(hyperplane_normal_offset(g.key)[0]) for g in mixed]).rank()
-        if mixed
-        else 0
-    )
-    vs = [list(g.v) for g in mixed if not g.bent]
-    m = sympy.Matrix(vs).rank() if vs else 0
+    n, m, _ = _spans(net)
     bent = sum(1 for g in s.groups if g.bent)
     cancelling = sum(1 for g in s.groups if not g.bent)
     return (
@@ -42,7 +49,10 @@ def counted_dimension(net):
 
 @given(networks(max_d=3, max_h=6, max_k=3))
 def test_stratum_dimension_by_counting(net):
-    assert stratum_dimension(net) == counted_dimension(net)
+    # the count is the tangent count: the dimension at the points the proof shows smooth (the
+    # cancelling v-terms independent, or the differential onto), an upper bound elsewhere
+    count, smooth = counted_dimension(net), provably_smooth(net)
+    assert stratum_dimension(net) == count if smooth else stratum_dimension(net) <= count
 
 
 def same_function(a, b):
@@ -75,7 +85,7 @@ def test_a_certified_value_is_not_exceeded_next_to_the_witness(net):
     result = local_dimension(net)
     if result.exact:
         further = local_dimension(result.witness)
-        assert "singular" in further.reason or further.dimension <= result.dimension
+        assert further.dimension <= result.dimension
 
 
 def check(net, own, local, exact=True):
@@ -124,6 +134,38 @@ def test_zero_input_neurons_become_a_far_cancelling_group():
     # as a pure cancelling pair on a far hyperplane 2 (1 + 1) - 1 + 2 = 5
     net = ShallowNetwork([[0, 0], [0, 0]], [1, 2], [[2, -1]], [0])
     check(net, 4, 5)
+
+
+def test_zero_input_neurons_with_zero_bias_form_a_group_anywhere():
+    # d = 3, k = 2: beta = 0 and a = (-2/3, 0), (1, 0), positively dependent: they become a
+    # pure cancelling pair on any hyperplane, (w, beta) = t x (e1, c) with x = (3/2, 1):
+    # own 3 + 2 (2 + 1) = 9 - 2 = 7 (|S| = 1); as a pair 2 (1 + 2) - 2 + 3 = 7 for 6: one more
+    W2 = [[1, Fraction(-2, 3), 1], [0, 0, 0]]
+    net = ShallowNetwork([[1, 0, 0], [0, 0, 0], [0, 0, 0]], [0, 0, 0], W2, [0, 0])
+    check(net, 7, 8)
+    assert same_function(net, local_dimension(net).witness)
+
+
+def test_a_zero_bias_neuron_cannot_join_a_far_group():
+    # d = 2, k = 1: |beta| a = -8 (beta = 2) and 3 (beta = -1) sum to no zero with both signs,
+    # and the beta = 0 neuron's kink on the far hyperplane of the first would need a bias of
+    # the first's size: nothing unfolds, and the value is certified
+    net = ShallowNetwork([[1, 0], [0, 0], [0, 0], [0, 0]], [0, 2, -1, 0], [[1, -4, 3, 1]], [0])
+    check(net, 7, 7)
+
+
+def test_zero_input_neurons_of_both_bias_signs_are_flagged_only_when_they_can_cancel():
+    # d = 2, k = 1: |beta| a = 1 and -1 with beta = 1, -1 could form a far mixed group (not
+    # explored); with |beta| a = 2 and -4/3 they cannot
+    net = ShallowNetwork([[0, 0], [0, 0]], [1, -1], [[1, -1]], [0])
+    assert not local_dimension(net).exact
+    net = ShallowNetwork([[0, 0], [0, 0]], [2, -2], [[1, Fraction(-2, 3)]], [0])
+    assert local_dimension(net).exact
+    # d = 3, k = 2: the both-sign zero-sum set of all four has zero positive part: it is two
+    # pure far groups, 4 (2 + 1) - 2 (2) + 2 (3) = 14 for 12, better than one mixed group
+    W2 = [[1, -1, 0, 0], [0, 0, 1, -1]]
+    net = ShallowNetwork([[0, 0, 0]] * 4, [1, 1, -1, -1], W2, [0, 0])
+    check(net, 12, 14)
 
 
 def test_generic_networks_do_not_unfold():
@@ -186,17 +228,18 @@ def _parallel_pairs(p1, p2):
     return ShallowNetwork(W1, [0, 0, -1, 1, -2, 2], W2, b2)
 
 
-def test_a_singular_point_of_its_stratum_is_not_claimed_exact():
+def test_a_singular_point_of_its_stratum_is_measured_by_its_dimension():
     # parallel v-terms (2, 0) and (4, 0): the tangent count at theta is 13, but nearby in the
-    # same stratum the v-terms turn independent and the count is 12
+    # same stratum the v-terms turn independent and the count is 12, the stratum's dimension
     theta = _parallel_pairs((1, 0), (2, 0))
     t = Fraction(1, 10**6)
     nearby = _parallel_pairs((1, -t), (2, t))
     assert canonical_form(nearby) == canonical_form(theta)
     assert structure(nearby).type == structure(theta).type
-    assert (stratum_dimension(theta), stratum_dimension(nearby)) == (13, 12)
-    assert not local_dimension(theta).exact
-    assert local_dimension(nearby).exact
+    assert (counted_dimension(theta), counted_dimension(nearby)) == (13, 12)
+    assert (stratum_dimension(theta), stratum_dimension(nearby)) == (12, 12)
+    result = local_dimension(theta)
+    assert (result.dimension, result.exact) == (12, True)
 
 
 def test_an_active_all_zero_neuron_keeps_the_constant():
