@@ -25,7 +25,9 @@ networks arbitrarily close to theta (a step t = 1/1000 here), each checked to re
   otherwise those of one orientation form a pure cancelling group;
 * (d >= k) as many same-orientation zero-sum sets as possible leave their groups, and
   zero-input neurons whose biases have one sign and whose |beta_i| a_i sum to zero become
-  pure cancelling groups on far hyperplanes (one group more each).
+  pure cancelling groups on far hyperplanes, and (d > k) those with beta = 0 whose output
+  weights are positively dependent become pure cancelling groups anywhere (one group more
+  each).
 
 Each stratum is measured by its dimension, exact also at the singular points of its F2
 variety (:mod:`shallowsym.factorization`). The result is exact (``exact`` True) when none of
