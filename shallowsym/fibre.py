@@ -30,7 +30,7 @@ from typing import Any
 
 from .canonical import CanonicalForm, canonical_form
 from .errors import SearchLimitExceeded
-from .factorization import factorization_dimension, factorization_tangent_dimension
+from .factorization import factorization_dimension
 from .hyperplanes import hyperplane_normal_offset
 from .linalg import nullspace, rank, rref, solve
 from .network import ShallowNetwork
@@ -354,49 +354,26 @@ def _w_dimension(
     """Dimension at a point of the solutions of F2 (v_H of the mixed bent groups; v_c, u_c of
     the mixed cancelling groups), plus one free offset per mixed cancelling group.
 
-    The tangent count (variables minus the differential's rank) less the amount by which the
-    factorization variety sum_c v_c u_c^T = M (modulo the bent normals) is singular there
-    (:mod:`shallowsym.factorization`)."""
-    columns = []
-    for u in bent_normals:
-        for r in range(k):
-            columns.append(
-                [u[c] if row == r else Fraction(0) for row in range(k) for c in range(d)]
-            )
-    for v, u in c_terms:
-        for r in range(k):
-            columns.append(
-                [u[c] if row == r else Fraction(0) for row in range(k) for c in range(d)]
-            )
-        pivot = next(i for i, x in enumerate(u) if x)
-        for free in (i for i in range(d) if i != pivot):
-            columns.append(
-                [v[row] if c == free else Fraction(0) for row in range(k) for c in range(d)]
-            )
-    variables = len(columns)
-    tangent = variables - (rank(columns, k * d) if columns else 0)
-    return len(c_terms) + tangent - _singularity(d, k, bent_normals, c_terms)
-
-
-def _singularity(
-    d: int, k: int, bent_normals: list[Vector], c_terms: list[tuple[Vector, Vector]]
-) -> int:
-    """Tangent count minus dimension of {sum_c v_c u_c^T = M mod R^k (x) U} at the point, U
-    the span of the bent normals: the ranks of V, of the u_c and of M modulo U decide it."""
-    if not c_terms:
-        return 0
-    vs = [v for v, _ in c_terms]
+    The v_H supply R^k (x) U, U the span of the bent normals, in an affine fibre of dimension
+    k |J| - k dim U; what remains is the factorization variety sum_c v_c w_c^T = M' with
+    w_c = u_c mod U, and each chart u_c (pivot coordinate 1) adds dim U - 1 to it
+    (:mod:`shallowsym.factorization`, proofs/fibre_dimension.md). Exact also where the
+    variety is singular, where the tangent count would overstate it."""
     n = rank(bent_normals, d) if bent_normals else 0
-    product = [[sum(v[row] * u[c] for v, u in c_terms) for c in range(d)] for row in range(k)]
-    sizes = {
-        "k": k,
-        "e": d - n,
-        "c": len(c_terms),
-        "r": rank(product + bent_normals, d) - n,
-        "a": rank(vs, k),
-        "b": rank([u for _, u in c_terms] + bent_normals, d) - n,
-    }
-    return factorization_tangent_dimension(**sizes) - factorization_dimension(**sizes)
+    bent = k * len(bent_normals) - k * n
+    if not c_terms:
+        return bent
+    c = len(c_terms)
+    product = [[sum(v[row] * u[col] for v, u in c_terms) for col in range(d)] for row in range(k)]
+    factorizations = factorization_dimension(
+        k,
+        d - n,
+        c,
+        r=rank(product + bent_normals, d) - n,
+        a=rank([v for v, _ in c_terms], k),
+        b=rank([u for _, u in c_terms] + bent_normals, d) - n,
+    )
+    return bent + c * n + factorizations  # c offsets + c (dim U - 1) charts
 
 
 def stratum_dimension(net: ShallowNetwork) -> int:

@@ -357,8 +357,10 @@ def _split_blocks(
     return _rebuilt(net, out)
 
 
-def _positive_circuits(vectors: Sequence[Sequence[Fraction]], limit: int) -> list[tuple]:
-    """(bitmask, coefficients) of the minimal sets of vectors with a dependency of positive
+def _positive_circuits(
+    vectors: Sequence[Sequence[Fraction]], limit: int
+) -> dict[int, dict[int, Fraction]]:
+    """Bitmask -> coefficients, for the minimal sets of vectors with a dependency of positive
     coefficients: the circuits (one-dimensional kernel, no zero entry) whose kernel vector has
     one sign. Every positively dependent set is a union of such sets (conformal decomposition),
     so the most disjoint positively dependent sets can be chosen among them."""
@@ -370,7 +372,7 @@ def _positive_circuits(vectors: Sequence[Sequence[Fraction]], limit: int) -> lis
             f"exceeds limit={limit}",
             limit=limit,
         )
-    out = []
+    out = {}
     for size in sizes:
         for subset in combinations(range(n), size):
             kernel = nullspace([[vectors[i][r] for i in subset] for r in range(k)], size)
@@ -378,18 +380,35 @@ def _positive_circuits(vectors: Sequence[Sequence[Fraction]], limit: int) -> lis
                 all(x > 0 for x in kernel[0]) or all(x < 0 for x in kernel[0])
             ):
                 mask = sum(1 << i for i in subset)
-                out.append((mask, dict(zip(subset, map(abs, kernel[0]), strict=True))))
+                out[mask] = dict(zip(subset, map(abs, kernel[0]), strict=True))
     return out
+
+
+def _along_e1(x: Fraction, d: int) -> tuple[Fraction, ...]:
+    return tuple(x if c == 0 else Fraction(0) for c in range(d))
 
 
 def _fresh_offsets(net: ShallowNetwork) -> Iterator[Fraction]:
     """Offsets c such that no neuron of ``net`` lies on x1 + c = 0."""
     used = {hyperplane_normal_offset(key) for key in neuron_keys(net).keys if key is not None}
+    e1 = _along_e1(Fraction(1), net.d)
     c = Fraction(1)
     while True:
-        if (tuple(Fraction(int(i == 0)) for i in range(net.d)), c) not in used:
+        if (e1, c) not in used:
             yield c
         c += 1
+
+
+def _signed_zero_input(net: ShallowNetwork) -> tuple[list[int], list[int]]:
+    """The zero-input neurons with beta > 0 and with beta < 0."""
+    s = structure(net)
+    return list(s.zero_input_active), [i for i in s.zero_input_inactive if net.b1[i] < 0]
+
+
+def _far_kinks(net: ShallowNetwork, pool: Sequence[int]) -> list[list[Fraction]]:
+    """|beta_i| a_i: up to a common factor, the kinks of zero-input neurons on one far
+    hyperplane."""
+    return [[abs(net.b1[i]) * x for x in net.neuron(i)[2]] for i in pool]
 
 
 def _free_zero_input_groups(net: ShallowNetwork, *, limit: int) -> ShallowNetwork:
@@ -401,30 +420,22 @@ def _free_zero_input_groups(net: ShallowNetwork, *, limit: int) -> ShallowNetwor
     (w_i, beta_i) = t x_i (e_1, c) and kinks t x_i a_i summing to zero. (A neuron with
     beta = 0 cannot join a far group: its kink must be as small as theirs, so its bias on
     their far hyperplane would not be small.)"""
-    s = structure(net)
     out = _neurons(net)
     t = STEP
-    negative = [i for i in s.zero_input_inactive if net.b1[i] < 0]
-    for pool in (s.zero_input_active, negative):
-        vectors = [[abs(net.b1[i]) * x for x in net.neuron(i)[2]] for i in pool]
-        for block in _most_blocks(vectors, limit):
+    for pool in _signed_zero_input(net):
+        for block in _most_blocks(_far_kinks(net, pool), limit):
             for i in (pool[j] for j in block):
                 _, beta, a = out[i]
-                out[i] = (tuple(t * beta if c == 0 else Fraction(0) for c in range(net.d)), beta, a)
+                out[i] = (_along_e1(t * beta, net.d), beta, a)
             t /= 2  # each group on a hyperplane of its own
-    flat = [i for i in s.zero_input_inactive if net.b1[i] == 0]
-    circuits = _positive_circuits([net.neuron(i)[2] for i in flat], limit)
-    coefficients = dict(circuits)
+    flat = [i for i in structure(net).zero_input_inactive if net.b1[i] == 0]
+    coefficients = _positive_circuits([net.neuron(i)[2] for i in flat], limit)
     offsets = _fresh_offsets(_rebuilt(net, out))
     for block in _packing(len(flat), list(coefficients), cover=False):
         c, mask = next(offsets), sum(1 << j for j in block)
         for j in block:
             x = STEP * coefficients[mask][j]
-            out[flat[j]] = (
-                tuple(x if col == 0 else Fraction(0) for col in range(net.d)),
-                x * c,
-                out[flat[j]][2],
-            )
+            out[flat[j]] = (_along_e1(x, net.d), x * c, out[flat[j]][2])
     return _rebuilt(net, out)
 
 
@@ -433,26 +444,22 @@ def _v_rank(c_terms: Sequence[tuple[Sequence, Sequence]], k: int) -> int:
     return rank([v for v, _ in c_terms], k) if c_terms else 0
 
 
-def _dimension_at_limit(witness: ShallowNetwork, before: ShallowNetwork) -> int:
-    """An upper bound on the dimension of the witness's stratum next to theta.
+def _limit_change(witness: ShallowNetwork, before: ShallowNetwork) -> int:
+    """How much larger the F2 solutions are at the limit t -> 0 of an unfolding than at its
+    witness.
 
     Unfoldings that make a group mixed give it a v-term of order t, and the groups that pay
     for it change theirs by order t; as t -> 0 those v-terms tend to their values in
     ``before`` (zero for a group that was not mixed there). Next to theta the stratum's
-    dimension lies between its dimension at the witness and the dimension of the solutions of
-    F2 at that limit point (which need not be in the stratum: a v-term there may be 0)."""
+    dimension lies between its dimension at the witness and that plus this change (the limit
+    point need not be in the stratum: a v-term there may be 0)."""
     v_before = {g.key: list(g.v) for g in _mixed(before) if not g.bent}
-    bent_normals, c_terms, limit = [], [], []
-    for g in _mixed(witness):
-        u = list(hyperplane_normal_offset(g.key)[0])
-        if g.bent:
-            bent_normals.append(u)
-        else:
-            c_terms.append((list(g.v), u))
-            limit.append((v_before.get(g.key, [Fraction(0)] * witness.k), u))
+    keys = [g.key for g in _mixed(witness) if not g.bent]  # the order of _mixed_terms
+    bent_normals, c_terms = _mixed_terms(witness)
+    zero = [Fraction(0)] * witness.k
+    limit = [(v_before.get(key, zero), u) for key, (_, u) in zip(keys, c_terms, strict=True)]
     d, k = witness.d, witness.k
-    change = _w_dimension(d, k, bent_normals, limit) - _w_dimension(d, k, bent_normals, c_terms)
-    return stratum_dimension(witness) + change
+    return _w_dimension(d, k, bent_normals, limit) - _w_dimension(d, k, bent_normals, c_terms)
 
 
 def _mixed_zero_sum_set(net: ShallowNetwork, limit: int) -> bool:
@@ -473,10 +480,10 @@ def _mixed_far_group(net: ShallowNetwork, limit: int) -> bool:
     """Whether zero-input neurons of both bias signs could form a far cancelling group of
     mixed orientation with a v-term: |beta_i| a_i summing to zero over the set, but the
     beta_i a_i of its positive biases not (else two pure groups do better)."""
-    s = structure(net)
-    pool = list(s.zero_input_active) + [i for i in s.zero_input_inactive if net.b1[i] < 0]
-    positive = sum(1 << j for j, i in enumerate(pool) if net.b1[i] > 0)
-    vectors = [[abs(net.b1[i]) * x for x in net.neuron(i)[2]] for i in pool]
+    active, negative = _signed_zero_input(net)
+    pool = active + negative
+    positive = (1 << len(active)) - 1
+    vectors = _far_kinks(net, pool)
     for mask in _zero_masks(vectors, limit):
         side = [vectors[j] for j in range(len(pool)) if mask & positive >> j & 1]
         if side and mask & ~positive and any(sum(col) for col in zip(*side, strict=True)):
@@ -513,14 +520,16 @@ def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, i
             other, savable = _idle_zero_output(split)
             m = _v_rank(_mixed_terms(other)[1], k)
             gain = max(0, (k - d) * savable - (k - m))
-            out.append((other, stratum_dimension(other), _dimension_at_limit(other, split) + gain))
+            dim = stratum_dimension(other)
+            out.append((other, dim, dim + _limit_change(other, split) + gain))
         return out
     # more zero-output neurons and cancelling groups (d > k), and a smaller rank
     split = _split_blocks(net, empty_only=False, limit=limit)
-    out = [_split_blocks(net, empty_only=True, limit=limit), split]
+    others = [_split_blocks(net, empty_only=True, limit=limit), split]
     if d > k:
-        out.append(_free_zero_input_groups(split, limit=limit))
-    return [(other, stratum_dimension(other), stratum_dimension(other)) for other in out]
+        others.append(_free_zero_input_groups(split, limit=limit))
+    dims = [stratum_dimension(other) for other in others]
+    return [(other, dim, dim) for other, dim in zip(others, dims, strict=True)]
 
 
 def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimension:

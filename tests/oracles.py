@@ -83,6 +83,17 @@ def check_move_certificate(cert, a, b):
     assert net == b
 
 
+def numeric_jacobian(residual, x, step=1e-3):
+    """Central differences: exact for quadratic polynomials up to rounding."""
+    import numpy as np
+
+    x = np.asarray(x, dtype=float)
+    columns = []
+    for e in step * np.eye(x.size):
+        columns.append((residual(x + e) - residual(x - e)) / (2 * step))
+    return np.array(columns).T
+
+
 def numeric_local_dimension(residual, x0, *, seed, samples=120, eps=1e-3):
     """The dimension at x0 of {x : residual(x) = 0} for a system of quadratic polynomials,
     estimated in floats with no theory of the system: random points near x0 are pulled back
@@ -94,15 +105,6 @@ def numeric_local_dimension(residual, x0, *, seed, samples=120, eps=1e-3):
     rng = np.random.default_rng(seed)
     x0 = np.asarray(x0, dtype=float)
 
-    def jacobian(x):
-        step = 1e-3
-        columns = []
-        for i in range(x.size):
-            e = np.zeros_like(x)
-            e[i] = step
-            columns.append((residual(x + e) - residual(x - e)) / (2 * step))
-        return np.array(columns).T
-
     best = -1
     for _ in range(samples):
         x = x0 + eps * rng.standard_normal(x0.size)
@@ -110,10 +112,10 @@ def numeric_local_dimension(residual, x0, *, seed, samples=120, eps=1e-3):
             value = residual(x)
             if np.linalg.norm(value) < 1e-13:
                 break
-            x = x - np.linalg.lstsq(jacobian(x), value, rcond=1e-9)[0]
+            x = x - np.linalg.lstsq(numeric_jacobian(residual, x), value, rcond=1e-9)[0]
         if np.linalg.norm(residual(x)) > 1e-10 or np.linalg.norm(x - x0) > 100 * eps:
             continue
-        singular = np.linalg.svd(jacobian(x), compute_uv=False)
+        singular = np.linalg.svd(numeric_jacobian(residual, x), compute_uv=False)
         corank = x.size - int((singular > 1e-7 * max(1.0, singular[0])).sum())
         best = max(best, corank)
     assert best >= 0, "no sample reached the variety"
