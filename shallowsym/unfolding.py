@@ -16,26 +16,28 @@ networks arbitrarily close to theta (a step t = 1/1000 here), each checked to re
   neuron fewer);
 * a zero-output neuron on the hyperplane of a live neuron of the same orientation takes a small
   share of that neuron's kink (one fewer);
-* a mixed group loses a whole orientation whose kinks sum to zero, which moves to a parallel
-  hyperplane (one group more, the rank maybe smaller; when k > d every subset of such groups
-  is tried);
+* (k > d) a mixed group loses a whole orientation whose kinks sum to zero, which moves to a
+  parallel hyperplane (one group more, the rank maybe smaller; every subset of such groups is
+  tried);
 * the zero-output neurons left on a hyperplane join its pure live group against their
   orientation, or all form one cancelling group, when its normal lies in the span of the
   mixed groups' normals, so the mixed groups pay for the new v-term (S9) and the rank stays;
   otherwise those of one orientation form a pure cancelling group;
-* (d >= k) as many same-orientation zero-sum sets as possible leave their groups, and
-  zero-input neurons whose biases have one sign and whose |beta_i| a_i sum to zero become
-  pure cancelling groups on far hyperplanes, and (d > k) those with beta = 0 whose output
-  weights are positively dependent become pure cancelling groups anywhere (one group more
-  each).
+* (d >= k) zero-sum sets leave their groups for parallel hyperplanes, every way that changes
+  F2 differently, each with the most pure groups: sets of one orientation (no change to F2)
+  and of both (a new mixed cancelling group, exact data: the v-term is the set's own); and
+  (d > k) zero-input neurons form far cancelling groups of zero-sum |beta_i| a_i, pure when
+  their biases have one sign, mixed (a v-term of order t, paid by the mixed groups) when
+  both, and those with beta = 0 whose output weights are positively dependent become pure
+  cancelling groups anywhere (one group more each).
 
 Each stratum is measured by its dimension, exact also at the singular points of its F2
-variety (:mod:`shallowsym.factorization`). The result is exact (``exact`` True) when none of
-the unexplored unfoldings could be larger: when k > d, zero-output neurons joining along a
-new normal direction (the rank grows by at least k - m); when d > k, a new mixed cancelling
-group (a zero-sum set of both orientations leaving its group, or zero-input neurons of both
-bias signs); and when a v-term that tends to 0 could make a stratum larger next to theta
-than at the witness. proofs/fibre_dimension.md has the argument.
+variety (:mod:`shallowsym.factorization`). The result is exact (``exact`` True) when no bound
+exceeds the best value found. Two kinds of unfolding are bounded rather than built: when
+k > d, zero-output neurons joining along a new normal direction (the rank grows by at least
+k - m); and where an unfolding gives a v-term that tends to 0 (groups joined against their
+orientation when k > d, far mixed groups when d > k), the stratum next to theta is bounded
+by its dimension at the limit point. proofs/fibre_dimension.md has the argument.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations, product
-from math import comb
+from math import comb, prod
 from typing import Any
 
 from .canonical import canonical_form
@@ -99,29 +101,6 @@ def _zero_masks(vectors: Sequence[Sequence[Fraction]], limit: int) -> list[int]:
     ]
 
 
-def zero_sum_blocks(
-    vectors: Sequence[Sequence[Fraction]], *, cover: bool, limit: int
-) -> list[list[int]] | None:
-    """Most disjoint sets of indices whose vectors sum to zero.
-
-    With ``cover`` the sets must cover every index (None when impossible); otherwise they
-    leave at least one index out, unless no vector is left to leave.
-
-    >>> zero_sum_blocks([[1], [-1], [2], [-2], [3]], cover=False, limit=10**4)
-    [[0, 1], [2, 3]]
-    >>> zero_sum_blocks([[1], [-1], [2]], cover=True, limit=10**4) is None
-    True
-    """
-    n = len(vectors)
-    zeros = _zero_masks(vectors, limit)
-    if cover or n == 0:
-        blocks = _packing(n, zeros, cover=cover)
-        return None if n and not blocks else blocks
-    # leave at least one index: the best over "index j left out, then anything"
-    options = [_packing(n, [z for z in zeros if not z >> j & 1], cover=False) for j in range(n)]
-    return max(options, key=len)
-
-
 def _packing(n: int, masks: Sequence[int], *, cover: bool) -> list[list[int]]:
     """Most disjoint sets among ``masks`` (bitmasks over n indices); with ``cover`` they must
     cover every index (an empty list when impossible, unless n = 0)."""
@@ -160,10 +139,72 @@ def _sums_to_zero(vectors: Sequence[Sequence[Fraction]]) -> bool:
     return len(vectors) > 1 and all(sum(col) == 0 for col in zip(*vectors, strict=True))
 
 
-def _most_blocks(vectors: Sequence[Sequence[Fraction]], limit: int) -> list[list[int]]:
-    """Most disjoint zero-sum sets, covering every vector when they sum to zero (a cover has
-    at least one set more than any partial choice: the rest sums to zero)."""
-    return zero_sum_blocks(vectors, cover=_sums_to_zero(vectors), limit=limit) or []
+# -- families of zero-sum blocks ----------------------------------------------------------------
+def _block_families(
+    kinks: Sequence[Sequence[Fraction]], positive: int, *, rest: str, limit: int
+) -> list[list[list[int]]]:
+    """The ways disjoint zero-sum blocks can leave a set of neurons, one for each way it changes
+    F2, with the most pure cancelling groups for that change (each worth d - k).
+
+    The positive ones are the bitmask ``positive``; a block's v-term is P - Q, the sum of its
+    positive kinks minus its negative ones. A block of one orientation is taken minimal
+    (splitting it is one group more); a block of both orientations has a nonzero v-term (else
+    it is two pure blocks) and no zero-sum subset of one orientation (taking that out too keeps
+    its v-term and makes one group more). F2 sees the multiset of the mixed blocks' v-terms and
+    what stays: ``rest`` is "bent" for a bent group (the orientations that stay matter),
+    "cancelling" for a cancelling group (what stays is one more zero-sum set) and "idle" for
+    zero-input neurons (what stays changes nothing)."""
+    n = len(kinks)
+    full = (1 << n) - 1
+    zeros = _zero_masks(kinks, limit)
+
+    def one_sided(mask: int) -> bool:
+        return not mask & positive or not mask & ~positive & full
+
+    def v_term(mask: int) -> tuple[Fraction, ...]:
+        signs = [1 if positive >> i & 1 else -1 for i in range(n)]
+        return tuple(
+            sum(signs[i] * kinks[i][r] for i in range(n) if mask >> i & 1)
+            for r in range(len(kinks[0]))
+        )
+
+    pure = [z for z in zeros if one_sided(z)]
+    blocks = [z for z in pure if not any(p != z and p & z == p for p in pure)]
+    blocks += [
+        z
+        for z in zeros
+        if not one_sided(z) and any(v_term(z)) and not any(p & z == p for p in pure)
+    ]
+    best: dict[tuple, tuple[int, list[int]]] = {}
+    steps = 0
+
+    def visit(start: int, used: int, chosen: list[int]) -> None:
+        nonlocal steps
+        steps += 1
+        if steps > limit:
+            raise SearchLimitExceeded(
+                f"choosing zero-sum blocks among {n} neurons exceeds limit={limit}", limit=limit
+            )
+        left = full & ~used
+        mixed = [v_term(b) for b in chosen if not one_sided(b)]
+        score = len(chosen) - len(mixed)
+        stays: tuple = ()
+        if rest == "bent":
+            stays = (bool(left & positive), bool(left & ~positive))
+        elif rest == "cancelling" and left:
+            if one_sided(left):
+                score += 1
+            else:
+                mixed.append(v_term(left))
+        footprint = (stays, tuple(sorted(mixed)))
+        if footprint not in best or best[footprint][0] < score:
+            best[footprint] = (score, chosen)
+        for index in range(start, len(blocks)):
+            if not blocks[index] & used:
+                visit(index + 1, used | blocks[index], [*chosen, blocks[index]])
+
+    visit(0, 0, [])
+    return [[[i for i in range(n) if b >> i & 1] for b in chosen] for _, chosen in best.values()]
 
 
 # -- unfoldings -------------------------------------------------------------------------------
@@ -283,6 +324,38 @@ def _shift(net: ShallowNetwork, out: list[Neuron], members: Sequence[int], by: F
         out[i] = (w, nk.orientations[i] * nk.scale(i) * (c + by), a)
 
 
+def _live_families(net: ShallowNetwork, limit: int) -> list[list[list[list[int]]]]:
+    """For each group, its families of zero-sum blocks (neuron indices) that can move to
+    parallel hyperplanes (:func:`_block_families`)."""
+    out = []
+    for g in structure(net).groups:
+        members = list(g.neurons)
+        positive = sum(1 << p for p, i in enumerate(members) if i in g.positive)
+        rest = "bent" if g.bent else "cancelling"
+        families = _block_families(_kinks(net, members), positive, rest=rest, limit=limit)
+        out.append([[[members[p] for p in block] for block in family] for family in families])
+    return out
+
+
+def _zero_input_families(net: ShallowNetwork, limit: int) -> list[list[list[int]]]:
+    """The families of far cancelling groups of zero-input neurons (:func:`_block_families`,
+    by bias sign: the orientation on a far hyperplane)."""
+    active, negative = _signed_zero_input(net)
+    pool = active + negative
+    families = _block_families(
+        _far_kinks(net, pool), (1 << len(active)) - 1, rest="idle", limit=limit
+    )
+    return [[[pool[p] for p in block] for block in family] for family in families]
+
+
+def _shift_blocks(net: ShallowNetwork, blocks: Sequence[Sequence[int]]) -> ShallowNetwork:
+    """Each block (kinks summing to zero) moves to a parallel hyperplane of its own."""
+    out = _neurons(net)
+    for j, block in enumerate(blocks, start=1):
+        _shift(net, out, block, j * STEP)
+    return _rebuilt(net, out)
+
+
 def _idle_zero_output(net: ShallowNetwork) -> tuple[ShallowNetwork, int]:
     """The zero-output neurons left with no live neuron of their side on their hyperplane.
 
@@ -331,30 +404,19 @@ def _purifiable(net: ShallowNetwork) -> list[tuple]:
     ]
 
 
-def _split_blocks(
-    net: ShallowNetwork, *, empty_only: bool, limit: int, only: set | None = None
-) -> ShallowNetwork:
-    """Zero-sum same-orientation sets of each group (of the groups keyed in ``only``, when
-    given) move to parallel hyperplanes as pure cancelling groups.
-
-    With ``empty_only``, only a whole orientation of a mixed group that sums to zero moves, as
-    one set (the group stops being mixed with the fewest new groups); otherwise as many sets
-    as possible move (covering the orientation when it sums to zero)."""
-    out = _neurons(net)
-    shift = STEP
-    for g in structure(net).groups:
-        if only is not None and g.key not in only:
-            continue
-        for side in (g.positive, g.negative):
-            kinks = _kinks(net, side)
-            if empty_only:
-                blocks = [list(range(len(side)))] if g.mixed and _sums_to_zero(kinks) else []
-            else:
-                blocks = _most_blocks(kinks, limit)
-            for block in blocks:
-                _shift(net, out, [side[i] for i in block], shift)
-                shift += STEP
-    return _rebuilt(net, out)
+def _split_blocks(net: ShallowNetwork, only: set) -> ShallowNetwork:
+    """The mixed groups keyed in ``only`` lose an orientation whose kinks sum to zero: it moves
+    to a parallel hyperplane as one pure cancelling group (the group stops being mixed)."""
+    return _shift_blocks(
+        net,
+        [
+            list(side)
+            for g in _mixed(net)
+            if g.key in only
+            for side in (g.positive, g.negative)
+            if _sums_to_zero(_kinks(net, side))
+        ],
+    )
 
 
 def _positive_circuits(
@@ -411,23 +473,23 @@ def _far_kinks(net: ShallowNetwork, pool: Sequence[int]) -> list[list[Fraction]]
     return [[abs(net.b1[i]) * x for x in net.neuron(i)[2]] for i in pool]
 
 
-def _free_zero_input_groups(net: ShallowNetwork, *, limit: int) -> ShallowNetwork:
+def _free_zero_input_groups(
+    net: ShallowNetwork, blocks: Sequence[Sequence[int]], *, limit: int
+) -> ShallowNetwork:
     """Zero-input neurons become pure cancelling groups (one group more each).
 
-    Those with one bias sign and |beta_i| a_i summing to zero go to a far hyperplane:
-    w_i = t beta_i e_1 puts them on x1 + 1/t = 0. Those with beta = 0 whose a_i have a
+    The ``blocks`` (one bias sign each, |beta_i| a_i summing to zero) go to far hyperplanes:
+    w_i = t beta_i e_1 puts a block on x1 + 1/t = 0. Those with beta = 0 whose a_i have a
     dependency x of positive coefficients go to any hyperplane x1 + c = 0, with
     (w_i, beta_i) = t x_i (e_1, c) and kinks t x_i a_i summing to zero. (A neuron with
     beta = 0 cannot join a far group: its kink must be as small as theirs, so its bias on
     their far hyperplane would not be small.)"""
     out = _neurons(net)
-    t = STEP
-    for pool in _signed_zero_input(net):
-        for block in _most_blocks(_far_kinks(net, pool), limit):
-            for i in (pool[j] for j in block):
-                _, beta, a = out[i]
-                out[i] = (_along_e1(t * beta, net.d), beta, a)
-            t /= 2  # each group on a hyperplane of its own
+    for j, block in enumerate(blocks):
+        t = STEP / 2**j  # each group on a hyperplane of its own
+        for i in block:
+            _, beta, a = out[i]
+            out[i] = (_along_e1(t * beta, net.d), beta, a)
     flat = [i for i in structure(net).zero_input_inactive if net.b1[i] == 0]
     coefficients = _positive_circuits([net.neuron(i)[2] for i in flat], limit)
     offsets = _fresh_offsets(_rebuilt(net, out))
@@ -437,6 +499,68 @@ def _free_zero_input_groups(net: ShallowNetwork, *, limit: int) -> ShallowNetwor
             x = STEP * coefficients[mask][j]
             out[flat[j]] = (_along_e1(x, net.d), x * c, out[flat[j]][2])
     return _rebuilt(net, out)
+
+
+def _mixed_far_groups(
+    net: ShallowNetwork, blocks: Sequence[Sequence[int]]
+) -> ShallowNetwork | None:
+    """Zero-input neurons of both bias signs, |beta_i| a_i summing to zero over each block,
+    become far mixed cancelling groups, or None when no mixed group can pay.
+
+    On u.x + 1/t = 0 (w_i = t beta_i u) a block adds t (sum of beta_i a_i) u^T to W2 W1,
+    nonzero when the beta_i a_i of its positive biases do not sum to zero; a mixed group pays
+    for it (S9), u its normal."""
+    payers = _mixed(net)
+    if not payers:
+        return None
+    u, _ = hyperplane_normal_offset(payers[0].key)
+    out = _neurons(net)
+    added = [Fraction(0)] * net.k
+    for j, block in enumerate(blocks):
+        t = STEP / (3 * 2**j)  # not the offset of a pure far group
+        for i in block:
+            _, beta, a = out[i]
+            out[i] = (tuple(t * beta * x for x in u), beta, a)
+            added = [x + t * beta * y for x, y in zip(added, a, strict=True)]
+    paid = _pay(_build(net, out, net.b2), payers, [-x for x in added], u)
+    return None if paid is None else _rebuilt(net, _neurons(paid))
+
+
+def _completion(vectors: list[list[Fraction]], d: int) -> list[list[Fraction]]:
+    """Standard basis vectors that complete ``vectors`` to a spanning set of R^d."""
+    out: list[list[Fraction]] = []
+    for c in range(d):
+        e = [Fraction(int(r == c)) for r in range(d)]
+        if rank([*vectors, *out, e], d) > (rank([*vectors, *out], d) if vectors or out else 0):
+            out.append(e)
+    return out
+
+
+def _vanishing_bound(net: ShallowNetwork, count: int) -> int:
+    """An upper bound on the dimension next to theta of the strata where ``count`` far mixed
+    groups of ``net``'s zero-input neurons form.
+
+    Their v-terms tend to 0 with the distance of their hyperplanes, whose normals are any, so
+    the bound is the stratum's dimension at such a limit point, at its largest: 2k fewer for
+    the kinks of each group's second orientation, and F2 with ``count`` more terms (0, u). That
+    depends on the u only through the rank they add to the normals, so one choice of u per
+    rank is measured."""
+    d, k = net.d, net.k
+    bent_normals, c_terms = _mixed_terms(net)
+    spanned = [u for _, u in c_terms] + bent_normals
+    fresh = _completion(spanned, d)
+    zero = [Fraction(0)] * k
+    best = None
+    for new in range(min(count, len(fresh)) + 1):
+        filler = (spanned or fresh[:new])[:1]
+        if new < count and not filler:
+            continue
+        normals = fresh[:new] + filler * (count - new)
+        dim = _w_dimension(d, k, bent_normals, c_terms + [(zero, u) for u in normals])
+        best = dim if best is None else max(best, dim)
+    assert best is not None
+    now = _w_dimension(d, k, bent_normals, c_terms)
+    return stratum_dimension(net) - 2 * k * count + best - now
 
 
 def _v_rank(c_terms: Sequence[tuple[Sequence, Sequence]], k: int) -> int:
@@ -462,42 +586,6 @@ def _limit_change(witness: ShallowNetwork, before: ShallowNetwork) -> int:
     return _w_dimension(d, k, bent_normals, limit) - _w_dimension(d, k, bent_normals, c_terms)
 
 
-def _mixed_zero_sum_set(net: ShallowNetwork, limit: int) -> bool:
-    """Whether a set of neurons of both orientations of one group, not the whole of a
-    cancelling group, has kinks summing to zero (it could leave as a mixed cancelling group)."""
-    for g in _mixed(net):
-        members = list(g.neurons)
-        full = (1 << len(members)) - 1
-        positive = sum(1 << p for p, i in enumerate(members) if i in g.positive)
-        for mask in _zero_masks(_kinks(net, members), limit):
-            both = mask & positive and mask & ~positive & full
-            if both and (g.bent or mask != full):
-                return True
-    return False
-
-
-def _mixed_far_group(net: ShallowNetwork, limit: int) -> bool:
-    """Whether zero-input neurons of both bias signs could form a far cancelling group of
-    mixed orientation with a v-term: |beta_i| a_i summing to zero over the set, but the
-    beta_i a_i of its positive biases not (else two pure groups do better)."""
-    active, negative = _signed_zero_input(net)
-    pool = active + negative
-    positive = (1 << len(active)) - 1
-    vectors = _far_kinks(net, pool)
-    for mask in _zero_masks(vectors, limit):
-        side = [vectors[j] for j in range(len(pool)) if mask & positive >> j & 1]
-        if side and mask & ~positive and any(sum(col) for col in zip(*side, strict=True)):
-            return True
-    return False
-
-
-def _admits_mixed_unfolding(net: ShallowNetwork, limit: int) -> bool:
-    """When d > k, whether theta admits an unfolding creating a new mixed cancelling group
-    (not explored): a zero-sum set of both orientations leaving its group, or zero-input
-    neurons of both bias signs forming a far group."""
-    return _mixed_zero_sum_set(net, limit) or _mixed_far_group(net, limit)
-
-
 def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, int, int]]:
     """Nearby realizations to measure, each with its stratum dimension and an upper bound on
     the dimension of that stratum next to theta and of what unexplored unfoldings of it reach."""
@@ -516,20 +604,40 @@ def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, i
         out = []
         for chosen in product((False, True), repeat=len(keys)):
             only = {key for key, take in zip(keys, chosen, strict=True) if take}
-            split = _split_blocks(absorbed, empty_only=True, limit=limit, only=only)
+            split = _split_blocks(absorbed, only)
             other, savable = _idle_zero_output(split)
             m = _v_rank(_mixed_terms(other)[1], k)
             gain = max(0, (k - d) * savable - (k - m))
             dim = stratum_dimension(other)
             out.append((other, dim, dim + _limit_change(other, split) + gain))
         return out
-    # more zero-output neurons and cancelling groups (d > k), and a smaller rank
-    split = _split_blocks(net, empty_only=False, limit=limit)
-    others = [_split_blocks(net, empty_only=True, limit=limit), split]
-    if d > k:
-        others.append(_free_zero_input_groups(split, limit=limit))
-    dims = [stratum_dimension(other) for other in others]
-    return [(other, dim, dim) for other, dim in zip(others, dims, strict=True)]
+    # more zero-output neurons and cancelling groups (d > k), and a smaller rank: zero-sum
+    # blocks leave their groups, and (d > k) zero-input neurons form far groups
+    live = _live_families(net, limit)
+    far = _zero_input_families(net, limit) if d > k else [[]]
+    if prod(map(len, live)) * len(far) > limit:
+        raise SearchLimitExceeded(
+            f"combining the zero-sum blocks of {len(live)} groups and the far groups of the "
+            f"zero-input neurons exceeds limit={limit}",
+            limit=limit,
+        )
+    out = []
+    for choice in product(*live):
+        split = _shift_blocks(net, [block for family in choice for block in family])
+        if d == k:
+            dim = stratum_dimension(split)
+            out.append((split, dim, dim))
+            continue
+        for family in far:
+            one_sign = [b for b in family if len({net.b1[i] > 0 for i in b}) == 1]
+            mixed = [b for b in family if b not in one_sign]
+            base = _free_zero_input_groups(split, one_sign, limit=limit)
+            witness = _mixed_far_groups(base, mixed) if mixed else base
+            if witness is None:
+                witness = base
+            dim = stratum_dimension(witness)
+            out.append((witness, dim, _vanishing_bound(base, len(mixed)) if mixed else dim))
+    return out
 
 
 def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimension:
@@ -578,6 +686,6 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
         bound = max(bound, upper)
         if dim > best_dim:
             best, best_dim = other, dim
-    exact = bound <= best_dim and not (net.d > net.k and _admits_mixed_unfolding(net, limit))
+    exact = bound <= best_dim
     reason = "" if exact else f"an unexplored unfolding could exceed {best_dim}"
     return LocalDimension(best_dim, own, best, exact, reason)

@@ -154,13 +154,21 @@ def test_a_zero_bias_neuron_cannot_join_a_far_group():
     check(net, 7, 7)
 
 
-def test_zero_input_neurons_of_both_bias_signs_are_flagged_only_when_they_can_cancel():
-    # d = 2, k = 1: |beta| a = 1 and -1 with beta = 1, -1 could form a far mixed group (not
-    # explored); with |beta| a = 2 and -4/3 they cannot
+def test_zero_input_neurons_of_both_bias_signs_form_a_far_mixed_group_a_mixed_group_pays():
+    # d = 2, k = 1, f(x) = x1 + 1: a cancelling pair on x1 = 0 (kinks 1, -1) and zero-input
+    # neurons with beta = 1, -1 and |beta| a = 1, -1. Own 4 (1 + 1) - 2 + 1 = 7 (F2: v u^T = M'
+    # leaves the offset). On the far hyperplane x1 = -1/t they are a mixed cancelling group
+    # whose v-term, of order t, the pair pays: 8 - 2 - 2 + 4 (two terms, rank 1) = 8
+    net = ShallowNetwork([[1, 0], [-1, 0], [0, 0], [0, 0]], [0, 0, 1, -1], [[1, -1, 1, -1]], [0])
+    check(net, 7, 8)
+    witness = local_dimension(net).witness
+    assert same_function(net, witness) and not structure(witness).zero_input_active
+    # without the pair nothing can pay: F2 would force the far group's v-term to 0
     net = ShallowNetwork([[0, 0], [0, 0]], [1, -1], [[1, -1]], [0])
-    assert not local_dimension(net).exact
+    check(net, 4, 4)
+    # with |beta| a = 2 and -4/3 they cannot cancel
     net = ShallowNetwork([[0, 0], [0, 0]], [2, -2], [[1, Fraction(-2, 3)]], [0])
-    assert local_dimension(net).exact
+    check(net, 4, 4)
     # d = 3, k = 2: the both-sign zero-sum set of all four has zero positive part: it is two
     # pure far groups, 4 (2 + 1) - 2 (2) + 2 (3) = 14 for 12, better than one mixed group
     W2 = [[1, -1, 0, 0], [0, 0, 1, -1]]
@@ -173,14 +181,18 @@ def test_generic_networks_do_not_unfold():
     check(net, 3, 3)
 
 
-def test_unexplored_mixed_unfoldings_are_flagged():
-    # d = 2 > k = 1: neurons 0 (+) and 1 (-) have kinks 1 and -1 on x1 = 0, so they could
-    # leave as a mixed cancelling group, which is not explored
-    net = ShallowNetwork([[1, 0], [-1, 0], [1, 0]], [0, 0, 0], [[1, -1, 3]], [0])
-    assert not local_dimension(net).exact
-    # with kinks 1, 1, 3 no such set exists
-    net = ShallowNetwork([[1, 0], [-1, 0], [1, 0]], [0, 0, 0], [[1, 1, 3]], [0])
-    assert local_dimension(net).exact
+def test_a_zero_sum_set_of_both_orientations_leaves_as_a_mixed_group():
+    # d = 2 > k = 1: on x1 = 0 neurons 0 (+), 1 (-) with kinks 1, -1 and 2 (+) with kink 3; a
+    # cancelling pair on x2 = 0. Own 10 - 2 (mixed bent) - 2 + 2 (the pair, with u_H = e1 in
+    # U) = 8. Neurons 0 and 1 leave as a second mixed cancelling group (v-term 2, as the
+    # pair's): 10 - 1 - 2 - 2 + 4 (two terms in R^2, rank 1) = 9
+    W1 = [[1, 0], [-1, 0], [1, 0], [0, 1], [0, -1]]
+    net = ShallowNetwork(W1, [0] * 5, [[1, -1, 3, 1, -1]], [0])
+    check(net, 8, 9)
+    # without the pair the new group's v-term would be forced (F2: v u^T = M'), which costs
+    # what the group gains: 6 - 1 - 2 + 1 = 4, no more than the own stratum
+    net = ShallowNetwork(W1[:3], [0, 0, 0], [[1, -1, 3]], [0])
+    check(net, 4, 4)
 
 
 def test_unfoldings_compose():
