@@ -19,8 +19,10 @@ networks arbitrarily close to theta (a step t = 1/1000 here), each checked to re
 * (k > d) a mixed group loses a whole orientation whose kinks sum to zero, which moves to a
   parallel hyperplane (one group more, the rank maybe smaller; every subset of such groups is
   tried);
-* the zero-output neurons left on a hyperplane join its pure live group against their
-  orientation, or all form one cancelling group, when its normal lies in the span of the
+* two or more zero-output neurons left beside a pure live group, against its orientation,
+  join it with kinks summing to zero (it turns mixed, nothing to pay) or go apart as a pure
+  cancelling group (both are tried); a lone one joins it, or all those on a hyperplane
+  without live neurons form one cancelling group, when the normal lies in the span of the
   mixed groups' normals, so the mixed groups pay for the new v-term (S9) and the rank stays;
   otherwise those of one orientation form a pure cancelling group;
 * (d >= k) zero-sum sets leave their groups for parallel hyperplanes, every way that changes
@@ -356,23 +358,46 @@ def _shift_blocks(net: ShallowNetwork, blocks: Sequence[Sequence[int]]) -> Shall
     return _rebuilt(net, out)
 
 
-def _idle_zero_output(net: ShallowNetwork) -> tuple[ShallowNetwork, int]:
-    """The zero-output neurons left with no live neuron of their side on their hyperplane.
-
-    Where the hyperplane's normal lies in the span of the mixed groups' normals, the v-term
-    they would add can be paid for without a new normal direction: they join the live group
-    there against its orientation, or, on a hyperplane without live neurons, all of them form
-    one cancelling group. Otherwise those of one side form a pure cancelling group. Returns
-    the network and how many zero-output neurons and cancelling groups fewer a new normal
-    direction could give (each worth k - d, against a rank cost of at least k - m)."""
+def _idle(net: ShallowNetwork) -> list[tuple[tuple, list[int]]]:
+    """(key, members) of the zero-output neurons left with no live neuron of their side on
+    their hyperplane, and how each hyperplane's may unfold: "join" (its pure live group,
+    against its orientation, with kinks summing to zero: nothing to pay, but the group turns
+    mixed) or "apart" (a pure cancelling group on a parallel hyperplane) when there are two
+    or more beside a live group, else "pay" (see :func:`_idle_zero_output`)."""
     nk = neuron_keys(net)
     idle: dict[tuple, list[int]] = defaultdict(list)
     for i in structure(net).zero_output:
         if nk.keys[i] is not None:
             idle[nk.keys[i]].append(i)
+    return list(idle.items())
+
+
+def _idle_options(net: ShallowNetwork, key: tuple, members: list[int]) -> tuple[str, ...]:
+    live = {g.key for g in structure(net).groups}
+    return ("join", "apart") if key in live and len(members) > 1 else ("pay",)
+
+
+def _idle_zero_output(net: ShallowNetwork, picks: Sequence[str]) -> tuple[ShallowNetwork, int]:
+    """The idle zero-output neurons (:func:`_idle`) unfold as ``picks`` says, one per hyperplane.
+
+    "join" and "apart" are exact. With "pay", where the hyperplane's normal lies in the span
+    of the mixed groups' normals, the v-term they would add can be paid for without a new
+    normal direction: a lone one joins the live group there against its orientation, or, on
+    a hyperplane without live neurons, all of them form one cancelling group. Otherwise those
+    of one side form a pure cancelling group. Returns the network and how many zero-output
+    neurons and cancelling groups fewer a new normal direction could give (each worth k - d,
+    against a rank cost of at least k - m)."""
+    nk = neuron_keys(net)
     live = {g.key for g in structure(net).groups}
     savable = 0
-    for key, members in idle.items():
+    for (key, members), pick in zip(_idle(net), picks, strict=True):
+        out = _neurons(net)
+        if pick != "pay":
+            _zero_sum_kinks(net, out, members)
+            if pick == "apart":
+                _shift(net, out, members, STEP)
+            net = _rebuilt(net, out)
+            continue
         sides = [[i for i in members if nk.orientations[i] == e] for e in (1, -1)]
         if key in live:
             joined = _join_against_orientation(net, key, members)
@@ -385,7 +410,6 @@ def _idle_zero_output(net: ShallowNetwork) -> tuple[ShallowNetwork, int]:
         elif key in live:
             savable += len(members)
         else:
-            out = _neurons(net)
             formed = [side for side in sides if len(side) > 1]
             for shift, side in enumerate(formed):
                 _zero_sum_kinks(net, out, side)
@@ -593,23 +617,27 @@ def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, i
     if k > d:
         # fewer zero-output neurons and cancelling groups, and a smaller rank: each zero-sum
         # orientation of a mixed group may leave (one group more, the rank maybe smaller)
+        # (every subset is tried), and the idle zero-output neurons unfold
         absorbed = _absorb_zero_output(net)
         keys = _purifiable(absorbed)
-        if 2 ** len(keys) > limit:
+        options = [_idle_options(absorbed, key, members) for key, members in _idle(absorbed)]
+        if 2 ** len(keys) * prod(map(len, options)) > limit:
             raise SearchLimitExceeded(
-                f"choosing which of {len(keys)} mixed groups lose an orientation needs "
-                f"2^{len(keys)} steps, over limit={limit}",
+                f"choosing which of {len(keys)} mixed groups lose an orientation and how the "
+                f"zero-output neurons of {len(options)} hyperplanes unfold exceeds "
+                f"limit={limit}",
                 limit=limit,
             )
         out = []
         for chosen in product((False, True), repeat=len(keys)):
             only = {key for key, take in zip(keys, chosen, strict=True) if take}
             split = _split_blocks(absorbed, only)
-            other, savable = _idle_zero_output(split)
-            m = _v_rank(_mixed_terms(other)[1], k)
-            gain = max(0, (k - d) * savable - (k - m))
-            dim = stratum_dimension(other)
-            out.append((other, dim, dim + _limit_change(other, split) + gain))
+            for picks in product(*options):
+                other, savable = _idle_zero_output(split, picks)
+                m = _v_rank(_mixed_terms(other)[1], k)
+                gain = max(0, (k - d) * savable - (k - m))
+                dim = stratum_dimension(other)
+                out.append((other, dim, dim + _limit_change(other, split) + gain))
         return out
     # more zero-output neurons and cancelling groups (d > k), and a smaller rank: zero-sum
     # blocks leave their groups, and (d > k) zero-input neurons form far groups

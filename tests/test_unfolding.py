@@ -221,13 +221,18 @@ def test_all_zero_output_neurons_of_a_hyperplane_form_one_group():
     check(net, 6, 10)
 
 
-def test_a_new_normal_direction_that_could_pay_is_flagged():
+def test_zero_output_neurons_against_the_orientation_join_or_go_apart():
     # d = 1, k = 3, no mixed group: two zero-output neurons against the orientation of the
-    # live neuron on x = 0 could join it with kinks summing to zero (a new mixed group: rank
-    # 3, saving 2 (k - d) = 4); not explored, so the result is a lower bound
+    # live neuron on x = 0. D = 4 h - 3 |S| - 2 (#O + #C) - 3 n: own 12 - 3 - 4 = 5; joining
+    # it with kinks summing to zero makes it mixed (n = 1): 12 - 3 - 3 = 6; apart, as a pure
+    # cancelling pair on a parallel hyperplane: 12 - 3 - 2 = 7
     net = ShallowNetwork([[1], [-1], [-2]], [0, 0, 0], [[1, 0, 0]] * 3, [0, 0, 0])
-    result = local_dimension(net)
-    assert not result.exact and result.dimension == result.stratum_dimension
+    check(net, 5, 7)
+    # with a mixed bent group on x = 1 the normal is spanned already (n = 1 either way):
+    # own 20 - 6 - 4 - 3 = 7, apart 20 - 6 - 2 - 3 = 9, joined 20 - 6 - 3 = 11
+    W2 = [[1, 0, 0, 0, 0], [0, 0, 0, 1, 0], [0, 0, 0, 0, 1]]
+    net = ShallowNetwork([[1], [-1], [-2], [1], [-1]], [0, 0, 0, -1, 1], W2, [0, 0, 0])
+    check(net, 7, 11)
 
 
 def _parallel_pairs(p1, p2):
