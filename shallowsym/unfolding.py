@@ -22,9 +22,11 @@ networks arbitrarily close to theta (a step t = 1/1000 here), each checked to re
 * two or more zero-output neurons left beside a pure live group, against its orientation,
   join it with kinks summing to zero (it turns mixed, nothing to pay) or go apart as a pure
   cancelling group (both are tried); a lone one joins it, or all those on a hyperplane
-  without live neurons form one cancelling group, when the normal lies in the span of the
-  mixed groups' normals, so the mixed groups pay for the new v-term (S9) and the rank stays;
-  otherwise those of one orientation form a pure cancelling group;
+  without live neurons form one mixed cancelling group, when the v-term this adds can be
+  paid: by the mixed groups' v-terms when the normal lies in the span of their normals
+  (S9), else by tilting the normal of a mixed cancelling group with a nonzero v-term, else
+  by other such joins whose normals are linearly dependent; otherwise those of one
+  orientation form a pure cancelling group;
 * (d >= k) zero-sum sets leave their groups for parallel hyperplanes, every way that changes
   F2 differently, each with the most pure groups: sets of one orientation (no change to F2)
   and of both (a new mixed cancelling group, exact data: the v-term is the set's own); and
@@ -34,12 +36,11 @@ networks arbitrarily close to theta (a step t = 1/1000 here), each checked to re
   cancelling groups anywhere (one group more each).
 
 Each stratum is measured by its dimension, exact also at the singular points of its F2
-variety (:mod:`shallowsym.factorization`). The result is exact (``exact`` True) when no bound
-exceeds the best value found. Two kinds of unfolding are bounded rather than built: when
-k > d, zero-output neurons joining along a new normal direction (the rank grows by at least
-k - m); and where an unfolding gives a v-term that tends to 0 (groups joined against their
-orientation when k > d, far mixed groups when d > k), the stratum next to theta is bounded
-by its dimension at the limit point. proofs/fibre_dimension.md has the argument.
+variety (:mod:`shallowsym.factorization`). Where an unfolding gives a v-term that tends to 0
+(joins against the orientation when k > d, far mixed groups when d > k), or a join that
+nothing pays for is left unbuilt, the strata next to theta are bounded by their dimension
+at the limit point (upper semicontinuity); the result is exact (``exact`` True) when no
+bound exceeds the best value found. proofs/fibre_dimension.md has the argument.
 """
 
 from __future__ import annotations
@@ -244,13 +245,15 @@ def _absorb_zero_output(net: ShallowNetwork) -> ShallowNetwork:
     return _rebuilt(net, out)
 
 
-def _take_share(net: ShallowNetwork, out: list[Neuron], i: int, j: int) -> list[Fraction]:
-    """Zero-output neuron i on live neuron j's hyperplane takes the kink STEP s_j a_j from j,
-    whatever i's orientation; returns that kink."""
+def _take_share(
+    net: ShallowNetwork, out: list[Neuron], i: int, j: int, share: Sequence[Fraction] = ()
+) -> list[Fraction]:
+    """Zero-output neuron i on live neuron j's hyperplane takes the kink ``share`` (by default
+    STEP s_j a_j) from j, whatever i's orientation; returns that kink."""
     nk = neuron_keys(net)
     wi, bi, _ = out[i]
     wj, bj, aj = out[j]
-    share = [STEP * nk.scale(j) * x for x in aj]
+    share = list(share) or [STEP * nk.scale(j) * x for x in aj]
     out[i] = (wi, bi, tuple(x / nk.scale(i) for x in share))
     out[j] = (wj, bj, tuple(x - y / nk.scale(j) for x, y in zip(aj, share, strict=True)))
     return share
@@ -317,6 +320,90 @@ def _mixed_idle_group(net: ShallowNetwork, key: tuple, members: list[int]) -> Sh
     return _pay(_build(net, out, net.b2), _mixed(net), [-v] * net.k, u)
 
 
+def _tilt_payer(net: ShallowNetwork) -> HyperplaneGroup | None:
+    """A mixed cancelling group with a nonzero v-term, or None."""
+    return next((g for g in _mixed(net) if not g.bent and any(g.v)), None)
+
+
+def _tilt(net: ShallowNetwork, out: list[Neuron], group: HyperplaneGroup, by: Sequence) -> None:
+    """Tilt the hyperplane of ``group`` from u.x + c = 0 to (u + by).x + c = 0: its W2 W1
+    term v u^T gains v by^T (S9 through the normal instead of the v-term)."""
+    nk = neuron_keys(net)
+    for i in group.neurons:
+        w, beta, a = out[i]
+        factor = nk.orientations[i] * nk.scale(i)
+        out[i] = (tuple(x + factor * y for x, y in zip(w, by, strict=True)), beta, a)
+
+
+def _join_lone(
+    net: ShallowNetwork, out: list[Neuron], key: tuple, members: list[int], change: Sequence
+) -> None:
+    """A lone zero-output neuron joins the pure group on ``key`` against its orientation, so
+    that W2 W1 changes by ``change`` u_K^T (it takes a kink from the group's first neuron j:
+    -2 sigma_j times it)."""
+    group = next(g for g in structure(net).groups if g.key == key)
+    j = (group.positive or group.negative)[0]
+    sigma = neuron_keys(net).orientations[j]
+    _take_share(net, out, members[0], j, [-x / (2 * sigma) for x in change])
+
+
+def _join_dead(
+    net: ShallowNetwork, out: list[Neuron], key: tuple, members: list[int], change: Sequence
+) -> None:
+    """The zero-output neurons of both orientations on a hyperplane without live neurons form
+    one mixed cancelling group with v-term P - Q = ``change`` (each side shares its kink
+    equally)."""
+    nk = neuron_keys(net)
+    for side in (1, -1):
+        on_side = [i for i in members if nk.orientations[i] == side]
+        for i in on_side:
+            w, beta, _ = out[i]
+            kink = [side * x / (2 * len(on_side) * nk.scale(i)) for x in change]
+            out[i] = (w, beta, tuple(kink))
+
+
+def _tilted(net: ShallowNetwork, key: tuple, members: list[int], join) -> ShallowNetwork | None:
+    """``join`` (:func:`_join_lone` or :func:`_join_dead`) with the change STEP v_c u_K^T to
+    W2 W1 paid by tilting a mixed cancelling group with a nonzero v-term v_c away from u_K
+    (None when there is no such group, or a lone join has more than one neuron)."""
+    payer = _tilt_payer(net)
+    if payer is None or (join is _join_lone and len(members) != 1):
+        return None
+    out = _neurons(net)
+    join(net, out, key, members, [STEP * x for x in payer.v])
+    u, _ = hyperplane_normal_offset(key)
+    _tilt(net, out, payer, [-STEP * x for x in u])
+    return _rebuilt(net, out)
+
+
+def _pay_each_other(
+    net: ShallowNetwork, unpaid: list[tuple[tuple, list[int]]]
+) -> tuple[ShallowNetwork, list[tuple[tuple, list[int]]]]:
+    """Joins that nothing else pays for pay each other where their normals are dependent:
+    with sum_j c_j u_j = 0, each changes W2 W1 by c_j t 1 u_j^T. One dependency uses every
+    join that lies in a circuit; returns the network and the joins left unpaid."""
+    normals = [hyperplane_normal_offset(key)[0] for key, _ in unpaid]
+    rows = [[u[c] for u in normals] for c in range(net.d)]
+    kernel = nullspace(rows, len(unpaid)) if len(unpaid) > 1 else []
+    if not kernel:
+        return net, unpaid
+    used = [any(vector[j] for vector in kernel) for j in range(len(unpaid))]
+    for x in range(1, len(kernel) * len(unpaid) + 2):  # a polynomial in x with few roots
+        c = [
+            sum(Fraction(x) ** b * vector[j] for b, vector in enumerate(kernel))
+            for j in range(len(unpaid))
+        ]
+        if all(cj != 0 for cj, use in zip(c, used, strict=True) if use):
+            break
+    live = {g.key for g in structure(net).groups}
+    out = _neurons(net)
+    for (key, members), cj in zip(unpaid, c, strict=True):
+        if cj:
+            join = _join_lone if key in live else _join_dead
+            join(net, out, key, members, [STEP * cj] * net.k)
+    return _rebuilt(net, out), [item for item, cj in zip(unpaid, c, strict=True) if not cj]
+
+
 def _shift(net: ShallowNetwork, out: list[Neuron], members: Sequence[int], by: Fraction) -> None:
     """Move neurons to the parallel hyperplane u.x + c + by = 0, orientation and scale kept."""
     nk = neuron_keys(net)
@@ -360,10 +447,7 @@ def _shift_blocks(net: ShallowNetwork, blocks: Sequence[Sequence[int]]) -> Shall
 
 def _idle(net: ShallowNetwork) -> list[tuple[tuple, list[int]]]:
     """(key, members) of the zero-output neurons left with no live neuron of their side on
-    their hyperplane, and how each hyperplane's may unfold: "join" (its pure live group,
-    against its orientation, with kinks summing to zero: nothing to pay, but the group turns
-    mixed) or "apart" (a pure cancelling group on a parallel hyperplane) when there are two
-    or more beside a live group, else "pay" (see :func:`_idle_zero_output`)."""
+    their hyperplane."""
     nk = neuron_keys(net)
     idle: dict[tuple, list[int]] = defaultdict(list)
     for i in structure(net).zero_output:
@@ -373,50 +457,59 @@ def _idle(net: ShallowNetwork) -> list[tuple[tuple, list[int]]]:
 
 
 def _idle_options(net: ShallowNetwork, key: tuple, members: list[int]) -> tuple[str, ...]:
-    live = {g.key for g in structure(net).groups}
-    return ("join", "apart") if key in live and len(members) > 1 else ("pay",)
+    """How the idle zero-output neurons of one hyperplane may unfold: beside a live group,
+    two or more "join" it (against its orientation, with kinks summing to zero: nothing to
+    pay, but the group turns mixed) or go "apart" (a pure cancelling group on a parallel
+    hyperplane); a lone one, or those of both orientations on a hyperplane without live
+    neurons, may "pay" for a join or "stay" (see :func:`_idle_zero_output`)."""
+    if key in {g.key for g in structure(net).groups}:
+        return ("join", "apart") if len(members) > 1 else ("pay", "stay")
+    orientations = {neuron_keys(net).orientations[i] for i in members}
+    return ("pay", "stay") if len(orientations) == 2 else ("stay",)
 
 
-def _idle_zero_output(net: ShallowNetwork, picks: Sequence[str]) -> tuple[ShallowNetwork, int]:
+def _idle_zero_output(
+    net: ShallowNetwork, picks: Sequence[str]
+) -> tuple[ShallowNetwork, list[tuple[tuple, list[int]]]]:
     """The idle zero-output neurons (:func:`_idle`) unfold as ``picks`` says, one per hyperplane.
 
-    "join" and "apart" are exact. With "pay", where the hyperplane's normal lies in the span
-    of the mixed groups' normals, the v-term they would add can be paid for without a new
-    normal direction: a lone one joins the live group there against its orientation, or, on
-    a hyperplane without live neurons, all of them form one cancelling group. Otherwise those
-    of one side form a pure cancelling group. Returns the network and how many zero-output
-    neurons and cancelling groups fewer a new normal direction could give (each worth k - d,
-    against a rank cost of at least k - m)."""
+    "join" and "apart" are exact. With "pay", a lone one joins the live group there against
+    its orientation, or, on a hyperplane without live neurons, all of them form one mixed
+    cancelling group, when the v-term this adds can be paid for: through the v-terms of the
+    mixed groups when the normal lies in the span of their normals (S9), or else by tilting
+    a mixed cancelling group with a nonzero v-term, or else by other such joins
+    (:func:`_pay_each_other`). Otherwise, and with "stay", those of one side on a hyperplane
+    without live neurons form a pure cancelling group. Returns the network and the
+    (key, members) whose join was not paid for (:func:`_limit_bound` bounds them)."""
     nk = neuron_keys(net)
     live = {g.key for g in structure(net).groups}
-    savable = 0
+    unpaid = []
     for (key, members), pick in zip(_idle(net), picks, strict=True):
         out = _neurons(net)
-        if pick != "pay":
+        if pick in ("join", "apart"):
             _zero_sum_kinks(net, out, members)
             if pick == "apart":
                 _shift(net, out, members, STEP)
             net = _rebuilt(net, out)
             continue
         sides = [[i for i in members if nk.orientations[i] == e] for e in (1, -1)]
-        if key in live:
-            joined = _join_against_orientation(net, key, members)
-        elif all(sides):
-            joined = _mixed_idle_group(net, key, members)
-        else:
-            joined = None
-        if joined is not None:
-            net = _rebuilt(net, _neurons(joined))
-        elif key in live:
-            savable += len(members)
-        else:
+        if pick == "pay":
+            if key in live:
+                ways = [_join_against_orientation, lambda *args: _tilted(*args, _join_lone)]
+            else:
+                ways = [_mixed_idle_group, lambda *args: _tilted(*args, _join_dead)]
+            joined = next((j for way in ways if (j := way(net, key, members)) is not None), None)
+            if joined is not None:
+                net = _rebuilt(net, _neurons(joined))
+                continue
+            unpaid.append((key, members))
+        if key not in live:  # those of one side form a pure cancelling group
             formed = [side for side in sides if len(side) > 1]
             for shift, side in enumerate(formed):
                 _zero_sum_kinks(net, out, side)
                 _shift(net, out, side, shift * STEP)  # a second group on a parallel hyperplane
-            savable += all(sides)  # one mixed group could replace two groups or neurons
             net = _rebuilt(net, out)
-    return net, savable
+    return _pay_each_other(net, unpaid)
 
 
 def _purifiable(net: ShallowNetwork) -> list[tuple]:
@@ -587,27 +680,76 @@ def _vanishing_bound(net: ShallowNetwork, count: int) -> int:
     return stratum_dimension(net) - 2 * k * count + best - now
 
 
-def _v_rank(c_terms: Sequence[tuple[Sequence, Sequence]], k: int) -> int:
-    """m: the dimension of the span of the mixed cancelling groups' v-terms."""
-    return rank([v for v, _ in c_terms], k) if c_terms else 0
-
-
-def _limit_change(witness: ShallowNetwork, before: ShallowNetwork) -> int:
-    """How much larger the F2 solutions are at the limit t -> 0 of an unfolding than at its
-    witness.
+def _limit_terms(
+    witness: ShallowNetwork, before: ShallowNetwork
+) -> tuple[list[list[Fraction]], list[tuple[list[Fraction], list[Fraction]]]]:
+    """The F2 data (bent normals, v-terms and normals of the mixed cancelling groups) of an
+    unfolding at its limit t -> 0.
 
     Unfoldings that make a group mixed give it a v-term of order t, and the groups that pay
-    for it change theirs by order t; as t -> 0 those v-terms tend to their values in
-    ``before`` (zero for a group that was not mixed there). Next to theta the stratum's
-    dimension lies between its dimension at the witness and that plus this change (the limit
-    point need not be in the stratum: a v-term there may be 0)."""
-    v_before = {g.key: list(g.v) for g in _mixed(before) if not g.bent}
-    keys = [g.key for g in _mixed(witness) if not g.bent]  # the order of _mixed_terms
-    bent_normals, c_terms = _mixed_terms(witness)
-    zero = [Fraction(0)] * witness.k
-    limit = [(v_before.get(key, zero), u) for key, (_, u) in zip(keys, c_terms, strict=True)]
+    for it change theirs, or tilt their normals, by order t; as t -> 0 those tend to their
+    values in ``before`` (a v-term 0 for a group that was not mixed there)."""
+    was = {frozenset(g.neurons): g for g in _mixed(before) if not g.bent}
+    bent_normals, _ = _mixed_terms(witness)
+    limit = []
+    for g in _mixed(witness):  # in the order of _mixed_terms
+        if g.bent:
+            continue
+        old = was.get(frozenset(g.neurons))
+        if old is None:
+            limit.append(([Fraction(0)] * witness.k, list(hyperplane_normal_offset(g.key)[0])))
+        else:
+            limit.append((list(old.v), list(hyperplane_normal_offset(old.key)[0])))
+    return bent_normals, limit
+
+
+def _limit_bound(
+    witness: ShallowNetwork,
+    before: ShallowNetwork,
+    unpaid: Sequence[tuple[tuple, list[int]]],
+    limit: int,
+) -> int:
+    """An upper bound on the dimension next to theta of the witness's stratum and of those
+    where some ``unpaid`` zero-output neurons join as well (:func:`_idle_zero_output`).
+
+    Each is bounded by its dimension at the limit point t -> 0 (upper semicontinuity), where
+    the F2 data are :func:`_limit_terms` plus, for each join, the bent normal u_K (a lone one
+    beside a bent group) or a term (0, u_K) (beside a pure cancelling group, or all those of
+    a hyperplane without live neurons), and where the neurons that join count as live: k - d
+    each, less k for the new orientation (less d more for a pure cancelling group that turns
+    mixed), or for a new mixed group 2k less, with k - d back for each pure group it
+    replaces."""
+    if 2 ** len(unpaid) > limit:
+        raise SearchLimitExceeded(
+            f"bounding the joins of the zero-output neurons of {len(unpaid)} hyperplanes "
+            f"needs 2^{len(unpaid)} steps, over limit={limit}",
+            limit=limit,
+        )
     d, k = witness.d, witness.k
-    return _w_dimension(d, k, bent_normals, limit) - _w_dimension(d, k, bent_normals, c_terms)
+    bent_normals, at_limit = _limit_terms(witness, before)
+    own = stratum_dimension(witness) - _w_dimension(d, k, *_mixed_terms(witness))
+    groups = {g.key: g for g in structure(witness).groups}
+    nk = neuron_keys(witness)
+    joins = []
+    for key, members in unpaid:
+        u = list(hyperplane_normal_offset(key)[0])
+        if key in groups and groups[key].bent:
+            joins.append(((k - d) - k, [u], []))
+        elif key in groups:
+            joins.append(((k - d) - k - d, [], [u]))
+        else:
+            singles = sum(1 for i in members if i in structure(witness).zero_output)
+            formed = len({nk.keys[i] for i in members if i not in structure(witness).zero_output})
+            joins.append(((k - d) * (singles + formed) - 2 * k, [], [u]))
+    best = own + _w_dimension(d, k, bent_normals, at_limit)
+    zero = [Fraction(0)] * k
+    for chosen in product((False, True), repeat=len(joins)):
+        taken = [join for join, take in zip(joins, chosen, strict=True) if take]
+        normals = bent_normals + [u for _, us, _ in taken for u in us]
+        terms = at_limit + [(zero, u) for _, _, us in taken for u in us]
+        gain = sum(delta for delta, _, _ in taken)
+        best = max(best, own + gain + _w_dimension(d, k, normals, terms))
+    return best
 
 
 def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, int, int]]:
@@ -633,11 +775,9 @@ def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, i
             only = {key for key, take in zip(keys, chosen, strict=True) if take}
             split = _split_blocks(absorbed, only)
             for picks in product(*options):
-                other, savable = _idle_zero_output(split, picks)
-                m = _v_rank(_mixed_terms(other)[1], k)
-                gain = max(0, (k - d) * savable - (k - m))
+                other, unpaid = _idle_zero_output(split, picks)
                 dim = stratum_dimension(other)
-                out.append((other, dim, dim + _limit_change(other, split) + gain))
+                out.append((other, dim, _limit_bound(other, split, unpaid, limit)))
         return out
     # more zero-output neurons and cancelling groups (d > k), and a smaller rank: zero-sum
     # blocks leave their groups, and (d > k) zero-input neurons form far groups

@@ -15,6 +15,7 @@ from shallowsym import (
     stratum_dimension,
     structure,
     symmetries,
+    unfolding,
 )
 from shallowsym.hyperplanes import hyperplane_normal_offset
 
@@ -233,6 +234,58 @@ def test_zero_output_neurons_against_the_orientation_join_or_go_apart():
     W2 = [[1, 0, 0, 0, 0], [0, 0, 0, 1, 0], [0, 0, 0, 0, 1]]
     net = ShallowNetwork([[1], [-1], [-2], [1], [-1]], [0, 0, 0, -1, 1], W2, [0, 0, 0])
     check(net, 7, 11)
+
+
+def _pairs_on_parallel_planes(k, pairs, lone):
+    """d = 2: mixed cancelling pairs on x1 = 1, ..., pairs with v-terms e_1, e_2, ... (kinks
+    e_i / 2 and -e_i / 2), and on x2 = 0 either a live neuron (+, output 1) with a zero-output
+    neuron against it (``lone``) or one zero-output neuron of each orientation."""
+    W1, b1, cols = [], [], []
+    for i in range(pairs):
+        e = [Fraction(int(r == i), 2) for r in range(k)]
+        W1 += [[1, 0], [-1, 0]]
+        b1 += [-(i + 1), i + 1]
+        cols += [e, [-x for x in e]]
+    W1 += [[0, 1], [0, -1]]
+    b1 += [0, 0]
+    cols += [[1 if lone else 0] * k, [0] * k]
+    return ShallowNetwork(W1, b1, [[c[r] for c in cols] for r in range(k)], [0] * k)
+
+
+def test_a_lone_zero_output_neuron_joins_along_a_new_normal_paid_by_a_tilt():
+    # d = 2, k = 3, three pairs (n = 1, m = 3), |S| = 1: D = 4 h - 3 |S| - (#O + #C) - rank,
+    # rank = k n + m (d - n). Own 32 - 3 - 4 - 6 = 19. The zero-output neuron joins the live
+    # one against its orientation with a kink along e_3, and the third pair's plane tilts
+    # towards x2 to pay for it: n = 2, 32 - 3 - 3 - 6 = 20
+    net = _pairs_on_parallel_planes(3, 3, lone=True)
+    check(net, 19, 20)
+    assert structure(local_dimension(net).witness).zero_output == ()
+    # with two pairs (m = 2) the rank grows by k - m = 1, what the join saves: 13 either way
+    check(_pairs_on_parallel_planes(3, 2, lone=True), 13, 13)
+
+
+def test_an_unbuilt_join_is_bounded_at_its_limit_point(monkeypatch):
+    # without the tilt the join above is not built; its stratum is bounded by its dimension
+    # at the limit (the kink 0, the normal x2 added): 20, so 19 is only a lower bound
+    monkeypatch.setattr(unfolding, "_tilt_payer", lambda net: None)
+    result = local_dimension(_pairs_on_parallel_planes(3, 3, lone=True))
+    assert (result.dimension, result.exact) == (19, False)
+    assert "could exceed 19" in result.reason
+
+
+def test_zero_output_neurons_of_a_dead_hyperplane_form_a_mixed_group_paid_by_a_tilt():
+    # as above without the live neuron: |S| = 0, own 32 - 5 - 6 = 21; the two zero-output
+    # neurons on x2 = 0 form a mixed cancelling group (C = 4, n = 2, m = 3): 32 - 4 - 6 = 22
+    check(_pairs_on_parallel_planes(3, 3, lone=False), 21, 22)
+
+
+def test_joins_along_a_new_normal_pay_each_other():
+    # d = 1, k = 3, no mixed group: live neurons on x = 0 and x = 1 (|S| = 2), each with a
+    # zero-output neuron against it. Own 16 - 6 - 2 (2) = 6; both join, their v-term changes
+    # cancelling (parallel normals): n = 1, 16 - 6 - 3 = 7
+    W2 = [[1, 0, 1, 0], [1, 0, 2, 0], [1, 0, 3, 0]]
+    net = ShallowNetwork([[1], [-1], [1], [-1]], [0, 0, -1, 1], W2, [0, 0, 0])
+    check(net, 6, 7)
 
 
 def _parallel_pairs(p1, p2):
