@@ -349,7 +349,12 @@ def _mixed_terms(net: ShallowNetwork) -> tuple[list[Vector], list[tuple[Vector, 
 
 
 def _w_dimension(
-    d: int, k: int, bent_normals: list[Vector], c_terms: list[tuple[Vector, Vector]]
+    d: int,
+    k: int,
+    bent_normals: list[Vector],
+    c_terms: list[tuple[Vector, Vector]],
+    *,
+    v_rank_at_least: int = 0,
 ) -> int:
     """Dimension at a point of the solutions of F2 (v_H of the mixed bent groups; v_c, u_c of
     the mixed cancelling groups), plus one free offset per mixed cancelling group.
@@ -358,7 +363,9 @@ def _w_dimension(
     k |J| - k dim U; what remains is the factorization variety sum_c v_c w_c^T = M' with
     w_c = u_c mod U, and each chart u_c (pivot coordinate 1) adds dim U - 1 to it
     (:mod:`shallowsym.factorization`, proofs/fibre_dimension.md). Exact also where the
-    variety is singular, where the tangent count would overstate it."""
+    variety is singular, where the tangent count would overstate it. With
+    ``v_rank_at_least``, only the points nearby whose v_c span at least that much count
+    (ValueError when there are none)."""
     n = rank(bent_normals, d) if bent_normals else 0
     bent = k * len(bent_normals) - k * n
     if not c_terms:
@@ -370,7 +377,7 @@ def _w_dimension(
         d - n,
         c,
         r=rank(product + bent_normals, d) - n,
-        a=rank([v for v, _ in c_terms], k),
+        a=max(rank([v for v, _ in c_terms], k), v_rank_at_least),
         b=rank([u for _, u in c_terms] + bent_normals, d) - n,
     )
     return bent + c * n + factorizations  # c offsets + c (dim U - 1) charts

@@ -376,25 +376,29 @@ def _tilted(net: ShallowNetwork, key: tuple, members: list[int], join) -> Shallo
     return _rebuilt(net, out)
 
 
+def _dependency(vectors: Sequence[Sequence[Fraction]], n: int) -> list[Fraction]:
+    """Coefficients c with sum_j c_j vectors_j = 0 (vectors in R^n), nonzero exactly on the
+    vectors that lie in some circuit (a generic combination of a kernel basis)."""
+    rows = [[v[r] for v in vectors] for r in range(n)]
+    kernel = nullspace(rows, len(vectors)) if vectors else []
+    used = [any(vector[j] for vector in kernel) for j in range(len(vectors))]
+    for x in range(1, len(kernel) * len(vectors) + 2):  # a polynomial in x with few roots
+        c = [
+            sum(Fraction(x) ** b * vector[j] for b, vector in enumerate(kernel))
+            for j in range(len(vectors))
+        ]
+        if all(cj != 0 for cj, use in zip(c, used, strict=True) if use):
+            return c
+    return [Fraction(0)] * len(vectors)
+
+
 def _pay_each_other(
     net: ShallowNetwork, unpaid: list[tuple[tuple, list[int]]]
 ) -> tuple[ShallowNetwork, list[tuple[tuple, list[int]]]]:
     """Joins that nothing else pays for pay each other where their normals are dependent:
     with sum_j c_j u_j = 0, each changes W2 W1 by c_j t 1 u_j^T. One dependency uses every
     join that lies in a circuit; returns the network and the joins left unpaid."""
-    normals = [hyperplane_normal_offset(key)[0] for key, _ in unpaid]
-    rows = [[u[c] for u in normals] for c in range(net.d)]
-    kernel = nullspace(rows, len(unpaid)) if len(unpaid) > 1 else []
-    if not kernel:
-        return net, unpaid
-    used = [any(vector[j] for vector in kernel) for j in range(len(unpaid))]
-    for x in range(1, len(kernel) * len(unpaid) + 2):  # a polynomial in x with few roots
-        c = [
-            sum(Fraction(x) ** b * vector[j] for b, vector in enumerate(kernel))
-            for j in range(len(unpaid))
-        ]
-        if all(cj != 0 for cj, use in zip(c, used, strict=True) if use):
-            break
+    c = _dependency([hyperplane_normal_offset(key)[0] for key, _ in unpaid], net.d)
     live = {g.key for g in structure(net).groups}
     out = _neurons(net)
     for (key, members), cj in zip(unpaid, c, strict=True):
@@ -622,23 +626,33 @@ def _mixed_far_groups(
     net: ShallowNetwork, blocks: Sequence[Sequence[int]]
 ) -> ShallowNetwork | None:
     """Zero-input neurons of both bias signs, |beta_i| a_i summing to zero over each block,
-    become far mixed cancelling groups, or None when no mixed group can pay.
+    become far mixed cancelling groups, or None when they cannot be paid for.
 
-    On u.x + 1/t = 0 (w_i = t beta_i u) a block adds t (sum of beta_i a_i) u^T to W2 W1,
-    nonzero when the beta_i a_i of its positive biases do not sum to zero; a mixed group pays
-    for it (S9), u its normal."""
+    On u.x + 1/t = 0 (w_i = t beta_i u) a block adds t S u^T to W2 W1, S the sum of its
+    beta_i a_i, nonzero when those of its positive biases do not sum to zero. A mixed group
+    pays for it (S9), u its normal; without mixed groups the blocks pay each other, all on
+    x1 + 1/t_B = 0 with sum_B t_B S_B = 0, which needs every S_B in a circuit."""
+    sums = [
+        [sum(net.b1[i] * net.W2[r][i] for i in block) for r in range(net.k)] for block in blocks
+    ]
     payers = _mixed(net)
-    if not payers:
-        return None
-    u, _ = hyperplane_normal_offset(payers[0].key)
+    if payers:
+        u = hyperplane_normal_offset(payers[0].key)[0]
+        scales = [STEP / (3 * 2**j) for j in range(len(blocks))]  # not a pure group's offset
+    else:
+        u = _along_e1(Fraction(1), net.d)
+        scales = [STEP * c / 3 for c in _dependency(sums, net.k)]
+        if not all(scales):
+            return None
     out = _neurons(net)
     added = [Fraction(0)] * net.k
-    for j, block in enumerate(blocks):
-        t = STEP / (3 * 2**j)  # not the offset of a pure far group
+    for block, t, total in zip(blocks, scales, sums, strict=True):
         for i in block:
             _, beta, a = out[i]
             out[i] = (tuple(t * beta * x for x in u), beta, a)
-            added = [x + t * beta * y for x, y in zip(added, a, strict=True)]
+        added = [x + t * y for x, y in zip(added, total, strict=True)]
+    if not payers:
+        return _rebuilt(net, out)
     paid = _pay(_build(net, out, net.b2), payers, [-x for x in added], u)
     return None if paid is None else _rebuilt(net, _neurons(paid))
 
@@ -653,31 +667,40 @@ def _completion(vectors: list[list[Fraction]], d: int) -> list[list[Fraction]]:
     return out
 
 
-def _vanishing_bound(net: ShallowNetwork, count: int) -> int:
-    """An upper bound on the dimension next to theta of the strata where ``count`` far mixed
-    groups of ``net``'s zero-input neurons form.
+def _vanishing_bound(net: ShallowNetwork, blocks: Sequence[Sequence[int]]) -> int:
+    """An upper bound on the dimension next to theta of the strata where the ``blocks`` of
+    ``net``'s zero-input neurons form far mixed groups.
 
-    Their v-terms tend to 0 with the distance of their hyperplanes, whose normals are any, so
-    the bound is the stratum's dimension at such a limit point, at its largest: 2k fewer for
-    the kinks of each group's second orientation, and F2 with ``count`` more terms (0, u). That
-    depends on the u only through the rank they add to the normals, so one choice of u per
-    rank is measured."""
+    Their v-terms v_B tend to 0 with the distance of their hyperplanes, as S_B / |c_B| (S_B
+    the sum of the block's beta_i a_i), and their normals are any, so the bound is the
+    stratum's dimension at such a limit point, at its largest: 2k fewer for the kinks of
+    each group's second orientation, and F2 with more terms (0, u), counting only the
+    points nearby where the v-terms span at least what the v_c and S_B span (lower
+    semicontinuity of rank). That depends on the u only through the rank they add to the
+    normals, so one choice of u per rank is measured."""
     d, k = net.d, net.k
     bent_normals, c_terms = _mixed_terms(net)
+    sums = [[sum(net.b1[i] * net.W2[r][i] for i in block) for r in range(k)] for block in blocks]
+    v_rank = rank([v for v, _ in c_terms] + sums, k)
     spanned = [u for _, u in c_terms] + bent_normals
     fresh = _completion(spanned, d)
     zero = [Fraction(0)] * k
     best = None
-    for new in range(min(count, len(fresh)) + 1):
+    for new in range(min(len(blocks), len(fresh)) + 1):
         filler = (spanned or fresh[:new])[:1]
-        if new < count and not filler:
+        if new < len(blocks) and not filler:
             continue
-        normals = fresh[:new] + filler * (count - new)
-        dim = _w_dimension(d, k, bent_normals, c_terms + [(zero, u) for u in normals])
+        normals = fresh[:new] + filler * (len(blocks) - new)
+        terms = c_terms + [(zero, u) for u in normals]
+        try:
+            dim = _w_dimension(d, k, bent_normals, terms, v_rank_at_least=v_rank)
+        except ValueError:  # no such point nearby
+            continue
         best = dim if best is None else max(best, dim)
-    assert best is not None
+    if best is None:
+        return -1
     now = _w_dimension(d, k, bent_normals, c_terms)
-    return stratum_dimension(net) - 2 * k * count + best - now
+    return stratum_dimension(net) - 2 * k * len(blocks) + best - now
 
 
 def _limit_terms(
@@ -804,7 +827,7 @@ def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, i
             if witness is None:
                 witness = base
             dim = stratum_dimension(witness)
-            out.append((witness, dim, _vanishing_bound(base, len(mixed)) if mixed else dim))
+            out.append((witness, dim, _vanishing_bound(base, mixed) if mixed else dim))
     return out
 
 

@@ -164,9 +164,17 @@ def test_zero_input_neurons_of_both_bias_signs_form_a_far_mixed_group_a_mixed_gr
     check(net, 7, 8)
     witness = local_dimension(net).witness
     assert same_function(net, witness) and not structure(witness).zero_input_active
-    # without the pair nothing can pay: F2 would force the far group's v-term to 0
+    # without the pair nothing can pay: F2 would force the far group's v-term to 0 (also for
+    # d = 3, where the bound at v = 0 alone, 6 - 2 + 3 = 7, would exceed 6)
     net = ShallowNetwork([[0, 0], [0, 0]], [1, -1], [[1, -1]], [0])
     check(net, 4, 4)
+    net = ShallowNetwork([[0, 0, 0]] * 3, [1, -1, 2], [[1, -1, 1]], [0])
+    check(net, 6, 6)
+    # d = 3, k = 1: two such blocks, beta = (1, -1) and (2, -2) with sums of beta a 2 and -4,
+    # pay each other on parallel far hyperplanes: 8 - 2 (2) + 5 (two terms, V W^T = 0,
+    # rank V = rank W = 1) = 9 for 8
+    net = ShallowNetwork([[0, 0, 0]] * 4, [1, -1, 2, -2], [[1, -1, -1, 1]], [0])
+    check(net, 8, 9)
     # with |beta| a = 2 and -4/3 they cannot cancel
     net = ShallowNetwork([[0, 0], [0, 0]], [2, -2], [[1, Fraction(-2, 3)]], [0])
     check(net, 4, 4)
