@@ -104,9 +104,8 @@ def _zero_masks(vectors: Sequence[Sequence[Fraction]], limit: int) -> list[int]:
     ]
 
 
-def _packing(n: int, masks: Sequence[int], *, cover: bool) -> list[list[int]]:
-    """Most disjoint sets among ``masks`` (bitmasks over n indices); with ``cover`` they must
-    cover every index (an empty list when impossible, unless n = 0)."""
+def _packing(n: int, masks: Sequence[int]) -> list[list[int]]:
+    """Most disjoint sets among ``masks`` (bitmasks over n indices)."""
     full = (1 << n) - 1
     memo: dict[int, tuple[int, int]] = {0: (0, 0)}
 
@@ -115,11 +114,11 @@ def _packing(n: int, masks: Sequence[int], *, cover: bool) -> list[list[int]]:
         if mask in memo:
             return memo[mask]
         low = mask & -mask
-        result = (-1, 0) if cover else best(mask ^ low)
+        result = best(mask ^ low)
         for z in masks:
             if z & low and z & mask == z:
                 count, _ = best(mask ^ z)
-                if count >= 0 and count + 1 > result[0]:
+                if count + 1 > result[0]:
                     result = (count + 1, z)
         memo[mask] = result
         return result
@@ -135,7 +134,7 @@ def _packing(n: int, masks: Sequence[int], *, cover: bool) -> list[list[int]]:
                 mask ^= mask & -mask
         return out
 
-    return blocks(full) if best(full)[0] >= 0 else []
+    return blocks(full)
 
 
 def _sums_to_zero(vectors: Sequence[Sequence[Fraction]]) -> bool:
@@ -614,7 +613,7 @@ def _free_zero_input_groups(
     flat = [i for i in structure(net).zero_input_inactive if net.b1[i] == 0]
     coefficients = _positive_circuits([net.neuron(i)[2] for i in flat], limit)
     offsets = _fresh_offsets(_rebuilt(net, out))
-    for block in _packing(len(flat), list(coefficients), cover=False):
+    for block in _packing(len(flat), list(coefficients)):
         c, mask = next(offsets), sum(1 << j for j in block)
         for j in block:
             x = STEP * coefficients[mask][j]
@@ -845,13 +844,14 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
     net
         The network.
     limit
-        Bound on the zero-sum set searches (3^n steps for n neurons of one orientation on one
-        hyperplane).
+        Bound on each exponential search: the zero-sum sets of the neurons of one hyperplane
+        (3^n steps for n neurons), the families of disjoint blocks among them and their
+        combinations across groups, and (k > d) the subsets of groups and joins tried.
 
     Raises
     ------
     SearchLimitExceeded
-        When a zero-sum set search would exceed ``limit``.
+        When one of those searches would exceed ``limit``.
 
     Examples
     --------
