@@ -49,6 +49,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 from itertools import combinations, product
 from math import comb, prod
 from typing import Any
@@ -259,12 +260,12 @@ def _take_share(
 
 
 def _zero_sum_kinks(
-    net: ShallowNetwork, out: list[Neuron], members: Sequence[int]
+    net: ShallowNetwork, out: list[Neuron], members: Sequence[int], t: Fraction = STEP
 ) -> list[Fraction]:
     """Zero-output neurons take the small kinks t 1, ..., t 1, -(n - 1) t 1 (summing to zero,
     1 the all-ones vector); returns the factors t, ..., t, -(n - 1) t."""
     nk = neuron_keys(net)
-    weights = [STEP] * (len(members) - 1) + [-STEP * (len(members) - 1)]
+    weights = [t] * (len(members) - 1) + [-t * (len(members) - 1)]
     for i, weight in zip(members, weights, strict=True):
         w, beta, _ = out[i]
         out[i] = (w, beta, tuple(weight / nk.scale(i) for _ in range(net.k)))
@@ -292,28 +293,33 @@ def _pay(
 
 
 def _join_against_orientation(
-    net: ShallowNetwork, key: tuple, members: list[int]
+    net: ShallowNetwork, key: tuple, members: list[int], t: Fraction
 ) -> ShallowNetwork | None:
-    """Zero-output neurons on the hyperplane of a pure group join it against its orientation,
-    the change of its v-term paid by the mixed groups (None when it cannot be)."""
+    """Zero-output neurons on the hyperplane of a pure group join it against its orientation
+    (kinks t s_j a_j), the change of its v-term paid by the mixed groups (None when it cannot
+    be)."""
     nk = neuron_keys(net)
     group = next(g for g in structure(net).groups if g.key == key)
     j = (group.positive or group.negative)[0]
     out = _neurons(net)
-    shares = [_take_share(net, out, i, j) for i in members]
+    share = [t * nk.scale(j) * x for x in net.neuron(j)[2]]
+    shares = [_take_share(net, out, i, j, share) for i in members]
     # j's orientation loses each share in W2 W1 and the joining side gains its negative
     paid = [2 * nk.orientations[j] * sum(col) for col in zip(*shares, strict=True)]
     u, _ = hyperplane_normal_offset(key)
     return _pay(_build(net, out, net.b2), _mixed(net), paid, u)
 
 
-def _mixed_idle_group(net: ShallowNetwork, key: tuple, members: list[int]) -> ShallowNetwork | None:
+def _mixed_idle_group(
+    net: ShallowNetwork, key: tuple, members: list[int], t: Fraction
+) -> ShallowNetwork | None:
     """Zero-output neurons of both orientations on a hyperplane without live neurons form one
-    mixed cancelling group, its v-term paid by the mixed groups (None when it cannot be)."""
+    mixed cancelling group (kinks of size t), its v-term paid by the mixed groups (None when
+    it cannot be)."""
     nk = neuron_keys(net)
     ordered = sorted(members, key=lambda i: -nk.orientations[i])  # the last one is negative
     out = _neurons(net)
-    weights = _zero_sum_kinks(net, out, ordered)
+    weights = _zero_sum_kinks(net, out, ordered, t)
     v = sum(nk.orientations[i] * weight for i, weight in zip(ordered, weights, strict=True))
     u, _ = hyperplane_normal_offset(key)
     return _pay(_build(net, out, net.b2), _mixed(net), [-v] * net.k, u)
@@ -361,17 +367,19 @@ def _join_dead(
             out[i] = (w, beta, tuple(kink))
 
 
-def _tilted(net: ShallowNetwork, key: tuple, members: list[int], join) -> ShallowNetwork | None:
-    """``join`` (:func:`_join_lone` or :func:`_join_dead`) with the change STEP v_c u_K^T to
+def _tilted(
+    net: ShallowNetwork, key: tuple, members: list[int], t: Fraction, join
+) -> ShallowNetwork | None:
+    """``join`` (:func:`_join_lone` or :func:`_join_dead`) with the change t v_c u_K^T to
     W2 W1 paid by tilting a mixed cancelling group with a nonzero v-term v_c away from u_K
-    (None when there is no such group, or a lone join has more than one neuron)."""
+    (None when there is none, or a lone join has more than one neuron)."""
     payer = _tilt_payer(net)
     if payer is None or (join is _join_lone and len(members) != 1):
         return None
     out = _neurons(net)
-    join(net, out, key, members, [STEP * x for x in payer.v])
+    join(net, out, key, members, [t * x for x in payer.v])
     u, _ = hyperplane_normal_offset(key)
-    _tilt(net, out, payer, [-STEP * x for x in u])
+    _tilt(net, out, payer, [-t * x for x in u])
     return _rebuilt(net, out)
 
 
@@ -392,18 +400,19 @@ def _dependency(vectors: Sequence[Sequence[Fraction]], n: int) -> list[Fraction]
 
 
 def _pay_each_other(
-    net: ShallowNetwork, unpaid: list[tuple[tuple, list[int]]]
+    net: ShallowNetwork, unpaid: list[tuple[tuple, list[int]]], live: set, t: Fraction
 ) -> tuple[ShallowNetwork, list[tuple[tuple, list[int]]]]:
     """Joins that nothing else pays for pay each other where their normals are dependent:
-    with sum_j c_j u_j = 0, each changes W2 W1 by c_j t 1 u_j^T. One dependency uses every
-    join that lies in a circuit; returns the network and the joins left unpaid."""
+    with sum_j c_j u_j = 0, each changes W2 W1 by c_j t 1 u_j^T (a lone neuron joining the
+    group on a key in ``live``, else all those of a hyperplane without live neurons). One
+    dependency uses every join that lies in a circuit; returns the network and the joins
+    left unpaid."""
     c = _dependency([hyperplane_normal_offset(key)[0] for key, _ in unpaid], net.d)
-    live = {g.key for g in structure(net).groups}
     out = _neurons(net)
     for (key, members), cj in zip(unpaid, c, strict=True):
         if cj:
             join = _join_lone if key in live else _join_dead
-            join(net, out, key, members, [STEP * cj] * net.k)
+            join(net, out, key, members, [t * cj] * net.k)
     return _rebuilt(net, out), [item for item, cj in zip(unpaid, c, strict=True) if not cj]
 
 
@@ -471,6 +480,12 @@ def _idle_options(net: ShallowNetwork, key: tuple, members: list[int]) -> tuple[
     return ("pay", "stay") if len(orientations) == 2 else ("stay",)
 
 
+def _only_these_turn_live(before: ShallowNetwork, after: ShallowNetwork, members) -> bool:
+    """Whether exactly ``members`` stopped being zero-output (a payment that took a kink to 0
+    would change the stratum it claims)."""
+    return set(structure(after).zero_output) == set(structure(before).zero_output) - set(members)
+
+
 def _idle_zero_output(
     net: ShallowNetwork, picks: Sequence[str]
 ) -> tuple[ShallowNetwork, list[tuple[tuple, list[int]]]]:
@@ -486,33 +501,38 @@ def _idle_zero_output(
     (key, members) whose join was not paid for (:func:`_limit_bound` bounds them)."""
     nk = neuron_keys(net)
     live = {g.key for g in structure(net).groups}
-    unpaid = []
+    unpaid, stay = [], []
+    t = STEP
     for (key, members), pick in zip(_idle(net), picks, strict=True):
-        out = _neurons(net)
         if pick in ("join", "apart"):
+            out = _neurons(net)
             _zero_sum_kinks(net, out, members)
             if pick == "apart":
                 _shift(net, out, members, STEP)
             net = _rebuilt(net, out)
+        elif pick == "pay":
+            t *= STEP  # smaller than every kink made so far, so no payment takes one to 0
+            if key in live:
+                ways = [_join_against_orientation, partial(_tilted, join=_join_lone)]
+            else:
+                ways = [_mixed_idle_group, partial(_tilted, join=_join_dead)]
+            joined = next((j for way in ways if (j := way(net, key, members, t)) is not None), None)
+            if joined is not None and _only_these_turn_live(net, joined, members):
+                net = _rebuilt(net, _neurons(joined))
+            else:
+                unpaid.append((key, members))
+        else:
+            stay.append((key, members))
+    net, unpaid = _pay_each_other(net, unpaid, live, t * STEP)
+    out = _neurons(net)
+    for key, members in stay + unpaid:
+        if key in live:
             continue
         sides = [[i for i in members if nk.orientations[i] == e] for e in (1, -1)]
-        if pick == "pay":
-            if key in live:
-                ways = [_join_against_orientation, lambda *args: _tilted(*args, _join_lone)]
-            else:
-                ways = [_mixed_idle_group, lambda *args: _tilted(*args, _join_dead)]
-            joined = next((j for way in ways if (j := way(net, key, members)) is not None), None)
-            if joined is not None:
-                net = _rebuilt(net, _neurons(joined))
-                continue
-            unpaid.append((key, members))
-        if key not in live:  # those of one side form a pure cancelling group
-            formed = [side for side in sides if len(side) > 1]
-            for shift, side in enumerate(formed):
-                _zero_sum_kinks(net, out, side)
-                _shift(net, out, side, shift * STEP)  # a second group on a parallel hyperplane
-            net = _rebuilt(net, out)
-    return _pay_each_other(net, unpaid)
+        for shift, side in enumerate(side for side in sides if len(side) > 1):
+            _zero_sum_kinks(net, out, side)
+            _shift(net, out, side, shift * STEP)  # a second group on a parallel hyperplane
+    return _rebuilt(net, out), unpaid
 
 
 def _purifiable(net: ShallowNetwork) -> list[tuple]:

@@ -287,6 +287,31 @@ def test_zero_output_neurons_of_a_dead_hyperplane_form_a_mixed_group_paid_by_a_t
     check(_pairs_on_parallel_planes(3, 3, lone=False), 21, 22)
 
 
+def test_a_payment_does_not_undo_an_earlier_join():
+    # d = 2, k = 3: mixed cancelling pairs on x1 - x2 = 0 and x1 = 1 span the normals; two
+    # hyperplanes without live neurons, x2 = 1 and x1 = -1, carry one zero-output neuron of
+    # each orientation. Both pairs of them form mixed groups, the pairs paying: 22 (checked
+    # on a nearby network built by hand, at 3000 random points). Paying for the second
+    # through the first once set its kinks back to 0, and 21 was certified.
+    W1 = [[1, -1], [-1, 1], [1, 0], [-1, 0], [0, 1], [0, -1], [1, 0], [-1, 0]]
+    W2 = [[1, -1, 1, -1, 0, 0, 0, 0], [0, 0, 1, -1, 0, 0, 0, 0], [0] * 8]
+    net = ShallowNetwork(W1, [0, 0, -1, 1, -1, 1, 1, -1], W2, [0, 0, 0])
+    check(net, 20, 22)
+    assert structure(local_dimension(net).witness).zero_output == ()
+
+
+def test_joins_that_pay_each_other_on_hyperplanes_without_live_neurons():
+    # d = 1, k = 2, f = 0, all zero-output: D = 3 h - (#O + #C) - rank. On x = 0 two
+    # positive and one negative, on x = 1 one of each. Own 15 - 5 = 10; both hyperplanes
+    # form mixed groups whose v-terms cancel (n = m = 1, rank 2): 15 - 2 - 2 = 11. (Once an
+    # internal error: the pure pair formed first on x = 0 was then joined as a lone neuron.)
+    W2 = [[0] * 5, [0] * 5]
+    check(ShallowNetwork([[1], [1], [-1], [1], [-1]], [0, 0, 0, -1, 1], W2, [0, 0]), 10, 11)
+    # two of each on x = 0 go apart as two pure pairs: 18 - (2 + 2) = 14
+    W1 = [[1], [1], [-1], [-1], [1], [-1]]
+    check(ShallowNetwork(W1, [0, 0, 0, 0, -1, 1], [[0] * 6] * 2, [0, 0]), 12, 14)
+
+
 def test_joins_along_a_new_normal_pay_each_other():
     # d = 1, k = 3, no mixed group: live neurons on x = 0 and x = 1 (|S| = 2), each with a
     # zero-output neuron against it. Own 16 - 6 - 2 (2) = 6; both join, their v-term changes
