@@ -40,7 +40,8 @@ variety (:mod:`shallowsym.factorization`). Where an unfolding gives a v-term tha
 (joins against the orientation when k > d, far mixed groups when d > k), or a join that
 nothing pays for is left unbuilt, the strata next to theta are bounded by their dimension
 at the limit point (upper semicontinuity); the result is exact (``exact`` True) when no
-bound exceeds the best value found. proofs/fibre_dimension.md has the argument.
+bound exceeds the best value found and no unfolding landed, at the fixed step, on another
+hyperplane of theta. proofs/fibre_dimension.md has the argument.
 """
 
 from __future__ import annotations
@@ -890,13 +891,28 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
     """
     own = stratum_dimension(net)
     cf = canonical_form(net)
-    best, best_dim, bound = net, own, own
+    best, best_dim, bound, collided = net, own, own, False
     for other, dim, upper in _candidates(net, limit):
         if canonical_form(other) != cf:
             raise AssertionError("internal error: an unfolding changed the function")
+        if not _apart(net, other):
+            collided = True
+            continue
         bound = max(bound, upper)
         if dim > best_dim:
             best, best_dim = other, dim
-    exact = bound <= best_dim
-    reason = "" if exact else f"an unexplored unfolding could exceed {best_dim}"
-    return LocalDimension(best_dim, own, best, exact, reason)
+    if collided:
+        reason = f"an unfolding met another hyperplane at the step {STEP}; at least {best_dim}"
+    elif bound > best_dim:
+        reason = f"an unexplored unfolding could exceed {best_dim}"
+    else:
+        reason = ""
+    return LocalDimension(best_dim, own, best, not reason, reason)
+
+
+def _apart(net: ShallowNetwork, other: ShallowNetwork) -> bool:
+    """Whether each group of the unfolding ``other`` comes from one hyperplane of ``net`` (or
+    from its zero-input neurons): the fixed step could put a moved group exactly on another
+    hyperplane, where ``other`` would be in a stratum that does not come near ``net``."""
+    keys = neuron_keys(net).keys
+    return all(len({keys[i] for i in g.neurons}) == 1 for g in structure(other).groups)

@@ -122,6 +122,18 @@ def test_cancelling_twins_leave_a_bent_hyperplane():
     check(net, 5, 6)
 
 
+def test_an_unfolding_that_meets_another_hyperplane_is_not_trusted():
+    # the twins of the test above, with a live neuron on x1 = 1/7 and one on x2 = 0 added:
+    # neurons 1, 2 leave x1 = 0 as a pure cancelling pair, 7 + 1 = 8
+    W1, W2 = [[1, 0], [1, 0], [2, 0], [0, 1], [1, 0]], [[1, 2, -1, 1, 1]]
+    check(ShallowNetwork(W1, [0, 0, 0, 0, Fraction(1, 7)], W2, [0]), 7, 8)
+    # on x1 = 1/1000 the fixed step puts the pair on that neuron's hyperplane, a stratum far
+    # from theta: it is not measured, and the value is only a lower bound
+    result = local_dimension(ShallowNetwork(W1, [0, 0, 0, 0, Fraction(1, 1000)], W2, [0]))
+    assert (result.dimension, result.exact) == (7, False)
+    assert "met another hyperplane" in result.reason
+
+
 def test_a_zero_sum_side_leaves_a_mixed_group_even_when_d_equals_k():
     # d = k = 1, f = relu(x): neuron 0 (+) and neurons 1, 2 (-) with kinks 1, -1 on x = 0.
     # Own stratum 3 (1 + 1) - 2 + (1 - 1) = 4; neurons 1, 2 leave as a pure cancelling pair:
