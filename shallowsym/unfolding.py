@@ -10,7 +10,8 @@ stratum dimension of :func:`shallowsym.fibre.stratum_dimension` neuron by neuron
 where rank is the rank of the differential of W2 W1 in the free v-terms (mixed groups). So a
 nearby stratum is larger when it has more zero-output neurons and cancelling groups (d > k),
 fewer of them (k > d), or a smaller rank. The unfoldings below realize these changes by exact
-networks arbitrarily close to theta (a step t = 1/1000 here), each checked to realize f:
+networks arbitrarily close to theta (a step t = 1/1000 here, or 1/1009 or 1/1013 where a step
+meets the network's own numbers), each checked to realize f:
 
 * an all-zero neuron takes a small output weight and becomes zero-input (one zero-output
   neuron fewer);
@@ -40,14 +41,16 @@ variety (:mod:`shallowsym.factorization`). Where an unfolding gives a v-term tha
 (joins against the orientation when k > d, far mixed groups when d > k), or a join that
 nothing pays for is left unbuilt, the strata next to theta are bounded by their dimension
 at the limit point (upper semicontinuity); the result is exact (``exact`` True) when no
-bound exceeds the best value found and no unfolding landed, at the fixed step, on another
-hyperplane of theta. proofs/fibre_dimension.md has the argument.
+bound exceeds the best value found and some step tried builds every unfolding without a
+coincidence (a group landing on another hyperplane of theta, a payment cancelling a kink).
+proofs/fibre_dimension.md has the argument.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import partial
@@ -66,7 +69,15 @@ from .roles import HyperplaneGroup, structure
 
 __all__ = ["LocalDimension", "local_dimension"]
 
-STEP = Fraction(1, 1000)
+# The step t of the unfoldings. Witnesses are exact at one step; a step can meet the
+# network's own numbers by coincidence (_comes_near), so local_dimension tries a few.
+STEPS = (Fraction(1, 1000), Fraction(1, 1009), Fraction(1, 1013))
+_STEP: ContextVar[Fraction] = ContextVar("shallowsym_unfolding_step", default=STEPS[0])
+
+
+def _t() -> Fraction:
+    """The step of the unfolding being built."""
+    return _STEP.get()
 
 
 @dataclass(frozen=True)
@@ -240,7 +251,7 @@ def _absorb_zero_output(net: ShallowNetwork) -> ShallowNetwork:
     for i in s.zero_output:
         w, beta, _ = out[i]
         if not any(w):
-            out[i] = (w, beta, tuple(STEP for _ in range(net.k)))
+            out[i] = (w, beta, tuple(_t() for _ in range(net.k)))
         elif (j := live_by_side.get((nk.keys[i], nk.orientations[i]))) is not None:
             _take_share(net, out, i, j)
     return _rebuilt(net, out)
@@ -250,22 +261,23 @@ def _take_share(
     net: ShallowNetwork, out: list[Neuron], i: int, j: int, share: Sequence[Fraction] = ()
 ) -> list[Fraction]:
     """Zero-output neuron i on live neuron j's hyperplane takes the kink ``share`` (by default
-    STEP s_j a_j) from j, whatever i's orientation; returns that kink."""
+    t s_j a_j, t the step) from j, whatever i's orientation; returns that kink."""
     nk = neuron_keys(net)
     wi, bi, _ = out[i]
     wj, bj, aj = out[j]
-    share = list(share) or [STEP * nk.scale(j) * x for x in aj]
+    share = list(share) or [_t() * nk.scale(j) * x for x in aj]
     out[i] = (wi, bi, tuple(x / nk.scale(i) for x in share))
     out[j] = (wj, bj, tuple(x - y / nk.scale(j) for x, y in zip(aj, share, strict=True)))
     return share
 
 
 def _zero_sum_kinks(
-    net: ShallowNetwork, out: list[Neuron], members: Sequence[int], t: Fraction = STEP
+    net: ShallowNetwork, out: list[Neuron], members: Sequence[int], t: Fraction | None = None
 ) -> list[Fraction]:
     """Zero-output neurons take the small kinks t 1, ..., t 1, -(n - 1) t 1 (summing to zero,
     1 the all-ones vector); returns the factors t, ..., t, -(n - 1) t."""
     nk = neuron_keys(net)
+    t = _t() if t is None else t
     weights = [t] * (len(members) - 1) + [-t * (len(members) - 1)]
     for i, weight in zip(members, weights, strict=True):
         w, beta, _ = out[i]
@@ -454,7 +466,7 @@ def _shift_blocks(net: ShallowNetwork, blocks: Sequence[Sequence[int]]) -> Shall
     """Each block (kinks summing to zero) moves to a parallel hyperplane of its own."""
     out = _neurons(net)
     for j, block in enumerate(blocks, start=1):
-        _shift(net, out, block, j * STEP)
+        _shift(net, out, block, j * _t())
     return _rebuilt(net, out)
 
 
@@ -503,16 +515,16 @@ def _idle_zero_output(
     nk = neuron_keys(net)
     live = {g.key for g in structure(net).groups}
     unpaid, stay = [], []
-    t = STEP
+    t = _t()
     for (key, members), pick in zip(_idle(net), picks, strict=True):
         if pick in ("join", "apart"):
             out = _neurons(net)
             _zero_sum_kinks(net, out, members)
             if pick == "apart":
-                _shift(net, out, members, STEP)
+                _shift(net, out, members, _t())
             net = _rebuilt(net, out)
         elif pick == "pay":
-            t *= STEP  # smaller than every kink made so far, so no payment takes one to 0
+            t *= _t()  # smaller than every kink made so far, so no payment takes one to 0
             if key in live:
                 ways = [_join_against_orientation, partial(_tilted, join=_join_lone)]
             else:
@@ -524,7 +536,7 @@ def _idle_zero_output(
                 unpaid.append((key, members))
         else:
             stay.append((key, members))
-    net, unpaid = _pay_each_other(net, unpaid, live, t * STEP)
+    net, unpaid = _pay_each_other(net, unpaid, live, t * _t())
     out = _neurons(net)
     for key, members in stay + unpaid:
         if key in live:
@@ -532,7 +544,7 @@ def _idle_zero_output(
         sides = [[i for i in members if nk.orientations[i] == e] for e in (1, -1)]
         for shift, side in enumerate(side for side in sides if len(side) > 1):
             _zero_sum_kinks(net, out, side)
-            _shift(net, out, side, shift * STEP)  # a second group on a parallel hyperplane
+            _shift(net, out, side, shift * _t())  # a second group on a parallel hyperplane
     return _rebuilt(net, out), unpaid
 
 
@@ -627,7 +639,7 @@ def _free_zero_input_groups(
     their far hyperplane would not be small.)"""
     out = _neurons(net)
     for j, block in enumerate(blocks):
-        t = STEP / 2**j  # each group on a hyperplane of its own
+        t = _t() / 2**j  # each group on a hyperplane of its own
         for i in block:
             _, beta, a = out[i]
             out[i] = (_along_e1(t * beta, net.d), beta, a)
@@ -637,7 +649,7 @@ def _free_zero_input_groups(
     for block in _packing(len(flat), list(coefficients)):
         c, mask = next(offsets), sum(1 << j for j in block)
         for j in block:
-            x = STEP * coefficients[mask][j]
+            x = _t() * coefficients[mask][j]
             out[flat[j]] = (_along_e1(x, net.d), x * c, out[flat[j]][2])
     return _rebuilt(net, out)
 
@@ -658,10 +670,10 @@ def _mixed_far_groups(
     payers = _mixed(net)
     if payers:
         u = hyperplane_normal_offset(payers[0].key)[0]
-        scales = [STEP / (3 * 2**j) for j in range(len(blocks))]  # not a pure group's offset
+        scales = [_t() / (3 * 2**j) for j in range(len(blocks))]  # not a pure group's offset
     else:
         u = _along_e1(Fraction(1), net.d)
-        scales = [STEP * c / 3 for c in _dependency(sums, net.k)]
+        scales = [_t() * c / 3 for c in _dependency(sums, net.k)]
         if not all(scales):
             return None
     out = _neurons(net)
@@ -891,18 +903,28 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
     """
     own = stratum_dimension(net)
     cf = canonical_form(net)
-    best, best_dim, bound, collided = net, own, own, False
-    for other, dim, upper in _candidates(net, limit):
+    for step in STEPS:
+        token = _STEP.set(step)
+        try:
+            candidates = _candidates(net, limit)
+        finally:
+            _STEP.reset(token)
+        near = [candidate for candidate in candidates if _comes_near(net, candidate[0])]
+        if len(near) == len(candidates):
+            break
+    collided = len(near) < len(candidates)
+    best, best_dim, bound = net, own, own
+    for other, dim, upper in near:
         if canonical_form(other) != cf:
             raise AssertionError("internal error: an unfolding changed the function")
-        if not _apart(net, other):
-            collided = True
-            continue
         bound = max(bound, upper)
         if dim > best_dim:
             best, best_dim = other, dim
     if collided:
-        reason = f"an unfolding met another hyperplane at the step {STEP}; at least {best_dim}"
+        reason = (
+            f"an unfolding met another hyperplane or cancelled a kink at each step tried; "
+            f"at least {best_dim}"
+        )
     elif bound > best_dim:
         reason = f"an unexplored unfolding could exceed {best_dim}"
     else:
@@ -910,9 +932,13 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
     return LocalDimension(best_dim, own, best, not reason, reason)
 
 
-def _apart(net: ShallowNetwork, other: ShallowNetwork) -> bool:
-    """Whether each group of the unfolding ``other`` comes from one hyperplane of ``net`` (or
-    from its zero-input neurons): the fixed step could put a moved group exactly on another
-    hyperplane, where ``other`` would be in a stratum that does not come near ``net``."""
+def _comes_near(net: ShallowNetwork, other: ShallowNetwork) -> bool:
+    """Whether the stratum of the unfolding ``other`` comes near ``net``: each of its groups
+    comes from one hyperplane of ``net`` (or from its zero-input neurons), and no neuron with
+    output weights in ``net`` has lost them. The fixed step can break either by coincidence,
+    a moved group landing exactly on another hyperplane or a payment exactly cancelling a
+    kink, and ``other`` would then lie in a stratum that does not come near ``net``."""
     keys = neuron_keys(net).keys
+    if not set(structure(other).zero_output) <= set(structure(net).zero_output):
+        return False
     return all(len({keys[i] for i in g.neurons}) == 1 for g in structure(other).groups)

@@ -123,15 +123,32 @@ def test_cancelling_twins_leave_a_bent_hyperplane():
 
 
 def test_an_unfolding_that_meets_another_hyperplane_is_not_trusted():
-    # the twins of the test above, with a live neuron on x1 = 1/7 and one on x2 = 0 added:
-    # neurons 1, 2 leave x1 = 0 as a pure cancelling pair, 7 + 1 = 8
-    W1, W2 = [[1, 0], [1, 0], [2, 0], [0, 1], [1, 0]], [[1, 2, -1, 1, 1]]
-    check(ShallowNetwork(W1, [0, 0, 0, 0, Fraction(1, 7)], W2, [0]), 7, 8)
-    # on x1 = 1/1000 the fixed step puts the pair on that neuron's hyperplane, a stratum far
-    # from theta: it is not measured, and the value is only a lower bound
-    result = local_dimension(ShallowNetwork(W1, [0, 0, 0, 0, Fraction(1, 1000)], W2, [0]))
-    assert (result.dimension, result.exact) == (7, False)
+    # the twins of the test above, with a live neuron on x2 = 0 and others on x1 = -c
+    # added: neurons 1, 2 leave x1 = 0 as a pure cancelling pair, one dimension more
+    def twins_beside(offsets):
+        W1 = [[1, 0], [1, 0], [2, 0], [0, 1]] + [[1, 0]] * len(offsets)
+        W2 = [[1, 2, -1, 1] + [1] * len(offsets)]
+        return ShallowNetwork(W1, [0, 0, 0, 0, *offsets], W2, [0])
+
+    check(twins_beside([Fraction(1, 7)]), 7, 8)
+    # at the first step, 1/1000, the pair lands on the neuron's hyperplane x1 = -1/1000, a
+    # stratum far from theta; the next step is used
+    check(twins_beside([Fraction(1, 1000)]), 7, 8)
+    # with a neuron at every step tried, nothing is measured there: only a lower bound
+    result = local_dimension(twins_beside([step for step in unfolding.STEPS]))
+    assert (result.stratum_dimension, result.dimension, result.exact) == (9, 9, False)
     assert "met another hyperplane" in result.reason
+
+
+def test_a_payment_that_cancels_a_kink_is_not_trusted():
+    # d = 2, k = 1: a mixed bent group on x1 = 0 (kinks 1/3000 and 1) pays for zero-input
+    # neurons (beta = 1, -1) forming a far mixed group; own 8 - 2 = 6, and the far group
+    # gives 8 - 2 - 2 + 2 = 6 too. At the step 1/1000 the payment, 1/3000, cancels neuron
+    # 0's kink exactly (it would count as zero-output, 7); the next step is used
+    net = ShallowNetwork(
+        [[1, 0], [-1, 0], [0, 0], [0, 0]], [0, 0, 1, -1], [[Fraction(1, 3000), 1, 1, -1]], [0]
+    )
+    check(net, 6, 6)
 
 
 def test_a_zero_sum_side_leaves_a_mixed_group_even_when_d_equals_k():
