@@ -499,6 +499,24 @@ def _only_these_turn_live(before: ShallowNetwork, after: ShallowNetwork, members
     return set(structure(after).zero_output) == set(structure(before).zero_output) - set(members)
 
 
+def _paid_join(
+    net: ShallowNetwork, key: tuple, members: list[int], live: bool, t: Fraction
+) -> ShallowNetwork | None:
+    """A lone zero-output neuron joining the live group on ``key`` (``live``), or all those of
+    a hyperplane without live neurons forming a mixed group, with kinks of size t, paid
+    through the mixed groups' v-terms or a tilt; None when neither pays, or when a payment
+    would change which neurons are zero-output beyond ``members``."""
+    if live:
+        ways = [_join_against_orientation, partial(_tilted, join=_join_lone)]
+    else:
+        ways = [_mixed_idle_group, partial(_tilted, join=_join_dead)]
+    for way in ways:
+        joined = way(net, key, members, t)
+        if joined is not None and _only_these_turn_live(net, joined, members):
+            return _rebuilt(net, _neurons(joined))
+    return None
+
+
 def _idle_zero_output(
     net: ShallowNetwork, picks: Sequence[str]
 ) -> tuple[ShallowNetwork, list[tuple[tuple, list[int]]]]:
@@ -515,27 +533,25 @@ def _idle_zero_output(
     nk = neuron_keys(net)
     live = {g.key for g in structure(net).groups}
     unpaid, stay = [], []
-    t = _t()
     for (key, members), pick in zip(_idle(net), picks, strict=True):
-        if pick in ("join", "apart"):
+        if pick in ("join", "apart"):  # first: the groups they make mixed can pay
             out = _neurons(net)
             _zero_sum_kinks(net, out, members)
             if pick == "apart":
                 _shift(net, out, members, _t())
             net = _rebuilt(net, out)
-        elif pick == "pay":
-            t *= _t()  # smaller than every kink made so far, so no payment takes one to 0
-            if key in live:
-                ways = [_join_against_orientation, partial(_tilted, join=_join_lone)]
-            else:
-                ways = [_mixed_idle_group, partial(_tilted, join=_join_dead)]
-            joined = next((j for way in ways if (j := way(net, key, members, t)) is not None), None)
-            if joined is not None and _only_these_turn_live(net, joined, members):
-                net = _rebuilt(net, _neurons(joined))
-            else:
-                unpaid.append((key, members))
         else:
-            stay.append((key, members))
+            (unpaid if pick == "pay" else stay).append((key, members))
+    t = _t()
+    paying = True
+    while paying:  # a paid join can pay for one that could not be paid before it
+        paying = False
+        for key, members in list(unpaid):
+            t *= _t()  # smaller than every kink made so far, so no payment takes one to 0
+            joined = _paid_join(net, key, members, key in live, t)
+            if joined is not None:
+                net, paying = joined, True
+                unpaid.remove((key, members))
     net, unpaid = _pay_each_other(net, unpaid, live, t * _t())
     out = _neurons(net)
     for key, members in stay + unpaid:

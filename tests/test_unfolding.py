@@ -329,6 +329,22 @@ def test_a_payment_does_not_undo_an_earlier_join():
     assert structure(local_dimension(net).witness).zero_output == ()
 
 
+def test_a_join_is_paid_by_a_group_that_a_later_join_makes_mixed():
+    # d = 1, k = 4, live groups on x = 0 and x = 3 of negative orientation (|S| = 2), one
+    # positive zero-output neuron on x = 0 and two on x = 3. D = 5 h - 4 |S| - 3 (#O + #C)
+    # - 4 n: own 35 - 8 - 12 = 15. The two on x = 3 join with kinks summing to zero, which
+    # makes that group mixed (n = 1); its v-term then pays for the lone one on x = 0, which
+    # comes first: 35 - 8 - 4 = 23
+    W1 = [[-1], [-2], [2], [-2], [2], [2], [-1]]
+    W2 = [
+        [1, 0, 0, Fraction(1, 2), 0, 0, 1],
+        [-1, 0, 0, Fraction(1, 2), 0, 0, 0],
+        [0] * 7,
+        [1, 0, 0, Fraction(1, 2), 0, 0, 0],
+    ]
+    check(ShallowNetwork(W1, [0, 6, 0, 6, -6, -6, 3], W2, [0] * 4), 15, 23)
+
+
 def test_joins_that_pay_each_other_on_hyperplanes_without_live_neurons():
     # d = 1, k = 2, f = 0, all zero-output: D = 3 h - (#O + #C) - rank. On x = 0 two
     # positive and one negative, on x = 1 one of each. Own 15 - 5 = 10; both hyperplanes
