@@ -670,6 +670,14 @@ def _free_zero_input_groups(
     return _rebuilt(net, out)
 
 
+def _bias_sums(net: ShallowNetwork, blocks: Sequence[Sequence[int]]) -> list[list[Fraction]]:
+    """S_B, the sum of beta_i a_i over each block of zero-input neurons: a far group of them
+    adds t S_B u^T to W2 W1, and its v-term is a multiple of S_B."""
+    return [
+        [sum(net.b1[i] * net.W2[r][i] for i in block) for r in range(net.k)] for block in blocks
+    ]
+
+
 def _mixed_far_groups(
     net: ShallowNetwork, blocks: Sequence[Sequence[int]]
 ) -> ShallowNetwork | None:
@@ -680,9 +688,7 @@ def _mixed_far_groups(
     beta_i a_i, nonzero when those of its positive biases do not sum to zero. A mixed group
     pays for it (S9), u its normal; without mixed groups the blocks pay each other, all on
     x1 + 1/t_B = 0 with sum_B t_B S_B = 0, which needs every S_B in a circuit."""
-    sums = [
-        [sum(net.b1[i] * net.W2[r][i] for i in block) for r in range(net.k)] for block in blocks
-    ]
+    sums = _bias_sums(net, blocks)
     payers = _mixed(net)
     if payers:
         u = hyperplane_normal_offset(payers[0].key)[0]
@@ -728,8 +734,7 @@ def _vanishing_bound(net: ShallowNetwork, blocks: Sequence[Sequence[int]]) -> in
     normals, so one choice of u per rank is measured."""
     d, k = net.d, net.k
     bent_normals, c_terms = _mixed_terms(net)
-    sums = [[sum(net.b1[i] * net.W2[r][i] for i in block) for r in range(k)] for block in blocks]
-    v_rank = rank([v for v, _ in c_terms] + sums, k)
+    v_rank = rank([v for v, _ in c_terms] + _bias_sums(net, blocks), k)
     spanned = [u for _, u in c_terms] + bent_normals
     fresh = _completion(spanned, d)
     zero = [Fraction(0)] * k
