@@ -4,7 +4,8 @@ unfoldings of degenerate networks into larger nearby strata, on examples counted
 from fractions import Fraction
 
 import sympy
-from hypothesis import given
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from netgen import networks
 from oracles import reference_eval
 
@@ -87,6 +88,39 @@ def test_a_certified_value_is_not_exceeded_next_to_the_witness(net):
     if result.exact:
         further = local_dimension(result.witness)
         assert further.dimension <= result.dimension
+
+
+def _affine_image(net, A, c, B, e):
+    """The network computing x -> B f(A x + c) + e: W1 A, b1 + W1 c, B W2, B b2 + e."""
+    d, k = net.d, net.k
+    W1 = [[sum(w[r] * A[r][q] for r in range(d)) for q in range(d)] for w in net.W1]
+    b1 = [b + sum(w[r] * c[r] for r in range(d)) for w, b in zip(net.W1, net.b1, strict=True)]
+    W2 = [[sum(B[p][r] * net.W2[r][i] for r in range(k)) for i in range(net.h)] for p in range(k)]
+    b2 = [sum(B[p][r] * net.b2[r] for r in range(k)) + e[p] for p in range(k)]
+    return ShallowNetwork(W1, b1, W2, b2)
+
+
+@given(networks(max_d=3, max_h=6, max_k=3), st.data())
+def test_the_fibre_dimension_is_invariant_under_affine_changes_of_input_and_output(net, data):
+    # theta -> (W1 A, b1 + W1 c, B W2, B b2 + e) maps the fibre of f onto that of
+    # B f(A x + c) + e, a bijection for invertible A and B, so its dimension at theta is
+    # kept. Independent of how the value is found; new normals and offsets also break the
+    # coincidences of a network with the unfolding's step.
+    def invertible(n):
+        entries = st.fractions(min_value=-3, max_value=3, max_denominator=3)
+        M = data.draw(st.lists(st.lists(entries, min_size=n, max_size=n), min_size=n, max_size=n))
+        assume(sympy.Matrix(M).det() != 0)
+        return M
+
+    assume(net.h > 0)
+    A, B = invertible(net.d), invertible(net.k)
+    small = st.fractions(min_value=-3, max_value=3, max_denominator=4)
+    c = data.draw(st.lists(small, min_size=net.d, max_size=net.d))
+    e = data.draw(st.lists(small, min_size=net.k, max_size=net.k))
+    before, after = local_dimension(net), local_dimension(_affine_image(net, A, c, B, e))
+    assert before.stratum_dimension == after.stratum_dimension
+    if before.exact and after.exact:
+        assert before.dimension == after.dimension
 
 
 def check(net, own, local, exact=True):
