@@ -42,7 +42,8 @@ variety (:mod:`shallowsym.factorization`). Where an unfolding gives a v-term tha
 nothing pays for is left unbuilt, the strata next to theta are bounded by their dimension
 at the limit point (upper semicontinuity); the result is exact (``exact`` True) when no
 bound exceeds the best value found and some step tried builds every unfolding without a
-coincidence (a group landing on another hyperplane of theta, a payment cancelling a kink).
+coincidence (a group landing on another hyperplane of theta, a payment cancelling a kink or
+making v-terms dependent, which shows as a witness above its own limit bound).
 proofs/fibre_dimension.md has the argument.
 """
 
@@ -877,10 +878,9 @@ def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, i
             mixed = [b for b in family if b not in one_sign]
             base = _free_zero_input_groups(split, one_sign, limit=limit)
             witness = _mixed_far_groups(base, mixed) if mixed else base
-            if witness is None:
-                witness = base
-            dim = stratum_dimension(witness)
-            out.append((witness, dim, _vanishing_bound(base, mixed) if mixed else dim))
+            dim = stratum_dimension(witness or base)
+            upper = _vanishing_bound(base, mixed) if mixed else dim
+            out.append((witness or base, dim, upper if witness else max(dim, upper)))
     return out
 
 
@@ -930,7 +930,7 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
             candidates = _candidates(net, limit)
         finally:
             _STEP.reset(token)
-        near = [candidate for candidate in candidates if _comes_near(net, candidate[0])]
+        near = [(o, dim, up) for o, dim, up in candidates if dim <= up and _comes_near(net, o)]
         if len(near) == len(candidates):
             break
     collided = len(near) < len(candidates)

@@ -363,6 +363,27 @@ def test_a_payment_does_not_undo_an_earlier_join():
     assert structure(local_dimension(net).witness).zero_output == ()
 
 
+def test_a_payment_that_makes_v_terms_dependent_is_not_trusted():
+    # d = 3, k = 4: mixed cancelling pairs on x1 = 1..4 with independent v-terms 2 e2, 2 e3,
+    # 2 e4 and (-2 eps, 2, 0, 0), a pure bent neuron on x1 = 0 (kink e1) and a zero-output
+    # neuron against it. Joining it makes the group mixed (U = span e1, all w_c = 0, r = 0),
+    # and near theta rank V = 4: F2 gives factorization_dimension(4, 2, 4, 0, 4, 0) = 16,
+    # 29 + 1 = 30. With eps = 10^-6, the square of the first step, the payment 2 eps e1
+    # once made the fourth v-term parallel to the first (rank 3: 17) and 31 was certified;
+    # the mirror image (W1 negated) gave 30.
+    eps = Fraction(1, 10**6)
+    W2 = [
+        [0, 0, 0, 0, 0, 0, -eps, eps, 1, 0],
+        [1, -1, 0, 0, 0, 0, 1, -1, 0, 0],
+        [0, 0, 1, -1, 0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 1, -1, 0, 0, 0, 0],
+    ]
+    b1 = [-1, 1, -2, 2, -3, 3, -4, 4, 0, 0]
+    for sign in (1, -1):
+        net = ShallowNetwork([[sign, 0, 0], [-sign, 0, 0]] * 5, b1, W2, [0] * 4)
+        check(net, 29, 30)
+
+
 def test_a_join_is_paid_by_a_group_that_a_later_join_makes_mixed():
     # d = 1, k = 4, live groups on x = 0 and x = 3 of negative orientation (|S| = 2), one
     # positive zero-output neuron on x = 0 and two on x = 3. D = 5 h - 4 |S| - 3 (#O + #C)
