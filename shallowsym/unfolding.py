@@ -10,8 +10,9 @@ stratum dimension of :func:`shallowsym.fibre.stratum_dimension` neuron by neuron
 where rank is the rank of the differential of W2 W1 in the free v-terms (mixed groups). So a
 nearby stratum is larger when it has more zero-output neurons and cancelling groups (d > k),
 fewer of them (k > d), or a smaller rank. The unfoldings below realize these changes by exact
-networks arbitrarily close to theta (a step t = 1/1000 here, or 1/1009 or 1/1013 where a step
-meets the network's own numbers), each checked to realize f:
+networks arbitrarily close to theta (built at the steps t = 1/1000 and 1/1009, or 1/1013 where
+one meets the network's own numbers, and measured by the smaller value), each checked to
+realize f:
 
 * an all-zero neuron takes a small output weight and becomes zero-input (one zero-output
   neuron fewer);
@@ -924,18 +925,12 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
     """
     own = stratum_dimension(net)
     cf = canonical_form(net)
-    for step in STEPS:
-        token = _STEP.set(step)
-        try:
-            candidates = _candidates(net, limit)
-        finally:
-            _STEP.reset(token)
-        near = [(o, dim, up) for o, dim, up in candidates if dim <= up and _comes_near(net, o)]
-        if len(near) == len(candidates):
-            break
-    collided = len(near) < len(candidates)
-    best, best_dim, bound = net, own, own
-    for other, dim, upper in near:
+    best, best_dim, bound, collided = net, own, own, False
+    for found in _measured(net, limit):
+        if not found:
+            collided = True
+            continue
+        other, dim, upper = found
         if canonical_form(other) != cf:
             raise AssertionError("internal error: an unfolding changed the function")
         bound = max(bound, upper)
@@ -951,6 +946,37 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
     else:
         reason = ""
     return LocalDimension(best_dim, own, best, not reason, reason)
+
+
+def _measured(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, int, int] | None]:
+    """Each candidate of :func:`_candidates` measured at two steps (a third where one meets a
+    coincidence), or None where every step does.
+
+    Along an unfolding theta(t) the stratum's dimension is the same at all but finitely many
+    t, and larger at those (where v-terms turn dependent, say), which need not come near
+    theta; the smaller value of two steps is the one that does, and the bounds are the
+    larger."""
+    runs = []
+    for step in STEPS:
+        token = _STEP.set(step)
+        try:
+            run = _candidates(net, limit)
+        finally:
+            _STEP.reset(token)
+        runs.append(
+            [(o, dim, up) if dim <= up and _comes_near(net, o) else None for o, dim, up in run]
+        )
+        passing = [[found for found in row if found] for row in zip(*runs, strict=True)]
+        if len(runs) >= 2 and all(len(row) >= 2 for row in passing):
+            break
+    out = []
+    for row in passing:
+        if not row:
+            out.append(None)
+            continue
+        other, dim, _ = min(row, key=lambda found: found[1])
+        out.append((other, dim, max(up for _, _, up in row)))
+    return out
 
 
 def _comes_near(net: ShallowNetwork, other: ShallowNetwork) -> bool:
