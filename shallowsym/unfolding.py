@@ -77,6 +77,11 @@ STEPS = (Fraction(1, 1000), Fraction(1, 1009), Fraction(1, 1013))
 _STEP: ContextVar[Fraction] = ContextVar("shallowsym_unfolding_step", default=STEPS[0])
 
 
+# Each combination of unfoldings is built and measured at two steps, some milliseconds of
+# exact work: it counts as this many steps against ``limit`` (1024 combinations by default).
+MEASURE_COST = 2**12
+
+
 def _t() -> Fraction:
     """The step of the unfolding being built."""
     return _STEP.get()
@@ -830,6 +835,12 @@ def _limit_bound(
     return best
 
 
+def _too_many(combinations: int, limit: int) -> bool:
+    """Whether measuring that many combinations of unfoldings (more than one: theta's own
+    configuration is always measured) would exceed ``limit``."""
+    return combinations > 1 and combinations * MEASURE_COST > limit
+
+
 def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, int, int]]:
     """Nearby realizations to measure, each with its stratum dimension and an upper bound on
     the dimension of that stratum next to theta and of what unexplored unfoldings of it reach."""
@@ -841,11 +852,12 @@ def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, i
         absorbed = _absorb_zero_output(net)
         keys = _purifiable(absorbed)
         options = [_idle_options(absorbed, key, members) for key, members in _idle(absorbed)]
-        if 2 ** len(keys) * prod(map(len, options)) > limit:
+        if _too_many(2 ** len(keys) * prod(map(len, options)), limit):
             raise SearchLimitExceeded(
                 f"choosing which of {len(keys)} mixed groups lose an orientation and how the "
-                f"zero-output neurons of {len(options)} hyperplanes unfold exceeds "
-                f"limit={limit}",
+                f"zero-output neurons of {len(options)} hyperplanes unfold: "
+                f"{2 ** len(keys) * prod(map(len, options))} combinations to measure, "
+                f"{MEASURE_COST} steps each, over limit={limit}",
                 limit=limit,
             )
         out = []
@@ -861,10 +873,11 @@ def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, i
     # blocks leave their groups, and (d > k) zero-input neurons form far groups
     live = _live_families(net, limit)
     far = _zero_input_families(net, limit) if d > k else [[]]
-    if prod(map(len, live)) * len(far) > limit:
+    if _too_many(prod(map(len, live)) * len(far), limit):
         raise SearchLimitExceeded(
             f"combining the zero-sum blocks of {len(live)} groups and the far groups of the "
-            f"zero-input neurons exceeds limit={limit}",
+            f"zero-input neurons: {prod(map(len, live)) * len(far)} combinations to measure, "
+            f"{MEASURE_COST} steps each, over limit={limit}",
             limit=limit,
         )
     out = []
@@ -900,8 +913,10 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
         The network.
     limit
         Bound on each exponential search: the zero-sum sets of the neurons of one hyperplane
-        (3^n steps for n neurons), the families of disjoint blocks among them and their
-        combinations across groups, and (k > d) the subsets of groups and joins tried.
+        (3^n steps for n neurons), the families of disjoint blocks among them, their
+        combinations across groups and (k > d) the subsets of groups and joins tried, each
+        combination counting as ``MEASURE_COST`` = 4096 steps, as it is built and measured
+        (a single one is always measured).
 
     Raises
     ------

@@ -3,6 +3,7 @@ unfoldings of degenerate networks into larger nearby strata, on examples counted
 
 from fractions import Fraction
 
+import pytest
 import sympy
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -10,6 +11,7 @@ from netgen import networks
 from oracles import reference_eval
 
 from shallowsym import (
+    SearchLimitExceeded,
     ShallowNetwork,
     canonical_form,
     local_dimension,
@@ -246,6 +248,27 @@ def test_zero_input_neurons_of_both_bias_signs_form_a_far_mixed_group_a_mixed_gr
     W2 = [[1, -1, 0, 0], [0, 0, 1, -1]]
     net = ShallowNetwork([[0, 0, 0]] * 4, [1, 1, -1, -1], W2, [0, 0])
     check(net, 12, 14)
+
+
+def _mixed_blocks_on_parallel_planes(groups):
+    """d = 3, k = 1: bent groups on x1 = 1, 2, ... each with kinks 1 (+), -1 (-) and 2 (+)."""
+    W1, b1, W2 = [], [], []
+    for c in range(1, groups + 1):
+        W1 += [[1, 0, 0], [-1, 0, 0], [2, 0, 0]]
+        b1 += [-c, c, -2 * c]
+        W2 += [1, -1, 1]
+    return ShallowNetwork(W1, b1, [W2], [0])
+
+
+def test_the_combinations_of_unfoldings_are_bounded_by_the_limit():
+    # each group may let its mixed zero-sum pair go (a cancelling group, v-term 2 along e1):
+    # D = 2 h - |S| + 2 (#O + #C) - rank: own 6 g - g - 1 = 14, all pairs out (C = g,
+    # n = m = 1, rank 3) 6 g - g + 2 g - 3 = 18 for g = 3; 2^g combinations to measure
+    check(_mixed_blocks_on_parallel_planes(3), 14, 18)
+    net = _mixed_blocks_on_parallel_planes(11)  # 2048 combinations of 4096 steps each
+    with pytest.raises(SearchLimitExceeded, match="2048 combinations"):
+        local_dimension(net)
+    assert "fibre dimension: undecided" in str(symmetries(net))
 
 
 def test_generic_networks_do_not_unfold():
