@@ -953,8 +953,8 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
             best, best_dim = other, dim
     if collided:
         reason = (
-            f"an unfolding met another hyperplane or cancelled a kink at each step tried; "
-            f"at least {best_dim}"
+            "an unfolding met the network's own numbers at every step tried (a group on "
+            f"another hyperplane, a cancelled kink or dependent v-terms); at least {best_dim}"
         )
     elif bound > best_dim:
         reason = f"an unexplored unfolding could exceed {best_dim}"

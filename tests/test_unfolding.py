@@ -173,7 +173,7 @@ def test_an_unfolding_that_meets_another_hyperplane_is_not_trusted():
     # with a neuron at every step tried, nothing is measured there: only a lower bound
     result = local_dimension(twins_beside([step for step in unfolding.STEPS]))
     assert (result.stratum_dimension, result.dimension, result.exact) == (9, 9, False)
-    assert "met another hyperplane" in result.reason
+    assert "a group on another hyperplane" in result.reason
 
 
 def test_a_payment_that_cancels_a_kink_is_not_trusted():
