@@ -55,7 +55,6 @@ from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import partial
 from itertools import combinations, product
 from math import comb, prod
 from typing import Any
@@ -278,18 +277,15 @@ def _take_share(
     return share
 
 
-def _zero_sum_kinks(
-    net: ShallowNetwork, out: list[Neuron], members: Sequence[int], t: Fraction | None = None
-) -> list[Fraction]:
+def _zero_sum_kinks(net: ShallowNetwork, out: list[Neuron], members: Sequence[int]) -> None:
     """Zero-output neurons take the small kinks t 1, ..., t 1, -(n - 1) t 1 (summing to zero,
-    1 the all-ones vector); returns the factors t, ..., t, -(n - 1) t."""
+    1 the all-ones vector, t the step)."""
     nk = neuron_keys(net)
-    t = _t() if t is None else t
+    t = _t()
     weights = [t] * (len(members) - 1) + [-t * (len(members) - 1)]
     for i, weight in zip(members, weights, strict=True):
         w, beta, _ = out[i]
         out[i] = (w, beta, tuple(weight / nk.scale(i) for _ in range(net.k)))
-    return weights
 
 
 def _pay(
@@ -312,39 +308,6 @@ def _pay(
     return _redistribute_unchecked(net, changes)
 
 
-def _join_against_orientation(
-    net: ShallowNetwork, key: tuple, members: list[int], t: Fraction
-) -> ShallowNetwork | None:
-    """Zero-output neurons on the hyperplane of a pure group join it against its orientation
-    (kinks t s_j a_j), the change of its v-term paid by the mixed groups (None when it cannot
-    be)."""
-    nk = neuron_keys(net)
-    group = next(g for g in structure(net).groups if g.key == key)
-    j = (group.positive or group.negative)[0]
-    out = _neurons(net)
-    share = [t * nk.scale(j) * x for x in net.neuron(j)[2]]
-    shares = [_take_share(net, out, i, j, share) for i in members]
-    # j's orientation loses each share in W2 W1 and the joining side gains its negative
-    paid = [2 * nk.orientations[j] * sum(col) for col in zip(*shares, strict=True)]
-    u, _ = hyperplane_normal_offset(key)
-    return _pay(_build(net, out, net.b2), _mixed(net), paid, u)
-
-
-def _mixed_idle_group(
-    net: ShallowNetwork, key: tuple, members: list[int], t: Fraction
-) -> ShallowNetwork | None:
-    """Zero-output neurons of both orientations on a hyperplane without live neurons form one
-    mixed cancelling group (kinks of size t), its v-term paid by the mixed groups (None when
-    it cannot be)."""
-    nk = neuron_keys(net)
-    ordered = sorted(members, key=lambda i: -nk.orientations[i])  # the last one is negative
-    out = _neurons(net)
-    weights = _zero_sum_kinks(net, out, ordered, t)
-    v = sum(nk.orientations[i] * weight for i, weight in zip(ordered, weights, strict=True))
-    u, _ = hyperplane_normal_offset(key)
-    return _pay(_build(net, out, net.b2), _mixed(net), [-v] * net.k, u)
-
-
 def _tilt_payer(net: ShallowNetwork) -> HyperplaneGroup | None:
     """A mixed cancelling group with a nonzero v-term, or None."""
     return next((g for g in _mixed(net) if not g.bent and any(g.v)), None)
@@ -360,14 +323,19 @@ def _tilt(net: ShallowNetwork, out: list[Neuron], group: HyperplaneGroup, by: Se
         out[i] = (tuple(x + factor * y for x, y in zip(w, by, strict=True)), beta, a)
 
 
+def _first_live(net: ShallowNetwork, key: tuple) -> int:
+    """The first neuron of the pure group on ``key``."""
+    group = next(g for g in structure(net).groups if g.key == key)
+    return (group.positive or group.negative)[0]
+
+
 def _join_lone(
     net: ShallowNetwork, out: list[Neuron], key: tuple, members: list[int], change: Sequence
 ) -> None:
     """A lone zero-output neuron joins the pure group on ``key`` against its orientation, so
     that W2 W1 changes by ``change`` u_K^T (it takes a kink from the group's first neuron j:
     -2 sigma_j times it)."""
-    group = next(g for g in structure(net).groups if g.key == key)
-    j = (group.positive or group.negative)[0]
+    j = _first_live(net, key)
     sigma = neuron_keys(net).orientations[j]
     _take_share(net, out, members[0], j, [-x / (2 * sigma) for x in change])
 
@@ -385,6 +353,23 @@ def _join_dead(
             w, beta, _ = out[i]
             kink = [side * x / (2 * len(on_side) * nk.scale(i)) for x in change]
             out[i] = (w, beta, tuple(kink))
+
+
+def _paid_by_v_terms(
+    net: ShallowNetwork, key: tuple, members: list[int], t: Fraction, join
+) -> ShallowNetwork | None:
+    """``join`` (:func:`_join_lone` or :func:`_join_dead`) with the change t x u_K^T to W2 W1
+    paid through the v-terms of the mixed groups (S9), x the kink of the group's first neuron
+    for a lone join and 1 otherwise (None when u_K is not in the span of their normals)."""
+    if join is _join_lone:
+        x = _kinks(net, [_first_live(net, key)])[0]
+    else:
+        x = [Fraction(1)] * net.k
+    change = [t * y for y in x]
+    out = _neurons(net)
+    join(net, out, key, members, change)
+    u, _ = hyperplane_normal_offset(key)
+    return _pay(_build(net, out, net.b2), _mixed(net), [-y for y in change], u)
 
 
 def _tilted(
@@ -513,12 +498,9 @@ def _paid_join(
     a hyperplane without live neurons forming a mixed group, with kinks of size t, paid
     through the mixed groups' v-terms or a tilt; None when neither pays, or when a payment
     would change which neurons are zero-output beyond ``members``."""
-    if live:
-        ways = [_join_against_orientation, partial(_tilted, join=_join_lone)]
-    else:
-        ways = [_mixed_idle_group, partial(_tilted, join=_join_dead)]
-    for way in ways:
-        joined = way(net, key, members, t)
+    join = _join_lone if live else _join_dead
+    for way in (_paid_by_v_terms, _tilted):
+        joined = way(net, key, members, t, join)
         if joined is not None and _only_these_turn_live(net, joined, members):
             return _rebuilt(net, _neurons(joined))
     return None
