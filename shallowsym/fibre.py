@@ -399,6 +399,12 @@ def stratum_dimension(net: ShallowNetwork) -> int:
     >>> stratum_dimension(ShallowNetwork([[1], [2]], [1, 2], [[1, 1]], [0]))
     3
     """
+    return _neuron_dimension(net) + _w_dimension(net.d, net.k, *_mixed_terms(net))
+
+
+def _neuron_dimension(net: ShallowNetwork) -> int:
+    """The part of :func:`stratum_dimension` outside F2: the neurons' free parameters, less
+    the fixed kink sums, plus the free hyperplanes of the pure cancelling groups."""
     s = structure(net)
     d, k = net.d, net.k
     dim = len(s.zero_output) * (d + 1)
@@ -408,8 +414,7 @@ def stratum_dimension(net: ShallowNetwork) -> int:
         dim += len(g.neurons) * (1 + k) - k * orientations
         if not g.bent and not g.mixed:
             dim += d
-    bent_normals, c_terms = _mixed_terms(net)
-    return dim + _w_dimension(d, k, bent_normals, c_terms)
+    return dim
 
 
 # -- enumeration of types --------------------------------------------------------------------

@@ -61,7 +61,7 @@ from typing import Any
 
 from .canonical import canonical_form
 from .errors import SearchLimitExceeded
-from .fibre import _mixed_terms, _w_dimension, stratum_dimension
+from .fibre import _mixed_terms, _neuron_dimension, _w_dimension, stratum_dimension
 from .hyperplanes import hyperplane_normal_offset, neuron_keys
 from .linalg import nullspace, rank, solve
 from .moves import Neuron, _build, _neurons, _redistribute_unchecked, _with_b2_for
@@ -741,8 +741,7 @@ def _vanishing_bound(net: ShallowNetwork, blocks: Sequence[Sequence[int]]) -> in
         best = dim if best is None else max(best, dim)
     if best is None:
         return -1
-    now = _w_dimension(d, k, bent_normals, c_terms)
-    return stratum_dimension(net) - 2 * k * len(blocks) + best - now
+    return _neuron_dimension(net) - 2 * k * len(blocks) + best
 
 
 def _limit_terms(
@@ -792,9 +791,10 @@ def _limit_bound(
         )
     d, k = witness.d, witness.k
     bent_normals, at_limit = _limit_terms(witness, before)
-    own = stratum_dimension(witness) - _w_dimension(d, k, *_mixed_terms(witness))
+    own = _neuron_dimension(witness)
     groups = {g.key: g for g in structure(witness).groups}
     nk = neuron_keys(witness)
+    zero_output = set(structure(witness).zero_output)
     joins = []
     for key, members in unpaid:
         u = list(hyperplane_normal_offset(key)[0])
@@ -803,17 +803,18 @@ def _limit_bound(
         elif key in groups:
             joins.append(((k - d) - k - d, [], [u]))
         else:
-            singles = sum(1 for i in members if i in structure(witness).zero_output)
-            formed = len({nk.keys[i] for i in members if i not in structure(witness).zero_output})
+            singles = sum(1 for i in members if i in zero_output)
+            formed = len({nk.keys[i] for i in members if i not in zero_output})
             joins.append(((k - d) * (singles + formed) - 2 * k, [], [u]))
-    best = own + _w_dimension(d, k, bent_normals, at_limit)
     zero = [Fraction(0)] * k
+    best = own + _w_dimension(d, k, bent_normals, at_limit)  # no join, the empty choice
     for chosen in product((False, True), repeat=len(joins)):
         taken = [join for join, take in zip(joins, chosen, strict=True) if take]
-        normals = bent_normals + [u for _, us, _ in taken for u in us]
-        terms = at_limit + [(zero, u) for _, _, us in taken for u in us]
-        gain = sum(delta for delta, _, _ in taken)
-        best = max(best, own + gain + _w_dimension(d, k, normals, terms))
+        if taken:
+            normals = bent_normals + [u for _, us, _ in taken for u in us]
+            terms = at_limit + [(zero, u) for _, _, us in taken for u in us]
+            gain = sum(delta for delta, _, _ in taken)
+            best = max(best, own + gain + _w_dimension(d, k, normals, terms))
     return best
 
 
