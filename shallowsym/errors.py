@@ -28,3 +28,9 @@ class SearchLimitExceeded(ShallowSymError, RuntimeError):
 class MissingDependencyError(ShallowSymError, ImportError):
     """Reading a format needs an optional dependency that is not installed; the message names
     the pip extra to install (``shallowsym[torch]``, ``shallowsym[onnx]``)."""
+
+
+def check_limit(limit: object) -> None:
+    """Raise ValueError unless ``limit`` (a search bound) is a positive integer."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"limit must be a positive integer, not {limit!r}")

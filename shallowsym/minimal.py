@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .canonical import CanonicalForm, canonical_form
-from .errors import SearchLimitExceeded
+from .errors import SearchLimitExceeded, check_limit
 from .fibre import realize
 from .flips import DEFAULT_LIMIT
 from .linalg import rank
@@ -133,8 +133,7 @@ def _best_signs(search: _Search, pure: list[int], basis, max_rho: int):
 def _reduction(net: ShallowNetwork, limit: int) -> Reduction:
     if not isinstance(net, ShallowNetwork):
         raise TypeError(f"expected a ShallowNetwork, not {type(net).__name__}")
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ValueError(f"limit must be a positive integer, not {limit!r}")
+    check_limit(limit)
     return _minimize(canonical_form(net), limit)
 
 

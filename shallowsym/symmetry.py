@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import Any
 
 from .canonical import canonical_form
-from .errors import SearchLimitExceeded
+from .errors import SearchLimitExceeded, check_limit
 from .fibre import (
     DEFAULT_TYPE_LIMIT,
     FiberType,
@@ -400,8 +400,7 @@ def symmetries(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> SymmetryRe
     """
     if not isinstance(net, ShallowNetwork):
         raise TypeError(f"symmetries expects a ShallowNetwork, not {type(net).__name__}")
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ValueError(f"limit must be a positive integer, not {limit!r}")
+    check_limit(limit)
     s = structure(net)
     mechanisms = tuple(_continuous_mechanisms(net))
     orbit = net.h - len(s.all_zero)

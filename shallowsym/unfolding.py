@@ -60,7 +60,7 @@ from math import comb, prod
 from typing import Any
 
 from .canonical import canonical_form
-from .errors import SearchLimitExceeded
+from .errors import SearchLimitExceeded, check_limit
 from .fibre import _mixed_terms, _neuron_dimension, _w_dimension, stratum_dimension
 from .hyperplanes import hyperplane_normal_offset, neuron_keys
 from .linalg import nullspace, rank, solve
@@ -903,6 +903,10 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
 
     Raises
     ------
+    TypeError
+        When ``net`` is not a ShallowNetwork.
+    ValueError
+        When ``limit`` is not a positive integer.
     SearchLimitExceeded
         When one of those searches would exceed ``limit``.
 
@@ -921,6 +925,9 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
     ----------
     THEORY.md section 5 (F1-F3, S3-S9).
     """
+    if not isinstance(net, ShallowNetwork):
+        raise TypeError(f"local_dimension expects a ShallowNetwork, not {type(net).__name__}")
+    check_limit(limit)
     own = stratum_dimension(net)
     cf = canonical_form(net)
     best, best_dim, bound, collided = net, own, own, False

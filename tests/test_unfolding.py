@@ -474,3 +474,12 @@ def test_an_active_all_zero_neuron_keeps_the_constant():
     result = local_dimension(net)
     assert (result.stratum_dimension, result.dimension) == (2, 3)
     assert same_function(net, result.witness)
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(TypeError, match="local_dimension expects a ShallowNetwork, not list"):
+        local_dimension([[1]])
+    net = ShallowNetwork([[1]], [0], [[1]], [0])
+    for limit in (0, 1.5, "many", True):
+        with pytest.raises(ValueError, match="limit must be a positive integer"):
+            local_dimension(net, limit=limit)
