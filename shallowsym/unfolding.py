@@ -667,37 +667,84 @@ def _bias_sums(net: ShallowNetwork, blocks: Sequence[Sequence[int]]) -> list[lis
     ]
 
 
-def _mixed_far_groups(
-    net: ShallowNetwork, blocks: Sequence[Sequence[int]]
-) -> ShallowNetwork | None:
+def _mixed_far_groups(net: ShallowNetwork, blocks: Sequence[Sequence[int]]) -> list[ShallowNetwork]:
     """Zero-input neurons of both bias signs, |beta_i| a_i summing to zero over each block,
-    become far mixed cancelling groups, or None when they cannot be paid for.
+    become far mixed cancelling groups: the ways to pay for them (none when they cannot be).
 
     On u.x + 1/t = 0 (w_i = t beta_i u) a block adds t S u^T to W2 W1, S the sum of its
     beta_i a_i, nonzero when those of its positive biases do not sum to zero. A mixed group
-    pays for it (S9), u its normal; without mixed groups the blocks pay each other, all on
-    x1 + 1/t_B = 0 with sum_B t_B S_B = 0, which needs every S_B in a circuit."""
+    pays for it (S9), u its normal. Without mixed groups the blocks pay each other: all on
+    x1 + 1/t_B = 0 with sum_B t_B S_B = 0, which needs every S_B in a circuit; or, all at
+    offset 1/t, on normals u_B with sum_B S_B u_B^T = 0, the rows of a matrix whose columns
+    lie in the kernel of [S_B] (as many independent ones as d allows), so that the normals
+    span more (at a singular point of F2 that can give the larger stratum). Both are
+    measured."""
     sums = _bias_sums(net, blocks)
     payers = _mixed(net)
     if payers:
         u = hyperplane_normal_offset(payers[0].key)[0]
         scales = [_t() / (3 * 2**j) for j in range(len(blocks))]  # not a pure group's offset
-    else:
-        u = _along_e1(Fraction(1), net.d)
-        scales = [_t() * c / 3 for c in _dependency(sums, net.k)]
-        if not all(scales):
-            return None
+        moved, added = _move_far(net, blocks, sums, [u] * len(blocks), scales)
+        paid = _pay(_build(net, moved, net.b2), payers, [-x for x in added], u)
+        return [] if paid is None else [_rebuilt(net, _neurons(paid))]
+    c = _dependency(sums, net.k)
+    if not all(c):
+        return []
+    e1 = _along_e1(Fraction(1), net.d)
+    out = [
+        _rebuilt(
+            net, _move_far(net, blocks, sums, [e1] * len(blocks), [_t() * x / 3 for x in c])[0]
+        )
+    ]
+    normals = _balancing_normals(sums, net.d)
+    if normals is not None:
+        scales = [_t() / 3] * len(blocks)
+        out.append(_rebuilt(net, _move_far(net, blocks, sums, normals, scales)[0]))
+    return out
+
+
+def _move_far(
+    net: ShallowNetwork,
+    blocks: Sequence[Sequence[int]],
+    sums: list[list[Fraction]],
+    normals: Sequence[Sequence[Fraction]],
+    scales: Sequence[Fraction],
+) -> tuple[list[Neuron], list[Fraction]]:
+    """Each block's neurons on u_B.x + 1/t_B = 0 (w_i = t_B beta_i u_B); returns the neurons
+    and sum_B t_B S_B, what they add to W2 W1 along a common normal."""
     out = _neurons(net)
     added = [Fraction(0)] * net.k
-    for block, t, total in zip(blocks, scales, sums, strict=True):
+    for block, u, t, total in zip(blocks, normals, scales, sums, strict=True):
         for i in block:
             _, beta, a = out[i]
             out[i] = (tuple(t * beta * x for x in u), beta, a)
         added = [x + t * y for x, y in zip(added, total, strict=True)]
-    if not payers:
-        return _rebuilt(net, out)
-    paid = _pay(_build(net, out, net.b2), payers, [-x for x in added], u)
-    return None if paid is None else _rebuilt(net, _neurons(paid))
+    return out, added
+
+
+def _balancing_normals(sums: list[list[Fraction]], d: int) -> list[tuple[Fraction, ...]] | None:
+    """Pairwise distinct non-zero normals u_B with sum_B S_B u_B^T = 0 spanning
+    min(d, dim ker [S_B]) dimensions, or None (fewer than two independent kernel vectors, or
+    no such choice among the few tried)."""
+    n = len(sums)
+    kernel = nullspace([[v[r] for v in sums] for r in range(len(sums[0]))], n)
+    m = min(d, len(kernel))
+    if m < 2:
+        return None
+    for x in range(2, 2 + 4 * n):  # generic combinations: a polynomial in x with few roots
+        columns = [
+            [
+                sum(Fraction(x) ** (j * len(kernel) + b) * vec[B] for b, vec in enumerate(kernel))
+                for B in range(n)
+            ]
+            for j in range(m)
+        ]
+        normals = [
+            tuple([*(col[B] for col in columns), *[Fraction(0)] * (d - m)]) for B in range(n)
+        ]
+        if all(any(u) for u in normals) and len(set(normals)) == n:
+            return normals
+    return None
 
 
 def _completion(vectors: list[list[Fraction]], d: int) -> list[list[Fraction]]:
@@ -874,10 +921,17 @@ def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, i
             one_sign = [b for b in family if len({net.b1[i] > 0 for i in b}) == 1]
             mixed = [b for b in family if b not in one_sign]
             base = _free_zero_input_groups(split, one_sign, limit=limit)
-            witness = _mixed_far_groups(base, mixed) if mixed else base
-            dim = stratum_dimension(witness or base)
-            upper = _vanishing_bound(base, mixed) if mixed else dim
-            out.append((witness or base, dim, upper if witness else max(dim, upper)))
+            if not mixed:
+                dim = stratum_dimension(base)
+                out.append((base, dim, dim))
+                continue
+            upper = _vanishing_bound(base, mixed)
+            witnesses = _mixed_far_groups(base, mixed)
+            if not witnesses:
+                dim = stratum_dimension(base)
+                out.append((base, dim, max(dim, upper)))
+            for witness in witnesses:
+                out.append((witness, stratum_dimension(witness), upper))
     return out
 
 

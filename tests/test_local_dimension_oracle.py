@@ -51,29 +51,33 @@ def test_local_dimension_agrees_with_the_oracle(chunk):
             assert result.dimension <= record["oracle"], record
 
 
-def _far_pairs(d, pairs):
+def _far_pairs(d, k, pairs):
     W1 = [[0] * d for _ in range(2 * len(pairs))]
-    b1, a = [], []
-    for beta, weight in pairs:
+    b1, rows = [], [[] for _ in range(k)]
+    for n, (beta, weight) in enumerate(pairs):
         b1 += [beta, -1]
-        a += [weight, -beta * weight]  # |beta| a sums to zero over the pair
-    return W1, b1, [a]
+        for j in range(k):  # |beta| a sums to zero over the pair
+            rows[j] += [weight + j * n, -beta * (weight + j * n)]
+    return W1, b1, rows
 
 
 @pytest.mark.parametrize(
-    "d, pairs",
-    [(2, [(1, 1), (1, 2)]), (2, [(1, 1), (1, 2), (2, 1)]), (3, [(1, 1), (1, 2), (2, 1)])],
+    "d, k, pairs",
+    [
+        (2, 1, [(1, 1), (1, 2)]),
+        (2, 1, [(1, 1), (1, 2), (2, 1)]),
+        (3, 1, [(1, 1), (1, 2), (2, 1)]),
+        (3, 2, [(1, 1), (1, 2), (2, 1)]),
+    ],
 )
-def test_far_pairs_that_balance_each_other(d, pairs):
-    """Far zero-input pairs of both bias signs with no mixed group to pay them (k = 1): two
-    pairs are certified; three pairs balance on non-parallel far hyperplanes, which
-    ``local_dimension`` does not build yet (13 and 15 by the oracle), so it may only report a
-    lower bound there, never a certified wrong value."""
-    W1, b1, W2 = _far_pairs(d, pairs)
+def test_far_pairs_that_balance_each_other(d, k, pairs):
+    """Far zero-input pairs of both bias signs with no mixed group to pay them: two pairs
+    balance on parallel far hyperplanes; three balance best on normals that span more
+    (oracle 13 at d = 2, 15 at d = 3; the review found "at least 12" here before)."""
+    W1, b1, W2 = _far_pairs(d, k, pairs)
     value, _ = oracle(W1, b1, W2)
-    result = local_dimension(ShallowNetwork(W1, b1, W2, [0]))
-    assert result.dimension <= value
-    assert result.exact == (result.dimension == value)
+    result = local_dimension(ShallowNetwork(W1, b1, W2, [0] * k))
+    assert (result.dimension, result.exact) == (value, True)
 
 
 @pytest.mark.skipif(not os.environ.get("SHALLOWSYM_ORACLE"), reason="set SHALLOWSYM_ORACLE=1")
