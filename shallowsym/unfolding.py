@@ -59,6 +59,8 @@ from itertools import combinations, product
 from math import comb, prod
 from typing import Any
 
+from sympy import nextprime
+
 from .canonical import canonical_form
 from .errors import SearchLimitExceeded, check_limit
 from .fibre import _mixed_terms, _neuron_dimension, _w_dimension, stratum_dimension
@@ -71,9 +73,31 @@ from .roles import HyperplaneGroup, structure
 __all__ = ["LocalDimension", "local_dimension"]
 
 # The step t of the unfoldings. Witnesses are exact at one step; a step can meet the
-# network's own numbers by coincidence (_comes_near), so local_dimension tries a few.
+# network's own numbers by coincidence (_comes_near), so local_dimension tries a few, chosen
+# from the network's numbers (steps) so that they cannot be planted in it.
 STEPS = (Fraction(1, 1000), Fraction(1, 1009), Fraction(1, 1013))
 _STEP: ContextVar[Fraction] = ContextVar("shallowsym_unfolding_step", default=STEPS[0])
+
+
+def steps(net: ShallowNetwork) -> tuple[Fraction, Fraction, Fraction]:
+    """The steps tried for ``net``: 1/N, 1/p and 1/q with N the first power of ten from 1000
+    above H^2 and p < q the next primes, H the largest numerator or denominator among the
+    weights and biases: a difference of two of the network's numbers has no such denominator,
+    and planting these steps in the network moves them. ``STEPS`` when H <= 31.
+
+    >>> from shallowsym import ShallowNetwork
+    >>> steps(ShallowNetwork([[1]], ["1/1000"], [[1]], [0]))
+    (Fraction(1, 10000000), Fraction(1, 10000019), Fraction(1, 10000079))
+    """
+    height = 1
+    for row in (*net.W1, net.b1, *net.W2):
+        for x in row:
+            height = max(height, abs(x.numerator), x.denominator)
+    scale = 1000
+    while scale <= height * height:
+        scale *= 10
+    p = nextprime(scale)
+    return Fraction(1, scale), Fraction(1, p), Fraction(1, nextprime(p))
 
 
 # Each combination of unfoldings is built and measured at two steps, some milliseconds of
@@ -1016,7 +1040,7 @@ def _measured(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, int
     theta; the smaller value of two steps is the one that does, and the bounds are the
     larger."""
     runs = []
-    for step in STEPS:
+    for step in steps(net):
         token = _STEP.set(step)
         try:
             run = _candidates(net, limit)

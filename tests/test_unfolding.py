@@ -167,11 +167,26 @@ def test_an_unfolding_that_meets_another_hyperplane_is_not_trusted():
         return ShallowNetwork(W1, [0, 0, 0, 0, *offsets], W2, [0])
 
     check(twins_beside([Fraction(1, 7)]), 7, 8)
-    # at the first step, 1/1000, the pair lands on the neuron's hyperplane x1 = -1/1000, a
-    # stratum far from theta; the next step is used
+    # at the step 1/1000 the pair would land on the neuron's hyperplane x1 = -1/1000, a
+    # stratum far from theta; the steps are chosen past the network's numbers (1/10^7)
     check(twins_beside([Fraction(1, 1000)]), 7, 8)
-    # with a neuron at every step tried, nothing is measured there: only a lower bound
-    result = local_dimension(twins_beside([step for step in unfolding.STEPS]))
+    # the steps are chosen from the network's numbers: planting the steps that a network
+    # would use moves them, and the value is certified
+    planted = twins_beside(list(unfolding.STEPS))
+    assert unfolding.steps(planted) != unfolding.STEPS
+    result = local_dimension(planted)
+    assert (result.stratum_dimension, result.dimension, result.exact) == (9, 10, True)
+    again = twins_beside(list(unfolding.steps(planted)))
+    assert local_dimension(again).exact
+
+
+def test_a_coincidence_at_every_step_leaves_a_lower_bound(monkeypatch):
+    # forced: steps fixed to the offsets of the network's own neurons
+    planted = [Fraction(1, 1000), Fraction(1, 1009), Fraction(1, 1013)]
+    W1 = [[1, 0], [1, 0], [2, 0], [0, 1]] + [[1, 0]] * 3
+    net = ShallowNetwork(W1, [0, 0, 0, 0, *planted], [[1, 2, -1, 1, 1, 1, 1]], [0])
+    monkeypatch.setattr(unfolding, "steps", lambda net: tuple(planted))
+    result = local_dimension(net)
     assert (result.stratum_dimension, result.dimension, result.exact) == (9, 9, False)
     assert "a group on another hyperplane" in result.reason
 
