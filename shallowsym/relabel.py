@@ -707,7 +707,8 @@ class Obstruction:
     def __str__(self) -> str:
         if self.value is None:
             return self.invariant
-        counts = f"occurs {self.count_a} times in a and {self.count_b} in b"
+        times = "time" if self.count_a == 1 else "times"
+        counts = f"occurs {self.count_a} {times} in a and {self.count_b} in b"
         return f"{self.invariant}: {self.value} {counts}"
 
     def to_dict(self) -> dict[str, Any]:

@@ -325,3 +325,35 @@ def test_apply_relabelling_matches_the_hand_construction():
         )
         sigma, pi = tuple(rng.sample(range(d), d)), tuple(rng.sample(range(k), k))
         assert apply_relabelling(net, sigma, pi) == by_hand(net, sigma, pi)
+
+
+def test_cli_relabel(tmp_path, capsys):
+    from shallowsym.cli import main
+
+    a = ShallowNetwork(
+        [[1, 2, 0], [2, 1, 0], [0, 0, 1]], [1, 1, -1], [[1, 1, -1], [0, 0, 3]], [0, 1]
+    )
+    b = by_hand(a, (2, 0, 1), (1, 0))
+    c = ShallowNetwork(
+        [[1, 2, 0], [2, 1, 0], [0, 0, 1]], [1, 1, -1], [[1, 1, -1], [0, 0, 4]], [0, 1]
+    )
+    paths = []
+    for name, net in (("a", a), ("b", b), ("c", c)):
+        paths.append(str(tmp_path / f"{name}.json"))
+        net.save(paths[-1])
+    pa, pb, pc = paths
+    assert main(["equiv", pa, pb]) == 1
+    capsys.readouterr()
+    assert main(["equiv", pa, pb, "--relabel", "both", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    r = data["relabelling"]
+    assert z3_relabels(a, b, tuple(r["inputs"]), tuple(r["outputs"]))
+    assert main(["equiv", pa, pc, "--relabel", "both"]) == 1
+    assert "obstruction" in capsys.readouterr().out
+    assert main(["equiv", pa, pb, "--relabel", "inputs"]) == 1
+    assert main(["equiv", pa, pb, "--relabel", "both", "--relabel-limit", "1"]) == 3
+    assert capsys.readouterr().err.startswith("shallowsym: error: ")
+    assert main(["symmetries", pa, "--relabel"]) == 0
+    assert "relabelling group: order 2" in capsys.readouterr().out
+    assert main(["symmetries", pa, "--relabel", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["relabelling"]["order"] == "2"
