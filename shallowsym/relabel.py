@@ -357,13 +357,27 @@ def _combine(nums: np.ndarray, dens: np.ndarray, shape: tuple[int, ...]) -> np.n
     return _mix(_mix(nums) ^ (dens * _U(0x9E3779B97F4A7C15))).reshape(shape)
 
 
-def _hash_ints(values: list[int], shape: tuple[int, ...]) -> np.ndarray:
-    """Exact integers to uint64 labels (n mod 2^61 - 1, mixed); equal values, equal labels."""
+def _int_residues(values: list[int]) -> np.ndarray:
+    """n mod 2^61 - 1 for each integer n, as uint64."""
     try:
-        nums = (np.array(values, dtype=np.int64) % _P).astype(_U)
+        return (np.array(values, dtype=np.int64) % _P).astype(_U)
     except OverflowError:  # entries past 2^63: reduce them in Python
-        nums = np.fromiter((v % _P for v in values), dtype=_U, count=len(values))
-    return _combine(nums, np.ones(len(values), dtype=_U), shape)
+        return np.fromiter((v % _P for v in values), dtype=_U, count=len(values))
+
+
+def _hash_ints(
+    values: list[int], shape: tuple[int, ...], *, negate: bool = False
+) -> tuple[np.ndarray, np.ndarray] | np.ndarray:
+    """Exact integers to uint64 labels (mixed residues); equal values give equal labels.
+
+    With ``negate``, also the labels of the negated values, as a pair.
+    """
+    nums = _int_residues(values)
+    ones = np.ones(len(values), dtype=_U)
+    if not negate:
+        return _combine(nums, ones, shape)
+    negated = np.where(nums == 0, nums, _U(_P) - nums)
+    return _combine(nums, ones, shape), _combine(negated, ones, shape)
 
 
 def _hash_fractions(values: list[Fraction], shape: tuple[int, ...]) -> np.ndarray:
@@ -403,8 +417,7 @@ class _Encoded:
         d, k, m = cf.d, cf.k, cf.num_bent
         self.d, self.k, self.m = d, k, m
         keys = cf.keys
-        normals = _hash_ints([x for key in keys for x in key[:d]], (m, d))
-        negated = _hash_ints([-x for key in keys for x in key[:d]], (m, d))
+        normals, negated = _hash_ints([x for key in keys for x in key[:d]], (m, d), negate=True)
         self.normals_plus, self.normals_minus = normals, negated
         self.kinks = _hash_fractions([v for lam in _integer_kinks(cf) for v in lam], (m, k))
         self.linear = _hash_fractions([v for row in cf.linear for v in row], (k, d))
@@ -415,8 +428,7 @@ class _Encoded:
         if mode == "inputs":
             outputs = outputs ^ _mix(np.arange(1, k + 1, dtype=_U) + _TAG_INPUT)
         offsets = [key[d] for key in keys]
-        self.offsets_plus = _hash_ints(offsets, (m,))
-        self.offsets_minus = _hash_ints([-x for x in offsets], (m,))
+        self.offsets_plus, self.offsets_minus = _hash_ints(offsets, (m,), negate=True)
         self.constant = _hash_fractions(list(cf.constant), (k,))
         plus = _TAG_HALF ^ self.offsets_plus
         minus = _TAG_HALF ^ self.offsets_minus
@@ -736,7 +748,10 @@ def _first_difference(ea: _Encoded, eb: _Encoded, mode: str) -> Obstruction | No
         if count_a == count_b:
             continue
         differing = [v for v in set(count_a) | set(count_b) if count_a[v] != count_b[v]]
-        value = min(differing, key=lambda v: _fmt(v))
+        try:
+            value = min(differing)
+        except TypeError:  # values of mixed kinds: order them by their text
+            value = min(differing, key=_fmt)
         return Obstruction(_INVARIANTS[index], _fmt(value), count_a[value], count_b[value])
     return None
 
