@@ -507,7 +507,9 @@ def _io_map(ea: _Encoded, ca: np.ndarray, cb: np.ndarray) -> Relabelling | None:
     if len(np.unique(io_a)) < n:
         return None
     where = {int(c): p for p, c in enumerate(io_b)}
-    images = [where[int(c)] for c in io_a]
+    images = [where.get(int(c), -1) for c in io_a]
+    if any(not 0 <= p < ea.d for p in images[: ea.d]) or any(p < ea.d for p in images[ea.d :]):
+        return None  # a hash coincidence between kinds of nodes: leave it to the matcher
     return Relabelling(tuple(images[: ea.d]), tuple(p - ea.d for p in images[ea.d :]))
 
 
