@@ -37,35 +37,38 @@ def z3_outputs(net, xs):
     return [sum((q(a) * z for a, z in zip(row, act)), q(c)) for row, c in zip(net.W2, net.b2)]
 
 
-def true_relabellings(a, b, rng):
-    """Every (sigma, pi) with b(y)[pi(i)] = a(x)[i], x[j] = y[sigma(j)], for all y."""
+def true_relabellings(a, b, rng, signed=False):
+    """Every (sigma, pi) with b(y)[pi(i)] = a(x)[i], x[j] = y[sigma(j)], for all y; when
+    ``signed``, every (sigma, pi, eps) with x[j] = eps[j] y[sigma(j)] and pi the identity."""
     pts = [
         [Fraction(rng.randint(-30, 30), rng.randint(1, 5)) for _ in range(a.d)] for _ in range(6)
     ]
+    pis = [tuple(range(a.k))] if signed else list(itertools.permutations(range(a.k)))
+    all_eps = list(itertools.product((1, -1), repeat=a.d)) if signed else [(1,) * a.d]
     found = set()
-    for sigma in itertools.permutations(range(a.d)):
-        for pi in itertools.permutations(range(a.k)):
-            if any(
-                evaluate(b, y)[pi[i]] != evaluate(a, [y[sigma[j]] for j in range(a.d)])[i]
-                for y in pts
-                for i in range(a.k)
-            ):
-                continue
-            ys = [z3.Real(f"y{j}") for j in range(a.d)]
-            fa = z3_outputs(a, [ys[sigma[j]] for j in range(a.d)])
-            fb = z3_outputs(b, ys)
-            solver = z3.Solver()
-            solver.add(z3.Or([fb[pi[i]] != fa[i] for i in range(a.k)]))
-            verdict = solver.check()
-            assert verdict != z3.unknown
-            if verdict == z3.unsat:
-                found.add((sigma, pi))
+    for sigma, pi, eps in itertools.product(itertools.permutations(range(a.d)), pis, all_eps):
+        if any(
+            evaluate(b, y)[pi[i]] != evaluate(a, [eps[j] * y[sigma[j]] for j in range(a.d)])[i]
+            for y in pts
+            for i in range(a.k)
+        ):
+            continue
+        ys = [z3.Real(f"y{j}") for j in range(a.d)]
+        fa = z3_outputs(a, [eps[j] * ys[sigma[j]] for j in range(a.d)])
+        fb = z3_outputs(b, ys)
+        solver = z3.Solver()
+        solver.add(z3.Or([fb[pi[i]] != fa[i] for i in range(a.k)]))
+        verdict = solver.check()
+        assert verdict != z3.unknown
+        if verdict == z3.unsat:
+            found.add((sigma, pi, eps) if signed else (sigma, pi))
     return found
 
 
-def isomorphism_restrictions(a, b):
+def isomorphism_restrictions(a, b, signed=False):
     """The restriction to inputs and outputs of every labelled isomorphism (networkx)."""
-    ga, gb = relabelling_graph(a), relabelling_graph(b)
+    mode = "signed-inputs" if signed else "both"
+    ga, gb = relabelling_graph(a, relabel=mode), relabelling_graph(b, relabel=mode)
     matcher = GraphMatcher(
         ga,
         gb,
@@ -76,16 +79,25 @@ def isomorphism_restrictions(a, b):
     for phi in matcher.isomorphisms_iter():
         sigma = tuple(phi[("input", j)][1] for j in range(a.d))
         pi = tuple(phi[("output", i)][1] for i in range(a.k))
-        restrictions.append((sigma, pi))
+        if signed:
+            eps = tuple(1 if phi[("input", j)][0] == "input" else -1 for j in range(a.d))
+            # the pair edge sends -x_j where x_j goes, negated
+            assert all(
+                phi[("neg-input", j)] == ("neg-input" if e > 0 else "input", p)
+                for j, (p, e) in enumerate(zip(sigma, eps))
+            )
+            restrictions.append((sigma, pi, eps))
+        else:
+            restrictions.append((sigma, pi))
     return restrictions
 
 
-def check_pair(a, b, rng):
-    restrictions = isomorphism_restrictions(a, b)
+def check_pair(a, b, rng, signed=False):
+    restrictions = isomorphism_restrictions(a, b, signed)
     # Statement 3: an isomorphism is determined by its restriction.
     assert len(restrictions) == len(set(restrictions))
     # Statements 1 and 2: the restrictions are exactly the relabellings of the functions.
-    assert set(restrictions) == true_relabellings(a, b, rng)
+    assert set(restrictions) == true_relabellings(a, b, rng, signed)
 
 
 def test_theorem_exhaustively_for_one_neuron_in_the_plane():
@@ -98,6 +110,8 @@ def test_theorem_exhaustively_for_one_neuron_in_the_plane():
     rng = random.Random(0)
     for a, b in itertools.product(nets, repeat=2):
         check_pair(a, b, rng)
+    for a, b in itertools.product(nets[::3], repeat=2):  # signed: every third network
+        check_pair(a, b, rng, signed=True)
 
 
 def random_network(rng, d, h, k):
@@ -156,3 +170,8 @@ def test_theorem_on_drawn_pairs():
             )
             b = a
         check_pair(a, b, rng)
+        if kind == 0:  # the same pair with input signs changed, as signed relabellings
+            signs = tuple(rng.choice([1, -1]) for _ in range(d))
+            W1 = [[signs[j] * row[j] for j in range(d)] for row in b.W1]
+            b = ShallowNetwork.from_rows(W1, list(b.b1), [list(r) for r in b.W2], list(b.b2), d=d)
+            check_pair(a, b, rng, signed=True)

@@ -112,9 +112,10 @@ def equivalent(
         bent-hyperplane graphs and finds the standard certificate by isomorphism of the
         neuron graphs (networkx vf2pp). Both give the same verdict.
     relabel
-        ``None`` (default): the functions must be equal. ``"inputs"``, ``"outputs"`` or
-        ``"both"``: decide instead whether f_b(y) = P f_a(Q y) for permutations of the inputs
-        (Q), the outputs (P) or both, delegated to :func:`shallowsym.relabel.relabelled_equivalent`
+        ``None`` (default): the functions must be equal. ``"inputs"``, ``"outputs"``,
+        ``"both"`` or ``"signed-inputs"``: decide instead whether f_b(y) = P f_a(Q y) for
+        permutations of the inputs (Q), the outputs (P), both, or signed permutations of the
+        inputs, delegated to :func:`shallowsym.relabel.relabelled_equivalent`
         (which returns a ``RelabelledEquivalence`` with the permutations or an obstruction, and
         takes ``limit=``).
 

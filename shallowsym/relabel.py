@@ -58,8 +58,8 @@ __all__ = [
     "relabelling_symmetries",
 ]
 
-RelabelMode = Literal["inputs", "outputs", "both"]
-RELABEL_MODES = ("inputs", "outputs", "both")
+RelabelMode = Literal["inputs", "outputs", "both", "signed-inputs"]
+RELABEL_MODES = ("inputs", "outputs", "both", "signed-inputs")
 DEFAULT_RELABEL_LIMIT = 100_000
 """Steps allowed by default: one per colour refinement and one per matcher candidate pair."""
 
@@ -80,8 +80,18 @@ def _check_permutation(value: Any, size: int, name: str) -> tuple[int, ...]:
     return tuple(perm)
 
 
-def _format_map(perm: tuple[int, ...]) -> str:
-    moved = [f"{j + 1}->{p + 1}" for j, p in enumerate(perm) if p != j]
+def _check_signs(value: Any, size: int) -> tuple[int, ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+        raise TypeError(f"signs must be a sequence of 1 and -1, not {type(value).__name__}")
+    if len(value) != size:
+        raise ValueError(f"signs must have {size} entries, not {len(value)}")
+    for n, entry in enumerate(value):
+        if isinstance(entry, bool) or entry not in (1, -1):
+            raise ValueError(f"signs[{n}] must be 1 or -1, not {entry!r}")
+    return tuple(int(e) for e in value)
+
+
+def _listing(moved: list[str]) -> str:
     if not moved:
         return "unchanged"
     if len(moved) > 12:
@@ -94,7 +104,8 @@ class Relabelling:
     """A relabelling (sigma, pi): input j of a is input sigma[j] of b, output i is pi[i].
 
     b is the relabelled copy of a when b(y)[pi[i]] = a(x)[i] with x[j] = y[sigma[j]], that is
-    f_b(y) = P f_a(Q y) for the permutation matrices P (outputs) and Q (inputs).
+    f_b(y) = P f_a(Q y) for the permutation matrices P (outputs) and Q (inputs). With ``signs``
+    (relabel="signed-inputs"), x[j] = signs[j] y[sigma[j]]: Q is a signed permutation.
 
     Examples
     --------
@@ -103,52 +114,70 @@ class Relabelling:
     inputs x1->x2, x2->x1; outputs unchanged
     >>> r.permutation
     Permutation(3)(0, 1)
+    >>> print(Relabelling((0, 1), (0,), signs=(1, -1)))
+    inputs x2->-x2; outputs unchanged
     """
 
     inputs: tuple[int, ...]
     outputs: tuple[int, ...]
+    signs: tuple[int, ...] | None = None
 
     @property
     def permutation(self) -> Permutation:
-        """(sigma, pi) as one sympy ``Permutation`` of d + k points (inputs, then outputs)."""
+        """(sigma, pi) as one sympy ``Permutation`` of d + k points (inputs, then outputs).
+
+        With ``signs``: of 2d + k points, x_1..x_d, then -x_1..-x_d, then the outputs.
+        """
         d = len(self.inputs)
-        return Permutation([*self.inputs, *(d + p for p in self.outputs)])
+        if self.signs is None:
+            return Permutation([*self.inputs, *(d + p for p in self.outputs)])
+        pairs = list(zip(self.inputs, self.signs, strict=True))
+        plus = [p if e > 0 else p + d for p, e in pairs]
+        minus = [p + d if e > 0 else p for p, e in pairs]
+        return Permutation([*plus, *minus, *(2 * d + p for p in self.outputs)])
 
     @property
     def is_identity(self) -> bool:
         """Whether nothing moves."""
-        return self.inputs == tuple(range(len(self.inputs))) and self.outputs == tuple(
-            range(len(self.outputs))
+        return (
+            self.inputs == tuple(range(len(self.inputs)))
+            and self.outputs == tuple(range(len(self.outputs)))
+            and all(e > 0 for e in self.signs or ())
         )
 
     def __str__(self) -> str:
-        ins = _format_map(self.inputs)
-        outs = _format_map(self.outputs)
-        if ins != "unchanged":
-            ins = ", ".join(
-                f"x{p.replace('->', '->x')}" if "->" in p else p for p in ins.split(", ")
-            )
-        if outs != "unchanged":
-            outs = ", ".join(
-                f"f{p.replace('->', '->f')}" if "->" in p else p for p in outs.split(", ")
-            )
-        return f"inputs {ins}; outputs {outs}"
+        signs = self.signs or (1,) * len(self.inputs)
+        ins = [
+            f"x{j + 1}->{'-' if e < 0 else ''}x{p + 1}"
+            for j, (p, e) in enumerate(zip(self.inputs, signs, strict=True))
+            if p != j or e < 0
+        ]
+        outs = [f"f{i + 1}->f{p + 1}" for i, p in enumerate(self.outputs) if p != i]
+        return f"inputs {_listing(ins)}; outputs {_listing(outs)}"
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``{"inputs": [...], "outputs": [...]}`` (0-based images)."""
-        return {"inputs": list(self.inputs), "outputs": list(self.outputs)}
+        """JSON-ready: ``{"inputs": [...], "outputs": [...]}`` (0-based images; and ``signs``)."""
+        data: dict[str, Any] = {"inputs": list(self.inputs), "outputs": list(self.outputs)}
+        if self.signs is not None:
+            data["signs"] = list(self.signs)
+        return data
 
     def _repr_markdown_(self) -> str:
         return f"**relabelling**: {self}"
 
 
 def apply_relabelling(
-    net: ShallowNetwork, inputs: Sequence[int], outputs: Sequence[int]
+    net: ShallowNetwork,
+    inputs: Sequence[int],
+    outputs: Sequence[int],
+    *,
+    signs: Sequence[int] | None = None,
 ) -> ShallowNetwork:
     """The relabelled copy b of ``net``: b(y)[outputs[i]] = net(x)[i], x[j] = y[inputs[j]].
 
-    Column j of W1 becomes column ``inputs[j]``; row i of W2 and entry i of b2 become row and
-    entry ``outputs[i]``.
+    Column j of W1 becomes column ``inputs[j]`` (times ``signs[j]``, when given: then
+    x[j] = signs[j] y[inputs[j]]); row i of W2 and entry i of b2 become row and entry
+    ``outputs[i]``.
 
     Parameters
     ----------
@@ -156,6 +185,8 @@ def apply_relabelling(
         A :class:`ShallowNetwork`.
     inputs, outputs
         Permutations of 0..d-1 and 0..k-1.
+    signs
+        Optional: d entries 1 or -1, the signs of a signed input permutation.
 
     Returns
     -------
@@ -166,7 +197,8 @@ def apply_relabelling(
     TypeError
         If ``net`` is not a network or a permutation is not a sequence of integers.
     ValueError
-        If ``inputs`` or ``outputs`` is not a permutation of the right size.
+        If ``inputs`` or ``outputs`` is not a permutation of the right size, or ``signs`` has
+        an entry other than 1 and -1.
 
     Examples
     --------
@@ -178,11 +210,12 @@ def apply_relabelling(
         raise TypeError(f"apply_relabelling expects a ShallowNetwork, not {type(net).__name__}")
     sigma = _check_permutation(inputs, net.d, "inputs")
     pi = _check_permutation(outputs, net.k, "outputs")
+    eps = (1,) * net.d if signs is None else _check_signs(signs, net.d)
     W1 = []
     for row in net.W1:
         new = [Fraction(0)] * net.d
         for j, value in enumerate(row):
-            new[sigma[j]] = value
+            new[sigma[j]] = value if eps[j] > 0 else -value
         W1.append(new)
     W2: list[Any] = [None] * net.k
     b2: list[Any] = [None] * net.k
@@ -212,6 +245,7 @@ def relabel_canonical_form(cf: CanonicalForm, relabelling: Relabelling) -> Canon
     True
     """
     sigma, pi = relabelling.inputs, relabelling.outputs
+    eps = relabelling.signs or (1,) * len(sigma)
     d, k = cf.d, cf.k
     if len(sigma) != d or len(pi) != k:
         raise ValueError(f"relabelling is for (d, k) = ({len(sigma)}, {len(pi)}), not ({d}, {k})")
@@ -219,7 +253,7 @@ def relabel_canonical_form(cf: CanonicalForm, relabelling: Relabelling) -> Canon
     for key, kink in zip(cf.keys, cf.kinks, strict=True):
         new = [0] * d
         for j in range(d):
-            new[sigma[j]] = key[j]
+            new[sigma[j]] = eps[j] * key[j]
         new.append(key[d])
         lead_new = _lead(new)
         if lead_new < 0:
@@ -235,7 +269,7 @@ def relabel_canonical_form(cf: CanonicalForm, relabelling: Relabelling) -> Canon
     for i in range(k):
         constant[pi[i]] = cf.constant[i]
         for j in range(d):
-            linear[pi[i]][sigma[j]] = cf.linear[i][j]
+            linear[pi[i]][sigma[j]] = eps[j] * cf.linear[i][j]
     return CanonicalForm(
         d=d,
         k=k,
@@ -278,14 +312,17 @@ def relabelling_graph(net: ShallowNetwork, *, relabel: RelabelMode = "both") -> 
     hyperplane with primitive integer vector (n, n_0) and s = +1, -1, ``("half", t, s)``
     labelled ``("half", s n_0)``. Edges (attribute ``label``): half--input ``s n_j``,
     half--output ``lambda_H[i] = kappa_H[i] / n_p``, input--output ``M[i, j]`` (each only when
-    non-zero), and ``"pair"`` between the two halves of a hyperplane.
+    non-zero), and ``"pair"`` between the two halves of a hyperplane. With
+    ``relabel="signed-inputs"`` each input also has a node ``("neg-input", j)`` (standing for
+    -x_j, labelled ``("input",)``, joined to ``("input", j)`` by a ``"pair"`` edge) with the
+    negated labels -s n_j and -M[i, j], and outputs carry their index.
 
     Parameters
     ----------
     net
         A :class:`ShallowNetwork`.
     relabel
-        Which labels may move: ``"inputs"``, ``"outputs"`` or ``"both"``.
+        Which labels may move: ``"inputs"``, ``"outputs"``, ``"both"`` or ``"signed-inputs"``.
 
     Returns
     -------
@@ -308,22 +345,29 @@ def relabelling_graph(net: ShallowNetwork, *, relabel: RelabelMode = "both") -> 
     mode = _check_mode(relabel)
     cf = canonical_form(net)
     lambdas = _integer_kinks(cf)
+    signed = mode == "signed-inputs"
+    inputs = [(1, "input"), (-1, "neg-input")] if signed else [(1, "input")]
     graph = nx.Graph()
     for j in range(cf.d):
-        graph.add_node(("input", j), label=("input", j) if mode == "outputs" else ("input",))
+        for _, kind in inputs:
+            graph.add_node((kind, j), label=("input", j) if mode == "outputs" else ("input",))
+        if signed:
+            graph.add_edge(("input", j), ("neg-input", j), label="pair")
     for i in range(cf.k):
-        label = ("output", cf.constant[i]) + ((i,) if mode == "inputs" else ())
+        label = ("output", cf.constant[i]) + ((i,) if mode in ("inputs", "signed-inputs") else ())
         graph.add_node(("output", i), label=label)
         for j in range(cf.d):
             if cf.linear[i][j]:
-                graph.add_edge(("output", i), ("input", j), label=cf.linear[i][j])
+                for sign, kind in inputs:
+                    graph.add_edge(("output", i), (kind, j), label=sign * cf.linear[i][j])
     for t, (key, lam) in enumerate(zip(cf.keys, lambdas, strict=True)):
         for s in (1, -1):
             node = ("half", t, s)
             graph.add_node(node, label=("half", s * key[cf.d]))
             for j in range(cf.d):
                 if key[j]:
-                    graph.add_edge(node, ("input", j), label=s * key[j])
+                    for sign, kind in inputs:
+                        graph.add_edge(node, (kind, j), label=sign * s * key[j])
             for i in range(cf.k):
                 if lam[i]:
                     graph.add_edge(node, ("output", i), label=lam[i])
@@ -405,7 +449,8 @@ def _edge(labels: np.ndarray, colours: np.ndarray) -> np.ndarray:
 class _Encoded:
     """The relabelling graph of one network as dense hashed label arrays.
 
-    Node order: inputs 0..d-1, outputs d..d+k-1, plus halves, minus halves. A zero label means
+    Node order: inputs 0..d-1, outputs d..d+k-1, plus halves, minus halves, and for signed
+    inputs the negated inputs -x_1..-x_d last. A zero label means
     "no edge" in :func:`relabelling_graph`; here it is an edge with the label of 0, which has
     the same isomorphisms because node kinds are never confused.
     """
@@ -416,32 +461,41 @@ class _Encoded:
         self.net = net
         d, k, m = cf.d, cf.k, cf.num_bent
         self.d, self.k, self.m = d, k, m
+        self.signed = mode == "signed-inputs"
         keys = cf.keys
         normals, negated = _hash_ints([x for key in keys for x in key[:d]], (m, d), negate=True)
         self.normals_plus, self.normals_minus = normals, negated
         self.kinks = _hash_fractions([v for lam in _integer_kinks(cf) for v in lam], (m, k))
         self.linear = _hash_fractions([v for row in cf.linear for v in row], (k, d))
+        self.linear_minus = _hash_fractions([-v for row in cf.linear for v in row], (k, d))
         inputs = np.full(d, _TAG_INPUT, dtype=_U)
         if mode == "outputs":
             inputs = inputs ^ _mix(np.arange(1, d + 1, dtype=_U))
         outputs = _TAG_OUTPUT ^ _hash_fractions(list(cf.constant), (k,))
-        if mode == "inputs":
+        if mode in ("inputs", "signed-inputs"):
             outputs = outputs ^ _mix(np.arange(1, k + 1, dtype=_U) + _TAG_INPUT)
         offsets = [key[d] for key in keys]
         self.offsets_plus, self.offsets_minus = _hash_ints(offsets, (m,), negate=True)
         self.constant = _hash_fractions(list(cf.constant), (k,))
         plus = _TAG_HALF ^ self.offsets_plus
         minus = _TAG_HALF ^ self.offsets_minus
-        self.initial = _mix(np.concatenate([inputs, outputs, plus, minus]))
+        negated_inputs = inputs if self.signed else inputs[:0]
+        self.initial = _mix(np.concatenate([inputs, outputs, plus, minus, negated_inputs]))
 
     @property
     def size(self) -> int:
-        return self.d + self.k + 2 * self.m
+        return self.d + self.k + 2 * self.m + (self.d if self.signed else 0)
+
+    @property
+    def io_nodes(self) -> list[int]:
+        """Indices of the input and output nodes (the negated inputs too, when signed)."""
+        extra = range(self.d + self.k + 2 * self.m, self.size)
+        return [*range(self.d + self.k), *extra]
 
     def refine_once(self, colours: np.ndarray) -> np.ndarray:
         d, k, m = self.d, self.k, self.m
         ci, co = colours[:d], colours[d : d + k]
-        cp, cm = colours[d + k : d + k + m], colours[d + k + m :]
+        cp, cm = colours[d + k : d + k + m], colours[d + k + m : d + k + 2 * m]
         s_in = (
             _edge(self.normals_plus, cp[:, None]).sum(axis=0, dtype=_U)
             + _edge(self.normals_minus, cm[:, None]).sum(axis=0, dtype=_U)
@@ -463,8 +517,21 @@ class _Encoded:
             + to_outputs
             + _edge(np.full(m, _TAG_PAIR, dtype=_U), cp)
         )
-        sums = np.concatenate([s_in, s_out, s_plus, s_minus])
-        return _mix(colours * _U(0xD6E8FEB86659FD93) + sums)
+        parts = [s_in, s_out, s_plus, s_minus]
+        if self.signed:  # -x_j: labels -s n_j to halves, -M[i, j] to outputs, pair to x_j
+            cn = colours[d + k + 2 * m :]
+            pair = np.full(d, _TAG_PAIR, dtype=_U)
+            parts[0] = parts[0] + _edge(pair, cn)
+            parts[1] = parts[1] + _edge(self.linear_minus, cn[None, :]).sum(axis=1, dtype=_U)
+            parts[2] = parts[2] + _edge(self.normals_minus, cn[None, :]).sum(axis=1, dtype=_U)
+            parts[3] = parts[3] + _edge(self.normals_plus, cn[None, :]).sum(axis=1, dtype=_U)
+            parts.append(
+                _edge(self.normals_minus, cp[:, None]).sum(axis=0, dtype=_U)
+                + _edge(self.normals_plus, cm[:, None]).sum(axis=0, dtype=_U)
+                + _edge(self.linear_minus, co[:, None]).sum(axis=0, dtype=_U)
+                + _edge(pair, ci)
+            )
+        return _mix(colours * _U(0xD6E8FEB86659FD93) + np.concatenate(parts))
 
 
 class _Budget:
@@ -502,15 +569,28 @@ def _refine_jointly(
 
 def _io_map(ea: _Encoded, ca: np.ndarray, cb: np.ndarray) -> Relabelling | None:
     """The relabelling forced by the colours when every input and output has its own colour."""
-    n = ea.d + ea.k
-    io_a, io_b = ca[:n], cb[:n]
-    if len(np.unique(io_a)) < n:
+    d, k = ea.d, ea.k
+    nodes = ea.io_nodes
+    io_a = ca[nodes]
+    if len(np.unique(io_a)) < len(nodes):
         return None
-    where = {int(c): p for p, c in enumerate(io_b)}
-    images = [where.get(int(c), -1) for c in io_a]
-    if any(not 0 <= p < ea.d for p in images[: ea.d]) or any(p < ea.d for p in images[ea.d :]):
-        return None  # a hash coincidence between kinds of nodes: leave it to the matcher
-    return Relabelling(tuple(images[: ea.d]), tuple(p - ea.d for p in images[ea.d :]))
+    where = {int(cb[p]): p for p in nodes}
+    images = [where.get(int(c), -1) for c in io_a[: d + k]]
+    negated = d + k + 2 * ea.m
+    inputs, signs = [], []
+    for p in images[:d]:
+        if 0 <= p < d:
+            inputs.append(p)
+            signs.append(1)
+        elif ea.signed and p >= negated:
+            inputs.append(p - negated)
+            signs.append(-1)
+        else:
+            return None  # a hash coincidence between kinds of nodes: leave it to the matcher
+    if any(not d <= p < d + k for p in images[d:]):
+        return None
+    outputs = tuple(p - d for p in images[d:])
+    return Relabelling(tuple(inputs), outputs, tuple(signs) if ea.signed else None)
 
 
 def _individualize(colours: np.ndarray, node: int) -> np.ndarray:
@@ -534,6 +614,8 @@ class _CountingMatcher(GraphMatcher):
 def _node_index(node: tuple, d: int, k: int, m: int) -> int:
     if node[0] == "input":
         return node[1]
+    if node[0] == "neg-input":
+        return d + k + 2 * m + node[1]
     if node[0] == "output":
         return d + node[1]
     return d + k + node[1] + (0 if node[2] == 1 else m)
@@ -566,8 +648,9 @@ def _matcher_relabellings(
     matcher = _CountingMatcher(ga, gb, budget, node_match=node_match, edge_match=edge_match)
     for mapping in matcher.isomorphisms_iter():
         inputs = tuple(mapping[("input", j)][1] for j in range(d))
+        signs = tuple(1 if mapping[("input", j)][0] == "input" else -1 for j in range(d))
         outputs = tuple(mapping[("output", i)][1] for i in range(k))
-        yield Relabelling(inputs, outputs)
+        yield Relabelling(inputs, outputs, signs if ea.signed else None)
 
 
 def _graphs(a: ShallowNetwork, b: ShallowNetwork, mode: str) -> tuple[nx.Graph, nx.Graph]:
@@ -623,7 +706,7 @@ _INVARIANTS = (
 
 
 def _free(mode: str) -> tuple[bool, bool]:
-    return mode in ("inputs", "both"), mode in ("outputs", "both")
+    return mode in ("inputs", "both", "signed-inputs"), mode in ("outputs", "both")
 
 
 def _hashed_invariants(enc: _Encoded, mode: str) -> list[np.ndarray]:
@@ -637,17 +720,26 @@ def _hashed_invariants(enc: _Encoded, mode: str) -> list[np.ndarray]:
         return np.sort(values)
 
     kinks = _row_hash(enc.kinks, sort=free_out)
-    plus = _mix(enc.offsets_plus ^ _row_hash(enc.normals_plus, sort=free_in))
-    minus = _mix(enc.offsets_minus ^ _row_hash(enc.normals_minus, sort=free_in))
-    hyper = np.minimum(plus, minus) if free_in else plus
+    rows = _row_hash(enc.linear, sort=free_in)
+    columns = _row_hash(enc.linear.T, sort=free_out)
+    if enc.signed:  # a label and its negation hash to a pair: its minimum ignores the sign
+        offsets = np.minimum(enc.offsets_plus, enc.offsets_minus)
+        normals = np.minimum(enc.normals_plus, enc.normals_minus)
+        hyper = _mix(offsets ^ _row_hash(normals, sort=True))
+        rows = _row_hash(np.minimum(enc.linear, enc.linear_minus), sort=True)
+        columns = np.minimum(columns, _row_hash(enc.linear_minus.T, sort=False))
+    else:
+        plus = _mix(enc.offsets_plus ^ _row_hash(enc.normals_plus, sort=free_in))
+        minus = _mix(enc.offsets_minus ^ _row_hash(enc.normals_minus, sort=free_in))
+        hyper = np.minimum(plus, minus) if free_in else plus
     return [
         np.array([enc.m], dtype=_U),
         np.sort(kinks),
         np.sort(hyper),
         np.sort(_mix(hyper ^ _mix(kinks))),
         tagged(enc.constant, free_out),
-        tagged(_row_hash(enc.linear, sort=free_in), free_out),
-        tagged(_row_hash(enc.linear.T, sort=free_out), free_in),
+        tagged(rows, free_out),
+        tagged(columns, free_in),
         tagged((enc.normals_plus != _ZERO).sum(axis=0), free_in),
         tagged((enc.kinks != _ZERO).sum(axis=0), free_out),
     ]
@@ -657,12 +749,15 @@ def _exact_invariant(cf: CanonicalForm, mode: str, index: int) -> list:
     """The exact multiset (as a list) behind invariant ``index`` of :data:`_INVARIANTS`."""
     d, k = cf.d, cf.k
     free_in, free_out = _free(mode)
+    signed = mode == "signed-inputs"
     lambdas = _integer_kinks(cf)
 
     def tagged(values: list, free: bool) -> list:
         return list(values) if free else list(enumerate(values))
 
     def hyper() -> list:
+        if signed:
+            return [(abs(key[d]), tuple(sorted(abs(x) for x in key[:d]))) for key in cf.keys]
         return [_shape(key, d) if free_in else key for key in cf.keys]
 
     def kinks() -> list:
@@ -679,9 +774,13 @@ def _exact_invariant(cf: CanonicalForm, mode: str, index: int) -> list:
     if index == 4:
         return tagged(list(cf.constant), free_out)
     if index == 5:
+        if signed:
+            return tagged([tuple(sorted(abs(v) for v in r)) for r in cf.linear], free_out)
         return tagged([tuple(sorted(r)) if free_in else r for r in cf.linear], free_out)
     if index == 6:
         columns = [tuple(cf.linear[i][j] for i in range(k)) for j in range(d)]
+        if signed:
+            return [min(c, tuple(-v for v in c)) for c in columns]
         return tagged([tuple(sorted(c)) if free_out else c for c in columns], free_in)
     if index == 7:
         return tagged([sum(1 for key in cf.keys if key[j]) for j in range(d)], free_in)
@@ -772,7 +871,7 @@ class RelabelledEquivalence:
     reason
         In words.
     relabel
-        ``"inputs"``, ``"outputs"`` or ``"both"``: what may move.
+        ``"inputs"``, ``"outputs"``, ``"both"`` or ``"signed-inputs"``: what may move.
     relabelling
         When equivalent: (sigma, pi), checked by applying it to a's canonical form.
     obstruction
@@ -836,7 +935,8 @@ def relabelled_equivalent(
     a, b
         Networks; their widths may differ.
     relabel
-        ``"inputs"`` (P = I), ``"outputs"`` (Q = I) or ``"both"``.
+        ``"inputs"`` (P = I), ``"outputs"`` (Q = I), ``"both"``, or ``"signed-inputs"``
+        (P = I and Q a signed permutation: x_j -> -x_j allowed too).
     limit
         Bound on the work: one step per colour refinement and per candidate pair of the VF2
         matcher.
@@ -932,7 +1032,7 @@ def _relabelling_generators(
     stable = _refine_jointly(enc, enc, enc.initial, enc.initial, budget)
     assert stable is not None
     colours = stable[0]
-    n = enc.d + enc.k
+    nodes = enc.io_nodes
     built: list[tuple[nx.Graph, nx.Graph]] = []
 
     def graphs() -> tuple[nx.Graph, nx.Graph]:
@@ -942,14 +1042,14 @@ def _relabelling_generators(
 
     generators: list[Relabelling] = []
     while True:
-        io = colours[:n]
+        io = colours[nodes]
         values, counts = np.unique(io, return_counts=True)
         shared = set(values[counts > 1].tolist())
-        cell = [p for p in range(n) if int(io[p]) in shared]
+        cell = [p for p in nodes if int(colours[p]) in shared]
         if not cell:
             return generators, budget.steps
         base = cell[0]
-        cell = [p for p in cell if io[p] == io[base]]
+        cell = [p for p in cell if colours[p] == colours[base]]
         orbit = {base}
         level: list[Relabelling] = []
         for target in cell[1:]:
@@ -967,7 +1067,7 @@ def _relabelling_generators(
             if found is None:
                 continue
             level.append(found)
-            orbit = _orbit(base, level, enc.d)
+            orbit = _orbit(base, level, enc)
         generators += level
         refined = _refine_jointly(
             enc, enc, _individualize(colours, base), _individualize(colours, base), budget
@@ -976,8 +1076,19 @@ def _relabelling_generators(
         colours = refined[0]
 
 
-def _orbit(point: int, generators: list[Relabelling], d: int) -> set[int]:
-    images = [[*g.inputs, *(d + p for p in g.outputs)] for g in generators]
+def _node_images(g: Relabelling, enc: _Encoded) -> dict[int, int]:
+    """Where g sends each input and output node (encoded indices)."""
+    d, negated = enc.d, enc.d + enc.k + 2 * enc.m
+    images = {d + i: d + p for i, p in enumerate(g.outputs)}
+    for j, (p, e) in enumerate(zip(g.inputs, g.signs or (1,) * d, strict=True)):
+        images[j] = p if e > 0 else negated + p
+        if enc.signed:
+            images[negated + j] = negated + p if e > 0 else p
+    return images
+
+
+def _orbit(point: int, generators: list[Relabelling], enc: _Encoded) -> set[int]:
+    images = [_node_images(g, enc) for g in generators]
     orbit, frontier = {point}, [point]
     while frontier:
         p = frontier.pop()
@@ -989,12 +1100,17 @@ def _orbit(point: int, generators: list[Relabelling], d: int) -> set[int]:
     return orbit
 
 
+def _points(d: int, k: int, mode: str) -> int:
+    return (2 * d if mode == "signed-inputs" else d) + k
+
+
 def relabelling_group(
     net: ShallowNetwork, *, relabel: RelabelMode = "both", limit: int = DEFAULT_RELABEL_LIMIT
 ) -> PermutationGroup:
     """The relabellings (P, Q) with f(x) = P f(Q x), as a sympy group on d + k points.
 
-    Points 0..d-1 are the inputs and d..d+k-1 the outputs. The group is given by generators
+    Points 0..d-1 are the inputs and d..d+k-1 the outputs; with ``relabel="signed-inputs"``,
+    2d + k points: x_1..x_d, -x_1..-x_d, then the outputs. The group is given by generators
     (found along a base, one search per orbit point, each checked on the canonical form), so
     its elements are enumerated lazily by sympy (``group.generate()``) and ``group.order()``
     costs no enumeration.
@@ -1004,7 +1120,8 @@ def relabelling_group(
     net
         A :class:`ShallowNetwork`.
     relabel
-        ``"both"`` (default), ``"inputs"`` (outputs fixed) or ``"outputs"`` (inputs fixed).
+        ``"both"`` (default), ``"inputs"`` (outputs fixed), ``"outputs"`` (inputs fixed) or
+        ``"signed-inputs"`` (x_j -> -x_j allowed too, outputs fixed).
     limit
         Bound on the work (colour refinements and VF2 candidate pairs).
 
@@ -1028,8 +1145,8 @@ def relabelling_group(
     >>> relabelling_group(g).order()
     6
     >>> f = ShallowNetwork([[1, 1], [1, -1]], [0, 0], [[1, 1]], [0])
-    >>> relabelling_group(f).order()
-    1
+    >>> relabelling_group(f).order(), relabelling_group(f, relabel="signed-inputs").order()
+    (1, 2)
 
     References
     ----------
@@ -1040,7 +1157,7 @@ def relabelling_group(
     mode = _check_mode(relabel)
     check_limit(limit)
     generators, _ = _relabelling_generators(net, mode, limit)
-    size = net.d + net.k
+    size = _points(net.d, net.k, mode)
     perms = [g.permutation for g in generators] or [Permutation(list(range(size)))]
     return PermutationGroup([Permutation(p.array_form + list(range(p.size, size))) for p in perms])
 
@@ -1052,7 +1169,8 @@ class RelabellingSymmetries:
     Attributes
     ----------
     d, k
-        Points 0..d-1 are inputs, d..d+k-1 outputs.
+        Points 0..d-1 are inputs, d..d+k-1 outputs (when ``signed``: x_1..x_d, -x_1..-x_d,
+        then the outputs).
     generators
         Relabellings generating the group (empty for the trivial group).
     order
@@ -1066,11 +1184,12 @@ class RelabellingSymmetries:
     generators: tuple[Relabelling, ...]
     order: int
     steps: int
+    signed: bool = False
 
     @cached_property
     def group(self) -> PermutationGroup:
-        """The group as a sympy ``PermutationGroup`` on d + k points."""
-        size = self.d + self.k
+        """The group as a sympy ``PermutationGroup`` on d + k (signed: 2d + k) points."""
+        size = _points(self.d, self.k, "signed-inputs" if self.signed else "both")
         return PermutationGroup(
             [g.permutation for g in self.generators] or [Permutation(list(range(size)))]
         )
@@ -1109,10 +1228,11 @@ def relabelling_symmetries(
     mode = _check_mode(relabel)
     check_limit(limit)
     generators, steps = _relabelling_generators(net, mode, limit)
-    size = net.d + net.k
+    size = _points(net.d, net.k, mode)
     order = int(
         PermutationGroup(
             [g.permutation for g in generators] or [Permutation(list(range(size)))]
         ).order()
     )
-    return RelabellingSymmetries(net.d, net.k, tuple(generators), order, steps)
+    signed = mode == "signed-inputs"
+    return RelabellingSymmetries(net.d, net.k, tuple(generators), order, steps, signed)

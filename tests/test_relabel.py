@@ -31,9 +31,10 @@ from shallowsym.relabel import (
 # -- oracles ------------------------------------------------------------------------------------
 
 
-def by_hand(net, sigma, pi):
-    """b with b(y)[pi[i]] = net(x)[i], x[j] = y[sigma[j]], built from the raw weight lists."""
-    W1 = [[row[sigma.index(m)] for m in range(net.d)] for row in net.W1]
+def by_hand(net, sigma, pi, signs=None):
+    """b with b(y)[pi[i]] = net(x)[i], x[j] = signs[j] y[sigma[j]], from the raw weight lists."""
+    eps = signs or (1,) * net.d
+    W1 = [[eps[sigma.index(m)] * row[sigma.index(m)] for m in range(net.d)] for row in net.W1]
     W2 = [net.W2[pi.index(i)] for i in range(net.k)]
     b2 = [net.b2[pi.index(i)] for i in range(net.k)]
     return ShallowNetwork.from_rows(W1, list(net.b1), W2, b2, d=net.d)
@@ -54,10 +55,11 @@ def _outputs(net, xs):
     return [sum((_q(a) * z for a, z in zip(row, act)), _q(c)) for row, c in zip(net.W2, net.b2)]
 
 
-def z3_relabels(a, b, sigma, pi):
-    """Z3: is b(y)[pi[i]] = a(x)[i] with x[j] = y[sigma[j]] for every y in R^d?"""
+def z3_relabels(a, b, sigma, pi, signs=None):
+    """Z3: is b(y)[pi[i]] = a(x)[i] with x[j] = signs[j] y[sigma[j]] for every y in R^d?"""
+    eps = signs or (1,) * a.d
     ys = [z3.Real(f"y{j}") for j in range(a.d)]
-    xs = [ys[sigma[j]] for j in range(a.d)]
+    xs = [eps[j] * ys[sigma[j]] for j in range(a.d)]
     fa, fb = _outputs(a, xs), _outputs(b, ys)
     solver = z3.Solver()
     solver.set("timeout", 60_000)
@@ -71,9 +73,10 @@ def points(d, n, rng):
     return [[Fraction(rng.randint(-40, 40), rng.randint(1, 7)) for _ in range(d)] for _ in range(n)]
 
 
-def agrees_at(a, b, sigma, pi, pts):
+def agrees_at(a, b, sigma, pi, pts, signs=None):
+    eps = signs or (1,) * a.d
     for y in pts:
-        x = [y[sigma[j]] for j in range(a.d)]
+        x = [eps[j] * y[sigma[j]] for j in range(a.d)]
         va, vb = reference_eval(a, x), reference_eval(b, y)
         if any(vb[pi[i]] != va[i] for i in range(a.k)):
             return False
@@ -81,17 +84,23 @@ def agrees_at(a, b, sigma, pi, pts):
 
 
 def brute_force(a, b, modes="both", n_points=8, seed=0):
-    """Every allowed (sigma, pi) mapping a onto b: random points reject, Z3 confirms."""
+    """Every allowed (sigma, pi) mapping a onto b: random points reject, Z3 confirms.
+
+    For ``modes="signed-inputs"``, triples (sigma, pi, signs)."""
     rng = random.Random(seed)
     pts = points(a.d, n_points, rng)
     sigmas = itertools.permutations(range(a.d)) if modes != "outputs" else [tuple(range(a.d))]
     sigmas = list(sigmas)
-    pis = list(itertools.permutations(range(a.k))) if modes != "inputs" else [tuple(range(a.k))]
+    fixed_out = modes in ("inputs", "signed-inputs")
+    pis = [tuple(range(a.k))] if fixed_out else list(itertools.permutations(range(a.k)))
+    signed = modes == "signed-inputs"
+    all_signs = list(itertools.product((1, -1), repeat=a.d)) if signed else [None]
     found = []
     for sigma in sigmas:
         for pi in pis:
-            if agrees_at(a, b, sigma, pi, pts) and z3_relabels(a, b, sigma, pi):
-                found.append((sigma, pi))
+            for eps in all_signs:
+                if agrees_at(a, b, sigma, pi, pts, eps) and z3_relabels(a, b, sigma, pi, eps):
+                    found.append((sigma, pi, eps) if signed else (sigma, pi))
     return found
 
 
@@ -100,8 +109,8 @@ def check_found(result, a, b):
     assert isinstance(result, RelabelledEquivalence) and result
     r = result.relabelling
     assert sorted(r.inputs) == list(range(a.d)) and sorted(r.outputs) == list(range(a.k))
-    assert agrees_at(a, b, r.inputs, r.outputs, points(a.d, 6, random.Random(1)))
-    assert z3_relabels(a, b, r.inputs, r.outputs)
+    assert agrees_at(a, b, r.inputs, r.outputs, points(a.d, 6, random.Random(1)), r.signs)
+    assert z3_relabels(a, b, r.inputs, r.outputs, r.signs)
 
 
 # -- strategies -----------------------------------------------------------------------------
@@ -357,3 +366,81 @@ def test_cli_relabel(tmp_path, capsys):
     assert "relabelling group: order 2" in capsys.readouterr().out
     assert main(["symmetries", pa, "--relabel", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["relabelling"]["order"] == "2"
+
+
+# -- signed input permutations ------------------------------------------------------------------
+
+
+@st.composite
+def signed_pairs(draw):
+    net = draw(networks(max_d=3, max_h=6, max_k=2))
+    other = draw(moved(net))
+    sigma = tuple(draw(st.permutations(range(net.d))))
+    signs = tuple(draw(st.lists(st.sampled_from([1, -1]), min_size=net.d, max_size=net.d)))
+    b = by_hand(other, sigma, tuple(range(net.k)), signs)
+    if draw(st.booleans()) and b.h:  # a near miss: one output weight moved
+        W2 = [list(row) for row in b.W2]
+        W2[0][draw(st.integers(0, b.h - 1))] += 1
+        b = ShallowNetwork.from_rows([list(r) for r in b.W1], list(b.b1), W2, list(b.b2), d=b.d)
+    return net, b
+
+
+@settings(max_examples=30)
+@given(signed_pairs())
+def test_signed_input_permutations_against_brute_force(pair):
+    a, b = pair
+    result = relabelled_equivalent(a, b, relabel="signed-inputs")
+    assert bool(result) == bool(brute_force(a, b, modes="signed-inputs"))
+    if result:
+        check_found(result, a, b)
+        assert result.relabelling.outputs == tuple(range(a.k))
+        assert len(result.relabelling.signs) == a.d
+
+
+@st.composite
+def signed_symmetrized(draw):
+    """a + g.a for a signed involution g of the inputs."""
+    a = draw(networks(max_d=3, max_h=4, max_k=2))
+    sigma = list(range(a.d))
+    if a.d >= 2 and draw(st.booleans()):
+        sigma[0], sigma[1] = 1, 0
+    signs = [1] * a.d
+    flip = draw(st.integers(0, a.d - 1))
+    if sigma[flip] == flip:
+        signs[flip] = -1
+    elif draw(st.booleans()):
+        signs[0] = signs[1] = -1
+    g = by_hand(a, tuple(sigma), tuple(range(a.k)), tuple(signs))
+    return ShallowNetwork.from_rows(
+        [*map(list, a.W1), *map(list, g.W1)],
+        [*a.b1, *g.b1],
+        [[*ra, *rg] for ra, rg in zip(a.W2, g.W2)],
+        [x + y for x, y in zip(a.b2, g.b2)],
+        d=a.d,
+    )
+
+
+@settings(max_examples=15)
+@given(signed_symmetrized())
+def test_signed_relabelling_group_against_brute_force(net):
+    group = relabelling_group(net, relabel="signed-inputs")
+    d, k = net.d, net.k
+    elements = {tuple(p.array_form) for p in group.generate()}
+    truth = set()
+    for sigma, _, signs in brute_force(net, net, modes="signed-inputs"):
+        plus = [p if e > 0 else p + d for p, e in zip(sigma, signs)]
+        minus = [p + d if e > 0 else p for p, e in zip(sigma, signs)]
+        truth.add((*plus, *minus, *range(2 * d, 2 * d + k)))
+    assert elements == truth
+
+
+def test_a_network_symmetric_under_a_sign_change():
+    f = ShallowNetwork([[1, 1], [1, -1]], [0, 0], [[1, 1]], [0])  # relu(x1 + x2) + relu(x1 - x2)
+    g = ShallowNetwork([[1, -1], [1, 1]], [0, 0], [[1, 2]], [0])
+    assert not relabelled_equivalent(f, g, relabel="signed-inputs")
+    h = by_hand(f, (1, 0), (0,), (-1, 1))
+    assert not relabelled_equivalent(f, h)
+    result = relabelled_equivalent(f, h, relabel="signed-inputs")
+    check_found(result, f, h)
+    assert "->-x" in str(result)
+    assert json.loads(json.dumps(result.to_dict()))["relabelling"]["signs"] in ([-1, 1], [-1, -1])
