@@ -269,7 +269,8 @@ def relabel_canonical_form(cf: CanonicalForm, relabelling: Relabelling) -> Canon
     for i in range(k):
         constant[pi[i]] = cf.constant[i]
         for j in range(d):
-            linear[pi[i]][sigma[j]] = eps[j] * cf.linear[i][j]
+            value = cf.linear[i][j]
+            linear[pi[i]][sigma[j]] = value if eps[j] > 0 else -value
     return CanonicalForm(
         d=d,
         k=k,
@@ -424,10 +425,15 @@ def _hash_ints(
     return _combine(nums, ones, shape), _combine(negated, ones, shape)
 
 
-def _hash_fractions(values: list[Fraction], shape: tuple[int, ...]) -> np.ndarray:
-    """Exact ``Fraction``s to uint64 labels; an integer-valued one hashes like the integer."""
+def _hash_fractions(
+    values: list[Fraction], shape: tuple[int, ...], *, negate: bool = False
+) -> np.ndarray:
+    """Exact ``Fraction``s to uint64 labels (of the negated values with ``negate``); an
+    integer-valued one hashes like the integer."""
     nums = np.fromiter((v.numerator % _P for v in values), dtype=_U, count=len(values))
     dens = np.fromiter((v.denominator % _P for v in values), dtype=_U, count=len(values))
+    if negate:
+        nums = np.where(nums == 0, nums, _U(_P) - nums)
     return _combine(nums, dens, shape)
 
 
@@ -465,9 +471,12 @@ class _Encoded:
         keys = cf.keys
         normals, negated = _hash_ints([x for key in keys for x in key[:d]], (m, d), negate=True)
         self.normals_plus, self.normals_minus = normals, negated
-        self.kinks = _hash_fractions([v for lam in _integer_kinks(cf) for v in lam], (m, k))
+        self.lambdas = _integer_kinks(cf)
+        self.kinks = _hash_fractions([v for lam in self.lambdas for v in lam], (m, k))
         self.linear = _hash_fractions([v for row in cf.linear for v in row], (k, d))
-        self.linear_minus = _hash_fractions([-v for row in cf.linear for v in row], (k, d))
+        self.linear_minus = _hash_fractions(
+            [v for row in cf.linear for v in row], (k, d), negate=True
+        )
         inputs = np.full(d, _TAG_INPUT, dtype=_U)
         if mode == "outputs":
             inputs = inputs ^ _mix(np.arange(1, d + 1, dtype=_U))
@@ -689,7 +698,9 @@ def _find(
 
 def _shape(key: tuple[int, ...], d: int) -> tuple:
     """The unoriented hyperplane up to the order of its coordinates."""
-    return min((s * key[d], tuple(sorted(s * x for x in key[:d]))) for s in (1, -1))
+    ascending = tuple(sorted(key[:d]))
+    negated = tuple(-x for x in reversed(ascending))  # sorted(-n)
+    return min((key[d], ascending), (-key[d], negated))
 
 
 _INVARIANTS = (
@@ -745,12 +756,12 @@ def _hashed_invariants(enc: _Encoded, mode: str) -> list[np.ndarray]:
     ]
 
 
-def _exact_invariant(cf: CanonicalForm, mode: str, index: int) -> list:
+def _exact_invariant(enc: _Encoded, mode: str, index: int) -> list:
     """The exact multiset (as a list) behind invariant ``index`` of :data:`_INVARIANTS`."""
+    cf, lambdas = enc.cf, enc.lambdas
     d, k = cf.d, cf.k
     free_in, free_out = _free(mode)
     signed = mode == "signed-inputs"
-    lambdas = _integer_kinks(cf)
 
     def tagged(values: list, free: bool) -> list:
         return list(values) if free else list(enumerate(values))
@@ -844,8 +855,8 @@ def _first_difference(ea: _Encoded, eb: _Encoded, mode: str) -> Obstruction | No
     for index, (ha, hb) in enumerate(hashed):
         if np.array_equal(ha, hb):
             continue
-        count_a = Counter(_exact_invariant(ea.cf, mode, index))
-        count_b = Counter(_exact_invariant(eb.cf, mode, index))
+        count_a = Counter(_exact_invariant(ea, mode, index))
+        count_b = Counter(_exact_invariant(eb, mode, index))
         if count_a == count_b:
             continue
         differing = [v for v in set(count_a) | set(count_b) if count_a[v] != count_b[v]]
@@ -1104,6 +1115,11 @@ def _points(d: int, k: int, mode: str) -> int:
     return (2 * d if mode == "signed-inputs" else d) + k
 
 
+def _group(generators: Sequence[Relabelling], size: int) -> PermutationGroup:
+    """The sympy group generated on ``size`` points (the identity alone when none)."""
+    return PermutationGroup([g.permutation for g in generators] or [Permutation(list(range(size)))])
+
+
 def relabelling_group(
     net: ShallowNetwork, *, relabel: RelabelMode = "both", limit: int = DEFAULT_RELABEL_LIMIT
 ) -> PermutationGroup:
@@ -1158,8 +1174,7 @@ def relabelling_group(
     check_limit(limit)
     generators, _ = _relabelling_generators(net, mode, limit)
     size = _points(net.d, net.k, mode)
-    perms = [g.permutation for g in generators] or [Permutation(list(range(size)))]
-    return PermutationGroup([Permutation(p.array_form + list(range(p.size, size))) for p in perms])
+    return _group(generators, size)
 
 
 @dataclass(frozen=True)
@@ -1190,9 +1205,7 @@ class RelabellingSymmetries:
     def group(self) -> PermutationGroup:
         """The group as a sympy ``PermutationGroup`` on d + k (signed: 2d + k) points."""
         size = _points(self.d, self.k, "signed-inputs" if self.signed else "both")
-        return PermutationGroup(
-            [g.permutation for g in self.generators] or [Permutation(list(range(size)))]
-        )
+        return _group(self.generators, size)
 
     def __str__(self) -> str:
         if not self.generators:
@@ -1229,10 +1242,6 @@ def relabelling_symmetries(
     check_limit(limit)
     generators, steps = _relabelling_generators(net, mode, limit)
     size = _points(net.d, net.k, mode)
-    order = int(
-        PermutationGroup(
-            [g.permutation for g in generators] or [Permutation(list(range(size)))]
-        ).order()
-    )
+    order = int(_group(generators, size).order())
     signed = mode == "signed-inputs"
     return RelabellingSymmetries(net.d, net.k, tuple(generators), order, steps, signed)
