@@ -13,6 +13,7 @@ per output (labelled delta_i), two half nodes per bent hyperplane (one per sign,
 +-n_0, joined by a pair edge), edges half--input labelled +-n_j (when non-zero), half--output
 labelled lambda_H[i] (when non-zero) and input--output labelled M[i, j] (when non-zero). Its
 labelled isomorphisms are exactly the relabellings mapping f_a onto f_b (proofs/relabelling.md).
+``relabel="signed-inputs"`` allows x_j -> -x_j too: each input gets a second node for -x_j.
 
 Deciding: cheap invariants first (counts, kink multisets, hyperplanes up to coordinate order,
 entries of M and delta, degree sequences), then colour refinement of both graphs together
