@@ -1,7 +1,8 @@
 """The ``shallowsym`` command line: ``equiv``, ``canon``, ``symmetries``, ``fundim``,
 ``reduce`` and ``demo``.
 
-Exit codes: 0 success (for ``equiv``: equivalent), 1 not equivalent, 2 bad input.
+Exit codes: 0 success (for ``equiv``: equivalent), 1 not equivalent, 2 bad input, 3 a search
+limit reached (``--relabel-limit``).
 """
 
 from __future__ import annotations
