@@ -30,6 +30,7 @@ from .graph import bent_hyperplane_graph, neuron_graph
 from .hyperplanes import neuron_keys
 from .minimal import is_irreducible, minimal_width, reduce
 from .network import ShallowNetwork
+from .relabel import RelabelledEquivalence, Relabelling, relabelled_equivalent, relabelling_group
 from .roles import CombinatorialType, NeuronRole, combinatorial_type, structure
 from .standard import StandardCertificate, apply_standard, find_standard_map
 from .symmetry import Mechanism, Stabilizer, SymmetryReport, symmetries
@@ -52,6 +53,8 @@ __all__ = [
     "MoveCertificate",
     "NeuronRole",
     "NonDifferentiableError",
+    "RelabelledEquivalence",
+    "Relabelling",
     "SearchLimitExceeded",
     "ShallowNetwork",
     "ShallowSymError",
@@ -81,6 +84,8 @@ __all__ = [
     "neuron_keys",
     "realize",
     "reduce",
+    "relabelled_equivalent",
+    "relabelling_group",
     "stratum_dimension",
     "structure",
     "symmetries",

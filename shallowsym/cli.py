@@ -1,7 +1,8 @@
 """The ``shallowsym`` command line: ``equiv``, ``canon``, ``symmetries``, ``fundim``,
 ``reduce`` and ``demo``.
 
-Exit codes: 0 success (for ``equiv``: equivalent), 1 not equivalent, 2 bad input.
+Exit codes: 0 success (for ``equiv``: equivalent), 1 not equivalent, 2 bad input, 3 a search
+limit reached (``--relabel-limit``).
 """
 
 from __future__ import annotations
@@ -15,16 +16,18 @@ from typing import Any
 from . import examples
 from .canonical import canonical_form
 from .equivalence import equivalent
-from .errors import ShallowSymError
+from .errors import SearchLimitExceeded, ShallowSymError
 from .fibre import DEFAULT_TYPE_LIMIT
 from .flips import DEFAULT_LIMIT
 from .functional import functional_dimension
 from .io import load
 from .minimal import reduce
 from .network import ShallowNetwork
+from .relabel import DEFAULT_RELABEL_LIMIT, RELABEL_MODES, relabelled_equivalent
 from .symmetry import symmetries
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_LIMIT = 3
 FILE_HELP = "network file: .json, .npz, .safetensors, .onnx or .pt (state dict)"
 
 
@@ -41,8 +44,20 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
     print(json.dumps(data, indent=2) if args.json else text)
 
 
+def _search_limit(err: SearchLimitExceeded) -> int:
+    print(f"shallowsym: error: {err}", file=sys.stderr)
+    return EXIT_LIMIT
+
+
 def _cmd_equiv(args: argparse.Namespace) -> int:
     a, b = _load(args.a), _load(args.b)
+    if args.relabel is not None:
+        try:
+            result = relabelled_equivalent(a, b, relabel=args.relabel, limit=args.relabel_limit)
+        except SearchLimitExceeded as err:
+            return _search_limit(err)
+        _emit(args, result.to_dict(), str(result))
+        return EXIT_OK if result else EXIT_DIFFERENT
     result = equivalent(a, b, method=args.method)
     _emit(args, result.to_dict(), str(result))
     return EXIT_OK if result else EXIT_DIFFERENT
@@ -62,6 +77,13 @@ def _cmd_symmetries(args: argparse.Namespace) -> int:
         types = report.fiber_types(limit=args.type_limit)
         data["fiber_types"] = [t.to_dict() for t in types]
         text += "\nfibre types (modulo the standard group):\n" + "\n".join(f"  {t}" for t in types)
+    if args.relabel:
+        try:
+            relabelling = report.relabelling(limit=args.relabel_limit)
+        except SearchLimitExceeded as err:
+            return _search_limit(err)
+        data["relabelling"] = relabelling.to_dict()
+        text += f"\n{relabelling}"
     _emit(args, data, text)
     return EXIT_OK
 
@@ -153,6 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("a", help=FILE_HELP)
     p.add_argument("b", help=FILE_HELP)
     p.add_argument("--method", choices=("canonical", "graph"), default="canonical")
+    p.add_argument(
+        "--relabel",
+        choices=RELABEL_MODES,
+        help="equivalent up to permuted inputs, outputs or both (exit 3 past --relabel-limit)",
+    )
+    _limit_option(p, "--relabel-limit", DEFAULT_RELABEL_LIMIT, "the relabelling search")
     p.set_defaults(run=_cmd_equiv)
     p = sub.add_parser("canon", help="print the canonical form of a network's function")
     p.add_argument("network", help=FILE_HELP)
@@ -162,6 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--types", action="store_true", help="also list every stratum of the fibre")
     _limit_option(p, "--limit", DEFAULT_LIMIT, "the flip search")
     _limit_option(p, "--type-limit", DEFAULT_TYPE_LIMIT, "the fibre types examined")
+    p.add_argument(
+        "--relabel", action="store_true", help="also the group of input/output relabellings"
+    )
+    _limit_option(p, "--relabel-limit", DEFAULT_RELABEL_LIMIT, "the relabelling search")
     p.set_defaults(run=_cmd_symmetries)
     p = sub.add_parser("fundim", help="exact functional dimension and what lowers it")
     p.add_argument("network", help=FILE_HELP)

@@ -12,6 +12,7 @@ from .graph import graph_standard_map, graphs_isomorphic
 from .hyperplanes import format_hyperplane
 from .network import ShallowNetwork
 from .rationals import format_rational
+from .relabel import RelabelledEquivalence, RelabelMode, relabelled_equivalent
 from .standard import StandardCertificate, find_standard_map
 from .witness import kink_differences, separating_point
 
@@ -93,8 +94,12 @@ class Equivalence:
 
 
 def equivalent(
-    a: ShallowNetwork, b: ShallowNetwork, *, method: Method = "canonical"
-) -> Equivalence:
+    a: ShallowNetwork,
+    b: ShallowNetwork,
+    *,
+    method: Method = "canonical",
+    relabel: RelabelMode | None = None,
+) -> Equivalence | RelabelledEquivalence:
     """Decide exactly whether a and b compute the same function on all of R^d.
 
     Parameters
@@ -106,6 +111,13 @@ def equivalent(
         their normal forms; ``"graph"`` decides by labelled isomorphism of the
         bent-hyperplane graphs and finds the standard certificate by isomorphism of the
         neuron graphs (networkx vf2pp). Both give the same verdict.
+    relabel
+        ``None`` (default): the functions must be equal. ``"inputs"``, ``"outputs"``,
+        ``"both"`` or ``"signed-inputs"``: decide instead whether f_b(y) = P f_a(Q y) for
+        permutations of the inputs (Q), the outputs (P), both, or signed permutations of the
+        inputs, delegated to :func:`shallowsym.relabel.relabelled_equivalent`
+        (which returns a ``RelabelledEquivalence`` with the permutations or an obstruction, and
+        takes ``limit=``).
 
     Returns
     -------
@@ -120,7 +132,7 @@ def equivalent(
     TypeError
         If a or b is not a ``ShallowNetwork``.
     ValueError
-        If ``method`` is unknown.
+        If ``method`` or ``relabel`` is unknown.
 
     Examples
     --------
@@ -134,10 +146,15 @@ def equivalent(
     >>> print(equivalent(a, c))
     NOT EQUIVALENT: hyperplane x1 - 2 = 0 has kink 0 in a and 1 in b
     witness x = 2: a(x) = 2, b(x) = 1
+    >>> swapped = ShallowNetwork([[0, 1]], [0], [[1]], [0])   # relu(x2) against relu(x1)
+    >>> print(equivalent(ShallowNetwork([[1, 0]], [0], [[1]], [0]), swapped, relabel="inputs"))
+    EQUIVALENT up to relabelled inputs: b = a relabelled, checked on canonical forms
+    relabelling: inputs x1->x2, x2->x1; outputs unchanged
 
     References
     ----------
-    THEORY.md section 4: Theorem 3 (functional equivalence) and the witness construction.
+    THEORY.md section 4: Theorem 3 (functional equivalence) and the witness construction;
+    proofs/relabelling.md for ``relabel``.
     """
     for name, net in (("a", a), ("b", b)):
         if not isinstance(net, ShallowNetwork):
@@ -146,6 +163,8 @@ def equivalent(
             )
     if method not in _METHODS:
         raise ValueError(f"method must be one of {_METHODS}, not {method!r}")
+    if relabel is not None:
+        return relabelled_equivalent(a, b, relabel=relabel)
     if a.d != b.d:
         return Equivalence(False, f"a has input dimension {a.d} but b has {b.d}", method)
     if a.k != b.k:

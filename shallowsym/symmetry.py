@@ -33,6 +33,7 @@ from .linalg import rank
 from .moves import flip
 from .network import ShallowNetwork
 from .rationals import to_fraction
+from .relabel import DEFAULT_RELABEL_LIMIT, RelabellingSymmetries, relabelling_symmetries
 from .residual import annihilator, normals, projected, residual, zero_residual_signs
 from .roles import CombinatorialType, NeuronRole, structure
 from .standard import StandardCertificate, find_standard_map, neuron_normal_forms
@@ -292,6 +293,11 @@ class SymmetryReport:
     ) -> tuple[FiberType, ...]:
         """Every stratum of the fibre (see :func:`shallowsym.fiber_types`)."""
         return fiber_types(self.net, limit=limit, progress=progress)
+
+    def relabelling(self, *, limit: int = DEFAULT_RELABEL_LIMIT) -> RelabellingSymmetries:
+        """The relabellings of inputs and outputs fixing f, on request (bounded by ``limit``;
+        see :func:`shallowsym.relabel.relabelling_symmetries`)."""
+        return relabelling_symmetries(self.net, limit=limit)
 
     def _hidden_text(self) -> str:
         try:
