@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -72,9 +72,15 @@ class CanonicalForm:
     d: int
     k: int
     keys: tuple[Key, ...]
-    kinks: tuple[tuple[Fraction, ...], ...]
+    _kinks: tuple[tuple[fmpq, ...], ...] = field(repr=False)
     linear: tuple[tuple[Fraction, ...], ...]
     constant: tuple[Fraction, ...]
+
+    @cached_property
+    def kinks(self) -> tuple[tuple[Fraction, ...], ...]:
+        """kappa_H in Q^k for each key, aligned with ``keys``, as ``Fraction`` (built on first
+        access: the canonical form itself keeps flint rationals)."""
+        return tuple(tuple(map(to_fraction, kink)) for kink in self._kinks)
 
     @property
     def num_bent(self) -> int:
@@ -229,20 +235,16 @@ def canonical_form(net: ShallowNetwork) -> CanonicalForm:
 def _compute_canonical_form(net: ShallowNetwork) -> CanonicalForm:
     nk = neuron_keys(net)
     h, k = net.h, net.k
-    a = net._A2.entries()
+    columns = net._A2.transpose().entries()  # row i: the output weights a_i of neuron i
     sums: dict[Key, list[fmpq]] = {}
     for i, key in enumerate(nk.keys):
         if key is None or nk.zero_output[i]:
             continue
         s = nk.scales[i]
-        column = [a[j * h + i] * s for j in range(k)]
+        column = [x * s for x in columns[i * k : (i + 1) * k]]
         total = sums.get(key)
-        if total is None:
-            sums[key] = column
-        else:
-            for j in range(k):
-                total[j] += column[j]
-    bent = sorted((key, kink) for key, kink in sums.items() if any(kink))
+        sums[key] = column if total is None else [x + y for x, y in zip(total, column, strict=True)]
+    bent = [(key, tuple(sums[key])) for key in sorted(sums) if any(sums[key])]
     linear = net._A2 * net._A1
     # delta = b2 + W2 (b1 + z) / 2 with z_i = |beta_i| on zero-input neurons.
     shifted = [
@@ -254,7 +256,7 @@ def _compute_canonical_form(net: ShallowNetwork) -> CanonicalForm:
         d=net.d,
         k=k,
         keys=tuple(key for key, _ in bent),
-        kinks=tuple(tuple(map(to_fraction, kink)) for _, kink in bent),
+        _kinks=tuple(kink for _, kink in bent),
         linear=_rows(linear),
         constant=tuple(map(to_fraction, delta.entries())),
     )

@@ -56,7 +56,7 @@ def _primitive_key(row: list[fmpq], d: int) -> tuple[Key, int, int]:
     pivot = next(j for j in range(d) if ints[j])
     sign = 1 if ints[pivot] > 0 else -1
     divisor = sign * math.gcd(*ints)
-    return tuple(x // divisor for x in ints), pivot, sign
+    return tuple([x // divisor for x in ints]), pivot, sign
 
 
 def neuron_keys(net) -> NeuronKeys:
@@ -75,10 +75,10 @@ def neuron_keys(net) -> NeuronKeys:
 
 
 def _compute_neuron_keys(net) -> NeuronKeys:
-    d, h = net.d, net.h
+    d, h, k = net.d, net.h, net.k
     w_entries = net._A1.entries()
     b_entries = net._c1.entries()
-    a_entries = net._A2.entries()
+    a_columns = net._A2.transpose().entries()  # row i: the output weights a_i of neuron i
     keys: list[Key | None] = []
     orientations: list[int] = []
     scales: list[fmpq] = []
@@ -94,7 +94,7 @@ def _compute_neuron_keys(net) -> NeuronKeys:
         keys.append(key)
         orientations.append(sign)
         scales.append(abs(w[pivot]))
-    zero_output = tuple(not any(a_entries[j * h + i] for j in range(net.k)) for i in range(h))
+    zero_output = tuple(not any(a_columns[i * k : (i + 1) * k]) for i in range(h))
     return NeuronKeys(tuple(keys), tuple(orientations), tuple(scales), zero_output)
 
 

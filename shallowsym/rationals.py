@@ -204,14 +204,47 @@ def _entries_of_array(array: np.ndarray) -> list:
     return array.tolist()
 
 
-def _nested(value: Any, name: str, rank: int) -> tuple[list, tuple[int, ...] | None]:
-    """Nested lists of raw entries and, for arrays, their shape."""
+def _array_entries(array: np.ndarray, name: str) -> list[fmpq] | None:
+    """Every entry of a numeric array converted exactly in one pass, row-major; ``None`` when
+    the dtype needs the per-entry path (booleans, objects, strings, long doubles).
+
+    This is the one vectorized path for arrays: numpy checks finiteness for the whole array
+    (naming the first bad entry, as in ``W1[1, 0] is nan``), then every float becomes
+    ``fmpq(*as_integer_ratio())`` (exact: a binary float is a dyadic rational; float16 and
+    float32 values are float64 values) and every integer ``fmpq(int)``, with no per-entry
+    type dispatch.
+    """
+    kind = array.dtype.kind
+    if kind in "iu":
+        return [fmpq(v) for v in array.ravel().tolist()]
+    if kind != "f" or array.dtype.itemsize > 8:
+        return None
+    finite = np.isfinite(array)
+    if not finite.all():
+        index = tuple(int(i) for i in np.argwhere(~finite)[0])
+        where = f"{name}[{', '.join(map(str, index))}]"
+        value = float(array[index])
+        if math.isnan(value):
+            raise InvalidNetworkError(f"{where} is nan")
+        raise InvalidNetworkError(f"{where} is {'infinite' if value > 0 else '-infinite'}")
+    return [fmpq(*v.as_integer_ratio()) for v in array.astype(np.float64).ravel().tolist()]
+
+
+_Nested = tuple[list | None, tuple[int, ...] | None, list[fmpq] | None]
+
+
+def _nested(value: Any, name: str, rank: int) -> _Nested:
+    """Nested lists of raw entries and, for arrays, their shape; for numeric arrays, instead
+    of raw entries, the row-major entries already converted by :func:`_array_entries`."""
     if isinstance(value, np.ndarray):
         if value.ndim != rank:
             raise InvalidNetworkError(
                 f"{name} must be a {rank}-d array but is {value.ndim}-d with shape {value.shape}"
             )
-        return _entries_of_array(value), value.shape
+        converted = _array_entries(value, name)
+        if converted is not None:
+            return None, value.shape, converted
+        return _entries_of_array(value), value.shape, None
     if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor, maybe with grad
         value = value.detach().cpu()
         if value.is_floating_point():
@@ -226,7 +259,7 @@ def _nested(value: Any, name: str, rank: int) -> tuple[list, tuple[int, ...] | N
     if isinstance(value, str) or not isinstance(value, Sequence):
         what = "a string" if isinstance(value, str) else f"of type {type(value).__name__}"
         raise InvalidNetworkError(f"{name} must be a {rank}-d array or nested sequence, not {what}")
-    return list(value), None
+    return list(value), None, None
 
 
 def as_vector(value: Any, name: str) -> list[fmpq]:
@@ -240,7 +273,9 @@ def as_vector(value: Any, name: str) -> list[fmpq]:
     [1/2, 1/2, 2]
     >>> as_vector([1, float('inf')], 'b1')  # doctest: +SKIP
     """
-    entries, _ = _nested(value, name, 1)
+    entries, _, converted = _nested(value, name, 1)
+    if converted is not None:
+        return converted
     out = []
     for i, entry in enumerate(entries):
         if isinstance(entry, Sequence | np.ndarray) and not isinstance(entry, str):
@@ -261,7 +296,9 @@ def as_matrix(value: Any, name: str, columns: int | None = None) -> tuple[list[f
     ([1, 2/3], 1, 2)
     >>> as_matrix([[1, 2], [3]], 'W1')  # doctest: +SKIP
     """
-    rows_raw, shape = _nested(value, name, 2)
+    rows_raw, shape, converted = _nested(value, name, 2)
+    if converted is not None:
+        return converted, shape[0], shape[1]
     if shape is not None and len(rows_raw) == 0:
         return [], shape[0], shape[1]
     if len(rows_raw) == 0:
