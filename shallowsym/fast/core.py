@@ -1,0 +1,479 @@
+"""Float canonical forms: tolerances, input arrays, hyperplane groups and the batch path.
+
+Internal API shared by the modules of :mod:`shallowsym.fast` (documented, no underscore):
+:func:`network_arrays`, :func:`resolve_tolerances`, :func:`check_tolerances`,
+:func:`check_stack`, :func:`hyperplane_groups`, :func:`affine_parts`, :func:`chunks`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from ..network import ShallowNetwork
+
+__all__ = [
+    "ATOL",
+    "DEFAULT_TOLERANCES",
+    "RTOL",
+    "FastCanonicalBatch",
+    "FastCanonicalForm",
+    "canonical_form",
+    "canonicalize_batch",
+]
+
+RTOL = 1e-9
+ATOL = 1e-12
+UNCERTAIN_FACTOR = 10.0
+#: Default (rtol, atol) per input dtype; inputs of two dtypes use the coarser pair.
+DEFAULT_TOLERANCES: dict[str, tuple[float, float]] = {
+    "float64": (RTOL, ATOL),
+    "float32": (1e-5, 1e-8),
+    "float16": (1e-2, 1e-5),
+    "bfloat16": (1e-2, 1e-5),
+}
+#: Floats of work memory per chunk of a batch (keys, sorted keys and temporaries stay near
+#: 8 bytes x this x 4).
+CHUNK_FLOATS = 1 << 21
+
+
+# -- inputs ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NetworkArrays:
+    """One network as float64 arrays (W1, b1, W2, b2) and the dtype its values came in."""
+
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    dtype: str
+
+
+def _dtype_name(dtype: Any) -> str:
+    text = str(dtype).replace("torch.", "")
+    if text in ("half",):
+        return "float16"
+    if text in ("float", "single"):
+        return "float32"
+    if text in ("double",):
+        return "float64"
+    return text if text in DEFAULT_TOLERANCES else "float64"
+
+
+def _from_exact(net: ShallowNetwork, dtype: str | None = None) -> NetworkArrays:
+    arrays = net.to_numpy()
+    if dtype is None:
+        dtype = "float64"
+    return NetworkArrays(arrays, dtype)
+
+
+def _file_dtype(arrays) -> str:
+    """float32 when every value read from a file is a float32 value (files keep no dtype in
+    the exact network), float16 when every value is a float16 value, else float64."""
+    for name in ("float16", "float32"):
+        if all(np.array_equal(x.astype(name).astype(np.float64), x) for x in arrays):
+            return name
+    return "float64"
+
+
+def network_arrays(net: Any, name: str = "net") -> NetworkArrays:
+    """Read one network for the fast path: a ``ShallowNetwork`` (dtype float64), a tuple
+    (W1, b1, W2, b2) of arrays, tensors or nested lists (dtype: theirs), a PyTorch module
+    (through :func:`shallowsym.io.from_torch`; dtype: its parameters'), or a path to any file
+    :func:`shallowsym.io.load` reads (dtype: float32 or float16 when every value is one).
+
+    Raises
+    ------
+    TypeError
+        Naming ``name`` and the type, for anything else.
+    """
+    if isinstance(net, ShallowNetwork):
+        return _from_exact(net)
+    if isinstance(net, str | os.PathLike):
+        from .. import io
+
+        exact = io.load(net)
+        arrays = exact.to_numpy()
+        return NetworkArrays(arrays, _file_dtype(arrays))
+    if isinstance(net, tuple | list) and len(net) == 4:
+        arrays, dtypes = [], []
+        for part in net:
+            if hasattr(part, "detach") and hasattr(part, "cpu"):  # a torch tensor
+                dtypes.append(_dtype_name(part.dtype))
+                part = part.detach().cpu().double().numpy()
+            else:
+                part = np.asarray(part)
+                if part.dtype.kind == "f":
+                    dtypes.append(_dtype_name(part.dtype))
+            arrays.append(np.asarray(part, dtype=np.float64))
+        W1, b1, W2, b2 = arrays
+        if W1.ndim != 2 or b1.ndim != 1 or W2.ndim != 2 or b2.ndim != 1:
+            raise ValueError(
+                f"{name} must be arrays of shapes (h, d), (h,), (k, h), (k,), not "
+                f"{W1.shape}, {b1.shape}, {W2.shape}, {b2.shape}"
+            )
+        h = W1.shape[0]
+        if b1.shape != (h,) or W2.shape[1] != h or b2.shape != (W2.shape[0],):
+            raise ValueError(
+                f"{name} has inconsistent shapes W1 {W1.shape}, b1 {b1.shape}, W2 {W2.shape}, "
+                f"b2 {b2.shape}"
+            )
+        return NetworkArrays(tuple(arrays), coarsest(dtypes or ["float64"]))
+    if hasattr(net, "parameters") and hasattr(net, "forward"):  # a torch module
+        from .. import io
+
+        params = list(net.parameters())
+        dtype = _dtype_name(params[0].dtype) if params else "float64"
+        return _from_exact(io.from_torch(net), dtype)
+    raise TypeError(
+        f"{name} must be a ShallowNetwork, a tuple (W1, b1, W2, b2) of arrays, a PyTorch "
+        f"module or a path to a model file, not {type(net).__name__}"
+    )
+
+
+def coarsest(dtypes) -> str:
+    """The dtype with the loosest default tolerances among ``dtypes``."""
+    return max(dtypes, key=lambda t: DEFAULT_TOLERANCES.get(t, (RTOL, ATOL))[0])
+
+
+def check_tolerances(rtol: float, atol: float) -> None:
+    """ValueError unless both are finite non-negative numbers, naming the one that is not."""
+    for name, value in (("rtol", rtol), ("atol", atol)):
+        if isinstance(value, bool) or not isinstance(value, int | float | np.floating):
+            raise TypeError(f"{name} must be a float, not {type(value).__name__}")
+        if not np.isfinite(value) or value < 0:
+            raise ValueError(f"{name} must be a finite non-negative number, not {value!r}")
+
+
+def resolve_tolerances(rtol: float | None, atol: float | None, dtype: str) -> tuple[float, float]:
+    """``rtol`` and ``atol``, each defaulting to :data:`DEFAULT_TOLERANCES` of ``dtype``."""
+    default_rtol, default_atol = DEFAULT_TOLERANCES.get(dtype, (RTOL, ATOL))
+    rtol = default_rtol if rtol is None else rtol
+    atol = default_atol if atol is None else atol
+    check_tolerances(rtol, atol)
+    return float(rtol), float(atol)
+
+
+def check_stack(W1, b1, W2, b2) -> None:
+    """ValueError unless the four arrays are a stack (N, h, d), (N, h), (N, k, h), (N, k) of
+    finite numbers."""
+    if W1.ndim != 3 or b1.ndim != 2 or W2.ndim != 3 or b2.ndim != 2:
+        raise ValueError("stacks must have shapes (N, h, d), (N, h), (N, k, h), (N, k)")
+    N, h, _ = W1.shape
+    if b1.shape != (N, h) or W2.shape[0] != N or W2.shape[2] != h or b2.shape != (N, W2.shape[1]):
+        raise ValueError(
+            f"inconsistent stack shapes W1 {W1.shape}, b1 {b1.shape}, W2 {W2.shape}, b2 {b2.shape}"
+        )
+
+
+def check_finite(name: str, array: np.ndarray) -> None:
+    """ValueError naming ``name`` if the array holds nan or infinite entries."""
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} holds nan or infinite entries")
+
+
+def chunks(N: int, h: int, d: int, k: int, chunk_size: int | None):
+    """Slices of at most ``chunk_size`` networks (default: about :data:`CHUNK_FLOATS` floats
+    of keys per chunk) covering range(N)."""
+    if chunk_size is None:
+        chunk_size = max(1, CHUNK_FLOATS // max(1, h * (d + 1 + k)))
+    elif isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be a positive integer, not {chunk_size!r}")
+    return [slice(start, min(N, start + chunk_size)) for start in range(0, N, chunk_size)]
+
+
+# -- hyperplane groups -----------------------------------------------------------------------
+_PROJECTIONS: dict[int, np.ndarray] = {}
+
+
+def projection(size: int) -> np.ndarray:
+    """A fixed Gaussian direction of length ``size`` (the same in every run)."""
+    if size not in _PROJECTIONS:
+        _PROJECTIONS[size] = np.random.default_rng(20261122).standard_normal(size)
+    return _PROJECTIONS[size]
+
+
+@dataclass
+class Groups:
+    """Hyperplane groups of a chunk: one row per group, networks in order, each network's
+    groups in order of projection.
+
+    ``members`` lists the live neurons (index within their network) group after group, and
+    ``starts`` where each group begins in it."""
+
+    network: np.ndarray  # (G,) network index within the chunk
+    keys: np.ndarray  # (G, d+1) representative key (u[p] = 1)
+    kinks: np.ndarray  # (G, k) summed s_i a_i
+    scale: np.ndarray  # (G, k) summed |s_i a_i|
+    ambiguous: np.ndarray  # (n,) two groups within UNCERTAIN_FACTOR key tolerances
+    members: np.ndarray  # (L,) neuron index of each live neuron, grouped
+    starts: np.ndarray  # (G,) start of each group in members
+
+
+def hyperplane_groups(W1, b1, W2, rtol: float, atol: float, *, merge: float = 1.0) -> Groups:
+    """Group the neurons of each network of a chunk by hyperplane.
+
+    Each network's neurons are sorted on their own by one fixed projection of their key:
+    keys equal within tolerance project within ``sum |projection|`` tolerances, so only
+    neighbours whose projections are that close are compared entrywise (the pre-screen), and
+    equal keys end up adjacent (a third key projecting between them would need to lie within
+    the same tiny band). ``merge`` multiplies the tolerance of merging (10 merges everything
+    the default flags as ambiguous).
+    """
+    n, h, d = W1.shape
+    k = W2.shape[1]
+    big = np.abs(W1) > atol
+    has_w = big.any(axis=-1)
+    pivot = np.argmax(big, axis=-1)
+    wp = np.take_along_axis(W1, pivot[..., None], axis=-1)[..., 0]
+    safe = np.where(has_w, wp, 1.0)
+    keys = np.concatenate([W1, b1[..., None]], axis=-1)
+    keys /= safe[..., None]
+    contrib = np.swapaxes(W2, 1, 2) * np.abs(wp)[..., None]  # s_i a_i, (n, h, k)
+    direction = projection(d + 1)
+    proj = np.where(has_w, keys @ direction, np.inf)
+    order = np.argsort(proj, axis=1, kind="stable")
+    sp = np.take_along_axis(proj, order, axis=1)
+    valid = np.take_along_axis(has_w, order, axis=1)
+    keymax = np.take_along_axis(np.abs(keys).max(axis=-1), order, axis=1)
+    tol = atol + rtol * np.maximum(keymax[:, 1:], keymax[:, :-1])
+    both = valid[:, 1:] & valid[:, :-1]
+    with np.errstate(invalid="ignore"):
+        pgap = np.where(both, np.abs(sp[:, 1:] - sp[:, :-1]), np.inf)
+    reach = UNCERTAIN_FACTOR * max(merge, 1.0)
+    candidate = pgap <= reach * tol * np.abs(direction).sum()
+    gap = np.full(pgap.shape, np.inf)
+    rows, cols = np.nonzero(candidate)
+    if len(rows):
+        left = keys[rows, order[rows, cols]]
+        right = keys[rows, order[rows, cols + 1]]
+        gap[rows, cols] = np.abs(right - left).max(axis=-1)
+    same = gap <= merge * tol
+    near = (gap <= UNCERTAIN_FACTOR * tol) & (gap > tol / UNCERTAIN_FACTOR)
+    ambiguous = near.any(axis=1) if h > 1 else np.zeros(n, dtype=bool)
+    # A weight within ten atol of zero: treated as zero (or as a pivot) it may change the
+    # hyperplane or turn a live neuron into a constant, so it is a borderline case too.
+    tiny = (np.abs(W1) > 0) & (np.abs(W1) <= UNCERTAIN_FACTOR * atol)
+    ambiguous |= tiny.any(axis=(1, 2))
+    start = np.ones((n, h), dtype=bool)
+    start[:, 1:] = ~same
+    live = valid.ravel()
+    flat_order = order.ravel()[live]
+    flat_net = np.repeat(np.arange(n), h)[live]
+    starts = np.nonzero(start.ravel()[live])[0]
+    if len(flat_order) == 0:
+        return Groups(
+            np.zeros(0, dtype=np.int64),
+            np.zeros((0, d + 1)),
+            np.zeros((0, k)),
+            np.zeros((0, k)),
+            ambiguous,
+            flat_order,
+            starts,
+        )
+    first = flat_order[starts]
+    first_net = flat_net[starts]
+    sc = contrib[flat_net, flat_order]
+    return Groups(
+        network=first_net,
+        keys=keys[first_net, first],
+        kinks=np.add.reduceat(sc, starts, axis=0),
+        scale=np.add.reduceat(np.abs(sc), starts, axis=0),
+        ambiguous=ambiguous,
+        members=flat_order,
+        starts=starts,
+    )
+
+
+def affine_parts(W1, b1, W2, b2, atol: float):
+    """M = W2 W1, delta, and their magnitude scales, for a stack."""
+    has_w = (np.abs(W1) > atol).any(axis=-1)
+    shifted = np.where(has_w, b1, b1 + np.abs(b1))
+    M = W2 @ W1
+    delta = b2 + 0.5 * np.einsum("nkh,nh->nk", W2, shifted)
+    M_scale = np.abs(W2) @ np.abs(W1)
+    delta_scale = np.abs(b2) + 0.5 * np.einsum("nkh,nh->nk", np.abs(W2), np.abs(shifted))
+    return M, delta, M_scale, delta_scale
+
+
+# -- canonical forms -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FastCanonicalForm:
+    """Float canonical form: bent hyperplanes (u[p] = 1), kinks, M and delta, with the
+    tolerances used. ``uncertain`` flags near-coincident but unmerged hyperplanes."""
+
+    normals: np.ndarray
+    offsets: np.ndarray
+    kinks: np.ndarray
+    linear: np.ndarray
+    constant: np.ndarray
+    rtol: float
+    atol: float
+    uncertain: bool
+
+    @property
+    def num_bent(self) -> int:
+        return len(self.offsets)
+
+
+@dataclass(frozen=True)
+class FastCanonicalBatch:
+    """Canonical forms of a stack: bent hyperplanes of all networks, concatenated network
+    after network, with ``counts`` the number per network (``network`` gives each row's
+    network). Arrays have the input's float dtype (float32 stays float32; the computation is
+    float64 within each chunk)."""
+
+    normals: np.ndarray
+    offsets: np.ndarray
+    kinks: np.ndarray
+    counts: np.ndarray
+    linear: np.ndarray
+    constant: np.ndarray
+    uncertain: np.ndarray
+    rtol: float
+    atol: float
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    @cached_property
+    def network(self) -> np.ndarray:
+        """The network index of each bent hyperplane."""
+        return np.repeat(np.arange(len(self.counts)), self.counts)
+
+    @cached_property
+    def _bounds(self) -> np.ndarray:
+        return np.concatenate([[0], np.cumsum(self.counts)])
+
+    def __getitem__(self, n: int) -> FastCanonicalForm:
+        N = len(self.counts)
+        if not -N <= n < N:
+            raise IndexError(f"network index {n} out of range for {N} networks")
+        n %= N
+        rows = slice(int(self._bounds[n]), int(self._bounds[n + 1]))
+        return FastCanonicalForm(
+            self.normals[rows],
+            self.offsets[rows],
+            self.kinks[rows],
+            self.linear[n],
+            self.constant[n],
+            self.rtol,
+            self.atol,
+            bool(self.uncertain[n]),
+        )
+
+
+def _stack(parts, names=("W1", "b1", "W2", "b2")):
+    arrays = []
+    for name, part in zip(names, parts, strict=True):
+        if hasattr(part, "detach") and hasattr(part, "cpu"):
+            part = part.detach().cpu().numpy()
+        part = np.asarray(part)
+        if part.dtype.kind not in "fiu":
+            raise TypeError(f"{name} must be a numeric array, not of dtype {part.dtype}")
+        arrays.append(part)
+    return arrays
+
+
+def canonicalize_batch(
+    W1,
+    b1,
+    W2,
+    b2,
+    *,
+    rtol: float | None = None,
+    atol: float | None = None,
+    chunk_size: int | None = None,
+) -> FastCanonicalBatch:
+    """Canonical forms of N networks at once: arrays (N, h, d), (N, h), (N, k, h), (N, k).
+
+    Parameters
+    ----------
+    W1, b1, W2, b2
+        The stack (numpy arrays, memory maps or tensors; float32 or float64).
+    rtol, atol
+        Tolerances; default from the dtype (:data:`DEFAULT_TOLERANCES`).
+    chunk_size
+        Networks per chunk (default: about 2 million floats of keys per chunk), which bounds
+        the work memory; results do not depend on it.
+
+    Returns
+    -------
+    FastCanonicalBatch
+        In the input's float dtype (float32 input gives float32 results).
+
+    Raises
+    ------
+    ValueError
+        For inconsistent shapes, nan or infinite entries, or bad tolerances.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> W1 = np.array([[[1.0], [-1.0]], [[2.0], [3.0]]]); b1 = np.array([[-1.0, 3.0], [0.0, 0.0]])
+    >>> W2 = np.ones((2, 1, 2)); b2 = np.zeros((2, 1))
+    >>> batch = canonicalize_batch(W1, b1, W2, b2)
+    >>> batch.counts.tolist(), batch[1].kinks.tolist()
+    ([2, 1], [[5.0]])
+    """
+    W1, b1, W2, b2 = _stack((W1, b1, W2, b2))
+    check_stack(W1, b1, W2, b2)
+    out_dtype = np.float32 if all(x.dtype == np.float32 for x in (W1, b1, W2, b2)) else np.float64
+    rtol, atol = resolve_tolerances(rtol, atol, np.dtype(out_dtype).name)
+    N, h, d = W1.shape
+    k = W2.shape[1]
+    # Preallocated for every neuron being bent; untouched pages cost no memory.
+    normals = np.empty((N * h, d), dtype=out_dtype)
+    offsets = np.empty(N * h, dtype=out_dtype)
+    kinks = np.empty((N * h, k), dtype=out_dtype)
+    counts = np.zeros(N, dtype=np.int64)
+    linear = np.empty((N, k, d), dtype=out_dtype)
+    constant = np.empty((N, k), dtype=out_dtype)
+    uncertain = np.zeros(N, dtype=bool)
+    filled = 0
+    for part in chunks(N, h, d, k, chunk_size):
+        c = [np.asarray(x[part], dtype=np.float64) for x in (W1, b1, W2, b2)]
+        for name, array in zip(("W1", "b1", "W2", "b2"), c, strict=True):
+            check_finite(name, array)
+        g = hyperplane_groups(c[0], c[1], c[2], rtol, atol)
+        bent = (np.abs(g.kinks) > atol + rtol * g.scale).any(axis=-1)
+        count = int(bent.sum())
+        normals[filled : filled + count] = g.keys[bent, :-1]
+        offsets[filled : filled + count] = g.keys[bent, -1]
+        kinks[filled : filled + count] = g.kinks[bent]
+        filled += count
+        counts[part] = np.bincount(g.network[bent], minlength=part.stop - part.start)
+        M, delta, _, _ = affine_parts(*c, atol)
+        linear[part] = M
+        constant[part] = delta
+        uncertain[part] = g.ambiguous
+    return FastCanonicalBatch(
+        normals=normals[:filled],
+        offsets=offsets[:filled],
+        kinks=kinks[:filled],
+        counts=counts,
+        linear=linear,
+        constant=constant,
+        uncertain=uncertain,
+        rtol=rtol,
+        atol=atol,
+    )
+
+
+def canonical_form(
+    W1, b1=None, W2=None, b2=None, *, rtol: float | None = None, atol: float | None = None
+) -> FastCanonicalForm:
+    """The float canonical form of one network: arrays, a ``ShallowNetwork``, a PyTorch module
+    or a model file (see :func:`network_arrays`); tolerances default from the dtype.
+
+    >>> form = canonical_form([[1.0], [-1.0]], [-1.0, 3.0], [[1.0, 1.0]], [0.0])
+    >>> form.offsets.tolist(), form.kinks.tolist(), form.constant.tolist()
+    ([-3.0, -1.0], [[1.0], [1.0]], [1.0])
+    """
+    source = network_arrays(W1 if b1 is None else (W1, b1, W2, b2))
+    rtol, atol = resolve_tolerances(rtol, atol, source.dtype)
+    W1, b1, W2, b2 = source.arrays
+    for name, array in zip(("W1", "b1", "W2", "b2"), source.arrays, strict=True):
+        check_finite(name, array)
+    return canonicalize_batch(W1[None], b1[None], W2[None], b2[None], rtol=rtol, atol=atol)[0]
