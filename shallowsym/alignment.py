@@ -240,13 +240,14 @@ def relative_difference(x, y) -> Any:
 def output_scale(kinks_a, kinks_b) -> tuple[Any, Any]:
     """(lambda, largest relative difference of kink_b and lambda kink_a): the least-squares
     positive output scale over matched kinks, or (None, None) when it is not positive."""
-    num = sum((p * q for ka, kb in zip(kinks_a, kinks_b, strict=True) for p, q in zip(ka, kb, strict=True)), 0)
+    pairs = list(zip(kinks_a, kinks_b, strict=True))
+    num = sum((p * q for ka, kb in pairs for p, q in zip(ka, kb, strict=True)), 0)
     den = sum((p * p for ka in kinks_a for p in ka), 0)
     if not den or num <= 0:
         return None, None
     lam = num / den
     worst = max(
-        (relative_difference([lam * p for p in ka], kb) for ka, kb in zip(kinks_a, kinks_b, strict=True)),
+        (relative_difference([lam * p for p in ka], kb) for ka, kb in pairs),
         default=lam * 0,
     )
     return lam, worst
@@ -316,8 +317,17 @@ def align(a: ShallowNetwork, b: ShallowNetwork) -> Alignment:
             diff = relative_difference(kink, kink_b)
             matched.append(
                 HyperplaneMatch(
-                    tuple(neurons), tuple(neurons_b), normal, offset, kink, kink_b,
-                    Fraction(0), Fraction(0), diff, None, role,
+                    tuple(neurons),
+                    tuple(neurons_b),
+                    normal,
+                    offset,
+                    kink,
+                    kink_b,
+                    Fraction(0),
+                    Fraction(0),
+                    diff,
+                    None,
+                    role,
                 )
             )
             kinks_pairs.append((kink, kink_b))
@@ -356,8 +366,17 @@ def _unmatched(neurons_a, neurons_b, normal, offset, kink, zero_out, k) -> Hyper
     zeros = (Fraction(0),) * k
     kink_a, kink_b = (kink, zeros) if neurons_a else (zeros, kink)
     return HyperplaneMatch(
-        tuple(neurons_a), tuple(neurons_b), normal, offset, kink_a, kink_b,
-        None, None, None, None, role,
+        tuple(neurons_a),
+        tuple(neurons_b),
+        normal,
+        offset,
+        kink_a,
+        kink_b,
+        None,
+        None,
+        None,
+        None,
+        role,
     )
 
 

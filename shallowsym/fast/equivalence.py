@@ -254,8 +254,9 @@ def find_witness(A, B, rtol: float, atol: float) -> Witness | None:
     """A point where f_a and f_b differ most among candidates: on each side of the bent
     hyperplanes of f_a - f_b with the largest kinks (a kink makes f_a - f_b non-affine
     there, so it is non-zero at one of three points across it), 0 and the unit vectors."""
-    diff = tuple(x[None] for x in _difference_stack(tuple(x[None] for x in A),
-                                                     tuple(x[None] for x in B)))
+    diff = tuple(
+        x[None] for x in _difference_stack(tuple(x[None] for x in A), tuple(x[None] for x in B))
+    )
     W1, b1, W2, _ = (x[0] for x in diff)
     d = W1.shape[2]
     g = hyperplane_groups(W1, b1, W2, rtol, atol)
@@ -282,8 +283,9 @@ def find_witness(A, B, rtol: float, atol: float) -> Witness | None:
     best = int(np.argmax((np.abs(fa - fb) / scale).max(1)))
     if not np.any(fa[best] != fb[best]):
         return None
-    return Witness(tuple(map(float, X[best])), tuple(map(float, fa[best])),
-                   tuple(map(float, fb[best])))
+    return Witness(
+        tuple(map(float, X[best])), tuple(map(float, fa[best])), tuple(map(float, fb[best]))
+    )
 
 
 def equivalent(
@@ -351,14 +353,20 @@ def equivalent(
     r, m = float(ratio[0]), float(merged[0])
     if ambiguous[0] and m <= UNCERTAIN_FACTOR:
         return FastEquivalence(
-            None, r, rtol, atol,
+            None,
+            r,
+            rtol,
+            atol,
             "two hyperplanes nearly coincide (their keys differ by 1 to 10 tolerances), so "
             "they can be neither merged nor told apart",
             dtype,
         )
     if 1 / UNCERTAIN_FACTOR < r <= UNCERTAIN_FACTOR:
         return FastEquivalence(
-            None, r, rtol, atol,
+            None,
+            r,
+            rtol,
+            atol,
             f"the largest discrepancy is within a factor {UNCERTAIN_FACTOR:g} of its tolerance",
             dtype,
         )
@@ -366,7 +374,10 @@ def equivalent(
         mapping = _standard_map(A, B, rtol, atol)
         if mapping is None:
             return FastEquivalence(
-                True, r, rtol, atol,
+                True,
+                r,
+                rtol,
+                atol,
                 "every kink, W2 W1 and delta agree (not by permutation and scaling alone: "
                 "zero, twin or cancelling neurons or flips; see fast.align)",
                 dtype,
@@ -376,9 +387,7 @@ def equivalent(
         )
     reason = "a kink, W2 W1 or delta differs"
     if ambiguous[0]:
-        reason += (
-            f" (by {m:.3g} tolerances even with nearly coinciding hyperplanes merged)"
-        )
+        reason += f" (by {m:.3g} tolerances even with nearly coinciding hyperplanes merged)"
     return FastEquivalence(
         False, r, rtol, atol, reason, dtype, witness=find_witness(A, B, rtol, atol)
     )
