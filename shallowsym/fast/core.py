@@ -38,7 +38,7 @@ DEFAULT_TOLERANCES: dict[str, tuple[float, float]] = {
 }
 #: Floats of work memory per chunk of a batch (keys, sorted keys and temporaries stay near
 #: 8 bytes x this x 4).
-CHUNK_FLOATS = 1 << 21
+CHUNK_FLOATS = 1 << 18
 
 
 # -- inputs ----------------------------------------------------------------------------------
@@ -173,6 +173,19 @@ def check_finite(name: str, array: np.ndarray) -> None:
         raise ValueError(f"{name} holds nan or infinite entries")
 
 
+def check_finite_stack(chunk, M: np.ndarray, delta: np.ndarray, first: int) -> None:
+    """ValueError naming the network and array with a nan or infinite entry. Every entry
+    reaches M = W2 W1 or delta (nan times 0 is nan), so only they are scanned in full."""
+    if np.isfinite(M).all() and np.isfinite(delta).all():
+        return
+    bad = ~(np.isfinite(M).reshape(len(M), -1).all(1) & np.isfinite(delta).all(1))
+    n = int(np.argmax(bad))
+    for name, array in zip(("W1", "b1", "W2", "b2"), chunk, strict=True):
+        if not np.isfinite(array[n]).all():
+            raise ValueError(f"{name} holds nan or infinite entries (network {first + n})")
+    raise ValueError(f"network {first + n} overflows: W2 W1 or delta is not finite")
+
+
 def chunks(N: int, h: int, d: int, k: int, chunk_size: int | None):
     """Slices of at most ``chunk_size`` networks (default: about :data:`CHUNK_FLOATS` floats
     of keys per chunk) covering range(N)."""
@@ -211,7 +224,41 @@ class Groups:
     starts: np.ndarray  # (G,) start of each group in members
 
 
-def hyperplane_groups(W1, b1, W2, rtol: float, atol: float, *, merge: float = 1.0) -> Groups:
+# numpy reduces a short last axis slowly (a loop per row); for small d, loop over columns.
+_SHORT_AXIS = 48
+
+
+def _pivots(W1: np.ndarray, atol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(w[p], w != 0) per neuron of a stack, p the first index with |w[p]| > atol, and per
+    network whether a non-zero weight lies within ten atol of zero."""
+    n = W1.shape[0]
+    magnitude = np.abs(W1)
+    small = magnitude <= UNCERTAIN_FACTOR * atol
+    if small.any():
+        flat = magnitude.reshape(n, -1)
+        tiny = (small.reshape(n, -1) & (flat > 0)).any(axis=1)
+    else:
+        tiny = np.zeros(n, dtype=bool)
+    first = magnitude[..., 0] > atol
+    if first.all():  # the common case: every first weight is the pivot
+        return W1[..., 0].copy(), first, tiny
+    if W1.shape[-1] > _SHORT_AXIS:
+        big = magnitude > atol
+        has_w = big.any(axis=-1)
+        pivot = np.argmax(big, axis=-1)
+        return np.take_along_axis(W1, pivot[..., None], axis=-1)[..., 0], has_w, tiny
+    wp = np.zeros(W1.shape[:-1])
+    has_w = np.zeros(W1.shape[:-1], dtype=bool)
+    for j in range(W1.shape[-1] - 1, -1, -1):
+        big = magnitude[..., j] > atol
+        np.copyto(wp, W1[..., j], where=big)
+        has_w |= big
+    return wp, has_w, tiny
+
+
+def hyperplane_groups(
+    W1, b1, W2, rtol: float, atol: float, *, merge: float = 1.0, work: np.ndarray | None = None
+) -> Groups:
     """Group the neurons of each network of a chunk by hyperplane.
 
     Each network's neurons are sorted on their own by one fixed projection of their key:
@@ -219,43 +266,59 @@ def hyperplane_groups(W1, b1, W2, rtol: float, atol: float, *, merge: float = 1.
     neighbours whose projections are that close are compared entrywise (the pre-screen), and
     equal keys end up adjacent (a third key projecting between them would need to lie within
     the same tiny band). ``merge`` multiplies the tolerance of merging (10 merges everything
-    the default flags as ambiguous).
+    the default flags as ambiguous). ``work``, an array of at least n * h * (d + 1) floats,
+    holds the keys (reusing one buffer across chunks saves fresh memory, which is slow).
     """
     n, h, d = W1.shape
     k = W2.shape[1]
-    big = np.abs(W1) > atol
-    has_w = big.any(axis=-1)
-    pivot = np.argmax(big, axis=-1)
-    wp = np.take_along_axis(W1, pivot[..., None], axis=-1)[..., 0]
-    safe = np.where(has_w, wp, 1.0)
-    keys = np.concatenate([W1, b1[..., None]], axis=-1)
-    keys /= safe[..., None]
+    # A weight within ten atol of zero (``tiny``): treated as zero (or as a pivot) it may
+    # change the hyperplane or turn a live neuron into a constant, so it is borderline too.
+    wp, has_w, tiny = _pivots(W1, atol)
+    size = n * h * (d + 1)
+    if work is None or work.size < size:
+        work = np.empty(size)
+    keys = work[:size].reshape(n, h, d + 1)
+    keys[..., :d] = W1
+    keys[..., d] = b1
+    keys /= np.where(has_w, wp, 1.0)[..., None]
     contrib = np.swapaxes(W2, 1, 2) * np.abs(wp)[..., None]  # s_i a_i, (n, h, k)
     direction = projection(d + 1)
-    proj = np.where(has_w, keys @ direction, np.inf)
-    order = np.argsort(proj, axis=1, kind="stable")
+    proj = np.einsum("nhj,j->nh", keys, direction)
+    proj[~has_w] = np.inf
+    order = np.argsort(proj, axis=1)
     sp = np.take_along_axis(proj, order, axis=1)
     valid = np.take_along_axis(has_w, order, axis=1)
-    keymax = np.take_along_axis(np.abs(keys).max(axis=-1), order, axis=1)
-    tol = atol + rtol * np.maximum(keymax[:, 1:], keymax[:, :-1])
-    both = valid[:, 1:] & valid[:, :-1]
+    # Pre-screen: keys within ``reach`` tolerances project within reach * |direction|_1
+    # tolerances, and a network's largest key entry bounds every tolerance in it; only the
+    # pairs that pass are compared entrywise.
+    flat = keys.reshape(n, -1)
+    largest = np.maximum(flat.max(axis=1, initial=0.0), -flat.min(axis=1, initial=0.0))
+    bound = atol + rtol * np.where(np.isfinite(largest), largest, 0.0)
+    reach = UNCERTAIN_FACTOR * max(merge, 1.0) * np.abs(direction).sum()
     with np.errstate(invalid="ignore"):
-        pgap = np.where(both, np.abs(sp[:, 1:] - sp[:, :-1]), np.inf)
-    reach = UNCERTAIN_FACTOR * max(merge, 1.0)
-    candidate = pgap <= reach * tol * np.abs(direction).sum()
-    gap = np.full(pgap.shape, np.inf)
+        candidate = (sp[:, 1:] - sp[:, :-1]) <= (reach * bound)[:, None]
     rows, cols = np.nonzero(candidate)
+    same = np.zeros((n, max(h - 1, 0)), dtype=bool)
+    ambiguous = tiny.copy()
     if len(rows):
         left = keys[rows, order[rows, cols]]
         right = keys[rows, order[rows, cols + 1]]
-        gap[rows, cols] = np.abs(right - left).max(axis=-1)
-    same = gap <= merge * tol
-    near = (gap <= UNCERTAIN_FACTOR * tol) & (gap > tol / UNCERTAIN_FACTOR)
-    ambiguous = near.any(axis=1) if h > 1 else np.zeros(n, dtype=bool)
-    # A weight within ten atol of zero: treated as zero (or as a pivot) it may change the
-    # hyperplane or turn a live neuron into a constant, so it is a borderline case too.
-    tiny = (np.abs(W1) > 0) & (np.abs(W1) <= UNCERTAIN_FACTOR * atol)
-    ambiguous |= tiny.any(axis=(1, 2))
+        tol = atol + rtol * np.maximum(np.abs(left).max(axis=-1), np.abs(right).max(axis=-1))
+        gap = np.abs(right - left).max(axis=-1)
+        merged = gap <= merge * tol
+        same[rows[merged], cols[merged]] = True
+        near = (gap <= UNCERTAIN_FACTOR * tol) & (gap > tol / UNCERTAIN_FACTOR)
+        ambiguous[rows[near]] = True
+    if h and valid.all() and not same.any():  # the generic case: one neuron per hyperplane
+        return Groups(
+            network=np.repeat(np.arange(n), h),
+            keys=np.take_along_axis(keys, order[..., None], axis=1).reshape(n * h, d + 1),
+            kinks=(kinks := np.take_along_axis(contrib, order[..., None], axis=1).reshape(-1, k)),
+            scale=np.abs(kinks),
+            ambiguous=ambiguous,
+            members=order.ravel(),
+            starts=np.arange(n * h),
+        )
     start = np.ones((n, h), dtype=bool)
     start[:, 1:] = ~same
     live = valid.ravel()
@@ -286,13 +349,18 @@ def hyperplane_groups(W1, b1, W2, rtol: float, atol: float, *, merge: float = 1.
     )
 
 
-def affine_parts(W1, b1, W2, b2, atol: float):
-    """M = W2 W1, delta, and their magnitude scales, for a stack."""
-    has_w = (np.abs(W1) > atol).any(axis=-1)
+def affine_parts(W1, b1, W2, b2, atol: float, *, scales: bool = True):
+    """M = W2 W1, delta, and (when ``scales``) their magnitude scales, for a stack.
+
+    einsum, not matmul: numpy's batched matmul of many small matrices is several times
+    slower here. Zero-input neurons are those with every |w_j| <= atol."""
+    _, has_w, _ = _pivots(W1, atol)
     shifted = np.where(has_w, b1, b1 + np.abs(b1))
-    M = W2 @ W1
+    M = np.einsum("nkh,nhd->nkd", W2, W1)
     delta = b2 + 0.5 * np.einsum("nkh,nh->nk", W2, shifted)
-    M_scale = np.abs(W2) @ np.abs(W1)
+    if not scales:
+        return M, delta, None, None
+    M_scale = np.einsum("nkh,nhd->nkd", np.abs(W2), np.abs(W1))
     delta_scale = np.abs(b2) + 0.5 * np.einsum("nkh,nh->nk", np.abs(W2), np.abs(shifted))
     return M, delta, M_scale, delta_scale
 
@@ -395,7 +463,7 @@ def canonicalize_batch(
     rtol, atol
         Tolerances; default from the dtype (:data:`DEFAULT_TOLERANCES`).
     chunk_size
-        Networks per chunk (default: about 2 million floats of keys per chunk), which bounds
+        Networks per chunk (default: about 260000 floats of keys per chunk), which bounds
         the work memory; results do not depend on it.
 
     Returns
@@ -424,33 +492,37 @@ def canonicalize_batch(
     N, h, d = W1.shape
     k = W2.shape[1]
     # Preallocated for every neuron being bent; untouched pages cost no memory.
-    normals = np.empty((N * h, d), dtype=out_dtype)
-    offsets = np.empty(N * h, dtype=out_dtype)
+    keys = np.empty((N * h, d + 1), dtype=out_dtype)
     kinks = np.empty((N * h, k), dtype=out_dtype)
     counts = np.zeros(N, dtype=np.int64)
     linear = np.empty((N, k, d), dtype=out_dtype)
     constant = np.empty((N, k), dtype=out_dtype)
     uncertain = np.zeros(N, dtype=bool)
     filled = 0
-    for part in chunks(N, h, d, k, chunk_size):
+    parts = chunks(N, h, d, k, chunk_size)
+    work = np.empty(max((p.stop - p.start for p in parts), default=0) * h * (d + 1))
+    for part in parts:
         c = [np.asarray(x[part], dtype=np.float64) for x in (W1, b1, W2, b2)]
-        for name, array in zip(("W1", "b1", "W2", "b2"), c, strict=True):
-            check_finite(name, array)
-        g = hyperplane_groups(c[0], c[1], c[2], rtol, atol)
+        M, delta, _, _ = affine_parts(*c, atol, scales=False)
+        check_finite_stack(c, M, delta, part.start)
+        g = hyperplane_groups(c[0], c[1], c[2], rtol, atol, work=work)
         bent = (np.abs(g.kinks) > atol + rtol * g.scale).any(axis=-1)
         count = int(bent.sum())
-        normals[filled : filled + count] = g.keys[bent, :-1]
-        offsets[filled : filled + count] = g.keys[bent, -1]
-        kinks[filled : filled + count] = g.kinks[bent]
+        if count == len(bent):  # every group bent: no selection to copy
+            keys[filled : filled + count] = g.keys
+            kinks[filled : filled + count] = g.kinks
+            counts[part] = np.bincount(g.network, minlength=part.stop - part.start)
+        else:
+            keys[filled : filled + count] = g.keys[bent]
+            kinks[filled : filled + count] = g.kinks[bent]
+            counts[part] = np.bincount(g.network[bent], minlength=part.stop - part.start)
         filled += count
-        counts[part] = np.bincount(g.network[bent], minlength=part.stop - part.start)
-        M, delta, _, _ = affine_parts(*c, atol)
         linear[part] = M
         constant[part] = delta
         uncertain[part] = g.ambiguous
     return FastCanonicalBatch(
-        normals=normals[:filled],
-        offsets=offsets[:filled],
+        normals=keys[:filled, :-1],
+        offsets=keys[:filled, -1],
         kinks=kinks[:filled],
         counts=counts,
         linear=linear,
