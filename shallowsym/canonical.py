@@ -57,6 +57,9 @@ class CanonicalForm:
     constant
         delta = b2 + 1/2 W2 b1 + 1/2 sum over zero-input neurons of |beta_i| a_i.
 
+    ``kinks``, ``linear`` and ``constant`` are ``Fraction`` built on first access; the form
+    itself holds flint rationals, so computing and comparing forms builds none.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
@@ -73,8 +76,18 @@ class CanonicalForm:
     k: int
     keys: tuple[Key, ...]
     _kinks: tuple[tuple[fmpq, ...], ...] = field(repr=False)
-    linear: tuple[tuple[Fraction, ...], ...]
-    constant: tuple[Fraction, ...]
+    _linear: tuple[tuple[fmpq, ...], ...] = field(repr=False)
+    _constant: tuple[fmpq, ...] = field(repr=False)
+
+    @cached_property
+    def linear(self) -> tuple[tuple[Fraction, ...], ...]:
+        """M = W2 W1 as rows of ``Fraction`` (built on first access)."""
+        return tuple(tuple(map(to_fraction, row)) for row in self._linear)
+
+    @cached_property
+    def constant(self) -> tuple[Fraction, ...]:
+        """delta as ``Fraction`` (built on first access)."""
+        return tuple(map(to_fraction, self._constant))
 
     @cached_property
     def kinks(self) -> tuple[tuple[Fraction, ...], ...]:
@@ -257,12 +270,12 @@ def _compute_canonical_form(net: ShallowNetwork) -> CanonicalForm:
         k=k,
         keys=tuple(key for key, _ in bent),
         _kinks=tuple(kink for _, kink in bent),
-        linear=_rows(linear),
-        constant=tuple(map(to_fraction, delta.entries())),
+        _linear=_rows(linear),
+        _constant=tuple(delta.entries()),
     )
 
 
-def _rows(m: fmpq_mat) -> tuple[tuple[Fraction, ...], ...]:
-    entries = list(map(to_fraction, m.entries()))
+def _rows(m: fmpq_mat) -> tuple[tuple[fmpq, ...], ...]:
+    entries = m.entries()
     cols = m.ncols()
     return tuple(tuple(entries[r * cols : (r + 1) * cols]) for r in range(m.nrows()))

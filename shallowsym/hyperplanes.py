@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from flint import fmpq, fmpq_mat
 
-from .rationals import format_rational, to_fraction
+from .rationals import format_rational, primitive_dyadic_keys, to_fraction
 
 __all__ = ["NeuronKeys", "format_hyperplane", "hyperplane_normal_offset", "neuron_keys"]
 
@@ -83,7 +83,16 @@ def _compute_neuron_keys(net) -> NeuronKeys:
     orientations: list[int] = []
     scales: list[fmpq] = []
     zero = fmpq(0)
+    rows = net._cache.get("dyadic_rows")
+    fast_keys, pivots, ok = primitive_dyadic_keys(rows) if rows is not None else (None, None, None)
     for i in range(h):
+        if fast_keys is not None and ok[i]:
+            key, pivot = fast_keys[i], int(pivots[i])
+            keys.append(key)
+            w_p = w_entries[i * d + pivot]
+            orientations.append(1 if w_p > 0 else -1)
+            scales.append(abs(w_p))
+            continue
         w = w_entries[i * d : (i + 1) * d]
         if not any(w):
             keys.append(None)

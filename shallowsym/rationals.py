@@ -26,7 +26,15 @@ from flint import fmpq, fmpz
 
 from .errors import InvalidNetworkError
 
-__all__ = ["as_matrix", "as_rational", "as_vector", "format_rational", "to_fraction"]
+__all__ = [
+    "as_matrix",
+    "as_rational",
+    "as_vector",
+    "dyadic_rows",
+    "format_rational",
+    "primitive_dyadic_keys",
+    "to_fraction",
+]
 
 # A decimal string's exponent is bounded so that "1e999999999" cannot build a billion-digit
 # integer (and hang) before anything else is checked.
@@ -325,3 +333,64 @@ def as_matrix(value: Any, name: str, columns: int | None = None) -> tuple[list[f
                 raise InvalidNetworkError(f"{name} must be 2-d, but {name}[{i}, {j}] is a sequence")
             out.append(as_rational(entry, f"{name}[{i}, {j}]"))
     return out, len(rows_raw), width or 0
+
+
+def dyadic_rows(W1: Any, b1: Any) -> np.ndarray | None:
+    """[W1 | b1] as one float64 array when both are numeric float arrays (numpy or torch) of
+    shapes (h, d) and (h,) with finite entries; otherwise None.
+
+    The values are exactly the network's (floats are dyadic rationals and float64 holds
+    float16/32 exactly), so :func:`primitive_dyadic_keys` can compute exact hyperplane keys
+    from them with integer numpy arithmetic instead of one flint call per row.
+    """
+    arrays = []
+    for value in (W1, b1):
+        if hasattr(value, "detach") and hasattr(value, "cpu"):
+            value = value.detach().cpu()
+            if not value.is_floating_point():
+                return None
+            value = value.double().numpy()
+        if not isinstance(value, np.ndarray) or value.dtype.kind != "f" or value.itemsize > 8:
+            return None
+        arrays.append(value.astype(np.float64))
+    W, b = arrays
+    if W.ndim != 2 or b.shape != (W.shape[0],) or not np.isfinite(W).all():
+        return None
+    return np.concatenate([W, b[:, None]], axis=1)
+
+
+def primitive_dyadic_keys(rows: np.ndarray) -> tuple[list, np.ndarray, np.ndarray]:
+    """Exact primitive integer keys of float rows (w, beta), computed with int64 numpy.
+
+    Every float is m 2^e with an odd integer m (|m| < 2^53): np.frexp gives m and e exactly.
+    A row's primitive key is (m_j 2^(e_j - e_min) / g) with g the gcd of the odd m_j, signed
+    so that the first non-zero w_j is positive. Returns (keys, pivots, ok): ``keys[i]`` is
+    a tuple of Python ints, or None where w_i = 0 or where the key does not fit in 62 bits
+    (``ok[i]`` False: such rows need the exact per-row path); ``pivots[i]`` is the first
+    index with w_i[p] != 0 (-1 when w_i = 0).
+    """
+    h, cols = rows.shape
+    d = cols - 1
+    mantissa, exponent = np.frexp(rows)
+    P = (mantissa * 2.0**53).astype(np.int64)
+    E = exponent.astype(np.int64) - 53
+    nonzero = P != 0
+    low = P & -P
+    zeros = np.zeros_like(P)
+    zeros[nonzero] = np.log2(low[nonzero].astype(np.float64)).astype(np.int64)
+    P >>= zeros
+    E += zeros
+    E = np.where(nonzero, E, np.iinfo(np.int64).max)
+    has_w = nonzero[:, :d].any(axis=1)
+    emin = np.where(nonzero.any(axis=1), E.min(axis=1), 0)
+    shift = np.where(nonzero, E - emin[:, None], 0)
+    g = np.gcd.reduce(P, axis=1)
+    P //= np.where(g == 0, 1, g)[:, None]
+    bits = np.ceil(np.log2(np.abs(P).astype(np.float64) + 1)).astype(np.int64) + shift
+    ok = has_w & (bits <= 62).all(axis=1)
+    pivots = np.where(has_w, np.argmax(nonzero[:, :d], axis=1), -1)
+    K = np.where(ok[:, None], P, 0) << np.where(ok[:, None], shift, 0)
+    K *= np.sign(K[np.arange(h), np.maximum(pivots, 0)])[:, None]
+    listed = K.tolist()
+    keys = [tuple(row) if fits else None for row, fits in zip(listed, ok.tolist(), strict=True)]
+    return keys, pivots, ok
