@@ -76,7 +76,7 @@ def neuron_keys(net) -> NeuronKeys:
 
 def _compute_neuron_keys(net) -> NeuronKeys:
     d, h, k = net.d, net.h, net.k
-    w_entries = net._A1.entries()
+    A1 = net._A1
     b_entries = net._c1.entries()
     a_columns = net._A2.transpose().entries()  # row i: the output weights a_i of neuron i
     keys: list[Key | None] = []
@@ -89,11 +89,11 @@ def _compute_neuron_keys(net) -> NeuronKeys:
         if fast_keys is not None and ok[i]:
             key, pivot = fast_keys[i], int(pivots[i])
             keys.append(key)
-            w_p = w_entries[i * d + pivot]
+            w_p = A1[i, pivot]
             orientations.append(1 if w_p > 0 else -1)
             scales.append(abs(w_p))
             continue
-        w = w_entries[i * d : (i + 1) * d]
+        w = [A1[i, j] for j in range(d)]
         if not any(w):
             keys.append(None)
             orientations.append(0)

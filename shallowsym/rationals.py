@@ -364,10 +364,10 @@ def primitive_dyadic_keys(rows: np.ndarray) -> tuple[list, np.ndarray, np.ndarra
 
     Every float is m 2^e with an odd integer m (|m| < 2^53): np.frexp gives m and e exactly.
     A row's primitive key is (m_j 2^(e_j - e_min) / g) with g the gcd of the odd m_j, signed
-    so that the first non-zero w_j is positive. Returns (keys, pivots, ok): ``keys[i]`` is
-    a tuple of Python ints, or None where w_i = 0 or where the key does not fit in 62 bits
-    (``ok[i]`` False: such rows need the exact per-row path); ``pivots[i]`` is the first
-    index with w_i[p] != 0 (-1 when w_i = 0).
+    so that the first non-zero w_j is positive (int64 where the key fits in 62 bits, Python
+    ints otherwise). Returns (keys, pivots, has_w): ``keys[i]`` is a tuple of Python ints, or
+    None where w_i = 0 (``has_w[i]`` False); ``pivots[i]`` is the first index with
+    w_i[p] != 0 (-1 when w_i = 0).
     """
     h, cols = rows.shape
     d = cols - 1
@@ -387,10 +387,17 @@ def primitive_dyadic_keys(rows: np.ndarray) -> tuple[list, np.ndarray, np.ndarra
     g = np.gcd.reduce(P, axis=1)
     P //= np.where(g == 0, 1, g)[:, None]
     bits = np.ceil(np.log2(np.abs(P).astype(np.float64) + 1)).astype(np.int64) + shift
-    ok = has_w & (bits <= 62).all(axis=1)
+    small = (bits <= 62).all(axis=1)
     pivots = np.where(has_w, np.argmax(nonzero[:, :d], axis=1), -1)
-    K = np.where(ok[:, None], P, 0) << np.where(ok[:, None], shift, 0)
-    K *= np.sign(K[np.arange(h), np.maximum(pivots, 0)])[:, None]
-    listed = K.tolist()
-    keys = [tuple(row) if fits else None for row, fits in zip(listed, ok.tolist(), strict=True)]
-    return keys, pivots, ok
+    P *= np.sign(P[np.arange(h), np.maximum(pivots, 0)])[:, None]
+    keys: list = [None] * h
+    fits = np.nonzero(has_w & small)[0]
+    if len(fits):
+        for i, row in zip(fits.tolist(), (P[fits] << shift[fits]).tolist(), strict=True):
+            keys[i] = tuple(row)
+    wide = np.nonzero(has_w & ~small)[0]
+    if len(wide):  # Python ints: numpy shifts them entry by entry, still with no dispatch
+        big = P[wide].astype(object) << shift[wide].astype(object)
+        for i, row in zip(wide.tolist(), big.tolist(), strict=True):
+            keys[i] = tuple(row)
+    return keys, pivots, has_w
