@@ -228,6 +228,21 @@ class Groups:
 _SHORT_AXIS = 48
 
 
+def max_last(x: np.ndarray) -> np.ndarray:
+    """max_j x[..., j] (-inf for an empty axis), fast also for a short last axis."""
+    if x.shape[-1] > _SHORT_AXIS or x.shape[-1] == 0:
+        return x.max(axis=-1, initial=-np.inf)
+    out = x[..., 0].copy()
+    for j in range(1, x.shape[-1]):
+        np.maximum(out, x[..., j], out=out)
+    return out
+
+
+def max_abs_last(x: np.ndarray) -> np.ndarray:
+    """max_j |x[..., j]| (0 for an empty axis), fast also for a short last axis."""
+    return np.maximum(max_last(np.abs(x)), 0.0)
+
+
 def _pivots(W1: np.ndarray, atol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(w[p], w != 0) per neuron of a stack, p the first index with |w[p]| > atol, and per
     network whether a non-zero weight lies within ten atol of zero."""
@@ -303,8 +318,8 @@ def hyperplane_groups(
     if len(rows):
         left = keys[rows, order[rows, cols]]
         right = keys[rows, order[rows, cols + 1]]
-        tol = atol + rtol * np.maximum(np.abs(left).max(axis=-1), np.abs(right).max(axis=-1))
-        gap = np.abs(right - left).max(axis=-1)
+        tol = atol + rtol * np.maximum(max_abs_last(left), max_abs_last(right))
+        gap = max_abs_last(right - left)
         merged = gap <= merge * tol
         same[rows[merged], cols[merged]] = True
         near = (gap <= UNCERTAIN_FACTOR * tol) & (gap > tol / UNCERTAIN_FACTOR)
@@ -506,7 +521,7 @@ def canonicalize_batch(
         M, delta, _, _ = affine_parts(*c, atol, scales=False)
         check_finite_stack(c, M, delta, part.start)
         g = hyperplane_groups(c[0], c[1], c[2], rtol, atol, work=work)
-        bent = (np.abs(g.kinks) > atol + rtol * g.scale).any(axis=-1)
+        bent = max_last(np.abs(g.kinks) - (atol + rtol * g.scale)) > 0
         count = int(bent.sum())
         if count == len(bent):  # every group bent: no selection to copy
             keys[filled : filled + count] = g.keys

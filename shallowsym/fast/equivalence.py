@@ -16,6 +16,7 @@ from .core import (
     chunks,
     coarsest,
     hyperplane_groups,
+    max_abs_last,
     network_arrays,
     resolve_tolerances,
 )
@@ -133,7 +134,7 @@ def _difference_stack(A, B):
 def _kink_ratio(g, n: int, rtol: float, atol: float) -> np.ndarray:
     per_net = np.zeros(n)
     if len(g.network):
-        kink_ratio = (np.abs(g.kinks) / (atol + rtol * g.scale)).max(axis=-1, initial=0.0)
+        kink_ratio = max_abs_last(g.kinks / (atol + rtol * g.scale))
         np.maximum.at(per_net, g.network, kink_ratio)
     return per_net
 
