@@ -45,8 +45,8 @@ class HyperplaneMatch:
     neurons_a, neurons_b
         The neurons of a and of b on it (one side is empty for an unmatched hyperplane).
     normal, offset
-        The hyperplane u.x + c = 0 (from a when matched; u[p] = 1 when exact, (u, c) a unit
-        vector on the fast path).
+        The hyperplane u.x + c = 0 (from a when matched; u[p] = 1 at its first non-zero
+        entry when exact; on the fast path u is a unit vector and c = beta/|w|).
     kink_a, kink_b
         The kink of each side on it (in the same normalization as ``normal``).
     normal_difference, offset_difference, kink_difference

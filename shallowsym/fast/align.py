@@ -17,8 +17,8 @@ from .core import (
     affine_parts,
     check_finite,
     coarsest,
-    hyperplane_groups,
     network_arrays,
+    projection,
     resolve_tolerances,
 )
 
@@ -29,47 +29,77 @@ MANTISSA_BITS = {"float64": 53, "float32": 24, "float16": 11, "bfloat16": 8}
 _BLOCK = 1024
 
 
+def _offset_distance(ca: np.ndarray, cb: np.ndarray) -> np.ndarray:
+    """|c_a - c_b| / max(1, |c_a|, |c_b|), broadcast."""
+    return np.abs(ca - cb) / np.maximum(1.0, np.maximum(np.abs(ca), np.abs(cb)))
+
+
 def _side(arrays, rtol: float, atol: float):
-    """Hyperplanes of one network: unit keys (w, beta)/|(w, beta)|, kinks in that scaling,
-    their tolerance scale, member neurons, whether all outputs are zero; zero-input neurons."""
+    """Hyperplanes of one network: unit normals u (sign fixed by a direction r: u.r >= 0) and
+    offsets c with u.x + c = 0, kinks sum |w_i| a_i and their scale sum |w_i| |a_i|, member
+    neurons, whether all outputs are zero; and the zero-input neurons.
+
+    Neurons are grouped (twins) when u agrees entrywise within atol + rtol and the offsets
+    within rtol relative to max(1, |c|): neighbours after sorting by a projection of u with
+    the offset as a tie-breaker."""
     W1, b1, W2, _ = arrays
-    g = hyperplane_groups(W1[None], b1[None], W2[None], rtol, atol)
-    lengths = np.linalg.norm(g.keys, axis=1)
-    units = g.keys / np.where(lengths > 0, lengths, 1.0)[:, None]
-    kinks = g.kinks * lengths[:, None]
-    scale = g.scale * lengths[:, None]
-    members = np.split(g.members, g.starts[1:]) if len(g.starts) else []
-    zero_out = [bool((np.abs(W2[:, m]) <= atol).all()) for m in members]
+    d = W1.shape[1]
     has_w = (np.abs(W1) > atol).any(axis=1)
+    live = np.nonzero(has_w)[0]
+    norms = np.linalg.norm(W1[live], axis=1)
+    U = W1[live] / norms[:, None]
+    C = b1[live] / norms
+    r = projection(d)
+    sign = np.where(U @ r >= 0, 1.0, -1.0)
+    U *= sign[:, None]
+    C *= sign
+    contrib = W2[:, live].T * norms[:, None]
+    order = np.argsort(U @ r + 1e-3 * np.arctan(C), kind="stable")
+    if len(order) > 1:
+        left, right = order[:-1], order[1:]
+        same = (np.abs(U[left] - U[right]).max(axis=1) <= atol + rtol) & (
+            _offset_distance(C[left], C[right]) <= atol + rtol
+        )
+        starts = np.concatenate([[0], np.nonzero(~same)[0] + 1])
+    else:
+        starts = np.zeros(len(order), dtype=np.int64)
+    members = np.split(order, starts[1:]) if len(order) else []
+    firsts = order[starts] if len(order) else order
+    sums = np.add.reduceat(contrib[order], starts, axis=0) if len(order) else contrib[:0]
+    scale = np.add.reduceat(np.abs(contrib[order]), starts, axis=0) if len(order) else sums
+    zero_out = [bool((np.abs(W2[:, live[m]]) <= atol).all()) for m in members]
     constants = tuple(
         (int(i), "active" if b1[i] > 0 else "inactive") for i in np.nonzero(~has_w)[0]
     )
-    return units, kinks, scale, members, zero_out, constants
+    neurons = [live[m] for m in members]
+    return U[firsts], C[firsts], sums, scale, neurons, zero_out, constants
 
 
-def _mutual_nearest(Ua: np.ndarray, Ub: np.ndarray, max_distance: float):
-    """Pairs (i, j) of mutually nearest unoriented unit keys within ``max_distance``
-    (sqrt(2 - 2 |cos|)), computed in blocks of rows."""
+def _mutual_nearest(Ua, Ca, Ub, Cb, max_distance: float):
+    """Pairs (i, j) of mutually nearest hyperplanes, distance max(|u_a - u_b|,
+    offset distance) at most ``max_distance``, computed in blocks of rows."""
     if len(Ua) == 0 or len(Ub) == 0:
         return []
     best_b = np.empty(len(Ua), dtype=np.int64)
     best_ab = np.empty(len(Ua))
-    col_best = np.full(len(Ub), -1.0)
+    col_best = np.full(len(Ub), np.inf)
     col_arg = np.zeros(len(Ub), dtype=np.int64)
+    columns = np.arange(len(Ub))
     for start in range(0, len(Ua), _BLOCK):
-        S = np.abs(Ua[start : start + _BLOCK] @ Ub.T)
-        best_b[start : start + len(S)] = S.argmax(axis=1)
-        best_ab[start : start + len(S)] = S.max(axis=1)
-        top = S.argmax(axis=0)
-        value = S[top, np.arange(len(Ub))]
-        better = value > col_best
+        stop = start + _BLOCK
+        normal = np.sqrt(np.maximum(0.0, 2.0 - 2.0 * (Ua[start:stop] @ Ub.T)))
+        D = np.maximum(normal, _offset_distance(Ca[start:stop, None], Cb[None, :]))
+        best_b[start : start + len(D)] = D.argmin(axis=1)
+        best_ab[start : start + len(D)] = D.min(axis=1)
+        top = D.argmin(axis=0)
+        value = D[top, columns]
+        better = value < col_best
         col_best[better] = value[better]
         col_arg[better] = top[better] + start
-    distance = np.sqrt(np.maximum(0.0, 2.0 - 2.0 * best_ab))
     return [
         (i, int(best_b[i]))
         for i in range(len(Ua))
-        if col_arg[best_b[i]] == i and distance[i] <= max_distance
+        if col_arg[best_b[i]] == i and best_ab[i] <= max_distance
     ]
 
 
@@ -89,13 +119,14 @@ def align(
 ) -> Alignment:
     """Match the bent hyperplanes of two float models and say how well they agree.
 
-    Each network's neurons are grouped by hyperplane (within ``rtol``/``atol``, as in
-    :func:`shallowsym.fast.canonical_form`); a hyperplane of a and one of b match when each is
-    the other's nearest (unoriented unit vectors (w, beta)/|(w, beta)|, distance at most
-    ``max_distance``). For each match the relative differences of normal, offset (parts of
-    that unit vector) and kink, and the leading bits on which all three agree; unmatched
-    hyperplanes are ``dead`` (zero output weights), ``cancelling`` (kinks summing to zero
-    within tolerance) or ``missing``.
+    A neuron's hyperplane is u.x + c = 0 with u = w/|w| (its sign fixed by a direction) and
+    c = beta/|w|; its kink is |w| a. Each network's neurons are grouped by hyperplane (u
+    within ``atol + rtol`` entrywise, c within ``rtol`` relative to max(1, |c|)); a
+    hyperplane of a and one of b match when each is the other's nearest in the distance
+    max(|u_a - u_b|, |c_a - c_b| / max(1, |c_a|, |c_b|)), at most ``max_distance``. For each
+    match: those two differences, the relative kink difference, and the leading bits on which
+    all three agree; unmatched hyperplanes are ``dead`` (zero output weights), ``cancelling``
+    (kinks summing to zero within tolerance) or ``missing``.
 
     Parameters
     ----------
@@ -130,8 +161,8 @@ def align(
     every matched hyperplane agrees to 40 bits
     zero-input neurons of b: 2 (inactive)
     W2 W1 differs by 0, delta by 4.55e-13 (relative)
-    best output scale 1: kinks then differ by 3.79e-13 (relative)
-      a[0] <-> b[1] (matched): 40 bits, normal 4.55e-13, offset 3.21e-13, kink 4.55e-13
+    best output scale 1: kinks then differ by 0 (relative)
+      a[0] <-> b[1] (matched): 40 bits, normal 0, offset 9.09e-13, kink 0
       a[1] <-> b[0] (matched): 53 bits, normal 0, offset 0, kink 0
 
     References
@@ -152,18 +183,14 @@ def align(
             f"a has (d, k) = {(A[0].shape[1], A[2].shape[0])} but b has "
             f"{(B[0].shape[1], B[2].shape[0])}"
         )
-    d = A[0].shape[1]
     cap = MANTISSA_BITS.get(dtype, 53)
-    Ua, Ka, Sa, Ma, Za, consts_a = _side(A, rtol, atol)
-    Ub, Kb, Sb, Mb, Zb, consts_b = _side(B, rtol, atol)
-    pairs = _mutual_nearest(Ua, Ub, max_distance)
+    Ua, Ca, Ka, Sa, Ma, Za, consts_a = _side(A, rtol, atol)
+    Ub, Cb, Kb, Sb, Mb, Zb, consts_b = _side(B, rtol, atol)
+    pairs = _mutual_nearest(Ua, Ca, Ub, Cb, max_distance)
     matched = []
     for i, j in pairs:
-        sign = 1.0 if Ua[i] @ Ub[j] >= 0 else -1.0
-        ub = sign * Ub[j]
-        norm_a = np.linalg.norm(Ua[i, :d])
-        normal_diff = float(np.linalg.norm(Ua[i, :d] - ub[:d]) / (norm_a or 1.0))
-        offset_diff = float(abs(Ua[i, d] - ub[d]))
+        normal_diff = float(np.linalg.norm(Ua[i] - Ub[j]))
+        offset_diff = float(_offset_distance(Ca[i], Cb[j]))
         kink_diff = float(relative_difference(Ka[i].tolist(), Kb[j].tolist()))
         worst = max(normal_diff, offset_diff, kink_diff)
         role = "twins" if len(Ma[i]) > 1 or len(Mb[j]) > 1 else "matched"
@@ -171,8 +198,8 @@ def align(
             HyperplaneMatch(
                 tuple(int(x) for x in Ma[i]),
                 tuple(int(x) for x in Mb[j]),
-                tuple(float(x) for x in Ua[i, :d]),
-                float(Ua[i, d]),
+                tuple(float(x) for x in Ua[i]),
+                float(Ca[i]),
                 tuple(float(x) for x in Ka[i]),
                 tuple(float(x) for x in Kb[j]),
                 normal_diff,
@@ -187,7 +214,7 @@ def align(
     used_b = {j for _, j in pairs}
     k = A[2].shape[0]
 
-    def unmatched(U, K, S, M, Z, used, first: bool):
+    def unmatched(U, C, K, S, M, Z, used, first: bool):
         rows = []
         for g in range(len(U)):
             if g in used:
@@ -199,8 +226,8 @@ def align(
                 HyperplaneMatch(
                     neurons if first else (),
                     () if first else neurons,
-                    tuple(float(x) for x in U[g, :d]),
-                    float(U[g, d]),
+                    tuple(float(x) for x in U[g]),
+                    float(C[g]),
                     kink if first else (0.0,) * k,
                     (0.0,) * k if first else kink,
                     None,
@@ -219,8 +246,8 @@ def align(
     )
     return Alignment(
         matched=tuple(matched),
-        unmatched_a=unmatched(Ua, Ka, Sa, Ma, Za, used_a, True),
-        unmatched_b=unmatched(Ub, Kb, Sb, Mb, Zb, used_b, False),
+        unmatched_a=unmatched(Ua, Ca, Ka, Sa, Ma, Za, used_a, True),
+        unmatched_b=unmatched(Ub, Cb, Kb, Sb, Mb, Zb, used_b, False),
         constant_a=consts_a,
         constant_b=consts_b,
         linear_difference=float(relative_difference(Ma_.ravel().tolist(), Mb_.ravel().tolist())),
