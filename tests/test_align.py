@@ -197,3 +197,14 @@ def test_fast_inputs_torch_and_files(tmp_path):
         fast.equivalent(object(), model)
     with pytest.raises(ValueError, match="inconsistent shapes"):
         fast.equivalent(([[1.0]], [0.0, 1.0], [[1.0]], [0.0]), model)
+
+
+def test_near_zero_weights_stay_uncertain_unless_the_affine_part_decides():
+    # A first weight of 5 atol in a and 0.5 atol in b moves b's pivot: the hyperplane keys
+    # differ completely, but W2 W1 and delta agree within ten tolerances: uncertain.
+    a = ([[5e-12, 1.0]], [1.0], [[1.0]], [0.0])
+    b = ([[5e-13, 1.0]], [1.0], [[1.0]], [0.0])
+    verdict = fast.equivalent(a, b)
+    assert verdict.uncertain and "within 10 atol of zero" in verdict.reason
+    far = fast.equivalent(a, ([[5e-13, 1.0]], [1.0], [[1.0]], [3.0]))
+    assert far.equivalent is False and "whatever near-zero weights mean" in far.reason

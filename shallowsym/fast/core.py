@@ -219,7 +219,8 @@ class Groups:
     keys: np.ndarray  # (G, d+1) representative key (u[p] = 1)
     kinks: np.ndarray  # (G, k) summed s_i a_i
     scale: np.ndarray  # (G, k) summed |s_i a_i|
-    ambiguous: np.ndarray  # (n,) two groups within UNCERTAIN_FACTOR key tolerances
+    ambiguous: np.ndarray  # (n,) two groups within UNCERTAIN_FACTOR key tolerances, or tiny
+    tiny: np.ndarray  # (n,) a non-zero weight within UNCERTAIN_FACTOR atol of zero
     members: np.ndarray  # (L,) neuron index of each live neuron, grouped
     starts: np.ndarray  # (G,) start of each group in members
 
@@ -331,6 +332,7 @@ def hyperplane_groups(
             kinks=(kinks := np.take_along_axis(contrib, order[..., None], axis=1).reshape(-1, k)),
             scale=np.abs(kinks),
             ambiguous=ambiguous,
+            tiny=tiny,
             members=order.ravel(),
             starts=np.arange(n * h),
         )
@@ -347,6 +349,7 @@ def hyperplane_groups(
             np.zeros((0, k)),
             np.zeros((0, k)),
             ambiguous,
+            tiny,
             flat_order,
             starts,
         )
@@ -359,6 +362,7 @@ def hyperplane_groups(
         kinks=np.add.reduceat(sc, starts, axis=0),
         scale=np.add.reduceat(np.abs(sc), starts, axis=0),
         ambiguous=ambiguous,
+        tiny=tiny,
         members=flat_order,
         starts=starts,
     )

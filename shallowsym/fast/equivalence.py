@@ -156,7 +156,10 @@ def _ratios(W1, b1, W2, b2, rtol, atol):
             W1[unsure], b1[unsure], W2[unsure], rtol, atol, merge=UNCERTAIN_FACTOR
         )
         merged[unsure] = np.maximum(_kink_ratio(loose, len(unsure), rtol, atol), affine[unsure])
-    return ratio, g.ambiguous, merged
+    # A weight near zero may move a pivot and so split any hyperplane: only W2 W1 and delta
+    # (which do not depend on pivots) can decide then.
+    merged = np.where(g.tiny, affine, merged)
+    return ratio, g.ambiguous, merged, g.tiny
 
 
 def _uncertain(ratio, ambiguous, merged):
@@ -204,7 +207,7 @@ def equivalent_batch(
         b = [np.asarray(x[part], dtype=np.float64) for x in B]
         for name, array in zip(("W1", "b1", "W2", "b2") * 2, (*a, *b), strict=True):
             check_finite(name, array)
-        r, ambiguous, merged = _ratios(*_difference_stack(a, b), rtol, atol)
+        r, ambiguous, merged, _ = _ratios(*_difference_stack(a, b), rtol, atol)
         ratio[part] = r
         uncertain[part] = _uncertain(r, ambiguous, merged)
     return ratio <= 1, uncertain, ratio
@@ -350,18 +353,18 @@ def equivalent(
         )
     stacks = _difference_stack(tuple(x[None] for x in A), tuple(x[None] for x in B))
     check_stack(*stacks)
-    ratio, ambiguous, merged = _ratios(*stacks, rtol, atol)
+    ratio, ambiguous, merged, tiny = _ratios(*stacks, rtol, atol)
     r, m = float(ratio[0]), float(merged[0])
     if ambiguous[0] and m <= UNCERTAIN_FACTOR:
-        return FastEquivalence(
-            None,
-            r,
-            rtol,
-            atol,
-            "two hyperplanes nearly coincide (their keys differ by 1 to 10 tolerances), so "
-            "they can be neither merged nor told apart",
-            dtype,
+        why = (
+            f"a non-zero weight lies within {UNCERTAIN_FACTOR:g} atol of zero (as zero or as "
+            "a pivot it changes a hyperplane), and W2 W1 and delta agree within "
+            f"{UNCERTAIN_FACTOR:g} tolerances"
+            if tiny[0]
+            else "two hyperplanes nearly coincide (their keys differ by 1 to 10 tolerances), "
+            "so they can be neither merged nor told apart"
         )
+        return FastEquivalence(None, r, rtol, atol, why, dtype)
     if 1 / UNCERTAIN_FACTOR < r <= UNCERTAIN_FACTOR:
         return FastEquivalence(
             None,
@@ -387,7 +390,9 @@ def equivalent(
             True, r, rtol, atol, "every kink, W2 W1 and delta agree", dtype, *mapping
         )
     reason = "a kink, W2 W1 or delta differs"
-    if ambiguous[0]:
+    if tiny[0]:
+        reason += f" (W2 W1 or delta by {m:.3g} tolerances, whatever near-zero weights mean)"
+    elif ambiguous[0]:
         reason += f" (by {m:.3g} tolerances even with nearly coinciding hyperplanes merged)"
     return FastEquivalence(
         False, r, rtol, atol, reason, dtype, witness=find_witness(A, B, rtol, atol)
