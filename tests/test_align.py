@@ -3,6 +3,7 @@
 Oracles: Z3 for the exact alignment's verdict, plain-Fraction evaluation for witnesses, and
 the permutations, scales, deletions and roundings the tests apply themselves."""
 
+import json
 from fractions import Fraction
 
 import numpy as np
@@ -208,3 +209,23 @@ def test_near_zero_weights_stay_uncertain_unless_the_affine_part_decides():
     assert verdict.uncertain and "within 10 atol of zero" in verdict.reason
     far = fast.equivalent(a, ([[5e-13, 1.0]], [1.0], [[1.0]], [3.0]))
     assert far.equivalent is False and "whatever near-zero weights mean" in far.reason
+
+
+def test_cli_align(tmp_path, capsys):
+    from shallowsym.cli import main
+
+    a = ShallowNetwork([[1], [-1], [2]], [-1, 3, 0], [[1, 1, 0]], [0])
+    b = ShallowNetwork([[-2], [1]], [6, -1], [[0.5, 3]], [0])
+    pa, pb = tmp_path / "a.json", tmp_path / "b.json"
+    a.save(pa)
+    b.save(pb)
+    assert main(["align", str(pa), str(pb)]) == 0
+    assert "2 hyperplanes matched, 1 only in a" in capsys.readouterr().out
+    assert main(["align", str(pa), str(pb), "--fast", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (
+        data["exact"] is False and len(data["matched"]) == 2 and data["bits"] == 0
+    )  # kinks differ by 2/3
+    ShallowNetwork([[1, 0]], [0], [[1]], [0]).save(tmp_path / "c.json")
+    assert main(["align", str(pa), str(tmp_path / "c.json"), "--fast"]) == 2
+    assert capsys.readouterr().err.startswith("shallowsym: error: a has (d, k)")
