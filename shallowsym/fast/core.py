@@ -223,6 +223,7 @@ class Groups:
     tiny: np.ndarray  # (n,) a non-zero weight within UNCERTAIN_FACTOR atol of zero
     members: np.ndarray  # (L,) neuron index of each live neuron, grouped
     starts: np.ndarray  # (G,) start of each group in members
+    has_w: np.ndarray | None = None  # (n, h) w != 0 (some |w_j| > atol)
 
 
 # numpy reduces a short last axis slowly (a loop per row); for small d, loop over columns.
@@ -335,6 +336,7 @@ def hyperplane_groups(
             tiny=tiny,
             members=order.ravel(),
             starts=np.arange(n * h),
+            has_w=has_w,
         )
     start = np.ones((n, h), dtype=bool)
     start[:, 1:] = ~same
@@ -352,6 +354,7 @@ def hyperplane_groups(
             tiny,
             flat_order,
             starts,
+            has_w,
         )
     first = flat_order[starts]
     first_net = flat_net[starts]
@@ -365,15 +368,18 @@ def hyperplane_groups(
         tiny=tiny,
         members=flat_order,
         starts=starts,
+        has_w=has_w,
     )
 
 
-def affine_parts(W1, b1, W2, b2, atol: float, *, scales: bool = True):
+def affine_parts(W1, b1, W2, b2, atol: float, *, scales: bool = True, has_w=None):
     """M = W2 W1, delta, and (when ``scales``) their magnitude scales, for a stack.
 
     einsum, not matmul: numpy's batched matmul of many small matrices is several times
-    slower here. Zero-input neurons are those with every |w_j| <= atol."""
-    _, has_w, _ = _pivots(W1, atol)
+    slower here. Zero-input neurons are those with every |w_j| <= atol (``has_w`` False;
+    pass ``Groups.has_w`` to skip recomputing it)."""
+    if has_w is None:
+        _, has_w, _ = _pivots(W1, atol)
     shifted = np.where(has_w, b1, b1 + np.abs(b1))
     M = np.einsum("nkh,nhd->nkd", W2, W1)
     delta = b2 + 0.5 * np.einsum("nkh,nh->nk", W2, shifted)
@@ -522,9 +528,10 @@ def canonicalize_batch(
     work = np.empty(max((p.stop - p.start for p in parts), default=0) * h * (d + 1))
     for part in parts:
         c = [np.asarray(x[part], dtype=np.float64) for x in (W1, b1, W2, b2)]
-        M, delta, _, _ = affine_parts(*c, atol, scales=False)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            g = hyperplane_groups(c[0], c[1], c[2], rtol, atol, work=work)
+            M, delta, _, _ = affine_parts(*c, atol, scales=False, has_w=g.has_w)
         check_finite_stack(c, M, delta, part.start)
-        g = hyperplane_groups(c[0], c[1], c[2], rtol, atol, work=work)
         bent = max_last(np.abs(g.kinks) - (atol + rtol * g.scale)) > 0
         count = int(bent.sum())
         if count == len(bent):  # every group bent: no selection to copy

@@ -145,7 +145,7 @@ def _ratios(W1, b1, W2, b2, rtol, atol):
     exceeds ten: merging only lowers a ratio)."""
     n = W1.shape[0]
     g = hyperplane_groups(W1, b1, W2, rtol, atol)
-    M, delta, M_scale, delta_scale = affine_parts(W1, b1, W2, b2, atol)
+    M, delta, M_scale, delta_scale = affine_parts(W1, b1, W2, b2, atol, has_w=g.has_w)
     affine = (np.abs(M) / (atol + rtol * M_scale)).reshape(n, -1).max(-1, initial=0.0)
     affine = np.maximum(affine, (np.abs(delta) / (atol + rtol * delta_scale)).max(-1))
     ratio = np.maximum(_kink_ratio(g, n, rtol, atol), affine)
