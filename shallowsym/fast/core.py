@@ -409,6 +409,32 @@ class FastCanonicalForm:
     def num_bent(self) -> int:
         return len(self.offsets)
 
+    def __str__(self) -> str:
+        flag = "; uncertain: two hyperplanes nearly coincide or a weight is near zero" * bool(
+            self.uncertain
+        )
+        return (
+            f"float canonical form (rtol={self.rtol:g}, atol={self.atol:g}): "
+            f"{self.num_bent} bent hyperplanes, d = {self.linear.shape[1]}, "
+            f"k = {self.linear.shape[0]}{flag}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (floats as floats)."""
+        return {
+            "normals": self.normals.tolist(),
+            "offsets": self.offsets.tolist(),
+            "kinks": self.kinks.tolist(),
+            "linear": self.linear.tolist(),
+            "constant": self.constant.tolist(),
+            "rtol": self.rtol,
+            "atol": self.atol,
+            "uncertain": self.uncertain,
+        }
+
+    def _repr_markdown_(self) -> str:
+        return "```\n" + str(self) + "\n```"
+
 
 @dataclass(frozen=True)
 class FastCanonicalBatch:
@@ -568,6 +594,8 @@ def canonical_form(
     >>> form = canonical_form([[1.0], [-1.0]], [-1.0, 3.0], [[1.0, 1.0]], [0.0])
     >>> form.offsets.tolist(), form.kinks.tolist(), form.constant.tolist()
     ([-3.0, -1.0], [[1.0], [1.0]], [1.0])
+    >>> print(form)
+    float canonical form (rtol=1e-09, atol=1e-12): 2 bent hyperplanes, d = 1, k = 1
     """
     source = network_arrays(W1 if b1 is None else (W1, b1, W2, b2))
     rtol, atol = resolve_tolerances(rtol, atol, source.dtype)
