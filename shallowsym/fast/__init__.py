@@ -13,6 +13,7 @@ Default tolerances follow the inputs' dtype (:data:`DEFAULT_TOLERANCES`): float6
 Python numbers and exact networks get ``rtol=1e-9, atol=1e-12``; float32 arrays, tensors and
 modules ``rtol=1e-5, atol=1e-8``; float16 and bfloat16 ``rtol=1e-2, atol=1e-5``. When the two
 inputs differ, the coarser one applies; every result states the tolerances and the dtype.
+A binary model file counts as float32 when every weight in it is a float32 value.
 
 Verdicts report ``ratio`` = (largest discrepancy) / (its tolerance). A ratio within a factor 10
 of 1 on either side, or two hyperplanes whose keys are between a tenth of a tolerance and ten

@@ -68,12 +68,13 @@ def _from_exact(net: ShallowNetwork, dtype: str | None = None) -> NetworkArrays:
     return NetworkArrays(arrays, dtype)
 
 
-def _file_dtype(arrays) -> str:
-    """float32 when every value read from a file is a float32 value (files keep no dtype in
-    the exact network), float16 when every value is a float16 value, else float64."""
-    for name in ("float16", "float32"):
-        if all(np.array_equal(x.astype(name).astype(np.float64), x) for x in arrays):
-            return name
+def _file_dtype(path, arrays) -> str:
+    """float32 when every value read from a binary model file is a float32 value (the exact
+    network keeps no dtype), else float64; JSON files hold exact numbers: float64."""
+    if os.fspath(path).lower().endswith(".json"):
+        return "float64"
+    if all(np.array_equal(x.astype(np.float32).astype(np.float64), x) for x in arrays):
+        return "float32"
     return "float64"
 
 
@@ -81,7 +82,8 @@ def network_arrays(net: Any, name: str = "net") -> NetworkArrays:
     """Read one network for the fast path: a ``ShallowNetwork`` (dtype float64), a tuple
     (W1, b1, W2, b2) of arrays, tensors or nested lists (dtype: theirs), a PyTorch module
     (through :func:`shallowsym.io.from_torch`; dtype: its parameters'), or a path to any file
-    :func:`shallowsym.io.load` reads (dtype: float32 or float16 when every value is one).
+    :func:`shallowsym.io.load` reads (dtype: float32 when every value of a binary model file
+    is a float32 value; JSON: float64).
 
     Raises
     ------
@@ -95,7 +97,7 @@ def network_arrays(net: Any, name: str = "net") -> NetworkArrays:
 
         exact = io.load(net)
         arrays = exact.to_numpy()
-        return NetworkArrays(arrays, _file_dtype(arrays))
+        return NetworkArrays(arrays, _file_dtype(net, arrays))
     if isinstance(net, tuple | list) and len(net) == 4:
         arrays, dtypes = [], []
         for part in net:
