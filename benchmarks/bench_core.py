@@ -6,6 +6,10 @@ reusing one would time a dictionary look-up). ``equivalent`` is timed on an equi
 (b = a permuted and rescaled: both canonical forms plus the standard certificate) and on a
 near miss (one bias moved by 2^-30: both canonical forms plus the witness).
 
+Then the exact conversion (issue 16): float arrays to exact rationals against the floor of one
+``as_integer_ratio`` per entry, at (16, 10^4, 4); ``canonical_form`` there; and exact canonical
+forms of float32 (784, 128, 10) networks per second (conversion included and not).
+
 Run:  python benchmarks/bench_core.py [--repeat 3] [--max-h 10000]
 """
 
@@ -75,11 +79,52 @@ def measure(d: int, h: int, k: int, repeat: int) -> tuple[float, float, float]:
     )
 
 
+def conversion(repeat: int) -> None:
+    """Exact conversion against its floor, canonical_form at (16, 10^4, 4), MNIST-size rate."""
+    arrays = random_arrays(16, 10_000, 4, seed=99)
+
+    def floor():
+        for x in arrays:
+            [v.as_integer_ratio() for v in x.ravel().tolist()]
+
+    t_floor = best_of(repeat, lambda: (), floor)
+    t_convert = best_of(repeat, lambda: (), lambda: ShallowNetwork(*arrays))
+    t_canon = best_of(repeat, lambda: (ShallowNetwork(*arrays),), canonical_form)
+    print(
+        f"conversion (16, 10^4, 4): {t_convert:.3f}s, floor (as_integer_ratio per entry) "
+        f"{t_floor:.3f}s, ratio {t_convert / t_floor:.2f} (target <= 2)"
+    )
+    print(f"canonical_form (16, 10^4, 4) after conversion: {t_canon:.3f}s (target < 0.15s)")
+    rng = np.random.default_rng(784)
+    nets = [
+        [
+            (rng.standard_normal(shape) / np.sqrt(fan)).astype(np.float32)
+            for shape, fan in (((128, 784), 784), ((128,), 784), ((10, 128), 128), ((10,), 128))
+        ]
+        for _ in range(20)
+    ]
+    start = time.perf_counter()
+    built = [ShallowNetwork(*n) for n in nets]
+    t_build = time.perf_counter() - start
+    start = time.perf_counter()
+    for net in built:
+        canonical_form(net)
+    t_forms = time.perf_counter() - start
+    print(
+        f"exact canonical form, float32 (784, 128, 10): {len(nets) / t_forms:.0f} per second "
+        f"({len(nets) / (t_build + t_forms):.0f} per second with the conversion; target 50)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--max-h", type=int, default=10_000)
+    parser.add_argument("--skip-table", action="store_true", help="only the conversion part")
     args = parser.parse_args()
+    conversion(args.repeat)
+    if args.skip_table:
+        return
     d, k = 16, 4
     widths = [h for h in (10, 100, 1000, 10_000) if h <= args.max_h]
     print(

@@ -8,6 +8,7 @@ True
 """
 
 from . import deep, examples, fast, moves
+from .alignment import Alignment, HyperplaneMatch, align
 from .canonical import BentHyperplane, CanonicalForm, canonical_form
 from .certificates import Move, MoveCertificate, explain
 from .equivalence import Equivalence, equivalent
@@ -39,12 +40,14 @@ from .unfolding import LocalDimension, local_dimension
 __version__ = "0.1.0"
 
 __all__ = [
+    "Alignment",
     "BentHyperplane",
     "CanonicalForm",
     "CombinatorialType",
     "Equivalence",
     "FiberType",
     "FunctionalDimension",
+    "HyperplaneMatch",
     "InvalidNetworkError",
     "LocalDimension",
     "Mechanism",
@@ -61,6 +64,7 @@ __all__ = [
     "Stabilizer",
     "StandardCertificate",
     "SymmetryReport",
+    "align",
     "apply_standard",
     "batch_functional_dimension",
     "bent_hyperplane_graph",

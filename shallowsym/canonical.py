@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -57,6 +57,9 @@ class CanonicalForm:
     constant
         delta = b2 + 1/2 W2 b1 + 1/2 sum over zero-input neurons of |beta_i| a_i.
 
+    ``kinks``, ``linear`` and ``constant`` are ``Fraction`` built on first access; the form
+    itself holds flint rationals, so computing and comparing forms builds none.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
@@ -72,9 +75,57 @@ class CanonicalForm:
     d: int
     k: int
     keys: tuple[Key, ...]
-    kinks: tuple[tuple[Fraction, ...], ...]
-    linear: tuple[tuple[Fraction, ...], ...]
-    constant: tuple[Fraction, ...]
+    _kinks: tuple[tuple[fmpq, ...], ...] = field(repr=False)
+    _linear: tuple[tuple[fmpq, ...], ...] = field(repr=False)
+    _constant: tuple[fmpq, ...] = field(repr=False)
+
+    @classmethod
+    def from_parts(
+        cls,
+        *,
+        d: int,
+        k: int,
+        keys: tuple[Key, ...],
+        kinks: Any,
+        linear: Any,
+        constant: Any,
+    ) -> CanonicalForm:
+        """A canonical form from its parts, kinks, M and delta given as exact rationals
+        (``Fraction``, int or flint); for modules that transform forms (relabelling, domains).
+
+        >>> cf = canonical_form(ShallowNetwork([[1]], [-1], [[2]], [0]))
+        >>> CanonicalForm.from_parts(d=1, k=1, keys=cf.keys, kinks=cf.kinks,
+        ...                          linear=cf.linear, constant=cf.constant) == cf
+        True
+        """
+
+        def exact(x: Any) -> fmpq:
+            return x if isinstance(x, fmpq) else fmpq(x.numerator, x.denominator)
+
+        return cls(
+            d=d,
+            k=k,
+            keys=tuple(keys),
+            _kinks=tuple(tuple(map(exact, kink)) for kink in kinks),
+            _linear=tuple(tuple(map(exact, row)) for row in linear),
+            _constant=tuple(map(exact, constant)),
+        )
+
+    @cached_property
+    def linear(self) -> tuple[tuple[Fraction, ...], ...]:
+        """M = W2 W1 as rows of ``Fraction`` (built on first access)."""
+        return tuple(tuple(map(to_fraction, row)) for row in self._linear)
+
+    @cached_property
+    def constant(self) -> tuple[Fraction, ...]:
+        """delta as ``Fraction`` (built on first access)."""
+        return tuple(map(to_fraction, self._constant))
+
+    @cached_property
+    def kinks(self) -> tuple[tuple[Fraction, ...], ...]:
+        """kappa_H in Q^k for each key, aligned with ``keys``, as ``Fraction`` (built on first
+        access: the canonical form itself keeps flint rationals)."""
+        return tuple(tuple(map(to_fraction, kink)) for kink in self._kinks)
 
     @property
     def num_bent(self) -> int:
@@ -229,20 +280,16 @@ def canonical_form(net: ShallowNetwork) -> CanonicalForm:
 def _compute_canonical_form(net: ShallowNetwork) -> CanonicalForm:
     nk = neuron_keys(net)
     h, k = net.h, net.k
-    a = net._A2.entries()
+    columns = net._A2.transpose().entries()  # row i: the output weights a_i of neuron i
     sums: dict[Key, list[fmpq]] = {}
     for i, key in enumerate(nk.keys):
         if key is None or nk.zero_output[i]:
             continue
         s = nk.scales[i]
-        column = [a[j * h + i] * s for j in range(k)]
+        column = [x * s for x in columns[i * k : (i + 1) * k]]
         total = sums.get(key)
-        if total is None:
-            sums[key] = column
-        else:
-            for j in range(k):
-                total[j] += column[j]
-    bent = sorted((key, kink) for key, kink in sums.items() if any(kink))
+        sums[key] = column if total is None else [x + y for x, y in zip(total, column, strict=True)]
+    bent = [(key, tuple(sums[key])) for key in sorted(sums) if any(sums[key])]
     linear = net._A2 * net._A1
     # delta = b2 + W2 (b1 + z) / 2 with z_i = |beta_i| on zero-input neurons.
     shifted = [
@@ -254,13 +301,13 @@ def _compute_canonical_form(net: ShallowNetwork) -> CanonicalForm:
         d=net.d,
         k=k,
         keys=tuple(key for key, _ in bent),
-        kinks=tuple(tuple(map(to_fraction, kink)) for _, kink in bent),
-        linear=_rows(linear),
-        constant=tuple(map(to_fraction, delta.entries())),
+        _kinks=tuple(kink for _, kink in bent),
+        _linear=_rows(linear),
+        _constant=tuple(delta.entries()),
     )
 
 
-def _rows(m: fmpq_mat) -> tuple[tuple[Fraction, ...], ...]:
-    entries = list(map(to_fraction, m.entries()))
+def _rows(m: fmpq_mat) -> tuple[tuple[fmpq, ...], ...]:
+    entries = m.entries()
     cols = m.ncols()
     return tuple(tuple(entries[r * cols : (r + 1) * cols]) for r in range(m.nrows()))

@@ -63,6 +63,20 @@ def _cmd_equiv(args: argparse.Namespace) -> int:
     return EXIT_OK if result else EXIT_DIFFERENT
 
 
+def _cmd_align(args: argparse.Namespace) -> int:
+    from . import alignment, fast
+
+    try:
+        if args.fast:
+            result = fast.align(args.a, args.b, rtol=args.rtol, atol=args.atol)
+        else:
+            result = alignment.align(_load(args.a), _load(args.b))
+    except ValueError as err:
+        raise ShallowSymError(str(err)) from None
+    _emit(args, result.to_dict(), str(result))
+    return EXIT_OK
+
+
 def _cmd_canon(args: argparse.Namespace) -> int:
     cf = canonical_form(_load(args.network))
     _emit(args, cf.to_dict(), f"{cf}\n({cf.num_bent} bent hyperplanes, d = {cf.d}, k = {cf.k})")
@@ -182,6 +196,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _limit_option(p, "--relabel-limit", DEFAULT_RELABEL_LIMIT, "the relabelling search")
     p.set_defaults(run=_cmd_equiv)
+    p = sub.add_parser("align", help="pair the bent hyperplanes of two networks")
+    p.add_argument("a", help=FILE_HELP)
+    p.add_argument("b", help=FILE_HELP)
+    p.add_argument("--fast", action="store_true", help="float alignment (bits that agree)")
+    p.add_argument("--rtol", type=float, default=None, help="with --fast (default by dtype)")
+    p.add_argument("--atol", type=float, default=None, help="with --fast (default by dtype)")
+    p.set_defaults(run=_cmd_align)
     p = sub.add_parser("canon", help="print the canonical form of a network's function")
     p.add_argument("network", help=FILE_HELP)
     p.set_defaults(run=_cmd_canon)

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from flint import fmpq, fmpq_mat
 
-from .rationals import format_rational, to_fraction
+from .rationals import format_rational, primitive_dyadic_keys, to_fraction
 
 __all__ = ["NeuronKeys", "format_hyperplane", "hyperplane_normal_offset", "neuron_keys"]
 
@@ -56,7 +56,7 @@ def _primitive_key(row: list[fmpq], d: int) -> tuple[Key, int, int]:
     pivot = next(j for j in range(d) if ints[j])
     sign = 1 if ints[pivot] > 0 else -1
     divisor = sign * math.gcd(*ints)
-    return tuple(x // divisor for x in ints), pivot, sign
+    return tuple([x // divisor for x in ints]), pivot, sign
 
 
 def neuron_keys(net) -> NeuronKeys:
@@ -75,16 +75,25 @@ def neuron_keys(net) -> NeuronKeys:
 
 
 def _compute_neuron_keys(net) -> NeuronKeys:
-    d, h = net.d, net.h
-    w_entries = net._A1.entries()
+    d, h, k = net.d, net.h, net.k
+    A1 = net._A1
     b_entries = net._c1.entries()
-    a_entries = net._A2.entries()
+    a_columns = net._A2.transpose().entries()  # row i: the output weights a_i of neuron i
     keys: list[Key | None] = []
     orientations: list[int] = []
     scales: list[fmpq] = []
     zero = fmpq(0)
+    rows = net._cache.get("dyadic_rows")
+    fast_keys, pivots, ok = primitive_dyadic_keys(rows) if rows is not None else (None, None, None)
     for i in range(h):
-        w = w_entries[i * d : (i + 1) * d]
+        if fast_keys is not None and ok[i]:
+            key, pivot = fast_keys[i], int(pivots[i])
+            keys.append(key)
+            w_p = A1[i, pivot]
+            orientations.append(1 if w_p > 0 else -1)
+            scales.append(abs(w_p))
+            continue
+        w = [A1[i, j] for j in range(d)]
         if not any(w):
             keys.append(None)
             orientations.append(0)
@@ -94,7 +103,7 @@ def _compute_neuron_keys(net) -> NeuronKeys:
         keys.append(key)
         orientations.append(sign)
         scales.append(abs(w[pivot]))
-    zero_output = tuple(not any(a_entries[j * h + i] for j in range(net.k)) for i in range(h))
+    zero_output = tuple(not any(a_columns[i * k : (i + 1) * k]) for i in range(h))
     return NeuronKeys(tuple(keys), tuple(orientations), tuple(scales), zero_output)
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from flint import fmpq, fmpq_mat
 
 from .errors import InvalidNetworkError
-from .rationals import as_matrix, as_vector, format_rational, to_fraction
+from .rationals import as_matrix, as_vector, dyadic_rows, format_rational, to_fraction
 
 __all__ = ["ShallowNetwork"]
 
@@ -76,6 +76,9 @@ class ShallowNetwork:
 
     def __init__(self, W1: Any, b1: Any, W2: Any, b2: Any):
         self._init(*_parse(W1, b1, W2, b2))
+        rows = dyadic_rows(W1, b1)
+        if rows is not None:  # float arrays: exact keys by integer numpy (hyperplanes.py)
+            self._cache["dyadic_rows"] = rows
 
     def _init(self, A1: fmpq_mat, c1: fmpq_mat, A2: fmpq_mat, c2: fmpq_mat) -> None:
         set_ = object.__setattr__

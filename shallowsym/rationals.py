@@ -26,7 +26,15 @@ from flint import fmpq, fmpz
 
 from .errors import InvalidNetworkError
 
-__all__ = ["as_matrix", "as_rational", "as_vector", "format_rational", "to_fraction"]
+__all__ = [
+    "as_matrix",
+    "as_rational",
+    "as_vector",
+    "dyadic_rows",
+    "format_rational",
+    "primitive_dyadic_keys",
+    "to_fraction",
+]
 
 # A decimal string's exponent is bounded so that "1e999999999" cannot build a billion-digit
 # integer (and hang) before anything else is checked.
@@ -204,14 +212,47 @@ def _entries_of_array(array: np.ndarray) -> list:
     return array.tolist()
 
 
-def _nested(value: Any, name: str, rank: int) -> tuple[list, tuple[int, ...] | None]:
-    """Nested lists of raw entries and, for arrays, their shape."""
+def _array_entries(array: np.ndarray, name: str) -> list[fmpq] | None:
+    """Every entry of a numeric array converted exactly in one pass, row-major; ``None`` when
+    the dtype needs the per-entry path (booleans, objects, strings, long doubles).
+
+    This is the one vectorized path for arrays: numpy checks finiteness for the whole array
+    (naming the first bad entry, as in ``W1[1, 0] is nan``), then every float becomes
+    ``fmpq(*as_integer_ratio())`` (exact: a binary float is a dyadic rational; float16 and
+    float32 values are float64 values) and every integer ``fmpq(int)``, with no per-entry
+    type dispatch.
+    """
+    kind = array.dtype.kind
+    if kind in "iu":
+        return [fmpq(v) for v in array.ravel().tolist()]
+    if kind != "f" or array.dtype.itemsize > 8:
+        return None
+    finite = np.isfinite(array)
+    if not finite.all():
+        index = tuple(int(i) for i in np.argwhere(~finite)[0])
+        where = f"{name}[{', '.join(map(str, index))}]"
+        value = float(array[index])
+        if math.isnan(value):
+            raise InvalidNetworkError(f"{where} is nan")
+        raise InvalidNetworkError(f"{where} is {'infinite' if value > 0 else '-infinite'}")
+    return [fmpq(*v.as_integer_ratio()) for v in array.astype(np.float64).ravel().tolist()]
+
+
+_Nested = tuple[list | None, tuple[int, ...] | None, list[fmpq] | None]
+
+
+def _nested(value: Any, name: str, rank: int) -> _Nested:
+    """Nested lists of raw entries and, for arrays, their shape; for numeric arrays, instead
+    of raw entries, the row-major entries already converted by :func:`_array_entries`."""
     if isinstance(value, np.ndarray):
         if value.ndim != rank:
             raise InvalidNetworkError(
                 f"{name} must be a {rank}-d array but is {value.ndim}-d with shape {value.shape}"
             )
-        return _entries_of_array(value), value.shape
+        converted = _array_entries(value, name)
+        if converted is not None:
+            return None, value.shape, converted
+        return _entries_of_array(value), value.shape, None
     if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor, maybe with grad
         value = value.detach().cpu()
         if value.is_floating_point():
@@ -226,7 +267,7 @@ def _nested(value: Any, name: str, rank: int) -> tuple[list, tuple[int, ...] | N
     if isinstance(value, str) or not isinstance(value, Sequence):
         what = "a string" if isinstance(value, str) else f"of type {type(value).__name__}"
         raise InvalidNetworkError(f"{name} must be a {rank}-d array or nested sequence, not {what}")
-    return list(value), None
+    return list(value), None, None
 
 
 def as_vector(value: Any, name: str) -> list[fmpq]:
@@ -240,7 +281,9 @@ def as_vector(value: Any, name: str) -> list[fmpq]:
     [1/2, 1/2, 2]
     >>> as_vector([1, float('inf')], 'b1')  # doctest: +SKIP
     """
-    entries, _ = _nested(value, name, 1)
+    entries, _, converted = _nested(value, name, 1)
+    if converted is not None:
+        return converted
     out = []
     for i, entry in enumerate(entries):
         if isinstance(entry, Sequence | np.ndarray) and not isinstance(entry, str):
@@ -261,7 +304,9 @@ def as_matrix(value: Any, name: str, columns: int | None = None) -> tuple[list[f
     ([1, 2/3], 1, 2)
     >>> as_matrix([[1, 2], [3]], 'W1')  # doctest: +SKIP
     """
-    rows_raw, shape = _nested(value, name, 2)
+    rows_raw, shape, converted = _nested(value, name, 2)
+    if converted is not None:
+        return converted, shape[0], shape[1]
     if shape is not None and len(rows_raw) == 0:
         return [], shape[0], shape[1]
     if len(rows_raw) == 0:
@@ -288,3 +333,71 @@ def as_matrix(value: Any, name: str, columns: int | None = None) -> tuple[list[f
                 raise InvalidNetworkError(f"{name} must be 2-d, but {name}[{i}, {j}] is a sequence")
             out.append(as_rational(entry, f"{name}[{i}, {j}]"))
     return out, len(rows_raw), width or 0
+
+
+def dyadic_rows(W1: Any, b1: Any) -> np.ndarray | None:
+    """[W1 | b1] as one float64 array when both are numeric float arrays (numpy or torch) of
+    shapes (h, d) and (h,) with finite entries; otherwise None.
+
+    The values are exactly the network's (floats are dyadic rationals and float64 holds
+    float16/32 exactly), so :func:`primitive_dyadic_keys` can compute exact hyperplane keys
+    from them with integer numpy arithmetic instead of one flint call per row.
+    """
+    arrays = []
+    for value in (W1, b1):
+        if hasattr(value, "detach") and hasattr(value, "cpu"):
+            value = value.detach().cpu()
+            if not value.is_floating_point():
+                return None
+            value = value.double().numpy()
+        if not isinstance(value, np.ndarray) or value.dtype.kind != "f" or value.itemsize > 8:
+            return None
+        arrays.append(value.astype(np.float64))
+    W, b = arrays
+    if W.ndim != 2 or b.shape != (W.shape[0],) or not np.isfinite(W).all():
+        return None
+    return np.concatenate([W, b[:, None]], axis=1)
+
+
+def primitive_dyadic_keys(rows: np.ndarray) -> tuple[list, np.ndarray, np.ndarray]:
+    """Exact primitive integer keys of float rows (w, beta), computed with int64 numpy.
+
+    Every float is m 2^e with an odd integer m (|m| < 2^53): np.frexp gives m and e exactly.
+    A row's primitive key is (m_j 2^(e_j - e_min) / g) with g the gcd of the odd m_j, signed
+    so that the first non-zero w_j is positive (int64 where the key fits in 62 bits, Python
+    ints otherwise). Returns (keys, pivots, has_w): ``keys[i]`` is a tuple of Python ints, or
+    None where w_i = 0 (``has_w[i]`` False); ``pivots[i]`` is the first index with
+    w_i[p] != 0 (-1 when w_i = 0).
+    """
+    h, cols = rows.shape
+    d = cols - 1
+    mantissa, exponent = np.frexp(rows)
+    P = (mantissa * 2.0**53).astype(np.int64)
+    E = exponent.astype(np.int64) - 53
+    nonzero = P != 0
+    low = P & -P
+    zeros = np.zeros_like(P)
+    zeros[nonzero] = np.log2(low[nonzero].astype(np.float64)).astype(np.int64)
+    P >>= zeros
+    E += zeros
+    E = np.where(nonzero, E, np.iinfo(np.int64).max)
+    has_w = nonzero[:, :d].any(axis=1)
+    emin = np.where(nonzero.any(axis=1), E.min(axis=1), 0)
+    shift = np.where(nonzero, E - emin[:, None], 0)
+    g = np.gcd.reduce(P, axis=1)
+    P //= np.where(g == 0, 1, g)[:, None]
+    bits = np.ceil(np.log2(np.abs(P).astype(np.float64) + 1)).astype(np.int64) + shift
+    small = (bits <= 62).all(axis=1)
+    pivots = np.where(has_w, np.argmax(nonzero[:, :d], axis=1), -1)
+    P *= np.sign(P[np.arange(h), np.maximum(pivots, 0)])[:, None]
+    keys: list = [None] * h
+    fits = np.nonzero(has_w & small)[0]
+    if len(fits):
+        for i, row in zip(fits.tolist(), (P[fits] << shift[fits]).tolist(), strict=True):
+            keys[i] = tuple(row)
+    wide = np.nonzero(has_w & ~small)[0]
+    if len(wide):  # Python ints: numpy shifts them entry by entry, still with no dispatch
+        big = P[wide].astype(object) << shift[wide].astype(object)
+        for i, row in zip(wide.tolist(), big.tolist(), strict=True):
+            keys[i] = tuple(row)
+    return keys, pivots, has_w

@@ -272,7 +272,7 @@ def relabel_canonical_form(cf: CanonicalForm, relabelling: Relabelling) -> Canon
         for j in range(d):
             value = cf.linear[i][j]
             linear[pi[i]][sigma[j]] = value if eps[j] > 0 else -value
-    return CanonicalForm(
+    return CanonicalForm.from_parts(
         d=d,
         k=k,
         keys=tuple(t[0] for t in terms),
