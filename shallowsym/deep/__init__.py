@@ -1,0 +1,31 @@
+"""Deep ReLU networks: exact networks, reduced canonical forms, three-valued equivalence.
+
+Modules: :mod:`~shallowsym.deep.network` (``DeepNetwork``), :mod:`~shallowsym.deep.canonical`
+(the reduced canonical form modulo permutations and positive scalings of every hidden layer),
+:mod:`~shallowsym.deep.equivalence` (EQUIVALENT / NOT EQUIVALENT / UNKNOWN),
+:mod:`~shallowsym.deep.fast` (float64 mirror), :mod:`~shallowsym.deep.io` (importers) and
+:mod:`~shallowsym.deep.functional` (batch functional dimension at any depth). The theory is
+``proofs/deep.md``.
+"""
+
+from .functional import (
+    architecture,
+    batch_functional_dimension,
+    exact_batch_functional_dimension,
+    he_init,
+    num_parameters,
+    parameter_bound,
+    torch_default_init,
+)
+from .network import DeepNetwork
+
+__all__ = [
+    "DeepNetwork",
+    "architecture",
+    "batch_functional_dimension",
+    "exact_batch_functional_dimension",
+    "he_init",
+    "num_parameters",
+    "parameter_bound",
+    "torch_default_init",
+]
