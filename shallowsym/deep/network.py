@@ -377,7 +377,9 @@ def _parse(weights: Any, biases: Any, d: int | None) -> tuple[Layer, ...]:
             )
         bias = as_vector(b, f"biases[{n}]")
         if len(bias) != rows:
-            raise InvalidNetworkError(f"biases[{n}] has {len(bias)} entries but {name} has {rows} rows")
+            raise InvalidNetworkError(
+                f"biases[{n}] has {len(bias)} entries but {name} has {rows} rows"
+            )
         layers.append((fmpq_mat(rows, cols, entries), fmpq_mat(rows, 1, bias)))
         columns = rows
     if columns == 0:
