@@ -292,8 +292,10 @@ class DeepNetwork:
         arch = data.get("architecture")
         d = None
         if arch is not None:
-            if not isinstance(arch, list) or not arch or not all(
-                isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in arch
+            if (
+                not isinstance(arch, list)
+                or not arch
+                or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in arch)
             ):
                 raise InvalidNetworkError(f"architecture must be a list of integers, not {arch!r}")
             d = arch[0]
@@ -360,9 +362,7 @@ def _parse(weights: Any, biases: Any, d: int | None) -> tuple[Layer, ...]:
     if len(weights) == 0:
         raise InvalidNetworkError("weights is empty; a network has at least one layer")
     if len(weights) != len(biases):
-        raise InvalidNetworkError(
-            f"weights has {len(weights)} layers but biases has {len(biases)}"
-        )
+        raise InvalidNetworkError(f"weights has {len(weights)} layers but biases has {len(biases)}")
     layers = []
     columns = d
     for n, (W, b) in enumerate(zip(weights, biases, strict=True)):
