@@ -1,0 +1,518 @@
+"""Three-valued exact equivalence of deep ReLU networks (proofs/deep.md sections 3-6).
+
+EQUIVALENT when the reduced canonical forms agree (with a certificate, checked by replaying
+it), NOT EQUIVALENT with a rational witness checked by exact evaluation, or UNKNOWN with what
+was tried: never a guess. ``decide=True`` adds a complete exact decision bounded by
+``limit=``: Z3 (linear real arithmetic) when installed, the exact restriction to the real line
+when d = 1.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from flint import fmpq, fmpq_mat
+
+from ..errors import MissingDependencyError, SearchLimitExceeded, check_limit
+from ..rationals import as_rational, format_rational, to_fraction
+from .canonical import DeepCanonicalForm, ReductionStep, Workspace, as_deep, canonical_form
+from .lines import line_breakpoints, line_test_points
+from .network import DeepNetwork
+
+__all__ = ["DeepCertificate", "DeepEquivalence", "equivalent"]
+
+DEFAULT_LIMIT = 10_000_000
+
+
+@dataclass(frozen=True)
+class DeepCertificate:
+    """Why two deep networks are equivalent: reductions of each, then a standard map.
+
+    Attributes
+    ----------
+    steps_a, steps_b
+        The function-preserving reductions applied to a and to b (empty when b is in the
+        standard orbit of a).
+    maps
+        One tuple per hidden layer of (neuron of a, neuron of b, t): after the reductions,
+        neuron i of a becomes neuron p of b with its row (w, beta) multiplied by t > 0 and
+        its outgoing weights divided by t.
+    """
+
+    steps_a: tuple[ReductionStep, ...]
+    steps_b: tuple[ReductionStep, ...]
+    maps: tuple[tuple[tuple[int, int, Fraction], ...], ...]
+
+    @property
+    def standard(self) -> bool:
+        """True when no reduction was needed: b = g.a for a standard symmetry g."""
+        return not self.steps_a and not self.steps_b
+
+    def check(self, a: DeepNetwork, b: DeepNetwork) -> bool:
+        """Replay the certificate exactly: every reduction's precondition holds and the
+        standard map takes reduced a onto reduced b, entry by entry."""
+        try:
+            wa, wb = _replay(as_deep(a, "a"), self.steps_a), _replay(as_deep(b, "b"), self.steps_b)
+            for lay, pairs in enumerate(self.maps):
+                if sorted(i for i, _, _ in pairs) != sorted(wa.ids[lay]) or sorted(
+                    p for _, p, _ in pairs
+                ) != sorted(wb.ids[lay]):
+                    return False
+                target = {p: pos for pos, p in enumerate(wb.ids[lay])}
+                order = sorted(pairs, key=lambda e: target[e[1]])
+                wa.permute(lay, [wa.position(lay, i) for i, _, _ in order])
+                for pos, (_, _, t) in enumerate(order):
+                    if t <= 0:
+                        return False
+                    wa.scale(lay, pos, fmpq(t.numerator, t.denominator))
+            return wa.network() == wb.network()
+        except ValueError:
+            return False
+
+    def __str__(self) -> str:
+        parts = []
+        if self.steps_a:
+            parts.append("reduce a: " + "; ".join(map(str, self.steps_a)))
+        if self.steps_b:
+            parts.append("reduce b: " + "; ".join(map(str, self.steps_b)))
+        for lay, pairs in enumerate(self.maps):
+            parts.append(
+                f"layer {lay}: "
+                + ", ".join(f"{i}->{p} (x{format_rational(t)})" for i, p, t in pairs)
+            )
+        return "; ".join(parts) if parts else "no hidden neurons"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; scales are exact strings."""
+        return {
+            "steps_a": [s.to_dict() for s in self.steps_a],
+            "steps_b": [s.to_dict() for s in self.steps_b],
+            "maps": [[[i, p, format_rational(t)] for i, p, t in pairs] for pairs in self.maps],
+        }
+
+
+def _replay(net: DeepNetwork, steps: tuple[ReductionStep, ...]) -> Workspace:
+    work = Workspace(net)
+    for step in steps:
+        work.apply(step)
+    return work
+
+
+def _certificate(
+    a: DeepNetwork, b: DeepNetwork, ca: DeepCanonicalForm, cb: DeepCanonicalForm
+) -> DeepCertificate:
+    """The certificate from two equal canonical forms: match neurons by canonical position,
+    then read each scale off the first nonzero entry of the row."""
+    wa, wb = _replay(a, ca.steps), _replay(b, cb.steps)
+    maps = []
+    for lay in range(wa.hidden):
+        wa.permute(lay, [wa.position(lay, i) for i in ca.order[lay]])
+        wb.permute(lay, [wb.position(lay, i) for i in cb.order[lay]])
+        pairs = []
+        for pos in range(len(wa.b[lay])):
+            ra = [*wa.W[lay][pos], wa.b[lay][pos]]
+            rb = [*wb.W[lay][pos], wb.b[lay][pos]]
+            j = next(j for j, x in enumerate(ra) if x != 0)
+            t = rb[j] / ra[j]
+            wa.scale(lay, pos, t)
+            pairs.append((wa.ids[lay][pos], wb.ids[lay][pos], to_fraction(t)))
+        maps.append(tuple(sorted(pairs)))
+    return DeepCertificate(ca.steps, cb.steps, tuple(maps))
+
+
+@dataclass(frozen=True)
+class DeepEquivalence:
+    """The verdict of :func:`equivalent`: ``equivalent`` is True, False or None (UNKNOWN).
+
+    Attributes
+    ----------
+    equivalent
+        True (proved), False (a witness separates, or d or k differ), None (undecided).
+    reason
+        In words: what proved it, or what was tried.
+    method
+        ``"canonical form"``, ``"witness search"``, ``"line"`` (exact restriction to R when
+        d = 1) or ``"z3"``.
+    witness, values
+        When not equivalent: a rational point and (a(x), b(x)), checked exactly.
+    certificate
+        When proved by canonical forms: a :class:`DeepCertificate`, checked.
+    tried
+        For UNKNOWN (and NOT EQUIVALENT): the searches that ran.
+    """
+
+    equivalent: bool | None
+    reason: str
+    method: str
+    witness: tuple[Fraction, ...] | None = None
+    values: tuple[tuple[Fraction, ...], tuple[Fraction, ...]] | None = None
+    certificate: DeepCertificate | None = None
+    tried: tuple[str, ...] = field(default=())
+
+    @property
+    def unknown(self) -> bool:
+        """True when the verdict is UNKNOWN."""
+        return self.equivalent is None
+
+    @property
+    def verdict(self) -> str:
+        """``"EQUIVALENT"``, ``"NOT EQUIVALENT"`` or ``"UNKNOWN"``."""
+        return {True: "EQUIVALENT", False: "NOT EQUIVALENT", None: "UNKNOWN"}[self.equivalent]
+
+    def __bool__(self) -> bool:
+        return self.equivalent is True
+
+    def __str__(self) -> str:
+        lines = [f"{self.verdict}: {self.reason}"]
+        if self.witness is not None and self.values is not None:
+            lines.append(
+                f"witness x = {_fmt(self.witness)}: a(x) = {_fmt(self.values[0])}, "
+                f"b(x) = {_fmt(self.values[1])}"
+            )
+        if self.certificate is not None:
+            lines.append(f"certificate: {self.certificate}")
+        if self.equivalent is None and self.tried:
+            lines.append("tried: " + "; ".join(self.tried))
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        return "```\n" + str(self) + "\n```"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; numbers are exact strings."""
+
+        def strs(values):
+            return None if values is None else [format_rational(v) for v in values]
+
+        return {
+            "verdict": self.verdict,
+            "equivalent": self.equivalent,
+            "reason": self.reason,
+            "method": self.method,
+            "witness": strs(self.witness),
+            "values": None if self.values is None else [strs(v) for v in self.values],
+            "certificate": None if self.certificate is None else self.certificate.to_dict(),
+            "tried": list(self.tried),
+        }
+
+
+def _fmt(values: tuple[Fraction, ...]) -> str:
+    if len(values) == 1:
+        return format_rational(values[0])
+    return "(" + ", ".join(format_rational(v) for v in values) + ")"
+
+
+# -- witness search ------------------------------------------------------------------------
+
+
+def _dyadic(x: float, bits: int = 12) -> fmpq:
+    """A short dyadic rational near a float (search points only, never parameters)."""
+    return fmpq(round(x * (1 << bits)), 1 << bits)
+
+
+def _first_difference(a: DeepNetwork, b: DeepNetwork, points: list[list[fmpq]]):
+    """The first of the exact points where a and b differ, or None."""
+    if not points:
+        return None
+    n, d = len(points), a.d
+    X = fmpq_mat(d, n, [points[j][i] for i in range(d) for j in range(n)])
+    ya, yb = a.evaluate_exact(X), b.evaluate_exact(X)
+    ea, eb = ya.entries(), yb.entries()
+    for j in range(n):
+        if any(ea[i * n + j] != eb[i * n + j] for i in range(a.k)):
+            return points[j]
+    return None
+
+
+def _hyperplane_points(net: DeepNetwork, rng: np.random.Generator) -> list[list[fmpq]]:
+    """For each first-layer neuron: the foot of a random point on its hyperplane, and points
+    just across it on both sides (second differences across the bent hyperplane)."""
+    W, b = net.layers[0]
+    cols = W.ncols()
+    entries = W.entries()
+    out = []
+    for i in range(W.nrows()):
+        w = entries[i * cols : (i + 1) * cols]
+        norm2 = sum((x * x for x in w), fmpq(0))
+        if norm2 == 0:
+            continue
+        x0 = [_dyadic(v) for v in rng.standard_normal(cols)]
+        z = sum((wi * xi for wi, xi in zip(w, x0, strict=True)), b[i, 0])
+        foot = [xi - z / norm2 * wi for xi, wi in zip(x0, w, strict=True)]
+        eps = fmpq(1, 1 << 20) / norm2
+        out.append(foot)
+        out.append([fi + eps * wi for fi, wi in zip(foot, w, strict=True)])
+        out.append([fi - eps * wi for fi, wi in zip(foot, w, strict=True)])
+    return out
+
+
+def _scale(net: DeepNetwork) -> float:
+    """A typical distance of the first-layer hyperplanes from the origin (float, search only)."""
+    weights, biases = net.to_numpy()
+    norms = np.linalg.norm(weights[0], axis=1)
+    ok = norms > 0
+    if not ok.any():
+        return 1.0
+    return float(1.0 + np.median(np.abs(biases[0][ok]) / norms[ok]))
+
+
+def _search(a, b, ra, rb, *, seed, lines, limit):
+    """Witness search; returns (point or None, tried descriptions)."""
+    rng = np.random.default_rng(seed)
+    d = a.d
+    tried = []
+    scale = max(_scale(ra), _scale(rb))
+    for count, spread in ((8, 1.0), (24, scale), (16, 10 * scale)):
+        pts = [[_dyadic(v) for v in spread * rng.standard_normal(d)] for _ in range(count)]
+        tried.append(f"{count} random rational points (spread {spread:.3g})")
+        x = _first_difference(a, b, pts)
+        if x is not None:
+            return x, tried
+    pts = _hyperplane_points(ra, rng) + _hyperplane_points(rb, rng)
+    tried.append(f"{len(pts)} points on and across the first-layer hyperplanes")
+    x = _first_difference(a, b, pts)
+    if x is not None:
+        return x, tried
+    for n in range(lines):
+        x0 = [_dyadic(v) for v in rng.standard_normal(d)]
+        v = [_dyadic(u) for u in rng.standard_normal(d)]
+        if not any(v):
+            continue
+        try:
+            ts = line_test_points(
+                line_breakpoints(ra, x0, v, limit=limit) + line_breakpoints(rb, x0, v, limit=limit)
+            )
+        except SearchLimitExceeded:
+            tried.append(f"line {n + 1}: more than {limit} breakpoints, stopped")
+            break
+        pts = [[xi + t * vi for xi, vi in zip(x0, v, strict=True)] for t in ts]
+        x = _first_difference(a, b, pts)
+        tried.append(f"exact restriction to random line {n + 1} ({len(ts)} breakpoints)")
+        if x is not None:
+            return x, tried
+    return None, tried
+
+
+def _witness_result(a, b, x, method, reason, tried) -> DeepEquivalence:
+    va, vb = a.evaluate([x])[0], b.evaluate([x])[0]
+    assert va != vb, "internal error: the witness does not separate"
+    return DeepEquivalence(
+        False,
+        reason,
+        method,
+        witness=tuple(map(to_fraction, x)),
+        values=(va, vb),
+        tried=tuple(tried),
+    )
+
+
+# -- complete decisions ------------------------------------------------------------------
+
+
+def _z3_decide(a: DeepNetwork, b: DeepNetwork, limit: int):
+    """Z3 over linear real arithmetic: a point where a and b differ, or None when none
+    exists. Raises SearchLimitExceeded when Z3 spends more than ``limit`` resource units."""
+    import z3
+
+    def q(x: fmpq):
+        return z3.Q(int(x.p), int(x.q))
+
+    def outputs(net, xs):
+        acts = xs
+        for index, (W, bias) in enumerate(net.layers):
+            cols = W.ncols()
+            entries = W.entries()
+            pre = [
+                z3.Sum(
+                    [
+                        q(entries[i * cols + j]) * acts[j]
+                        for j in range(cols)
+                        if entries[i * cols + j]
+                    ]
+                    + [q(bias[i, 0])]
+                )
+                for i in range(W.nrows())
+            ]
+            if index == len(net.layers) - 1:
+                return pre
+            acts = []
+            for i, z in enumerate(pre):
+                h = z3.Real(f"h{id(net)}_{index}_{i}")
+                acts.append(h)
+                solver.add(h == z3.If(z > 0, z, 0))
+        return acts
+
+    solver = z3.Solver()
+    solver.set("rlimit", limit)
+    xs = [z3.Real(f"x{i}") for i in range(a.d)]
+    fa, fb = outputs(a, xs), outputs(b, xs)
+    solver.add(z3.Or([p != r for p, r in zip(fa, fb, strict=True)]))
+    verdict = solver.check()
+    if verdict == z3.unknown:
+        raise SearchLimitExceeded(
+            f"Z3 stopped after {limit} resource units: {solver.reason_unknown()}", limit=limit
+        )
+    if verdict == z3.unsat:
+        return None
+    model = solver.model()
+    point = []
+    for x in xs:
+        value = model.eval(x, model_completion=True).as_fraction()
+        point.append(as_rational(value, "the Z3 model"))
+    return point
+
+
+def _validate(a, b, decide, limit, seed, lines):
+    a, b = as_deep(a, "a"), as_deep(b, "b")
+    if not isinstance(decide, bool):
+        raise TypeError(f"decide must be True or False, not {type(decide).__name__}")
+    check_limit(limit)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int, not {type(seed).__name__}")
+    if isinstance(lines, bool) or not isinstance(lines, int) or lines < 0:
+        raise ValueError(f"lines must be a non-negative integer, not {lines!r}")
+    return a, b
+
+
+def equivalent(
+    a: DeepNetwork,
+    b: DeepNetwork,
+    *,
+    decide: bool = False,
+    limit: int = DEFAULT_LIMIT,
+    seed: int = 0,
+    lines: int = 2,
+) -> DeepEquivalence:
+    """Decide soundly whether two deep ReLU networks compute the same function on R^d.
+
+    Parameters
+    ----------
+    a, b
+        :class:`DeepNetwork` (or :class:`shallowsym.ShallowNetwork`); depths and widths may
+        differ.
+    decide
+        Keyword-only. When the canonical forms differ and no witness was found, run a
+        complete exact decision: Z3 (``pip install z3-solver``) over linear real arithmetic,
+        or, for d = 1 without Z3, the exact restriction of both networks to the real line.
+    limit
+        Bound on the complete decision (Z3 resource units, or breakpoints of a line);
+        exceeding it raises :class:`~shallowsym.errors.SearchLimitExceeded`.
+    seed
+        Seed of the (deterministic) witness search.
+    lines
+        How many random lines the witness search restricts both networks to exactly.
+
+    Returns
+    -------
+    DeepEquivalence
+        EQUIVALENT (``equivalent is True``) with a checked :class:`DeepCertificate` when the
+        reduced canonical forms agree (or, with ``decide=True``, when Z3 proves it);
+        NOT EQUIVALENT with a rational witness checked by exact evaluation; UNKNOWN
+        (``equivalent is None``) with what was tried.
+
+    Raises
+    ------
+    TypeError
+        If a or b is not a network, or an option has the wrong type.
+    ValueError
+        If ``limit`` is not a positive integer or ``lines`` is negative.
+    SearchLimitExceeded
+        If ``decide=True`` and the complete decision needs more than ``limit``.
+    MissingDependencyError
+        If ``decide=True``, d > 1 and Z3 is not installed.
+
+    Examples
+    --------
+    >>> a = DeepNetwork([[[1], [-1]], [[1, 1]], [[1]]], [[0, 0], [-1], [0]])
+    >>> b = DeepNetwork([[[-2], [1]], [["1/2", 1]], [[1]]], [[0, 0], [-1], [0]])
+    >>> print(equivalent(a, b))
+    EQUIVALENT: same reduced canonical form; b = g.a, g permuting and scaling hidden layers
+    certificate: layer 0: 0->1 (x1), 1->0 (x2); layer 1: 0->0 (x1)
+    >>> c = DeepNetwork([[[1], [-1]], [[1, 1]], [[1]]], [[0, 0], ["-1.001"], [0]])
+    >>> print(equivalent(a, c))
+    NOT EQUIVALENT: a and b differ at a rational point found by the witness search
+    witness x = 5341/4096: a(x) = 1245/4096, b(x) = 155113/512000
+
+    References
+    ----------
+    proofs/deep.md, sections 3 (canonical form), 5 (witness search), 6 (complete decision).
+    """
+    a, b = _validate(a, b, decide, limit, seed, lines)
+    if a.d != b.d:
+        return DeepEquivalence(False, f"the input dimensions differ ({a.d} and {b.d})", "shape")
+    if a.k != b.k:
+        return DeepEquivalence(False, f"the output dimensions differ ({a.k} and {b.k})", "shape")
+    ca, cb = canonical_form(a), canonical_form(b)
+    if ca == cb:
+        cert = _certificate(a, b, ca, cb)
+        if not cert.check(a, b):  # pragma: no cover - would be a bug
+            raise AssertionError("internal error: the certificate does not check")
+        how = (
+            "b = g.a, g permuting and scaling hidden layers"
+            if cert.standard
+            else f"{len(ca.steps)} reductions of a and {len(cb.steps)} of b, then a "
+            "permutation and positive scaling of every hidden layer"
+        )
+        return DeepEquivalence(
+            True, f"same reduced canonical form; {how}", "canonical form", certificate=cert
+        )
+    x, tried = _search(a, b, ca.network, cb.network, seed=seed, lines=lines, limit=limit)
+    if x is not None:
+        return _witness_result(
+            a,
+            b,
+            x,
+            "witness search",
+            "a and b differ at a rational point found by the witness search",
+            tried,
+        )
+    tried.insert(
+        0, f"reduced canonical forms differ (architectures {ca.architecture} and {cb.architecture})"
+    )
+    if a.d == 1:
+        try:
+            ts = line_test_points(
+                line_breakpoints(ca.network, [fmpq(0)], [fmpq(1)], limit=limit)
+                + line_breakpoints(cb.network, [fmpq(0)], [fmpq(1)], limit=limit)
+            )
+        except SearchLimitExceeded:
+            if decide:
+                raise
+        else:
+            x = _first_difference(a, b, [[t] for t in ts])
+            tried.append(f"exact restriction to the whole real line ({len(ts)} test points)")
+            if x is None:
+                return DeepEquivalence(
+                    True,
+                    "a and b agree at every breakpoint of either and beyond both ends of "
+                    "the real line, so everywhere (d = 1)",
+                    "line",
+                    tried=tuple(tried),
+                )
+            return _witness_result(a, b, x, "line", "a and b differ on the real line", tried)
+    if not decide:
+        return DeepEquivalence(
+            None,
+            "the reduced canonical forms differ, which does not prove inequivalence at depth "
+            ">= 2, and no witness was found; decide=True runs a complete decision",
+            "witness search",
+            tried=tuple(tried),
+        )
+    if importlib.util.find_spec("z3") is not None:
+        x = _z3_decide(ca.network, cb.network, limit)
+        tried.append("Z3 (linear real arithmetic) on the reduced networks")
+        if x is None:
+            return DeepEquivalence(
+                True,
+                "Z3 proved that no x has a(x) != b(x) (exact linear real arithmetic)",
+                "z3",
+                tried=tuple(tried),
+            )
+        return _witness_result(a, b, x, "z3", "Z3 found a point where a and b differ", tried)
+    raise MissingDependencyError(
+        "decide=True needs Z3 when d > 1: pip install z3-solver (or shallowsym[deep])"
+    )
