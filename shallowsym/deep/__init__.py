@@ -8,6 +8,8 @@ Modules: :mod:`~shallowsym.deep.network` (``DeepNetwork``), :mod:`~shallowsym.de
 ``proofs/deep.md``.
 """
 
+from .canonical import DeepCanonicalForm, ReductionStep, canonical_form
+from .equivalence import DeepCertificate, DeepEquivalence, equivalent
 from .functional import (
     architecture,
     batch_functional_dimension,
@@ -17,14 +19,22 @@ from .functional import (
     parameter_bound,
     torch_default_init,
 )
+from .lines import line_breakpoints
 from .network import DeepNetwork
 
 __all__ = [
+    "DeepCanonicalForm",
+    "DeepCertificate",
+    "DeepEquivalence",
     "DeepNetwork",
+    "ReductionStep",
     "architecture",
     "batch_functional_dimension",
+    "canonical_form",
+    "equivalent",
     "exact_batch_functional_dimension",
     "he_init",
+    "line_breakpoints",
     "num_parameters",
     "parameter_bound",
     "torch_default_init",

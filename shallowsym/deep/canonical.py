@@ -210,14 +210,16 @@ def _normalize_layer(work: Workspace, lay: int, steps: list[ReductionStep]) -> b
     """Scale rows to l1 norm 1, merge equal rows, sort; True when a twin was merged."""
     for i, row in enumerate(work.W[lay]):
         norm = sum((abs(w) for w in row), abs(work.b[lay][i]))
-        if norm != 1:
+        if norm != 1 and norm != 0:  # a zero row (made by a merge) goes in the next pass
             work.scale(lay, i, 1 / norm)
     seen: dict[tuple, int] = {}
     merged = False
     i = 0
     while i < len(work.b[lay]):
         key = (*work.W[lay][i], work.b[lay][i])
-        if key in seen:
+        if not any(key):
+            i += 1
+        elif key in seen:
             steps.append(work.merge(lay, seen[key], i))
             merged = True
         else:
