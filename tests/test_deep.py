@@ -351,3 +351,48 @@ def test_generic_pairs():
             wrong += not r.certificate.check(a, c)
     assert wrong == 0
     assert unknown < pairs / 100, verdicts
+
+
+# -- float fast path -----------------------------------------------------------------------
+
+
+def test_fast_path_agrees_with_exact():
+    from shallowsym.deep import fast
+
+    rng = np.random.default_rng(5)
+    prng = random.Random(5)
+    counts: dict[tuple, int] = {}
+    for n in range(200):
+        arch = tuple(int(x) for x in rng.integers(2, 7, size=int(rng.integers(3, 5))))
+        W, b = he_init(arch, rng)
+        b = [rng.standard_normal(v.shape) for v in b]
+        A = (
+            [[[Fraction(float(w)) for w in r] for r in M] for M in W],
+            [[Fraction(float(v)) for v in x] for x in b],
+        )
+        if n % 2 == 0:
+            B = transform(prng, *A)
+        else:
+            B = perturb(prng, *A)  # by 1, 1/7 or 1/1000: far above the tolerances
+        exact = equivalent(DeepNetwork(*A), DeepNetwork(*B))
+        floats = tuple(
+            (
+                [np.array([[float(w) for w in r] for r in M]) for M in X[0]],
+                [np.array([float(v) for v in x]) for x in X[1]],
+            )
+            for X in (A, B)
+        )
+        verdict = fast.equivalent(*floats)
+        counts[(exact.verdict, str(verdict.equivalent))] = (
+            counts.get((exact.verdict, str(verdict.equivalent)), 0) + 1
+        )
+        if verdict.equivalent is not None and exact.equivalent is not None:
+            assert verdict.equivalent == exact.equivalent, (exact, verdict)
+    assert counts.get(("EQUIVALENT", "True"), 0) >= 95, counts
+    assert counts.get(("NOT EQUIVALENT", "False"), 0) >= 80, counts
+    cf = fast.canonical_form(floats[0])
+    assert cf.architecture[0] == floats[0][0][0].shape[1]
+    with pytest.raises(ValueError, match="rtol"):
+        fast.equivalent(floats[0], floats[0], rtol=-1.0)
+    with pytest.raises(TypeError, match="a must be a DeepNetwork"):
+        fast.equivalent("x", floats[0])

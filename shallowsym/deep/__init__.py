@@ -8,6 +8,7 @@ Modules: :mod:`~shallowsym.deep.network` (``DeepNetwork``), :mod:`~shallowsym.de
 ``proofs/deep.md``.
 """
 
+from . import fast, io
 from .canonical import DeepCanonicalForm, ReductionStep, canonical_form
 from .equivalence import DeepCertificate, DeepEquivalence, equivalent
 from .functional import (
@@ -33,7 +34,9 @@ __all__ = [
     "canonical_form",
     "equivalent",
     "exact_batch_functional_dimension",
+    "fast",
     "he_init",
+    "io",
     "line_breakpoints",
     "num_parameters",
     "parameter_bound",
