@@ -9,8 +9,8 @@ removing what provably never contributes:
 * a neuron of a later hidden layer (whose inputs are ReLU outputs, so >= 0) with all incoming
   weights and its bias <= 0 is never active and is dropped;
 * twins (rows (w, beta) positively proportional, w_j = t w_i) are merged: a_i += t a_j;
-* every hidden neuron's row (w, beta) is scaled to l1 norm 1, the scale pushed into the next
-  layer's column; neurons are sorted by their normalized rows, layer by layer.
+* every hidden neuron's row (w, beta) is scaled so that its largest |entry| is 1, the scale
+  pushed into the next layer's column; neurons are sorted by their normalized rows, layer by layer.
 
 Each step preserves the function exactly, so equal forms prove equivalence. The steps are
 recorded (:class:`ReductionStep`) so that a certificate can replay them, checking each one's
@@ -69,10 +69,10 @@ class Workspace:
     """
 
     def __init__(self, net: DeepNetwork):
-        self.W = [
-            [list(W.entries()[r * W.ncols() : (r + 1) * W.ncols()]) for r in range(W.nrows())]
-            for W, _ in net.layers
-        ]
+        self.W = []
+        for W, _ in net.layers:
+            entries, cols = W.entries(), W.ncols()
+            self.W.append([entries[r * cols : (r + 1) * cols] for r in range(W.nrows())])
         self.b = [list(b.entries()) for _, b in net.layers]
         self.d = net.d
         self.ids = [list(range(len(self.b[lay]))) for lay in range(len(self.b) - 1)]
@@ -207,26 +207,30 @@ def _remove_dead(work: Workspace, steps: list[ReductionStep]) -> bool:
 
 
 def _normalize_layer(work: Workspace, lay: int, steps: list[ReductionStep]) -> bool:
-    """Scale rows to l1 norm 1, merge equal rows, sort; True when a twin was merged."""
+    """Scale rows to largest |entry| 1, merge equal rows, sort; True when a twin was merged.
+
+    Dividing by one of the row's own entries (rather than, say, its l1 norm) keeps the
+    numbers short: an entry becomes a ratio of two, not a sum over the whole row."""
     for i, row in enumerate(work.W[lay]):
-        norm = sum((abs(w) for w in row), abs(work.b[lay][i]))
+        norm = max((abs(w) for w in row), default=ZERO)
+        norm = max(norm, abs(work.b[lay][i]))
         if norm != 1 and norm != 0:  # a zero row (made by a merge) goes in the next pass
             work.scale(lay, i, 1 / norm)
-    seen: dict[tuple, int] = {}
-    merged = False
-    i = 0
-    while i < len(work.b[lay]):
-        key = (*work.W[lay][i], work.b[lay][i])
-        if not any(key):
-            i += 1
-        elif key in seen:
-            steps.append(work.merge(lay, seen[key], i))
-            merged = True
-        else:
-            seen[key] = i
-            i += 1
     order = sorted(range(len(work.b[lay])), key=lambda i: (*work.W[lay][i], work.b[lay][i]))
     work.permute(lay, order)
+    merged = False  # equal rows are now adjacent: merge each into the first of its run
+    i = 1
+    while i < len(work.b[lay]):
+        row = work.W[lay][i]
+        if (
+            work.b[lay][i] == work.b[lay][i - 1]
+            and row == work.W[lay][i - 1]
+            and (any(row) or work.b[lay][i])
+        ):
+            steps.append(work.merge(lay, i - 1, i))
+            merged = True
+        else:
+            i += 1
     return merged
 
 
@@ -242,7 +246,7 @@ class DeepCanonicalForm:
     Attributes
     ----------
     network
-        The canonical network: every hidden row (w, beta) has l1 norm 1, rows distinct and
+        The canonical network: every hidden row (w, beta) has largest |entry| 1, rows distinct and
         sorted increasingly layer by layer.
     steps
         The reductions applied, named by the input network's neuron indices.
@@ -322,12 +326,12 @@ def canonical_form(net: DeepNetwork) -> DeepCanonicalForm:
     >>> print(canonical_form(a))
     reduced canonical form, architecture (1, 2, 1, 1)
     hidden layer 0:
-      w = [-1/2], b = 1/2
+      w = [-1], b = 1
       w = [1], b = 0
     hidden layer 1:
-      w = [4/5, 1/5], b = 0
+      w = [1, 1/2], b = 0
     output layer:
-      w = [5], b = 0
+      w = [2], b = 0
 
     References
     ----------

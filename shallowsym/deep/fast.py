@@ -2,7 +2,7 @@
 
 The same names and semantics as :mod:`shallowsym.deep.canonical` and
 :mod:`shallowsym.deep.equivalence`, on float arrays: exactly-zero rows and columns are
-reduced as in the exact form, every hidden row (w, beta) is scaled to l1 norm 1 (the scale
+reduced as in the exact form, every hidden row (w, beta) is scaled to largest |entry| 1 (the scale
 pushed into the next layer), and neurons are matched layer by layer to their nearest row. Two
 numbers agree when ``|x - y| <= atol + rtol (|x| + |y|)`` (defaults as
 :mod:`shallowsym.fast`: ``rtol=1e-9``, ``atol=1e-12``); the verdict's ``ratio`` is the largest
@@ -55,7 +55,7 @@ def _check_tolerances(rtol: float, atol: float) -> None:
 
 def _reduce(Ws, bs):
     """Exactly-zero outgoing columns dropped, exactly-zero rows folded as constants; rows
-    scaled to l1 norm 1, the scale pushed forward. Returns new lists."""
+    scaled to largest |entry| 1, the scale pushed forward. Returns new lists."""
     Ws, bs = [W.copy() for W in Ws], [b.copy() for b in bs]
     changed = True
     while changed:
@@ -74,7 +74,7 @@ def _reduce(Ws, bs):
                 Ws[lay + 1] = Ws[lay + 1][:, keep]
                 changed = True
     for lay in range(len(Ws) - 1):
-        norm = np.abs(Ws[lay]).sum(axis=1) + np.abs(bs[lay])
+        norm = np.maximum(np.abs(Ws[lay]).max(axis=1, initial=0.0), np.abs(bs[lay]))
         Ws[lay], bs[lay] = Ws[lay] / norm[:, None], bs[lay] / norm
         Ws[lay + 1] = Ws[lay + 1] * norm[None, :]
     return Ws, bs
@@ -82,7 +82,7 @@ def _reduce(Ws, bs):
 
 @dataclass(frozen=True)
 class FastDeepCanonicalForm:
-    """Float canonical form: reduced, l1-normalized rows sorted layer by layer. ``uncertain``
+    """Float canonical form: reduced, normalized rows sorted layer by layer. ``uncertain``
     flags two rows of a layer within 10 tolerances (their order is then not reliable)."""
 
     weights: tuple[np.ndarray, ...]
@@ -111,7 +111,7 @@ def canonical_form(net: Any, *, rtol: float = RTOL, atol: float = ATOL) -> FastD
     --------
     >>> cf = canonical_form(([[[1.0], [-2.0]], [[1.0, 1.0]]], [[0.0, 2.0], [0.0]]))
     >>> cf.weights[0].ravel().tolist(), cf.weights[1].tolist()
-    ([-0.5, 1.0], [[4.0, 1.0]])
+    ([-1.0, 1.0], [[2.0, 1.0]])
     """
     _check_tolerances(rtol, atol)
     Ws, bs = _reduce(*_arrays(net, "net"))
