@@ -252,12 +252,14 @@ def _hyperplane_points(net: DeepNetwork, rng: np.random.Generator) -> list[list[
 
 def _scale(net: DeepNetwork) -> float:
     """A typical distance of the first-layer hyperplanes from the origin (float, search only)."""
-    weights, biases = net.to_numpy()
-    norms = np.linalg.norm(weights[0], axis=1)
+    W, b = net.layers[0]
+    first = np.array([float(x) for x in W.entries()]).reshape(W.nrows(), W.ncols())
+    offsets = np.array([float(x) for x in b.entries()])
+    norms = np.linalg.norm(first, axis=1)
     ok = norms > 0
     if not ok.any():
         return 1.0
-    return float(1.0 + np.median(np.abs(biases[0][ok]) / norms[ok]))
+    return float(1.0 + np.median(np.abs(offsets[ok]) / norms[ok]))
 
 
 def _search(a, b, ra, rb, *, seed, lines, limit):
