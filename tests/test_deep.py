@@ -396,3 +396,29 @@ def test_fast_path_agrees_with_exact():
         fast.equivalent(floats[0], floats[0], rtol=-1.0)
     with pytest.raises(TypeError, match="a must be a DeepNetwork"):
         fast.equivalent("x", floats[0])
+
+
+# -- CLI -------------------------------------------------------------------------------------
+
+
+def test_cli_deepequiv(tmp_path, capsys):
+    import json
+
+    from shallowsym.cli import main
+
+    a = DeepNetwork([[[1, 0], [-1, 0]], [[1, -1]], [[1]]], [[0, 0], [0], [0]])
+    b = DeepNetwork([[[1, 0]], [[1]], [[1]]], [[0], [0], [0]])
+    c = DeepNetwork([[[1, 0]], [[1]], [[1]]], [[0], [0], [1]])
+    for name, net in (("a", a), ("b", b), ("c", c)):
+        net.save(tmp_path / f"{name}.json")
+    pa, pb, pc = (str(tmp_path / f"{n}.json") for n in "abc")
+    assert main(["deepequiv", pa, pb]) == 3
+    assert main(["deepequiv", pa, pb, "--decide"]) == 0
+    assert main(["deepequiv", pa, pc, "--json"]) == 1
+    out = capsys.readouterr().out
+    data = json.loads(out[out.index("{") :])
+    assert data["verdict"] == "NOT EQUIVALENT" and data["witness"]
+    assert main(["deepequiv", pa, pb, "--decide", "--limit", "1"]) == 3
+    assert main(["deepequiv", pa, str(tmp_path / "missing.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("shallowsym: error: ") and "missing.json" in err

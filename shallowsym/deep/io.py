@@ -29,6 +29,7 @@ __all__ = [
     "from_safetensors",
     "from_state_dict",
     "from_torch",
+    "load",
     "to_npz",
 ]
 
@@ -290,3 +291,64 @@ def from_onnx(model: Any) -> DeepNetwork:
 def _exact_product(x: float, y: float):
     """x y, exactly: both floats converted exactly, the product is a rational."""
     return as_rational(x, "an ONNX weight") * as_rational(y, "an ONNX alpha or beta")
+
+
+def _from_pt(path: str | os.PathLike) -> DeepNetwork:
+    torch = _optional("torch", "torch")
+    try:
+        state = torch.load(os.fspath(path), map_location="cpu", weights_only=True)
+    except Exception as err:  # the format's own errors: report them as bad input
+        raise InvalidNetworkError(
+            f"{os.fspath(path)} is not a readable state dict: {err}"
+        ) from None
+    if not isinstance(state, Mapping):
+        raise InvalidNetworkError(
+            f"{os.fspath(path)} holds a {type(state).__name__}, not a state dict"
+        )
+    return from_state_dict(state)
+
+
+def _from_json(path: str | os.PathLike) -> DeepNetwork:
+    import json
+
+    from ..network import ShallowNetwork
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.loads(fh.read(), parse_float=str)
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InvalidNetworkError(f"{os.fspath(path)} is not JSON: {err}") from None
+    if isinstance(data, dict) and data.get("format") == "shallowsym.ShallowNetwork":
+        return DeepNetwork.from_shallow(ShallowNetwork.load(path))
+    return DeepNetwork.load(path)
+
+
+def load(path: str | os.PathLike) -> DeepNetwork:
+    """A deep network from a file, by extension: .json (a ``DeepNetwork`` or
+    ``ShallowNetwork`` saved by shallowsym), .npz, .safetensors, .onnx, .pt/.pth (a state dict,
+    read with ``weights_only=True``).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), 'net.json')
+    >>> net = DeepNetwork([[[1]], [[2]], [[3]]], [[0], [0], [0]])
+    >>> net.save(path)
+    >>> load(path) == net
+    True
+    """
+    readers = {
+        ".json": _from_json,
+        ".npz": from_npz,
+        ".safetensors": from_safetensors,
+        ".onnx": from_onnx,
+        ".pt": _from_pt,
+        ".pth": _from_pt,
+    }
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    if suffix not in readers:
+        raise InvalidNetworkError(
+            f"{os.fspath(path)}: unknown extension {suffix!r} (expected one of "
+            f"{', '.join(readers)})"
+        )
+    return readers[suffix](path)
