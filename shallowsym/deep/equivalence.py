@@ -262,6 +262,137 @@ def _scale(net: DeepNetwork) -> float:
     return float(1.0 + np.median(np.abs(offsets[ok]) / norms[ok]))
 
 
+def _float_layers(net: DeepNetwork) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The parameters rounded to float64 (search only: the points found are checked exactly)."""
+    out = []
+    for W, b in net.layers:
+        entries = [float(x) for x in W.entries()]
+        out.append(
+            (
+                np.array(entries).reshape(W.nrows(), W.ncols()),
+                np.array([float(x) for x in b.entries()]),
+            )
+        )
+    return out
+
+
+def _active_points(net: DeepNetwork, rng: np.random.Generator, scale: float, samples: int = 1024):
+    """For every hidden neuron of layers >= 2: the sampled point where its pre-activation is
+    largest, pushed by a few steps of gradient ascent when it is nowhere active. A difference
+    confined to where one neuron is active shows there."""
+    layers = _float_layers(net)
+    if len(layers) < 3:
+        return []
+    d = layers[0][0].shape[1]
+    X = np.concatenate([s * rng.standard_normal((samples, d)) for s in (1.0, scale, 10 * scale)])
+    chosen: list[np.ndarray] = []
+    pres = _pre_activations(layers, X)
+    for lay in range(1, len(pres)):
+        for i in range(pres[lay].shape[1]):
+            j = int(np.argmax(pres[lay][:, i]))
+            x = X[j]
+            if pres[lay][j, i] <= 0:
+                x = _ascend(layers, lay, i, x, scale)
+            if x is not None:
+                chosen.append(x)
+    return [[_dyadic(v, 20) for v in x] for x in chosen]
+
+
+def _pre_activations(layers, X):
+    """Float pre-activations of every hidden layer at the rows of X."""
+    pres, act = [], X
+    for W, b in layers[:-1]:
+        pre = act @ W.T + b
+        pres.append(pre)
+        act = np.maximum(pre, 0)
+    return pres
+
+
+def _gradient(layers, lay, i, x):
+    """Pre-activation of neuron i of hidden layer lay at x, and its gradient in x."""
+    act, masks = x, []
+    for W, b in layers[:lay]:
+        pre = W @ act + b
+        masks.append(pre > 0)
+        act = np.maximum(pre, 0)
+    z = layers[lay][0][i] @ act + layers[lay][1][i]
+    g = layers[lay][0][i].copy()
+    for n in range(lay - 1, -1, -1):
+        g = (g * masks[n]) @ layers[n][0]
+    return z, g
+
+
+def _guided_points(ra: DeepNetwork, rb: DeepNetwork, rng, scale, samples: int = 1024):
+    """When the reduced forms have one architecture, the entries where they differ say where
+    the functions can differ: where the neuron whose row differs is active together with the
+    input neuron of the differing weight and some neuron it feeds. For each of up to 16
+    differing rows, the best sampled points of min(groups of max(pre-activations)), then
+    subgradient ascent on it."""
+    if ra.architecture != rb.architecture or ra.depth < 2:
+        return []
+    targets = []
+    for lay, ((Wa, ba), (Wb, bb)) in enumerate(zip(ra.layers, rb.layers, strict=True)):
+        cols = Wa.ncols()
+        ea, eb, ca, cb = Wa.entries(), Wb.entries(), ba.entries(), bb.entries()
+        for i in range(Wa.nrows()):
+            diff = [j for j in range(cols) if ea[i * cols + j] != eb[i * cols + j]]
+            if diff or ca[i] != cb[i]:
+                targets.append((lay, i, diff[:1]))
+            if len(targets) >= 16:
+                break
+    layers = _float_layers(ra)
+    hidden = len(layers) - 1
+    d = layers[0][0].shape[1]
+    X = np.concatenate([s * rng.standard_normal((samples, d)) for s in (1.0, scale, 10 * scale)])
+    pres = _pre_activations(layers, X)
+    chosen = []
+    for lay, i, diff in targets:
+        groups = []
+        if lay < hidden:
+            groups.append([(lay, i)])
+            if lay + 1 < hidden:
+                nxt = [(lay + 1, k) for k in np.flatnonzero(layers[lay + 1][0][:, i])]
+                if nxt:
+                    groups.append(nxt)
+        if lay >= 1 and diff:
+            groups.append([(lay - 1, diff[0])])
+        if not groups:
+            continue
+        score = np.min(
+            [np.max([pres[m][:, n] for m, n in group], axis=0) for group in groups], axis=0
+        )
+        top = np.argsort(score)[-4:]
+        chosen.extend(X[top])
+        x = X[top[-1]]
+        for _ in range(40):
+            values = [
+                max(((_gradient(layers, m, n, x), (m, n)) for m, n in group), key=lambda e: e[0][0])
+                for group in groups
+            ]
+            (z, g), _ = min(values, key=lambda e: e[0][0])
+            if z > 0:
+                chosen.append(x)
+                break
+            norm = np.linalg.norm(g)
+            if norm == 0:
+                break
+            x = x + (0.1 * scale + min(-z / norm, 10 * scale)) * g / norm
+    return [[_dyadic(v, 20) for v in x] for x in chosen]
+
+
+def _ascend(layers, lay, i, x, scale, steps: int = 40):
+    """Subgradient ascent on the pre-activation of neuron i of hidden layer lay from x."""
+    for _ in range(steps):
+        z, g = _gradient(layers, lay, i, x)
+        if z > 0:
+            return x
+        norm = np.linalg.norm(g)
+        if norm == 0:
+            return None
+        x = x + (0.1 * scale + min(-z / norm, 10 * scale)) * g / norm
+    return None
+
+
 def _search(a, b, ra, rb, *, seed, lines, limit):
     """Witness search; returns (point or None, tried descriptions)."""
     rng = np.random.default_rng(seed)
@@ -276,6 +407,17 @@ def _search(a, b, ra, rb, *, seed, lines, limit):
             return x, tried
     pts = _hyperplane_points(ra, rng) + _hyperplane_points(rb, rng)
     tried.append(f"{len(pts)} points on and across the first-layer hyperplanes")
+    x = _first_difference(a, b, pts)
+    if x is not None:
+        return x, tried
+    pts = _guided_points(ra, rb, rng, scale)
+    if pts:
+        tried.append(f"{len(pts)} points where the differing entries of the reduced forms act")
+        x = _first_difference(a, b, pts)
+        if x is not None:
+            return x, tried
+    pts = _active_points(ra, rng, scale) + _active_points(rb, rng, scale)
+    tried.append(f"{len(pts)} points where a hidden neuron of a deeper layer is most active")
     x = _first_difference(a, b, pts)
     if x is not None:
         return x, tried
