@@ -229,6 +229,17 @@ def _nested(value: Any, name: str, rank: int) -> tuple[list, tuple[int, ...] | N
     return list(value), None
 
 
+def _plain_floats(array: np.ndarray) -> bool:
+    """A float16/32/64 array with only finite entries: converted in one pass below (the
+    per-entry path, which names a bad entry, is only needed when one is not finite)."""
+    return array.dtype.kind == "f" and array.dtype.itemsize <= 8 and bool(np.isfinite(array).all())
+
+
+def _float_entries(array: np.ndarray) -> list[fmpq]:
+    """Row-major exact rationals of a finite float array (float64 holds float16/32 exactly)."""
+    return [fmpq(*x.as_integer_ratio()) for x in array.astype(np.float64).ravel().tolist()]
+
+
 def as_vector(value: Any, name: str) -> list[fmpq]:
     """A 1-d array or sequence of numbers, converted exactly entry by entry.
 
@@ -240,6 +251,8 @@ def as_vector(value: Any, name: str) -> list[fmpq]:
     [1/2, 1/2, 2]
     >>> as_vector([1, float('inf')], 'b1')  # doctest: +SKIP
     """
+    if isinstance(value, np.ndarray) and value.ndim == 1 and _plain_floats(value):
+        return _float_entries(value)
     entries, _ = _nested(value, name, 1)
     out = []
     for i, entry in enumerate(entries):
@@ -261,6 +274,8 @@ def as_matrix(value: Any, name: str, columns: int | None = None) -> tuple[list[f
     ([1, 2/3], 1, 2)
     >>> as_matrix([[1, 2], [3]], 'W1')  # doctest: +SKIP
     """
+    if isinstance(value, np.ndarray) and value.ndim == 2 and _plain_floats(value):
+        return _float_entries(value), value.shape[0], value.shape[1]
     rows_raw, shape = _nested(value, name, 2)
     if shape is not None and len(rows_raw) == 0:
         return [], shape[0], shape[1]
