@@ -9,8 +9,9 @@ removing what provably never contributes:
 * a neuron of a later hidden layer (whose inputs are ReLU outputs, so >= 0) with all incoming
   weights and its bias <= 0 is never active and is dropped;
 * twins (rows (w, beta) positively proportional, w_j = t w_i) are merged: a_i += t a_j;
-* every hidden neuron's row (w, beta) is scaled so that its largest |entry| is 1, the scale
-  pushed into the next layer's column; neurons are sorted by their normalized rows, layer by layer.
+* every hidden neuron's row (w, beta) is scaled so that its first nonzero entry is +-1 (the
+  columns are the previous layer's neurons, already in canonical order), the scale pushed into
+  the next layer's column; neurons are sorted by their normalized rows, layer by layer.
 
 Each step preserves the function exactly, so equal forms prove equivalence. The steps are
 recorded (:class:`ReductionStep`) so that a certificate can replay them, checking each one's
@@ -207,15 +208,16 @@ def _remove_dead(work: Workspace, steps: list[ReductionStep]) -> bool:
 
 
 def _normalize_layer(work: Workspace, lay: int, steps: list[ReductionStep]) -> bool:
-    """Scale rows to largest |entry| 1, merge equal rows, sort; True when a twin was merged.
+    """Scale rows so that their first nonzero entry is +-1, sort, merge equal rows; True when
+    a twin was merged.
 
-    Dividing by one of the row's own entries (rather than, say, its l1 norm) keeps the
-    numbers short: an entry becomes a ratio of two, not a sum over the whole row."""
+    The columns (the previous layer's neurons) are already in canonical order, so "first" is
+    invariant. Dividing by one of the row's own entries (rather than, say, its l1 norm) keeps
+    the numbers short: an entry becomes a ratio of two, not a sum over the whole row."""
     for i, row in enumerate(work.W[lay]):
-        norm = max((abs(w) for w in row), default=ZERO)
-        norm = max(norm, abs(work.b[lay][i]))
-        if norm != 1 and norm != 0:  # a zero row (made by a merge) goes in the next pass
-            work.scale(lay, i, 1 / norm)
+        pivot = next((w for w in row if w), work.b[lay][i])
+        if pivot != 1 and pivot != -1 and pivot != 0:  # a zero row (made by a merge) waits
+            work.scale(lay, i, 1 / abs(pivot))
     order = sorted(range(len(work.b[lay])), key=lambda i: (*work.W[lay][i], work.b[lay][i]))
     work.permute(lay, order)
     merged = False  # equal rows are now adjacent: merge each into the first of its run
@@ -246,8 +248,8 @@ class DeepCanonicalForm:
     Attributes
     ----------
     network
-        The canonical network: every hidden row (w, beta) has largest |entry| 1, rows distinct and
-        sorted increasingly layer by layer.
+        The canonical network: every hidden row (w, beta) has first nonzero entry +-1, rows
+        distinct and sorted increasingly layer by layer.
     steps
         The reductions applied, named by the input network's neuron indices.
     order

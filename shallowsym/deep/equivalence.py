@@ -69,7 +69,7 @@ class DeepCertificate:
                     if t <= 0:
                         return False
                     wa.scale(lay, pos, fmpq(t.numerator, t.denominator))
-            return wa.network() == wb.network()
+            return wa.W == wb.W and wa.b == wb.b
         except ValueError:
             return False
 
@@ -250,11 +250,9 @@ def _hyperplane_points(net: DeepNetwork, rng: np.random.Generator) -> list[list[
     return out
 
 
-def _scale(net: DeepNetwork) -> float:
+def _scale(layers) -> float:
     """A typical distance of the first-layer hyperplanes from the origin (float, search only)."""
-    W, b = net.layers[0]
-    first = np.array([float(x) for x in W.entries()]).reshape(W.nrows(), W.ncols())
-    offsets = np.array([float(x) for x in b.entries()])
+    first, offsets = layers[0]
     norms = np.linalg.norm(first, axis=1)
     ok = norms > 0
     if not ok.any():
@@ -276,11 +274,10 @@ def _float_layers(net: DeepNetwork) -> list[tuple[np.ndarray, np.ndarray]]:
     return out
 
 
-def _active_points(net: DeepNetwork, rng: np.random.Generator, scale: float, samples: int = 1024):
+def _active_points(layers, rng: np.random.Generator, scale: float, samples: int = 1024):
     """For every hidden neuron of layers >= 2: the sampled point where its pre-activation is
     largest, pushed by a few steps of gradient ascent when it is nowhere active. A difference
     confined to where one neuron is active shows there."""
-    layers = _float_layers(net)
     if len(layers) < 3:
         return []
     d = layers[0][0].shape[1]
@@ -322,7 +319,7 @@ def _gradient(layers, lay, i, x):
     return z, g
 
 
-def _guided_points(ra: DeepNetwork, rb: DeepNetwork, rng, scale, samples: int = 1024):
+def _guided_points(ra: DeepNetwork, rb: DeepNetwork, layers, rng, scale, samples: int = 1024):
     """When the reduced forms have one architecture, the entries where they differ say where
     the functions can differ: where the neuron whose row differs is active together with the
     input neuron of the differing weight and some neuron it feeds. For each of up to 16
@@ -340,7 +337,6 @@ def _guided_points(ra: DeepNetwork, rb: DeepNetwork, rng, scale, samples: int = 
                 targets.append((lay, i, diff[:1]))
             if len(targets) >= 16:
                 break
-    layers = _float_layers(ra)
     hidden = len(layers) - 1
     d = layers[0][0].shape[1]
     X = np.concatenate([s * rng.standard_normal((samples, d)) for s in (1.0, scale, 10 * scale)])
@@ -398,7 +394,8 @@ def _search(a, b, ra, rb, *, seed, lines, limit):
     rng = np.random.default_rng(seed)
     d = a.d
     tried = []
-    scale = max(_scale(ra), _scale(rb))
+    fa, fb = _float_layers(ra), _float_layers(rb)
+    scale = max(_scale(fa), _scale(fb))
     for count, spread in ((8, 1.0), (24, scale), (16, 10 * scale)):
         pts = [[_dyadic(v) for v in spread * rng.standard_normal(d)] for _ in range(count)]
         tried.append(f"{count} random rational points (spread {spread:.3g})")
@@ -410,13 +407,13 @@ def _search(a, b, ra, rb, *, seed, lines, limit):
     x = _first_difference(a, b, pts)
     if x is not None:
         return x, tried
-    pts = _guided_points(ra, rb, rng, scale)
+    pts = _guided_points(ra, rb, fa, rng, scale)
     if pts:
         tried.append(f"{len(pts)} points where the differing entries of the reduced forms act")
         x = _first_difference(a, b, pts)
         if x is not None:
             return x, tried
-    pts = _active_points(ra, rng, scale) + _active_points(rb, rng, scale)
+    pts = _active_points(fa, rng, scale) + _active_points(fb, rng, scale)
     tried.append(f"{len(pts)} points where a hidden neuron of a deeper layer is most active")
     x = _first_difference(a, b, pts)
     if x is not None:
