@@ -314,6 +314,18 @@ def test_missing_z3_is_reported(monkeypatch):
 # -- 1000 generic pairs --------------------------------------------------------------------
 
 
+def generic(rng, max_width):
+    """He weights, standard normal biases, widths in [2, max_width): floats and Fractions."""
+    arch = tuple(int(x) for x in rng.integers(2, max_width, size=int(rng.integers(3, 5))))
+    W, b = he_init(arch, rng)
+    b = [rng.standard_normal(v.shape) for v in b]
+    A = (
+        [[[Fraction(float(w)) for w in r] for r in M] for M in W],
+        [[Fraction(float(v)) for v in x] for x in b],
+    )
+    return W, b, A
+
+
 def test_generic_pairs():
     rng = np.random.default_rng(20)
     prng = random.Random(20)
@@ -321,13 +333,7 @@ def test_generic_pairs():
     wrong = unknown = 0
     verdicts: dict[tuple, int] = {}
     for n in range(pairs):
-        arch = tuple(int(x) for x in rng.integers(2, 6, size=int(rng.integers(3, 5))))
-        W, b = he_init(arch, rng)
-        b = [rng.standard_normal(v.shape) for v in b]
-        A = (
-            [[[Fraction(float(w)) for w in r] for r in M] for M in W],
-            [[Fraction(float(v)) for v in x] for x in b],
-        )
+        W, b, A = generic(rng, 6)
         if n % 2 == 0:
             B, truth = transform(prng, *A), True
         else:
@@ -363,13 +369,7 @@ def test_fast_path_agrees_with_exact():
     prng = random.Random(5)
     counts: dict[tuple, int] = {}
     for n in range(200):
-        arch = tuple(int(x) for x in rng.integers(2, 7, size=int(rng.integers(3, 5))))
-        W, b = he_init(arch, rng)
-        b = [rng.standard_normal(v.shape) for v in b]
-        A = (
-            [[[Fraction(float(w)) for w in r] for r in M] for M in W],
-            [[Fraction(float(v)) for v in x] for x in b],
-        )
+        W, b, A = generic(rng, 7)
         if n % 2 == 0:
             B = transform(prng, *A)
         else:

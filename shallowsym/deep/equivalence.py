@@ -86,6 +86,9 @@ class DeepCertificate:
             )
         return "; ".join(parts) if parts else "no hidden neurons"
 
+    def _repr_markdown_(self) -> str:
+        return "```\n" + str(self) + "\n```"
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; scales are exact strings."""
         return {
