@@ -176,7 +176,9 @@ def main():
         for kind in ("equivalent", "near miss"):
             A, B = make_pair(arch, rng, kind)
             start = time.perf_counter()
-            r = equivalent(DeepNetwork(*A), DeepNetwork(*B))
+            na, nb = DeepNetwork(*A), DeepNetwork(*B)
+            t_convert = time.perf_counter() - start
+            r = equivalent(na, nb)
             t_exact = time.perf_counter() - start
             start = time.perf_counter()
             f = fast.equivalent(A, B)
@@ -187,7 +189,8 @@ def main():
             ge = ">= " if v_milp == "timeout" else ""
             gz = ">= " if v_z3 == "timeout" else ""
             print(
-                f"| {arch} | {kind} | {r.verdict}, {t_exact:.3g} s | {fword}, {t_fast:.3g} s | "
+                f"| {arch} | {kind} | {r.verdict}, {t_exact:.3g} s ({t_convert:.2g} s to convert) "
+                f"| {fword}, {t_fast:.3g} s | "
                 f"{v_milp}, {t_milp:.3g} s | {v_z3}, {t_z3:.3g} s | {ge}{t_milp / t_exact:.3g} | "
                 f"{gz}{t_z3 / t_exact:.3g} |",
                 flush=True,
