@@ -422,3 +422,27 @@ def test_cli_deepequiv(tmp_path, capsys):
     assert main(["deepequiv", pa, str(tmp_path / "missing.json")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("shallowsym: error: ") and "missing.json" in err
+
+
+def test_one_hidden_layer_is_decided_by_the_shallow_theory():
+    from shallowsym import moves
+
+    rng = random.Random(11)
+    for _ in range(10):
+        W1 = [[Fraction(rng.randint(-3, 3)) for _ in range(2)] for _ in range(3)]
+        s = ShallowNetwork(W1, [rng.randint(-3, 3) for _ in range(3)], [[1, 2, -1]], [0])
+        hidden = moves.flip_with_cancelling_pair(s, 0, rng.randint(1, 5))
+        other = ShallowNetwork(W1, s.b1, [[1, 2, -2]], [0])
+        A = fractions_of(DeepNetwork.from_shallow(s))
+        for t in (hidden, other):
+            r = equivalent(s, t)
+            assert r.equivalent is not None and r.method in (
+                "canonical form",
+                "shallow canonical form",
+            )
+            truth = z3_equivalent(A, fractions_of(DeepNetwork.from_shallow(t)))
+            assert r.equivalent is (truth is True)
+            if not r.equivalent:
+                assert plain_eval(*A, r.witness) != plain_eval(
+                    *fractions_of(DeepNetwork.from_shallow(t)), r.witness
+                )

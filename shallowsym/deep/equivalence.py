@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 from flint import fmpq, fmpq_mat
 
+from ..equivalence import equivalent as shallow_equivalent
 from ..errors import MissingDependencyError, SearchLimitExceeded, check_limit
-from ..rationals import as_rational, format_rational, to_fraction
+from ..rationals import as_rational, as_vector, format_rational, to_fraction
 from .canonical import DeepCanonicalForm, ReductionStep, Workspace, as_deep, canonical_form
 from .lines import line_breakpoints, line_test_points
 from .network import DeepNetwork
@@ -138,8 +139,9 @@ class DeepEquivalence:
     reason
         In words: what proved it, or what was tried.
     method
-        ``"canonical form"``, ``"witness search"``, ``"line"`` (exact restriction to R when
-        d = 1) or ``"z3"``.
+        ``"canonical form"``, ``"shallow canonical form"`` (both reduce to one hidden layer,
+        where :func:`shallowsym.equivalent` decides completely), ``"witness search"``,
+        ``"line"`` (exact restriction to R when d = 1) or ``"z3"``.
     witness, values
         When not equivalent: a rational point and (a(x), b(x)), checked exactly.
     certificate
@@ -510,6 +512,29 @@ def _z3_decide(a: DeepNetwork, b: DeepNetwork, limit: int):
     return point
 
 
+def _shallow(a, b, sa, sb) -> DeepEquivalence:
+    """Both reduced networks have one hidden layer: the complete shallow theory decides."""
+    result = shallow_equivalent(sa, sb)
+    tried = ("reduced canonical forms differ; both have one hidden layer",)
+    if result.equivalent:
+        return DeepEquivalence(
+            True,
+            "both reduce to one hidden layer, where the shallow canonical forms agree "
+            f"({result.reason})",
+            "shallow canonical form",
+            tried=tried,
+        )
+    return _witness_result(
+        a,
+        b,
+        as_vector(result.witness, "the shallow witness"),
+        "shallow canonical form",
+        f"both reduce to one hidden layer, where the shallow theory separates them "
+        f"({result.reason})",
+        list(tried),
+    )
+
+
 def _validate(a, b, decide, limit, seed, lines):
     a, b = as_deep(a, "a"), as_deep(b, "b")
     if not isinstance(decide, bool):
@@ -604,6 +629,8 @@ def equivalent(
         return DeepEquivalence(
             True, f"same reduced canonical form; {how}", "canonical form", certificate=cert
         )
+    if ca.network.depth == 2 and cb.network.depth == 2:
+        return _shallow(a, b, ca.network.to_shallow(), cb.network.to_shallow())
     x, tried = _search(a, b, ca.network, cb.network, seed=seed, lines=lines, limit=limit)
     if x is not None:
         return _witness_result(

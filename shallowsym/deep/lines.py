@@ -10,10 +10,12 @@ breakpoints and at one point beyond each end, which decides equivalence complete
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from flint import fmpq
 
-from ..errors import SearchLimitExceeded
+from ..errors import InvalidNetworkError, SearchLimitExceeded, check_limit
+from ..rationals import as_vector
 from .network import DeepNetwork
 
 __all__ = ["line_breakpoints", "line_test_points"]
@@ -38,20 +40,46 @@ def _interpolate(T, rows, left, right, t):
     return [r[lo] + (r[hi] - r[lo]) * u for r in rows]
 
 
-def line_breakpoints(
-    net: DeepNetwork, x0: Sequence[fmpq], v: Sequence[fmpq], *, limit: int = 100_000
-) -> list[fmpq]:
+def line_breakpoints(net: DeepNetwork, x0: Any, v: Any, *, limit: int = 100_000) -> list[fmpq]:
     """The sorted parameters t where t -> net(x0 + t v) may bend (a superset of its kinks).
 
-    ``x0`` and ``v`` are exact (flint) vectors of length d. Raises ``SearchLimitExceeded``
-    when more than ``limit`` breakpoints arise.
+    Parameters
+    ----------
+    net
+        A :class:`DeepNetwork`.
+    x0, v
+        Exact vectors of length d (any numbers :mod:`shallowsym.rationals` accepts).
+    limit
+        Keyword-only bound on the number of breakpoints.
+
+    Returns
+    -------
+    list of flint.fmpq
+        Sorted breakpoints; between two consecutive ones, and beyond both ends, the
+        restriction is affine (proofs/deep.md, Lemma 3).
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a ``DeepNetwork``.
+    InvalidNetworkError
+        If x0 or v is not an exact vector of length d.
+    SearchLimitExceeded
+        When more than ``limit`` breakpoints arise.
 
     Examples
     --------
     >>> net = DeepNetwork([[[1], [-1]], [[1, 1]], [[1]]], [[0, 0], [-2], [0]])
-    >>> [str(t) for t in line_breakpoints(net, [fmpq(0)], [fmpq(1)])]
+    >>> [str(t) for t in line_breakpoints(net, [0], [1])]
     ['-2', '0', '2']
     """
+    if not isinstance(net, DeepNetwork):
+        raise TypeError(f"net must be a DeepNetwork, not {type(net).__name__}")
+    check_limit(limit)
+    x0, v = as_vector(x0, "x0"), as_vector(v, "v")
+    for name, vec in (("x0", x0), ("v", v)):
+        if len(vec) != net.d:
+            raise InvalidNetworkError(f"{name} has {len(vec)} coordinates but d is {net.d}")
     W0, b0 = net.layers[0]
     T = [ZERO]
     rows, left = _affine(W0, b0, [[x] for x in x0], list(v), 1)
