@@ -446,3 +446,26 @@ def test_one_hidden_layer_is_decided_by_the_shallow_theory():
                 assert plain_eval(*A, r.witness) != plain_eval(
                     *fractions_of(DeepNetwork.from_shallow(t)), r.witness
                 )
+
+
+@pytest.mark.parametrize(
+    ("module", "suffix", "extra"),
+    [("onnx", ".onnx", "onnx"), ("safetensors", ".safetensors", "onnx"), ("torch", ".pt", "torch")],
+)
+def test_deep_missing_extra_is_named(monkeypatch, tmp_path, capsys, module, suffix, extra):
+    import sys
+
+    from shallowsym import MissingDependencyError
+    from shallowsym.cli import main
+    from shallowsym.deep import io as dio
+
+    for name in list(sys.modules):
+        if name == module or name.startswith(module + "."):
+            monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.setitem(sys.modules, module, None)
+    path = tmp_path / f"model{suffix}"
+    path.write_bytes(b"\x00")
+    with pytest.raises(MissingDependencyError, match=rf"shallowsym\[{extra}\]"):
+        dio.load(path)
+    assert main(["deepequiv", str(path), str(path)]) == 2
+    assert f"shallowsym[{extra}]" in capsys.readouterr().err
