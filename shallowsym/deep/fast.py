@@ -197,15 +197,25 @@ def equivalent(
                 break
             if not len(rows_a):
                 continue
-            R = _ratio(rows_a[:, None, :], rows_b[None, :, :], rtol, atol).max(axis=2)
-            best = R.argmin(axis=1)
+            # candidates by Euclidean distance (one matrix product), then the relative ratio
+            # of the two nearest only
+            D = (rows_a**2).sum(1)[:, None] + (rows_b**2).sum(1)[None, :] - 2 * rows_a @ rows_b.T
+            near = np.argsort(D, axis=1)[:, :2]
+            R = np.stack(
+                [
+                    _ratio(rows_a, rows_b[near[:, c]], rtol, atol).max(axis=1)
+                    for c in range(near.shape[1])
+                ],
+                axis=1,
+            )
+            pick = R.argmin(axis=1)
+            best = near[np.arange(len(near)), pick]
             if len(set(best.tolist())) != len(best):
                 matched = False
                 break
             if R.shape[1] > 1:
-                second = np.partition(R, 1, axis=1)[:, 1]
-                ambiguous |= bool((second <= UNCERTAIN_FACTOR).any())
-            worst = max(worst, float(R[np.arange(len(best)), best].max()))
+                ambiguous |= bool((R.max(axis=1) <= UNCERTAIN_FACTOR).any())
+            worst = max(worst, float(R.min(axis=1).max()))
             Wb[lay], bb[lay] = Wb[lay][best], bb[lay][best]
             Wb[lay + 1] = Wb[lay + 1][:, best]
         if matched:
