@@ -467,7 +467,7 @@ def _z3_decide(a: DeepNetwork, b: DeepNetwork, limit: int):
     def q(x: fmpq):
         return z3.Q(int(x.p), int(x.q))
 
-    def outputs(net, xs):
+    def outputs(net, xs, tag):
         acts = xs
         for index, (W, bias) in enumerate(net.layers):
             cols = W.ncols()
@@ -487,7 +487,7 @@ def _z3_decide(a: DeepNetwork, b: DeepNetwork, limit: int):
                 return pre
             acts = []
             for i, z in enumerate(pre):
-                h = z3.Real(f"h{id(net)}_{index}_{i}")
+                h = z3.Real(f"h{tag}_{index}_{i}")
                 acts.append(h)
                 solver.add(h == z3.If(z > 0, z, 0))
         return acts
@@ -495,7 +495,7 @@ def _z3_decide(a: DeepNetwork, b: DeepNetwork, limit: int):
     solver = z3.Solver()
     solver.set("rlimit", limit)
     xs = [z3.Real(f"x{i}") for i in range(a.d)]
-    fa, fb = outputs(a, xs), outputs(b, xs)
+    fa, fb = outputs(a, xs, "a"), outputs(b, xs, "b")
     solver.add(z3.Or([p != r for p, r in zip(fa, fb, strict=True)]))
     verdict = solver.check()
     if verdict == z3.unknown:
