@@ -278,10 +278,17 @@ def test_small_pairs_against_z3(seed):
     assert counts.get("EQUIVALENT", 0) > 0 and counts.get("NOT EQUIVALENT", 0) > 0
 
 
+def flip_pair(d):
+    """relu(relu(x1) - relu(-x1)) = relu(x1) = relu(relu(x1)) on R^d: forms differ."""
+    e = [1] + [0] * (d - 1)
+    a = DeepNetwork([[e, [-v for v in e]], [[1, -1]], [[1]]], [[0, 0], [0], [0]])
+    b = DeepNetwork([[e], [[1]], [[1]]], [[0], [0], [0]])
+    return a, b
+
+
 def test_hidden_symmetry_is_unknown_then_decided():
-    # relu(relu(x1) - relu(-x1)) = relu(x1) = relu(relu(x1)): canonical forms differ
-    a = DeepNetwork([[[1, 0], [-1, 0]], [[1, -1]], [[1]]], [[0, 0], [0], [0]])
-    b = DeepNetwork([[[1, 0]], [[1]], [[1]]], [[0], [0], [0]])
+    # d = 9 is beyond the default region enumeration (d <= 8)
+    a, b = flip_pair(9)
     r = equivalent(a, b)
     assert r.unknown and "UNKNOWN" in str(r) and r.tried
     assert r.to_dict()["verdict"] == "UNKNOWN"
@@ -294,29 +301,51 @@ def test_hidden_symmetry_is_unknown_then_decided():
     b1 = DeepNetwork([[[1]], [[1]], [[1]]], [[0], [0], [0]])
     r1 = equivalent(a1, b1)
     assert r1.equivalent is True and r1.method == "line"
+    # and in d = 2 by the bounded enumeration of activation regions
+    r2 = equivalent(*flip_pair(2))
+    assert r2.equivalent is True and r2.method == "regions"
 
 
-def test_missing_z3_is_reported(monkeypatch):
+def test_without_z3_the_regions_decide(monkeypatch):
     import importlib.util
 
     a = DeepNetwork([[[1, 0], [-1, 0]], [[1, -1]], [[1]]], [[0, 0], [0], [0]])
     b = DeepNetwork([[[1, 0]], [[1]], [[1]]], [[0], [0], [0]])
+    c = DeepNetwork([[[1, 0]], [[1]], [[1]]], [[0], [0], ["1/1000"]])
     real = importlib.util.find_spec
     monkeypatch.setattr(
         importlib.util, "find_spec", lambda n, *r: None if n == "z3" else real(n, *r)
     )
-    from shallowsym import MissingDependencyError
+    r = equivalent(a, b, decide=True)
+    assert r.equivalent is True and r.method == "regions"
+    r = equivalent(a, c, decide=True)
+    assert r.equivalent is False
+    assert plain_eval(*fractions_of(a), r.witness) != plain_eval(*fractions_of(c), r.witness)
+    with pytest.raises(SearchLimitExceeded):
+        equivalent(a, b, decide=True, limit=1)
 
-    with pytest.raises(MissingDependencyError, match="z3-solver"):
-        equivalent(a, b, decide=True)
+
+def test_region_enumeration_against_z3():
+    from shallowsym.deep.regions import region_difference
+
+    rng = random.Random(8)
+    for _ in range(40 if THOROUGH else 12):
+        A = planted(rng)
+        for B in (transform(rng, *A), perturb(rng, *A)):
+            x, _ = region_difference(DeepNetwork(*A), DeepNetwork(*B), limit=10**7)
+            truth = z3_equivalent(A, B)
+            assert (x is None) == (truth is True)
+            if x is not None:
+                pt = [Fraction(int(v.p), int(v.q)) for v in x]
+                assert plain_eval(*A, pt) != plain_eval(*B, pt)
 
 
 # -- 1000 generic pairs --------------------------------------------------------------------
 
 
 def generic(rng, max_width):
-    """He weights, standard normal biases, widths in [2, max_width): floats and Fractions."""
-    arch = tuple(int(x) for x in rng.integers(2, max_width, size=int(rng.integers(3, 5))))
+    """He weights, standard normal biases, 2 or 3 hidden layers of widths in [2, max_width)."""
+    arch = tuple(int(x) for x in rng.integers(2, max_width, size=int(rng.integers(4, 6))))
     W, b = he_init(arch, rng)
     b = [rng.standard_normal(v.shape) for v in b]
     A = (
@@ -406,9 +435,8 @@ def test_cli_deepequiv(tmp_path, capsys):
 
     from shallowsym.cli import main
 
-    a = DeepNetwork([[[1, 0], [-1, 0]], [[1, -1]], [[1]]], [[0, 0], [0], [0]])
-    b = DeepNetwork([[[1, 0]], [[1]], [[1]]], [[0], [0], [0]])
-    c = DeepNetwork([[[1, 0]], [[1]], [[1]]], [[0], [0], [1]])
+    a, b = flip_pair(9)
+    c = DeepNetwork(b.weights, [[0], [0], [1]])
     for name, net in (("a", a), ("b", b), ("c", c)):
         net.save(tmp_path / f"{name}.json")
     pa, pb, pc = (str(tmp_path / f"{n}.json") for n in "abc")

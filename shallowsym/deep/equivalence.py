@@ -2,9 +2,10 @@
 
 EQUIVALENT when the reduced canonical forms agree (with a certificate, checked by replaying
 it), NOT EQUIVALENT with a rational witness checked by exact evaluation, or UNKNOWN with what
-was tried: never a guess. ``decide=True`` adds a complete exact decision bounded by
-``limit=``: Z3 (linear real arithmetic) when installed, the exact restriction to the real line
-when d = 1.
+was tried: never a guess. Complete exact decisions: for d = 1 the exact restriction to the
+real line; for small networks (d <= 8, at most 48 hidden neurons after reduction) a bounded
+enumeration of activation regions (REGION_BUDGET Fourier-Motzkin steps); with ``decide=True``,
+bounded by ``limit=``, Z3 (linear real arithmetic) when installed, else the region enumeration.
 """
 
 from __future__ import annotations
@@ -18,15 +19,20 @@ import numpy as np
 from flint import fmpq, fmpq_mat
 
 from ..equivalence import equivalent as shallow_equivalent
-from ..errors import MissingDependencyError, SearchLimitExceeded, check_limit
+from ..errors import SearchLimitExceeded, check_limit
 from ..rationals import as_rational, as_vector, format_rational, to_fraction
 from .canonical import DeepCanonicalForm, ReductionStep, Workspace, as_deep, canonical_form
 from .lines import line_breakpoints, line_test_points
 from .network import DeepNetwork
+from .regions import region_difference
 
 __all__ = ["DeepCertificate", "DeepEquivalence", "equivalent"]
 
 DEFAULT_LIMIT = 10_000_000
+# Without decide=True, networks this small are decided by a bounded exact region enumeration.
+REGION_MAX_D = 8
+REGION_MAX_NEURONS = 48
+REGION_BUDGET = 100_000
 
 
 @dataclass(frozen=True)
@@ -566,10 +572,13 @@ def equivalent(
     decide
         Keyword-only. When the canonical forms differ and no witness was found, run a
         complete exact decision: Z3 (``pip install z3-solver``) over linear real arithmetic,
-        or, for d = 1 without Z3, the exact restriction of both networks to the real line.
+        or without Z3 the exact enumeration of activation regions (proofs/deep.md section 6).
+        Without ``decide``, the region enumeration still runs, with a small fixed budget, on
+        networks with d <= 8 and at most 48 hidden neurons after reduction.
     limit
-        Bound on the complete decision (Z3 resource units, or breakpoints of a line);
-        exceeding it raises :class:`~shallowsym.errors.SearchLimitExceeded`.
+        Bound on the complete decision (Z3 resource units, feasibility tests of activation
+        regions: Fourier-Motzkin steps, or breakpoints of a line when d = 1); exceeding it
+        with ``decide=True`` raises :class:`~shallowsym.errors.SearchLimitExceeded`.
     seed
         Seed of the (deterministic) witness search.
     lines
@@ -579,7 +588,7 @@ def equivalent(
     -------
     DeepEquivalence
         EQUIVALENT (``equivalent is True``) with a checked :class:`DeepCertificate` when the
-        reduced canonical forms agree (or, with ``decide=True``, when Z3 proves it);
+        reduced canonical forms agree (or when a complete decision proves it);
         NOT EQUIVALENT with a rational witness checked by exact evaluation; UNKNOWN
         (``equivalent is None``) with what was tried.
 
@@ -591,8 +600,6 @@ def equivalent(
         If ``limit`` is not a positive integer or ``lines`` is negative.
     SearchLimitExceeded
         If ``decide=True`` and the complete decision needs more than ``limit``.
-    MissingDependencyError
-        If ``decide=True``, d > 1 and Z3 is not installed.
 
     Examples
     --------
@@ -665,6 +672,13 @@ def equivalent(
                     tried=tuple(tried),
                 )
             return _witness_result(a, b, x, "line", "a and b differ on the real line", tried)
+    neurons = sum(ca.network.widths) + sum(cb.network.widths)
+    small = a.d <= REGION_MAX_D and neurons <= REGION_MAX_NEURONS
+    if not decide and small:
+        try:
+            return _regions(a, b, ca.network, cb.network, REGION_BUDGET, tried)
+        except SearchLimitExceeded as err:
+            tried.append(f"exact enumeration of activation regions stopped: {err}")
     if not decide:
         return DeepEquivalence(
             None,
@@ -684,6 +698,21 @@ def equivalent(
                 tried=tuple(tried),
             )
         return _witness_result(a, b, x, "z3", "Z3 found a point where a and b differ", tried)
-    raise MissingDependencyError(
-        "decide=True needs Z3 when d > 1: pip install z3-solver (or shallowsym[deep])"
+    return _regions(a, b, ca.network, cb.network, limit, tried)
+
+
+def _regions(a, b, ra, rb, limit, tried) -> DeepEquivalence:
+    """The complete decision by exact enumeration of activation regions."""
+    x, cells = region_difference(ra, rb, limit=limit)
+    tried.append(f"exact enumeration of activation regions ({cells} cells compared)")
+    if x is None:
+        return DeepEquivalence(
+            True,
+            f"a and b are the same affine map on each of the {cells} open cells of their "
+            "common activation regions, so everywhere",
+            "regions",
+            tried=tuple(tried),
+        )
+    return _witness_result(
+        a, b, x, "regions", "a and b differ on an open cell of their activation regions", tried
     )
