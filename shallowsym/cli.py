@@ -28,6 +28,7 @@ from .symmetry import symmetries
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_LIMIT = 3
+EXIT_UNDECIDED = 3  # deepequiv: UNKNOWN, or a search limit reached
 FILE_HELP = "network file: .json, .npz, .safetensors, .onnx or .pt (state dict)"
 
 
@@ -75,6 +76,24 @@ def _cmd_align(args: argparse.Namespace) -> int:
         raise ShallowSymError(str(err)) from None
     _emit(args, result.to_dict(), str(result))
     return EXIT_OK
+def _cmd_deepequiv(args: argparse.Namespace) -> int:
+    """Deep networks: exit 0 equivalent, 1 not equivalent, 3 undecided (UNKNOWN, or the
+    complete decision reached --limit)."""
+    from .deep import equivalent as deep_equivalent
+    from .deep.io import load as deep_load
+    from .errors import SearchLimitExceeded
+
+    try:
+        a, b = deep_load(args.a), deep_load(args.b)
+    except OSError as err:
+        raise ShallowSymError(f"cannot read {err.filename}: {err.strerror or err}") from None
+    try:
+        result = deep_equivalent(a, b, decide=args.decide, limit=args.limit)
+    except SearchLimitExceeded as err:
+        print(f"shallowsym: error: {err}", file=sys.stderr)
+        return EXIT_UNDECIDED
+    _emit(args, result.to_dict(), str(result))
+    return {True: EXIT_OK, False: EXIT_DIFFERENT, None: EXIT_UNDECIDED}[result.equivalent]
 
 
 def _cmd_canon(args: argparse.Namespace) -> int:
@@ -203,6 +222,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rtol", type=float, default=None, help="with --fast (default by dtype)")
     p.add_argument("--atol", type=float, default=None, help="with --fast (default by dtype)")
     p.set_defaults(run=_cmd_align)
+    p = sub.add_parser("deepequiv", help="three-valued equivalence of deep ReLU networks")
+    p.add_argument("a", help=FILE_HELP + "; any number of hidden layers")
+    p.add_argument("b", help=FILE_HELP + "; any number of hidden layers")
+    p.add_argument("--decide", action="store_true", help="complete decision (Z3) if undecided")
+    _limit_option(p, "--limit", 10_000_000, "the complete decision (Z3 resource units)")
+    p.set_defaults(run=_cmd_deepequiv)
     p = sub.add_parser("canon", help="print the canonical form of a network's function")
     p.add_argument("network", help=FILE_HELP)
     p.set_defaults(run=_cmd_canon)

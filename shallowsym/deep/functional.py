@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from .rationals import as_matrix, as_vector, to_fraction
+from ..rationals import as_matrix, as_vector, to_fraction
 
 __all__ = [
     "architecture",

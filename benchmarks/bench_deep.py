@@ -1,0 +1,201 @@
+"""Deep equivalence: shallowsym.deep against a MILP (scipy's HiGHS) and Z3, in one run.
+
+Networks: PyTorch-default initialisation, weights rounded to float32 (as trained models
+are), at (8, 16, 16, 1) and (784, 128, 64, 10). Pairs: *equivalent* (a random permutation
+and power-of-two scaling of every hidden layer, exact in floats too) and *near miss* (one
+weight of the second layer moved by one float64 ulp).
+
+* shallowsym exact: ``deep.equivalent`` (reduced canonical forms, witness search), timed
+  with the conversion of the float arrays to exact rationals.
+* shallowsym float: ``deep.fast.equivalent`` (rtol 1e-9, atol 1e-12).
+* MILP: big-M encoding of both networks on the box [-1, 1]^d (a MILP needs bounded inputs, so
+  this proves less than equivalence on R^d), interval bounds per neuron, binaries only for
+  unstable neurons; for every output and both signs, maximize the difference with HiGHS
+  (``scipy.optimize.milp``, default tolerances). Equivalent when every optimum is <= 1e-9.
+* Z3: real arithmetic, If per ReLU, asks for a point of R^d where the outputs differ.
+
+Run:  python benchmarks/bench_deep.py [--quick] [--timeout SECONDS]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+from fractions import Fraction
+
+import numpy as np
+import z3
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import lil_matrix
+
+from shallowsym.deep import DeepNetwork, equivalent, fast, torch_default_init
+
+
+def make_pair(arch, rng, kind):
+    W, b = torch_default_init(arch, rng)
+    W = [w.astype(np.float32).astype(np.float64) for w in W]
+    b = [x.astype(np.float32).astype(np.float64) for x in b]
+    W2, b2 = [w.copy() for w in W], [x.copy() for x in b]
+    if kind == "equivalent":
+        for lay in range(len(W) - 1):
+            p = rng.permutation(W[lay].shape[0])
+            t = 2.0 ** rng.integers(-3, 4, W[lay].shape[0])
+            W2[lay], b2[lay] = W2[lay][p] * t[:, None], b2[lay][p] * t
+            W2[lay + 1] = W2[lay + 1][:, p] / t[None, :]
+    else:
+        i, j = rng.integers(W2[1].shape[0]), rng.integers(W2[1].shape[1])
+        W2[1][i, j] = np.nextafter(W2[1][i, j], np.inf)
+    return (W, b), (W2, b2)
+
+
+def milp_verdict(A, B, budget):
+    """Max |a_j(x) - b_j(x)| over x in [-1, 1]^d by one MILP per output and sign."""
+    d = A[0][0].shape[1]
+    names = []  # variable layout: x, then per network per hidden neuron (z, delta?), outputs
+    lo, hi, integrality = [-1.0] * d, [1.0] * d, [0] * d
+    rows = []  # (coefficients dict, lower, upper)
+
+    def add_var(low, high, integer=0):
+        lo.append(low)
+        hi.append(high)
+        integrality.append(integer)
+        names.append(None)
+        return d + len(names) - 1
+
+    def encode(Ws, bs):
+        act = list(range(d))
+        act_lo, act_hi = np.full(d, -1.0), np.full(d, 1.0)
+        for n, (W, b) in enumerate(zip(Ws, bs)):
+            pre_lo = np.clip(W, 0, None) @ act_lo + np.clip(W, None, 0) @ act_hi + b
+            pre_hi = np.clip(W, 0, None) @ act_hi + np.clip(W, None, 0) @ act_lo + b
+            pre_lo, pre_hi = pre_lo - 1e-7 * (1 + abs(pre_lo)), pre_hi + 1e-7 * (1 + abs(pre_hi))
+            new, new_lo, new_hi = [], [], []
+            for i in range(W.shape[0]):
+                coeffs = {act[j]: W[i, j] for j in range(W.shape[1]) if W[i, j] != 0}
+                last = n == len(Ws) - 1
+                if last or pre_lo[i] >= 0:  # linear: z = pre
+                    z = add_var(pre_lo[i], pre_hi[i])
+                    rows.append(({**coeffs, z: -1.0}, -b[i], -b[i]))
+                    new_lo.append(pre_lo[i])
+                    new_hi.append(pre_hi[i])
+                elif pre_hi[i] <= 0:  # dead on the box
+                    z = add_var(0.0, 0.0)
+                    new_lo.append(0.0)
+                    new_hi.append(0.0)
+                else:
+                    z = add_var(0.0, pre_hi[i])
+                    delta = add_var(0.0, 1.0, 1)
+                    # z >= pre ; z <= pre - lo (1 - delta) ; z <= hi delta
+                    rows.append(({**coeffs, z: -1.0}, -np.inf, -b[i]))
+                    rows.append(({**coeffs, z: -1.0, delta: pre_lo[i]}, pre_lo[i] - b[i], np.inf))
+                    rows.append(({z: 1.0, delta: -pre_hi[i]}, -np.inf, 0.0))
+                    new_lo.append(0.0)
+                    new_hi.append(pre_hi[i])
+                new.append(z)
+            act, act_lo, act_hi = new, np.array(new_lo), np.array(new_hi)
+        return act
+
+    out_a, out_b = encode(*A), encode(*B)
+    nvar = d + len(names)
+    M = lil_matrix((len(rows), nvar))
+    lower, upper = np.empty(len(rows)), np.empty(len(rows))
+    for r, (coeffs, lw, up) in enumerate(rows):
+        for j, v in coeffs.items():
+            M[r, j] = v
+        lower[r], upper[r] = lw, up
+    constraint = LinearConstraint(M.tocsr(), lower, upper)
+    start = time.perf_counter()
+    worst = 0.0
+    for ya, yb in zip(out_a, out_b):
+        for sign in (1.0, -1.0):
+            left = budget - (time.perf_counter() - start)
+            if left <= 0:
+                return "timeout", time.perf_counter() - start
+            c = np.zeros(nvar)
+            c[ya], c[yb] = -sign, sign  # minimize -(sign)(ya - yb)
+            res = milp(
+                c,
+                constraints=constraint,
+                integrality=np.array(integrality),
+                bounds=Bounds(lo, hi),
+                options={"time_limit": left},
+            )
+            if res.status == 1 or res.x is None:
+                return "timeout", time.perf_counter() - start
+            worst = max(worst, -res.fun)
+            if worst > 1e-9:
+                return "different", time.perf_counter() - start
+    return "equivalent (box)", time.perf_counter() - start
+
+
+def z3_verdict(A, B, timeout_s):
+    d = A[0][0].shape[1]
+    xs = [z3.Real(f"x{i}") for i in range(d)]
+
+    def q(v):
+        f = Fraction(float(v))
+        return z3.Q(f.numerator, f.denominator)
+
+    def out(Ws, bs):
+        act = xs
+        for n, (W, b) in enumerate(zip(Ws, bs)):
+            pre = [
+                z3.Sum([q(W[i, j]) * act[j] for j in range(W.shape[1]) if W[i, j]] + [q(b[i])])
+                for i in range(W.shape[0])
+            ]
+            act = pre if n == len(Ws) - 1 else [z3.If(p > 0, p, 0) for p in pre]
+        return act
+
+    solver = z3.Solver()
+    solver.set("timeout", int(timeout_s * 1000))
+    start = time.perf_counter()
+    solver.add(z3.Or([p != r for p, r in zip(out(*A), out(*B))]))
+    result = solver.check()
+    elapsed = time.perf_counter() - start
+    if result == z3.unsat:
+        return "equivalent", elapsed
+    return ("different" if result == z3.sat else "timeout"), elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="small architecture only")
+    parser.add_argument("--timeout", type=float, default=60.0, help="per peer and pair (s)")
+    args = parser.parse_args()
+    archs = [(8, 16, 16, 1)] if args.quick else [(8, 16, 16, 1), (784, 128, 64, 10)]
+    print(f"python {platform.python_version()}, {os.cpu_count()} cores; timeout {args.timeout} s")
+    print(
+        "| architecture | pair | shallowsym exact | shallowsym float | MILP (HiGHS, box) | "
+        "Z3 | MILP / exact | Z3 / exact |"
+    )
+    print("|---|---|---|---|---|---|---:|---:|")
+    rng = np.random.default_rng(2026)
+    for arch in archs:
+        for kind in ("equivalent", "near miss"):
+            A, B = make_pair(arch, rng, kind)
+            start = time.perf_counter()
+            na, nb = DeepNetwork(*A), DeepNetwork(*B)
+            t_convert = time.perf_counter() - start
+            r = equivalent(na, nb)
+            t_exact = time.perf_counter() - start
+            start = time.perf_counter()
+            f = fast.equivalent(A, B)
+            t_fast = time.perf_counter() - start
+            v_milp, t_milp = milp_verdict(A, B, args.timeout)
+            v_z3, t_z3 = z3_verdict(A, B, args.timeout)
+            fword = {True: "EQUIVALENT", False: "NOT EQUIVALENT", None: "UNCERTAIN"}[f.equivalent]
+            ge = ">= " if v_milp == "timeout" else ""
+            gz = ">= " if v_z3 == "timeout" else ""
+            print(
+                f"| {arch} | {kind} | {r.verdict}, {t_exact:.3g} s ({t_convert:.2g} s to convert) "
+                f"| {fword}, {t_fast:.3g} s | "
+                f"{v_milp}, {t_milp:.3g} s | {v_z3}, {t_z3:.3g} s | {ge}{t_milp / t_exact:.3g} | "
+                f"{gz}{t_z3 / t_exact:.3g} |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
