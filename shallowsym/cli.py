@@ -19,7 +19,7 @@ from .errors import ShallowSymError
 from .fibre import DEFAULT_TYPE_LIMIT
 from .flips import DEFAULT_LIMIT
 from .functional import functional_dimension
-from .io import load
+from .io import RELU_ASSUMED, read
 from .minimal import reduce
 from .network import ShallowNetwork
 from .symmetry import symmetries
@@ -28,9 +28,15 @@ EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 1, 2
 FILE_HELP = "network file: .json, .npz, .safetensors, .onnx or .pt (state dict)"
 
 
-def _load(path: str) -> ShallowNetwork:
+def _load(path: str, layers: str | None = None) -> ShallowNetwork:
+    keys = layers.split(",") if layers else None
+    if keys is not None and len(keys) != 2:
+        raise ShallowSymError(f"--layers needs two names separated by a comma, not {layers!r}")
     try:
-        return load(path)
+        result = read(path, keys=keys)
+        if result.relu_assumed:  # the file cannot say; the user must hear it (issue 16)
+            print(f"shallowsym: note: {path}: {RELU_ASSUMED}", file=sys.stderr)
+        return result.network
     except OSError as err:
         raise ShallowSymError(f"cannot read {path}: {err.strerror or err}") from None
     except ImportError as err:  # an optional dependency's own import error, past our check
@@ -42,20 +48,20 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
 
 
 def _cmd_equiv(args: argparse.Namespace) -> int:
-    a, b = _load(args.a), _load(args.b)
+    a, b = _load(args.a, args.layers), _load(args.b, args.layers)
     result = equivalent(a, b, method=args.method)
     _emit(args, result.to_dict(), str(result))
     return EXIT_OK if result else EXIT_DIFFERENT
 
 
 def _cmd_canon(args: argparse.Namespace) -> int:
-    cf = canonical_form(_load(args.network))
+    cf = canonical_form(_load(args.network, args.layers))
     _emit(args, cf.to_dict(), f"{cf}\n({cf.num_bent} bent hyperplanes, d = {cf.d}, k = {cf.k})")
     return EXIT_OK
 
 
 def _cmd_symmetries(args: argparse.Namespace) -> int:
-    report = symmetries(_load(args.network), limit=args.limit)
+    report = symmetries(_load(args.network, args.layers), limit=args.limit)
     data = report.to_dict()
     text = str(report)
     if args.types:
@@ -67,13 +73,13 @@ def _cmd_symmetries(args: argparse.Namespace) -> int:
 
 
 def _cmd_fundim(args: argparse.Namespace) -> int:
-    fd = functional_dimension(_load(args.network))
+    fd = functional_dimension(_load(args.network, args.layers))
     _emit(args, fd.to_dict(), str(fd))
     return EXIT_OK
 
 
 def _cmd_reduce(args: argparse.Namespace) -> int:
-    net = _load(args.network)
+    net = _load(args.network, args.layers)
     small = reduce(net, limit=args.limit)
     if args.output:
         try:
@@ -175,6 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_demo)
     for p in sub.choices.values():
         p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+        p.add_argument(
+            "--layers",
+            metavar="FIRST,SECOND",
+            help="state dicts: the two layer names in network order, when shapes and names "
+            "do not decide",
+        )
     return parser
 
 
