@@ -181,6 +181,10 @@ def read_regular_file(path: str | os.PathLike) -> bytes:
     ...
     shallowsym.errors.InvalidNetworkError: /dev/zero is a character device, not a regular file
     """
+    if not isinstance(path, str | os.PathLike):
+        raise InvalidNetworkError(
+            f"a file path must be a str or os.PathLike, not {type(path).__name__}"
+        )
     name = os.fspath(path)
     try:
         fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -188,6 +192,8 @@ def read_regular_file(path: str | os.PathLike) -> bytes:
         raise InvalidNetworkError(f"{name} does not exist") from None
     except OSError as err:
         raise InvalidNetworkError(f"cannot read {name}: {err.strerror or err}") from None
+    except ValueError as err:  # an embedded NUL byte
+        raise InvalidNetworkError(f"cannot read {name!r}: {err}") from None
     with os.fdopen(fd, "rb") as fh:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):

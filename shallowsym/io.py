@@ -579,8 +579,8 @@ def to_torch(net: ShallowNetwork, *, dtype=None):
 def _safetensors_network(
     path: str | os.PathLike, keys: Sequence[str] | None
 ) -> tuple[ShallowNetwork, tuple[str, str]]:
-    load_bytes = _require("safetensors.numpy", "onnx").load
     data = read_regular_file(path)
+    load_bytes = _require("safetensors.numpy", "onnx").load
     try:
         state = load_bytes(data)
     except Exception as err:  # the format's own errors: report them as bad input
@@ -837,6 +837,7 @@ def _scaled(values: np.ndarray, factor: float) -> Any:
 
 
 def _onnx_network(model: Any) -> tuple[ShallowNetwork, tuple[str, str]]:
+    data = read_regular_file(model) if isinstance(model, str | os.PathLike) else None
     onnx = _require("onnx", "onnx")
     numpy_helper = _require("onnx.numpy_helper", "onnx")
     if not isinstance(model, onnx.ModelProto):
@@ -844,7 +845,6 @@ def _onnx_network(model: Any) -> tuple[ShallowNetwork, tuple[str, str]]:
             raise InvalidNetworkError(
                 f"from_onnx needs a path or an onnx.ModelProto, not {type(model).__name__}"
             )
-        data = read_regular_file(model)
         try:
             model = onnx.load_model_from_string(data)
         except Exception as err:
@@ -993,8 +993,8 @@ def from_npz(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> S
 def _pt_network(
     path: str | os.PathLike, keys: Sequence[str] | None
 ) -> tuple[ShallowNetwork, tuple[str, str]]:
-    torch = _require("torch", "torch")
     data = read_regular_file(path)
+    torch = _require("torch", "torch")
     try:
         state = torch.load(stdio.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as err:  # weights_only refuses code; any failure is bad input
@@ -1041,14 +1041,16 @@ def read(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> ReadR
     >>> result.layers, result.relu_assumed
     (('fc1', 'fc2'), True)
     """
+    if not isinstance(path, str | os.PathLike):
+        raise InvalidNetworkError(
+            f"a file path must be a str or os.PathLike, not {type(path).__name__}"
+        )
     name = os.fspath(path)
     suffix = Path(name).suffix.lower()
     if suffix not in EXTENSIONS:
         raise InvalidNetworkError(
             f"cannot tell the format of {name!r}; use one of {', '.join(EXTENSIONS)}"
         )
-    if not os.path.lexists(name):
-        raise InvalidNetworkError(f"{name} does not exist")
     try:
         if suffix == ".json":
             return ReadResult(ShallowNetwork.load(path), name, "json", ("W1", "W2"), False)
