@@ -5,8 +5,9 @@ evenly over the targets of ``fuzzgen.TARGETS``). Each target runs in its own sub
 interpreter abort (SIGABRT from FLINT, a segfault) is counted as a crash with the input that
 caused it; each input has a 10 s alarm, so a hang is counted too. Prints the counts per target:
 ok (a network was read and canonicalized), refused (InvalidNetworkError or a subclass), wrong
-kind (any other exception), hangs, crashes. Without the environment variable it runs 50 inputs
-per target (a smoke run).
+kind (any other exception), hangs, crashes, and "gen": inputs the generator itself failed to
+build (not a reader's fault; listed with the examples). Without the environment variable it
+runs 50 inputs per target (a smoke run).
 """
 
 from __future__ import annotations
@@ -109,7 +110,8 @@ def main(total: int) -> int:
         bad += wrong + hang + crashes
         print(
             f"{target:<12} {n:>7} {counts.get('ok', 0):>7} {counts.get('refused', 0):>8} "
-            f"{wrong:>6} {hang:>5} {crashes:>6} {time.time() - began:>6.0f}s",
+            f"{wrong:>6} {hang:>5} {crashes:>6} {counts.get('generator error', 0):>4} "
+            f"{time.time() - began:>6.0f}s",
             flush=True,
         )
         for key, value in examples.items():

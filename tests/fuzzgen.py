@@ -53,7 +53,7 @@ HOSTILE_SCALARS = [
 
 
 def _pick(rng: random.Random, values):
-    return values[rng.randrange(len(values))]
+    return copy.deepcopy(values[rng.randrange(len(values))])
 
 
 def _seed_net(rng: random.Random) -> ShallowNetwork:
