@@ -25,6 +25,7 @@ from .network import ShallowNetwork
 from .symmetry import symmetries
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 1, 2
+NOTES: list[str] = []  # notes of the current command (cleared by main)
 FILE_HELP = "network file: .json, .npz, .safetensors, .onnx or .pt (state dict)"
 
 
@@ -35,6 +36,7 @@ def _load(path: str, layers: str | None = None) -> ShallowNetwork:
     try:
         result = read(path, keys=keys)
         if result.relu_assumed:  # the file cannot say; the user must hear it (issue 16)
+            NOTES.append(f"{path}: {RELU_ASSUMED}")
             print(f"shallowsym: note: {path}: {RELU_ASSUMED}", file=sys.stderr)
         return result.network
     except OSError as err:
@@ -44,6 +46,8 @@ def _load(path: str, layers: str | None = None) -> ShallowNetwork:
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    if NOTES:  # what the input files could not say (ReLU assumed), also for machines
+        data = {**data, "notes": list(NOTES)}
     print(json.dumps(data, indent=2) if args.json else text)
 
 
@@ -194,6 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``shallowsym`` console script; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    NOTES.clear()
     try:
         return args.run(args)
     except ShallowSymError as err:

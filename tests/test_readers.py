@@ -106,6 +106,8 @@ def test_a_tanh_model_is_read_as_relu_only_with_a_note(tmp_path, capsys):
         io.load(path)
     assert main(["canon", str(path)]) == 0
     assert "ReLU was assumed" in capsys.readouterr().err
+    assert main(["canon", str(path), "--json"]) == 0
+    assert "ReLU was assumed" in json.loads(capsys.readouterr().out)["notes"][0]
     js = tmp_path / "net.json"
     result.network.save(js)
     assert not io.read(js).relu_assumed
