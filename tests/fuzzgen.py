@@ -110,6 +110,16 @@ def _corrupt_bytes(rng: random.Random, data: bytes) -> bytes:
     return bytes(data) * 2
 
 
+def _written(rng, folder: str, name: str, raw: bytes, corrupt: float):
+    """Write ``raw`` (its bytes corrupted with probability ``corrupt``); a reader of it."""
+    if rng.random() < corrupt:
+        raw = _corrupt_bytes(rng, raw)
+    path = os.path.join(folder, name)
+    with open(path, "wb") as fh:
+        fh.write(raw)
+    return lambda: io.load(path)
+
+
 # -- per-target mutants: each returns a zero-argument reader ---------------------------------
 def _json(rng, folder):
     data = _seed_net(rng).to_dict()
@@ -127,13 +137,7 @@ def _json(rng, folder):
         else:
             data[key] = _pick(rng, HOSTILE_SCALARS)
     text = json.dumps(data).replace('"' + "7" * 5000 + '"', "7" * 5000, rng.randrange(2))
-    raw = text.encode()
-    if rng.random() < 0.2:
-        raw = _corrupt_bytes(rng, raw)
-    path = os.path.join(folder, "f.json")
-    with open(path, "wb") as fh:
-        fh.write(raw)
-    return lambda: io.load(path)
+    return _written(rng, folder, "f.json", text.encode(), 0.2)
 
 
 def _npz_arrays(rng):
@@ -225,12 +229,7 @@ def _safetensors(rng, folder):
             header["__metadata__"] = _pick(rng, [{"format": "pt"}, {"a": 1}, "x"])
     text = json.dumps(header).encode()
     raw = struct.pack("<Q", len(text)) + text + b"".join(blobs)
-    if rng.random() < 0.15:
-        raw = _corrupt_bytes(rng, raw)
-    path = os.path.join(folder, "f.safetensors")
-    with open(path, "wb") as fh:
-        fh.write(raw)
-    return lambda: io.load(path)
+    return _written(rng, folder, "f.safetensors", raw, 0.15)
 
 
 def _torch_state(rng, torch):
@@ -281,13 +280,7 @@ def _pt(rng, folder):
         torch.save(state, buffer)
     except Exception:  # a state torch cannot save: save a plain one
         torch.save({"x": torch.ones(1)}, buffer)
-    raw = buffer.getvalue()
-    if rng.random() < 0.15:
-        raw = _corrupt_bytes(rng, raw)
-    path = os.path.join(folder, "f.pt")
-    with open(path, "wb") as fh:
-        fh.write(raw)
-    return lambda: io.load(path)
+    return _written(rng, folder, "f.pt", buffer.getvalue(), 0.15)
 
 
 def _state_dict(rng, folder):
@@ -383,13 +376,7 @@ def _onnx(rng, folder):
             graph.output[0].name = _pick(rng, ["h", "r", "x", "B1", "zz"])
         elif graph.node:
             del graph.node[rng.randrange(len(graph.node))]
-    raw = model.SerializeToString()
-    if rng.random() < 0.1:
-        raw = _corrupt_bytes(rng, raw)
-    path = os.path.join(folder, "f.onnx")
-    with open(path, "wb") as fh:
-        fh.write(raw)
-    return lambda: io.load(path)
+    return _written(rng, folder, "f.onnx", model.SerializeToString(), 0.1)
 
 
 def _constructor(rng, folder):
