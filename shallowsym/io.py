@@ -22,6 +22,7 @@ CLI).
 from __future__ import annotations
 
 import io as stdio
+import math
 import os
 import re
 import sys
@@ -827,13 +828,17 @@ def _attribute_type_name(attr: Any) -> str:
 
 
 def _scaled(values: np.ndarray, factor: float) -> Any:
-    """``values * factor`` exactly (as Fractions) when the factor is not 1."""
+    """``values * factor`` exactly (as Fractions) when the factor is not 1; non-finite entries
+    are left for the constructor to name."""
     if factor == 1.0:
         return values
+    if not math.isfinite(factor):
+        raise InvalidNetworkError(f"a Gemm alpha or beta of {factor} is not a finite number")
     f = Fraction(factor)
-    return np.array([Fraction(float(v)) * f for v in values.reshape(-1)], dtype=object).reshape(
-        values.shape
-    )
+    return np.array(
+        [Fraction(float(v)) * f if math.isfinite(v) else v for v in values.reshape(-1)],
+        dtype=object,
+    ).reshape(values.shape)
 
 
 def _onnx_network(model: Any) -> tuple[ShallowNetwork, tuple[str, str]]:

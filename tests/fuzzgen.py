@@ -359,7 +359,7 @@ def _onnx(rng, folder):
         elif field == 2 and graph.node:
             node = _pick(rng, graph.node)
             name = _pick(rng, ["alpha", "beta", "transA", "transB", "to", "axis"])
-            value = _pick(rng, [0, 1, 2.5, "s", [1, 2], [1.0], -1])
+            value = _pick(rng, [0, 1, 2.5, "s", [1, 2], [1.0], -1, float("nan"), 1e300])
             del node.attribute[:]
             node.attribute.append(helper.make_attribute(name, value))
         elif field == 3 and graph.initializer:
