@@ -713,7 +713,12 @@ class _Onnx:
                 raise self.refuse(f"{self.label(node)} has a training_mode input")
             if node.op_type == "Reshape":
                 shape = self.constant(node.input[1]) if len(node.input) > 1 else None
-                if shape is None or shape.shape != (2,) or shape[0] not in (-1, 0):
+                if (
+                    shape is None
+                    or shape.shape != (2,)
+                    or not np.all(np.isfinite(shape))
+                    or shape[0] not in (-1, 0)
+                ):
                     raise self.refuse(f"{self.label(node)} is not a reshape to rows (-1, n)")
                 if shape[1] != -1:
                     self.widths.append((node, position, int(shape[1])))
