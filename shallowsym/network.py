@@ -308,7 +308,7 @@ class ShallowNetwork:
             raise InvalidNetworkError(f"the network has no {', '.join(missing)}")
         d = data.get("d")
         if d is not None and (isinstance(d, bool) or not isinstance(d, int) or d < 1):
-            raise InvalidNetworkError(f"d must be a positive integer, not {d!r}")
+            raise InvalidNetworkError(f"d must be a positive integer, not {_clip(d)}")
         if d is None:
             net = cls(data["W1"], data["b1"], data["W2"], data["b2"])
         else:
@@ -316,7 +316,7 @@ class ShallowNetwork:
         for key in ("h", "k"):
             if key in data and data[key] != getattr(net, key):
                 raise InvalidNetworkError(
-                    f"{key} is {data[key]!r} but the arrays give {key} = {getattr(net, key)}"
+                    f"{key} is {_clip(data[key])} but the arrays give {key} = {getattr(net, key)}"
                 )
         return net
 
@@ -370,6 +370,12 @@ class ShallowNetwork:
             return cls.from_json(text)
         except InvalidNetworkError as err:
             raise InvalidNetworkError(f"{os.fspath(path)}: {err}") from None
+
+
+def _clip(value: Any) -> str:
+    """repr for an error message, cut when long (a JSON field may hold 10^5 digits)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:27] + "..." + text[-10:]
 
 
 def _json_int(text: str) -> int | str:
