@@ -626,7 +626,8 @@ class _Onnx:
         for node in graph.node:
             for out in node.output:
                 self.producer.setdefault(out, node)
-        self.ops = [n.op_type for n in graph.node]
+        # a corrupted file may hold op types that are not UTF-8 (protobuf gives bytes then)
+        self.ops = [_text(n.op_type) for n in graph.node]
         self.graph = graph
         self.widths: list[tuple[Any, int, int]] = []  # (Reshape node, position, width)
 
@@ -639,7 +640,8 @@ class _Onnx:
 
     @staticmethod
     def label(node: Any) -> str:
-        return f"{node.op_type} node {node.name!r}" if node.name else f"{node.op_type} node"
+        op = _text(node.op_type)
+        return f"{op} node {_text(node.name)!r}" if node.name else f"{op} node"
 
     def constant(self, name: str) -> np.ndarray | None:
         """The value of an initializer or Constant node, or None if ``name`` is computed."""
@@ -823,6 +825,10 @@ class _Onnx:
             if width != sizes[position]:
                 raise self.refuse(f"{self.label(node)} reshapes rows to width {width}")
         return ShallowNetwork(W1, b1, W2, b2), (first, second)
+
+
+def _text(value: str | bytes) -> str:
+    return value if isinstance(value, str) else value.decode("utf-8", "replace")
 
 
 def _attribute_type_name(attr: Any) -> str:

@@ -1,13 +1,14 @@
 """The long structure-aware fuzz campaign over every reader (issue 15, deliverable 6).
 
-Run ``SHALLOWSYM_FUZZ=long python tests/fuzz_campaign.py [total]`` (default 10^5 inputs, split
-evenly over the targets of ``fuzzgen.TARGETS``). Each target runs in its own subprocess, so an
-interpreter abort (SIGABRT from FLINT, a segfault) is counted as a crash with the input that
-caused it; each input has a 10 s alarm, so a hang is counted too. Prints the counts per target:
-ok (a network was read and canonicalized), refused (InvalidNetworkError or a subclass), wrong
-kind (any other exception), hangs, crashes, and "gen": inputs the generator itself failed to
-build (not a reader's fault; listed with the examples). Without the environment variable it
-runs 50 inputs per target (a smoke run).
+Run ``SHALLOWSYM_FUZZ=long python tests/fuzz_campaign.py [total [target ...]]`` (default 10^5
+inputs, split evenly over the targets named, by default all of ``fuzzgen.TARGETS``). Each
+target runs in its own subprocess, so an interpreter abort (SIGABRT from FLINT, a segfault)
+is counted as a crash with the input that caused it; each input has a 10 s alarm, so a hang
+is counted too. Prints the counts per target: ok (a network was read and canonicalized),
+refused (InvalidNetworkError or a subclass), wrong kind (any other exception), hangs,
+crashes, and "gen": inputs the generator itself failed to build (not a reader's fault;
+listed with the examples). Without the environment variable it runs 50 inputs per target
+(a smoke run).
 """
 
 from __future__ import annotations
@@ -61,19 +62,20 @@ def worker(target: str, start: int, count: int, progress: str) -> None:
     print(json.dumps({"counts": counts, "examples": examples}))
 
 
-def main(total: int) -> int:
+def main(total: int, targets: list[str]) -> int:
     sys.path.insert(0, HERE)
     import fuzzgen
 
-    per = total // len(fuzzgen.TARGETS)
+    targets = targets or list(fuzzgen.TARGETS)
+    per = total // len(targets)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([os.path.dirname(HERE), HERE])}
-    print(f"{per} inputs per target, {per * len(fuzzgen.TARGETS)} in all")
+    print(f"{per} inputs per target, {per * len(targets)} in all")
     print(
         f"{'target':<12} {'inputs':>7} {'ok':>7} {'refused':>8} {'wrong':>6} {'hang':>5} "
         f"{'crash':>6} {'time':>7}"
     )
     bad = 0
-    for target in fuzzgen.TARGETS:
+    for target in targets:
         done, crashes, counts, examples, began = 0, 0, {}, {}, time.time()
         while done < per:
             with tempfile.NamedTemporaryFile("r", suffix=".progress") as mark:
@@ -125,4 +127,5 @@ if __name__ == "__main__":
     else:
         long = os.environ.get("SHALLOWSYM_FUZZ") == "long"
         default = 100_000 if long else 50 * 8
-        sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else default))
+        total = int(sys.argv[1]) if len(sys.argv) > 1 else default
+        sys.exit(main(total, sys.argv[2:]))
