@@ -241,7 +241,7 @@ def _torch_state(rng, torch):
             continue
         try:
             _mutate_tensor(rng, torch, state, key, tensor)
-        except (RuntimeError, NotImplementedError):  # torch refuses this change: keep the tensor
+        except (RuntimeError, NotImplementedError, TypeError):  # torch refuses: keep the tensor
             pass
     if rng.random() < 0.3:
         state = {_pick(rng, ["model", "state_dict", "model_state_dict", "net"]): state, "epoch": 3}
