@@ -446,6 +446,10 @@ def test_numbers_at_the_edges():
     assert net.W1[0][0] == Fraction(*big[0, 0].as_integer_ratio()) and net.W1[0][0] > 10**3999
     with pytest.raises(InvalidNetworkError, match=r"W1\[0, 0\] is too large for float64"):
         net.to_numpy()
+    from shallowsym import fast
+
+    with pytest.raises(InvalidNetworkError, match=r"W1\[0, 0\] is too large for float64"):
+        fast.canonical_form(net)
     for bad in (None, 3, [1]):
         with pytest.raises(InvalidNetworkError, match="must be str or bytes"):
             ShallowNetwork.from_json(bad)
