@@ -20,7 +20,7 @@ from .errors import SearchLimitExceeded, ShallowSymError
 from .fibre import DEFAULT_TYPE_LIMIT
 from .flips import DEFAULT_LIMIT
 from .functional import functional_dimension
-from .io import load
+from .io import RELU_ASSUMED, read
 from .minimal import reduce
 from .network import ShallowNetwork
 from .relabel import DEFAULT_RELABEL_LIMIT, RELABEL_MODES, relabelled_equivalent
@@ -29,12 +29,20 @@ from .symmetry import symmetries
 EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_LIMIT = 3
 EXIT_UNDECIDED = 3  # deepequiv: UNKNOWN, or a search limit reached
+NOTES: list[str] = []  # notes of the current command (cleared by main)
 FILE_HELP = "network file: .json, .npz, .safetensors, .onnx or .pt (state dict)"
 
 
-def _load(path: str) -> ShallowNetwork:
+def _load(path: str, layers: str | None = None) -> ShallowNetwork:
+    keys = layers.split(",") if layers else None
+    if keys is not None and len(keys) != 2:
+        raise ShallowSymError(f"--layers needs two names separated by a comma, not {layers!r}")
     try:
-        return load(path)
+        result = read(path, keys=keys)
+        if result.relu_assumed:  # the file cannot say; the user must hear it (issue 16)
+            NOTES.append(f"{path}: {RELU_ASSUMED}")
+            print(f"shallowsym: note: {path}: {RELU_ASSUMED}", file=sys.stderr)
+        return result.network
     except OSError as err:
         raise ShallowSymError(f"cannot read {path}: {err.strerror or err}") from None
     except ImportError as err:  # an optional dependency's own import error, past our check
@@ -42,6 +50,8 @@ def _load(path: str) -> ShallowNetwork:
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    if NOTES:  # what the input files could not say (ReLU assumed), also for machines
+        data = {**data, "notes": list(NOTES)}
     print(json.dumps(data, indent=2) if args.json else text)
 
 
@@ -51,7 +61,7 @@ def _search_limit(err: SearchLimitExceeded) -> int:
 
 
 def _cmd_equiv(args: argparse.Namespace) -> int:
-    a, b = _load(args.a), _load(args.b)
+    a, b = _load(args.a, args.layers), _load(args.b, args.layers)
     if args.relabel is not None:
         try:
             result = relabelled_equivalent(a, b, relabel=args.relabel, limit=args.relabel_limit)
@@ -97,13 +107,13 @@ def _cmd_deepequiv(args: argparse.Namespace) -> int:
 
 
 def _cmd_canon(args: argparse.Namespace) -> int:
-    cf = canonical_form(_load(args.network))
+    cf = canonical_form(_load(args.network, args.layers))
     _emit(args, cf.to_dict(), f"{cf}\n({cf.num_bent} bent hyperplanes, d = {cf.d}, k = {cf.k})")
     return EXIT_OK
 
 
 def _cmd_symmetries(args: argparse.Namespace) -> int:
-    report = symmetries(_load(args.network), limit=args.limit)
+    report = symmetries(_load(args.network, args.layers), limit=args.limit)
     data = report.to_dict()
     text = str(report)
     if args.types:
@@ -122,13 +132,13 @@ def _cmd_symmetries(args: argparse.Namespace) -> int:
 
 
 def _cmd_fundim(args: argparse.Namespace) -> int:
-    fd = functional_dimension(_load(args.network))
+    fd = functional_dimension(_load(args.network, args.layers))
     _emit(args, fd.to_dict(), str(fd))
     return EXIT_OK
 
 
 def _cmd_reduce(args: argparse.Namespace) -> int:
-    net = _load(args.network)
+    net = _load(args.network, args.layers)
     small = reduce(net, limit=args.limit)
     if args.output:
         try:
@@ -253,6 +263,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_demo)
     for p in sub.choices.values():
         p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+        p.add_argument(
+            "--layers",
+            metavar="FIRST,SECOND",
+            help="state dicts: the two layer names in network order, when shapes and names "
+            "do not decide",
+        )
     return parser
 
 
@@ -260,6 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``shallowsym`` console script; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    NOTES.clear()
     try:
         return args.run(args)
     except ShallowSymError as err:

@@ -1,45 +1,124 @@
-"""Reading and writing networks: JSON, NPZ, safetensors, ONNX and PyTorch.
+"""Reading and writing networks: JSON, NPZ, safetensors, ONNX, PyTorch and scikit-learn.
 
 Floats are converted exactly (through :mod:`shallowsym.rationals`). Nothing here runs code
 from a file: NPZ is read with ``allow_pickle=False``, PyTorch files with
 ``torch.load(weights_only=True)``, safetensors through its numpy backend (no torch needed), and
-ONNX graphs are only inspected. A model that is not exactly one hidden ReLU layer raises
-:class:`UnsupportedArchitectureError` naming what was found; a format whose optional dependency
-is missing raises :class:`~shallowsym.errors.MissingDependencyError` naming the pip extra.
+ONNX graphs are only inspected (external data is never opened). Readers follow the model or
+refuse: ONNX graphs are followed edge by edge from the graph output back to the graph input;
+the two layers of a state dict are ordered by how their shapes chain, and by their names where
+both orders chain. A model that is not exactly one hidden ReLU layer raises
+:class:`UnsupportedArchitectureError` naming the first thing that does not fit; a format whose
+optional dependency is missing raises :class:`~shallowsym.errors.MissingDependencyError` naming
+the pip extra. Files are read only when they are regular files, with the bounds of
+:mod:`shallowsym.caps`, and every failure on bad input is an
+:class:`~shallowsym.errors.InvalidNetworkError` naming the file, the array and the entry.
+
+A state dict (``.pt``, ``.safetensors``, an NPZ keyed by layer names) does not record its
+activation: readers then assume ReLU and say so (:class:`ReadResult.relu_assumed`, a
+:class:`ReLUAssumedWarning` from :func:`load` and the ``from_*`` functions, a note from the
+CLI).
 """
 
 from __future__ import annotations
 
+import io as stdio
+import math
 import os
+import re
+import sys
+import warnings
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .caps import check_count, current, read_regular_file
 from .errors import InvalidNetworkError, MissingDependencyError
 from .network import ShallowNetwork
+from .rationals import as_matrix, as_vector
 
 __all__ = [
+    "RELU_ASSUMED",
+    "ReLUAssumedWarning",
+    "ReadResult",
     "UnsupportedArchitectureError",
+    "from_arrays",
     "from_npz",
     "from_onnx",
     "from_safetensors",
+    "from_sklearn",
     "from_state_dict",
     "from_torch",
     "load",
+    "read",
     "save",
     "to_npz",
     "to_torch",
 ]
 
 EXTENSIONS = (".json", ".npz", ".safetensors", ".onnx", ".pt", ".pth")
+RELU_ASSUMED = "the file does not record its activation; ReLU was assumed"
+CHECKPOINT_KEYS = ("state_dict", "model_state_dict", "model")
 
 
 class UnsupportedArchitectureError(InvalidNetworkError):
     """The model is not one hidden ReLU layer (Linear, ReLU, Linear); the message says what
     was found."""
+
+
+class ReLUAssumedWarning(UserWarning):
+    """A state dict was read: it holds weights but not the activation, and ReLU was assumed."""
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """A network read from a file, with what the file did not say.
+
+    Attributes
+    ----------
+    network
+        The network read.
+    source
+        The path read.
+    format
+        ``"json"``, ``"npz"``, ``"npz state dict"``, ``"safetensors"``, ``"onnx"`` or ``"pt"``.
+    layers
+        The names of the first and second layer in the file (state-dict prefixes, ONNX node
+        names, or ``("W1", "W2")``).
+    relu_assumed
+        True when the file does not record the activation (state dicts) and ReLU was assumed.
+    """
+
+    network: ShallowNetwork
+    source: str
+    format: str
+    layers: tuple[str, str]
+    relu_assumed: bool
+
+    def __str__(self) -> str:
+        net = self.network
+        text = (
+            f"{self.source} ({self.format}): d = {net.d}, h = {net.h}, k = {net.k}; "
+            f"layers {self.layers[0]!r}, {self.layers[1]!r}"
+        )
+        return text + (f"; {RELU_ASSUMED}" if self.relu_assumed else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (the network with exact numbers as strings)."""
+        return {
+            "source": self.source,
+            "format": self.format,
+            "layers": list(self.layers),
+            "relu_assumed": self.relu_assumed,
+            "network": self.network.to_dict(),
+        }
+
+    def _repr_markdown_(self) -> str:
+        return f"**{self.source}** ({self.format}): " + str(self).split(": ", 1)[1]
 
 
 def _require(module: str, extra: str):
@@ -55,65 +134,358 @@ def _require(module: str, extra: str):
         ) from None
 
 
-def _float_array(value: Any, name: str) -> np.ndarray:
-    if hasattr(value, "detach"):  # a torch tensor: float64 holds float32/16/bfloat16 exactly
+def _short(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[: size - 13] + "..." + text[-10:]
+
+
+# -- arrays ---------------------------------------------------------------------------------
+def _tensor_array(value: Any, name: str) -> np.ndarray:
+    """An array of a state dict or model as numpy, checked before anything is allocated:
+    torch tensors must be dense, strided, unquantized, real and hold data; every array must
+    fit the cap ``max_entries``. Float tensors become float64 (exact for float32/16/bf16)."""
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(value, torch.Tensor):
+        if value.layout != torch.strided:
+            raise InvalidNetworkError(
+                f"{name} is a {str(value.layout).replace('torch.', '')} tensor; "
+                "convert it with .to_dense() first"
+            )
+        if value.is_quantized:
+            raise InvalidNetworkError(
+                f"{name} is a quantized tensor ({value.dtype}); dequantize it first "
+                "(tensor.dequantize())"
+            )
+        if value.is_meta:
+            raise InvalidNetworkError(f"{name} is a meta tensor: it holds no values")
+        if value.is_complex():
+            raise InvalidNetworkError(f"{name} is a complex tensor ({value.dtype})")
+        if getattr(value, "is_nested", False):
+            raise InvalidNetworkError(f"{name} is a nested tensor")
+        check_count(value.numel(), f"{name} has {value.numel()} entries")
         value = value.detach().cpu()
         if value.is_floating_point():
-            value = value.double()
-        value = value.numpy()
-    return np.asarray(value)
+            value = value.to(torch.float64)  # exact for float32, float16 and bfloat16
+        try:
+            return value.numpy()
+        except (TypeError, RuntimeError) as err:
+            raise InvalidNetworkError(f"{name} cannot be read as numbers: {err}") from None
+    if not isinstance(value, np.ndarray):
+        try:
+            value = np.asarray(value)
+        except Exception as err:  # whatever the foreign object raised: bad input
+            raise InvalidNetworkError(f"{name} cannot be read as an array: {err}") from None
+    check_count(value.size, f"{name} has {value.size} entries")
+    return value
 
 
-def from_state_dict(state: Mapping[str, Any]) -> ShallowNetwork:
-    """A network from a state dict holding exactly two linear layers (``*.weight``/``*.bias``).
+# -- state dicts ----------------------------------------------------------------------------
+def _unwrap_checkpoint(state: Mapping) -> tuple[Mapping, str]:
+    """The state dict inside a checkpoint ``{"model": ..., "epoch": 3}``, and its path."""
+    for key in CHECKPOINT_KEYS:
+        inner = state.get(key) if all(isinstance(k, str) for k in state) else None
+        if isinstance(inner, Mapping):
+            return inner, f"[{key!r}]"
+    return state, ""
 
-    Layers are taken in the dict's order, which is the module registration order for PyTorch.
+
+_TOKEN = re.compile(r"([A-Za-z_]*)(\d+)$")
+_NAMED_ORDER = (
+    ("encoder", "decoder"),
+    ("input", "output"),
+    ("inp", "out"),
+    ("in", "out"),
+    ("hidden", "output"),
+    ("hidden", "out"),
+    ("first", "second"),
+    ("body", "head"),
+    ("backbone", "head"),
+    ("features", "classifier"),
+)
+
+
+def _order_by_names(first: str, second: str) -> bool | None:
+    """True if the names say ``first`` comes first, False if ``second`` does, None if they do
+    not say: the first differing part of the dotted names decides when both parts are one word
+    with different numbers (``0``/``2``, ``fc1``/``fc2``, ``layers.0``/``layers.1``) or a
+    known pair (``encoder``/``decoder``, ``hidden``/``output``...)."""
+    a, b = first.strip(".").split("."), second.strip(".").split(".")
+    for x, y in zip(a, b, strict=False):
+        if x == y:
+            continue
+        mx, my = _TOKEN.match(x), _TOKEN.match(y)
+        if mx and my and mx.group(1) == my.group(1):
+            return int(mx.group(2)) < int(my.group(2))
+        for one, two in _NAMED_ORDER:
+            if (x.lower(), y.lower()) == (one, two):
+                return True
+            if (x.lower(), y.lower()) == (two, one):
+                return False
+        return None
+    return None
+
+
+def _layers(state: Mapping, keys: Sequence[str] | None, where: str) -> list[tuple[str, str, str]]:
+    """(prefix, weight key, bias key) of the two layers, in the order of the network."""
+    bad = [k for k in state if not isinstance(k, str)]
+    if bad:
+        raise InvalidNetworkError(
+            f"state dict{where} key {bad[0]!r} is a {type(bad[0]).__name__}, not a string name"
+        )
+    if keys is not None:
+        if isinstance(keys, str) or not isinstance(keys, Sequence) or len(keys) != 2:
+            raise TypeError(
+                f"keys must be a pair of layer names such as ('fc1', 'fc2'), not {keys!r}"
+            )
+        chosen = []
+        for prefix in keys:
+            if not isinstance(prefix, str):
+                raise TypeError(f"keys must hold strings, not {type(prefix).__name__}")
+            stem = prefix if prefix.endswith(".") or not prefix else prefix + "."
+            weight = next((w for w in (stem + "weight", prefix + "weight") if w in state), None)
+            if weight is None:
+                names = ", ".join(_prefixes(state)) or "none"
+                raise InvalidNetworkError(
+                    f"keys: the state dict{where} has no layer {prefix!r} (layers: {names})"
+                )
+            chosen.append((weight[: -len("weight")], weight, weight[: -len("weight")] + "bias"))
+        return chosen
+    weights = [k for k in state if k.endswith("weight")]
+    extra = [k for k in state if not k.endswith(("weight", "bias"))]
+    if len(weights) != 2 or extra:
+        found = ", ".join(f"{k} {tuple(np.shape(state[k]))}" for k in weights) or "no weights"
+        more = f" and other entries {[_short(k) for k in extra[:5]]}" if extra else ""
+        raise UnsupportedArchitectureError(
+            f"expected two linear layers (Linear, ReLU, Linear); found {found}{more}"
+        )
+    return [(w[: -len("weight")], w, w[: -len("weight")] + "bias") for w in weights]
+
+
+def _prefixes(state: Mapping) -> list[str]:
+    return [k[: -len("weight")].rstrip(".") for k in state if k.endswith("weight")]
+
+
+def _state_network(
+    state: Any, keys: Sequence[str] | None
+) -> tuple[ShallowNetwork, tuple[str, str]]:
+    """The network of a state dict and the names of its two layers (no warning)."""
+    if not isinstance(state, Mapping):
+        raise InvalidNetworkError(f"a state dict must be a mapping, not {type(state).__name__}")
+    state, where = _unwrap_checkpoint(state)
+    layers = _layers(state, keys, where)
+    arrays = []
+    for prefix, weight, bias in layers:
+        if bias not in state:
+            raise UnsupportedArchitectureError(f"layer {weight!r} has no bias {bias!r}")
+        W = _tensor_array(state[weight], f"{where}{weight!r}")
+        b = _tensor_array(state[bias], f"{where}{bias!r}")
+        if W.ndim != 2:
+            raise UnsupportedArchitectureError(
+                f"{weight!r} is {W.ndim}-d with shape {W.shape}; a linear layer's weight is 2-d"
+            )
+        arrays.append((prefix.rstrip(".") or "(top)", W, b, weight))
+    if keys is None:
+        (p, W, b, wk), (q, V, c, vk) = arrays
+        forward = W.shape[0] == V.shape[1]  # p then q: q's inputs are p's outputs
+        backward = V.shape[0] == W.shape[1]
+        if not forward and not backward:
+            raise UnsupportedArchitectureError(
+                f"the layers do not chain: {wk!r} is {W.shape} and {vk!r} is {V.shape} "
+                "(a layer's weight is (out, in))"
+            )
+        if forward and backward:
+            by_name = _order_by_names(p, q)
+            if by_name is None:
+                raise UnsupportedArchitectureError(
+                    f"both orders of the layers {p!r} {W.shape} and {q!r} {V.shape} chain and "
+                    "their names do not say which comes first; choose with "
+                    f"keys=({p!r}, {q!r}) or keys=({q!r}, {p!r}) (CLI: --layers {p},{q})"
+                )
+            forward = by_name
+        if not forward:
+            arrays.reverse()
+    (p, W, b, _), (q, V, c, _) = arrays
+    return ShallowNetwork(W, b, V, c), (p, q)
+
+
+def _warn_relu(what: str) -> None:
+    warnings.warn(f"{what}: {RELU_ASSUMED}", ReLUAssumedWarning, stacklevel=3)
+
+
+def from_state_dict(
+    state: Mapping[str, Any], *, keys: Sequence[str] | None = None
+) -> ShallowNetwork:
+    """A network from a state dict holding two linear layers (``*.weight``/``*.bias``).
+
+    The layers are ordered by how their shapes chain (the first layer's outputs are the
+    second's inputs), not by the dict's order. When both orders chain (square shapes), the
+    names decide (``0``/``2``, ``fc1``/``fc2``, ``layers.0``/``layers.1``,
+    ``encoder``/``decoder``, ``hidden``/``output``...), or ``keys=`` does. A checkpoint
+    ``{"model": state_dict, "epoch": 3}`` (or with ``state_dict`` / ``model_state_dict``) is
+    read through its state dict. A state dict does not record the activation: ReLU is assumed,
+    with a :class:`ReLUAssumedWarning`.
+
+    Parameters
+    ----------
+    state
+        A mapping from names to tensors or arrays (torch, numpy, nested lists).
+    keys
+        The two layer names in network order, such as ``("fc1", "fc2")``; needed only when
+        the shapes and names do not decide.
+
+    Returns
+    -------
+    ShallowNetwork
 
     Raises
     ------
     UnsupportedArchitectureError
-        If the dict does not hold exactly two (weight, bias) pairs that chain.
+        If the dict does not hold exactly two (weight, bias) pairs that chain, or if both
+        orders chain and neither the names nor ``keys`` decide.
+    InvalidNetworkError
+        For a key that is not a string, or a tensor that is sparse, quantized, meta, complex
+        or over the caps.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> state = {'0.weight': np.ones((2, 1)), '0.bias': np.zeros(2),
-    ...          '2.weight': np.ones((1, 2)), '2.bias': np.zeros(1)}
-    >>> from_state_dict(state)
-    ShallowNetwork(W1=[[1], [1]], b1=[0, 0], W2=[[1, 1]], b2=[0])
+    >>> import numpy as np, warnings
+    >>> state = {'head.weight': np.ones((1, 2)), 'head.bias': np.zeros(1),
+    ...          'body.weight': np.ones((2, 3)), 'body.bias': np.zeros(2)}
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", ReLUAssumedWarning)
+    ...     net = from_state_dict(state)
+    >>> (net.d, net.h, net.k)
+    (3, 2, 1)
+
+    References
+    ----------
+    ``proofs/canonical_form.md`` (the network read is f(x) = W2 relu(W1 x + b1) + b2).
     """
-    if not isinstance(state, Mapping):
-        raise InvalidNetworkError(f"a state dict must be a mapping, not {type(state).__name__}")
-    weights = [k for k in state if k.endswith("weight")]
-    layers = []
-    for key in weights:
-        prefix = key[: -len("weight")]
-        bias = prefix + "bias"
-        if bias not in state:
-            raise UnsupportedArchitectureError(f"layer {key!r} has no bias {bias!r}")
-        layers.append((key, _float_array(state[key], key), _float_array(state[bias], bias)))
-    extra = [k for k in state if not k.endswith(("weight", "bias"))]
-    if len(layers) != 2 or extra:
-        found = ", ".join(f"{k} {tuple(np.shape(w))}" for k, w, _ in layers) or "no weights"
-        more = f" and other entries {extra}" if extra else ""
-        raise UnsupportedArchitectureError(
-            f"expected two linear layers (Linear, ReLU, Linear); found {found}{more}"
+    net, _ = _state_network(state, keys)
+    _warn_relu("state dict")
+    return net
+
+
+def from_arrays(W1: Any, b1: Any, W2: Any, b2: Any, *, layout: str = "out_in") -> ShallowNetwork:
+    """A network from four arrays in either weight layout.
+
+    Parameters
+    ----------
+    W1, b1, W2, b2
+        Arrays or nested sequences (anything :class:`~shallowsym.ShallowNetwork` takes).
+    layout
+        ``"out_in"`` (PyTorch's ``nn.Linear``: W1 is (h, d), W2 is (k, h)) or ``"in_out"``
+        (scikit-learn's ``coefs_``, Keras, JAX/Flax: W1 is (d, h), W2 is (h, k)).
+
+    Returns
+    -------
+    ShallowNetwork
+
+    Raises
+    ------
+    ValueError
+        If ``layout`` is not one of the two names.
+    InvalidNetworkError
+        If an array is not a matrix of numbers or the shapes do not chain; entries are named
+        in the given layout (``W1[i, j]`` is row i of the array you passed).
+
+    Examples
+    --------
+    >>> from_arrays([[1, 2]], [0, 0], [[3], [4]], [5], layout="in_out")
+    ShallowNetwork(W1=[[1], [2]], b1=[0, 0], W2=[[3, 4]], b2=[5])
+    """
+    if layout not in ("out_in", "in_out"):
+        raise ValueError(f"layout must be 'out_in' or 'in_out', not {layout!r}")
+    if layout == "out_in":
+        return ShallowNetwork(W1, b1, W2, b2)
+    w1, d, h = as_matrix(W1, "W1")
+    w2, h2, k = as_matrix(W2, "W2")
+    if h2 != h:
+        raise InvalidNetworkError(
+            f"W2 has {h2} rows but W1 has {h} columns (layout='in_out': W1 is (d, h), W2 is (h, k))"
         )
-    (k1, W1, b1), (k2, W2, b2) = layers
-    if W1.ndim != 2 or W2.ndim != 2:
-        raise UnsupportedArchitectureError(f"{k1} and {k2} must be 2-d weight matrices")
-    return ShallowNetwork(W1, b1, W2, b2)
+    return ShallowNetwork(
+        np.array(w1, dtype=object).reshape(d, h).T,
+        as_vector(b1, "b1"),
+        np.array(w2, dtype=object).reshape(h, k).T,
+        as_vector(b2, "b2"),
+    )
 
 
+def from_sklearn(model: Any) -> ShallowNetwork:
+    """A network from a fitted scikit-learn ``MLPRegressor`` or ``MLPClassifier`` with one
+    hidden layer and ``activation='relu'``.
+
+    For a classifier the network computes the logits, before the output activation
+    (``model.out_activation_``: logistic or softmax), which does not change the predicted
+    class; for a regressor it computes ``model.predict`` exactly.
+
+    Parameters
+    ----------
+    model
+        A fitted ``sklearn.neural_network.MLPRegressor`` or ``MLPClassifier``.
+
+    Returns
+    -------
+    ShallowNetwork
+
+    Raises
+    ------
+    UnsupportedArchitectureError
+        If the activation is not ``'relu'`` or there is not exactly one hidden layer.
+    InvalidNetworkError
+        If ``model`` is not such an estimator, or not fitted.
+
+    Examples
+    --------
+    >>> from sklearn.neural_network import MLPRegressor  # doctest: +SKIP
+    >>> net = from_sklearn(MLPRegressor((8,)).fit(X, y))  # doctest: +SKIP
+    """
+    name = type(model).__name__
+    if not (hasattr(model, "hidden_layer_sizes") and hasattr(model, "activation")):
+        raise InvalidNetworkError(
+            f"from_sklearn needs an MLPRegressor or MLPClassifier, not {name}"
+        )
+    if not hasattr(model, "coefs_"):
+        raise InvalidNetworkError(f"this {name} is not fitted (it has no coefs_)")
+    if model.activation != "relu":
+        raise UnsupportedArchitectureError(
+            f"{name} has activation={model.activation!r}; only 'relu' is a ReLU network"
+        )
+    coefs, intercepts = list(model.coefs_), list(model.intercepts_)
+    if len(coefs) != 2 or len(intercepts) != 2:
+        raise UnsupportedArchitectureError(
+            f"{name} has {len(coefs) - 1} hidden layers "
+            f"(hidden_layer_sizes={model.hidden_layer_sizes!r}); expected exactly one"
+        )
+    arrays = [
+        _tensor_array(a, f"{name}.{n}")
+        for a, n in zip(
+            (coefs[0], intercepts[0], coefs[1], intercepts[1]),
+            ("coefs_[0]", "intercepts_[0]", "coefs_[1]", "intercepts_[1]"),
+            strict=True,
+        )
+    ]
+    return from_arrays(*arrays, layout="in_out")
+
+
+# -- torch modules --------------------------------------------------------------------------
 def _module_ops(module) -> list[tuple[str, Any]]:
-    """The sequence of operations of a torch module: by torch.fx when it traces, else by
-    walking its leaf children in order."""
+    """The sequence of operations of a torch module, in the order of its forward pass: by
+    torch.fx, or for an ``nn.Sequential`` (whose order is the forward order) by its children.
+    Any other module that fx cannot trace is refused: registration order is not forward
+    order."""
     torch = _require("torch", "torch")
 
     try:
         graph = torch.fx.symbolic_trace(module).graph
-    except Exception:  # untraceable (data-dependent control flow): walk the children
-        return [(type(m).__name__, m) for m in module.modules() if not list(m.children())]
+    except Exception as err:  # untraceable (data-dependent control flow)
+        if isinstance(module, torch.nn.Sequential):
+            return [(type(m).__name__, m) for m in module.modules() if not list(m.children())]
+        raise UnsupportedArchitectureError(
+            f"torch.fx cannot trace {type(module).__name__}.forward ({_first_line(err)}), so "
+            "the order of its layers is unknown; read its state dict with "
+            "io.from_state_dict(module.state_dict(), keys=(first, second))"
+        ) from None
     ops = []
     modules = dict(module.named_modules())
     for node in graph.nodes:
@@ -128,12 +500,24 @@ def _module_ops(module) -> list[tuple[str, Any]]:
 
 def from_torch(module) -> ShallowNetwork:
     """A network from a PyTorch module computing Linear, ReLU, Linear (``nn.Sequential`` or
-    any module with exactly that structure), or from a state dict.
+    any module with exactly that structure, found by torch.fx), or from a state dict.
+
+    Parameters
+    ----------
+    module
+        A ``torch.nn.Module``, or a state dict (see :func:`from_state_dict`).
+
+    Returns
+    -------
+    ShallowNetwork
 
     Raises
     ------
     UnsupportedArchitectureError
-        Naming the operations found, for any other structure.
+        Naming the operations found, for any other structure (another activation, more
+        layers), and for a module that torch.fx cannot trace (other than ``nn.Sequential``).
+    InvalidNetworkError
+        If ``module`` is not a module or a mapping.
 
     Examples
     --------
@@ -144,6 +528,15 @@ def from_torch(module) -> ShallowNetwork:
     """
     if isinstance(module, Mapping):
         return from_state_dict(module)
+    if hasattr(module, "coefs_") or hasattr(module, "hidden_layer_sizes"):
+        raise InvalidNetworkError(
+            f"from_torch got a scikit-learn {type(module).__name__}; use io.from_sklearn"
+        )
+    torch = sys.modules.get("torch")
+    if torch is None or not isinstance(module, torch.nn.Module):
+        raise InvalidNetworkError(
+            f"from_torch needs a torch.nn.Module or a state dict, not {type(module).__name__}"
+        )
     ops = [(name, m) for name, m in _module_ops(module) if name not in ("Identity", "Flatten")]
     names = [name for name, _ in ops]
     if names != ["Linear", "ReLU", "Linear"]:
@@ -155,10 +548,10 @@ def from_torch(module) -> ShallowNetwork:
         if layer.bias is None:
             raise UnsupportedArchitectureError("a Linear layer without bias is not supported")
     return ShallowNetwork(
-        _float_array(first.weight, "W1"),
-        _float_array(first.bias, "b1"),
-        _float_array(second.weight, "W2"),
-        _float_array(second.bias, "b2"),
+        _tensor_array(first.weight, "W1"),
+        _tensor_array(first.bias, "b1"),
+        _tensor_array(second.weight, "W2"),
+        _tensor_array(second.bias, "b2"),
     )
 
 
@@ -183,110 +576,321 @@ def to_torch(net: ShallowNetwork, *, dtype=None):
     return model
 
 
-def from_safetensors(path: str | os.PathLike) -> ShallowNetwork:
+# -- files ----------------------------------------------------------------------------------
+def _safetensors_network(
+    path: str | os.PathLike, keys: Sequence[str] | None
+) -> tuple[ShallowNetwork, tuple[str, str]]:
+    data = read_regular_file(path)
+    load_bytes = _require("safetensors.numpy", "onnx").load
+    try:
+        state = load_bytes(data)
+    except Exception as err:  # the format's own errors: report them as bad input
+        raise InvalidNetworkError(
+            f"{os.fspath(path)} is not a readable safetensors file: {_first_line(err)}"
+        ) from None
+    return _state_network(state, keys)
+
+
+def from_safetensors(
+    path: str | os.PathLike, *, keys: Sequence[str] | None = None
+) -> ShallowNetwork:
     """A network from a safetensors file of a Linear, ReLU, Linear state dict (numpy backend).
+
+    The layers are ordered as in :func:`from_state_dict` (safetensors stores keys
+    alphabetically, so the file's order says nothing); ReLU is assumed, with a
+    :class:`ReLUAssumedWarning`.
 
     Examples
     --------
     >>> net = from_safetensors('model.safetensors')  # doctest: +SKIP
     """
-    load_file = _require("safetensors.numpy", "onnx").load_file
+    net, _ = _safetensors_network(path, keys)
+    _warn_relu(os.fspath(path))
+    return net
+
+
+# ONNX tensor element types read as numbers, with their sizes in bytes.
+_ONNX_NUMERIC = {1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 10: 2, 11: 8, 12: 4, 13: 8, 16: 2}
+_ONNX_TYPE_NAMES = {0: "UNDEFINED", 8: "STRING", 9: "BOOL", 14: "COMPLEX64", 15: "COMPLEX128"}
+_ONNX_NOOPS = ("Identity", "Cast", "Flatten", "Reshape", "Dropout")
+
+
+class _Onnx:
+    """Follows an ONNX graph from its output back to its input (internal)."""
+
+    def __init__(self, model: Any, numpy_helper: Any):
+        graph = model.graph
+        self.numpy_helper = numpy_helper
+        self.inits = {t.name: t for t in graph.initializer}
+        self.producer: dict[str, Any] = {}
+        for node in graph.node:
+            for out in node.output:
+                self.producer.setdefault(out, node)
+        # a corrupted file may hold op types that are not UTF-8 (protobuf gives bytes then)
+        self.ops = [_text(n.op_type) for n in graph.node]
+        self.graph = graph
+        self.widths: list[tuple[Any, int, int]] = []  # (Reshape node, position, width)
+
+    def refuse(self, message: str) -> UnsupportedArchitectureError:
+        found = ", ".join(self.ops[:12]) + (", ..." if len(self.ops) > 12 else "")
+        return UnsupportedArchitectureError(
+            f"{message} (expected Gemm or MatMul (+ Add), Relu, Gemm or MatMul (+ Add); "
+            f"found {found or 'no nodes'})"
+        )
+
+    @staticmethod
+    def label(node: Any) -> str:
+        op = _text(node.op_type)
+        return f"{op} node {_text(node.name)!r}" if node.name else f"{op} node"
+
+    def constant(self, name: str) -> np.ndarray | None:
+        """The value of an initializer or Constant node, or None if ``name`` is computed."""
+        if name in self.inits:
+            return self.array(self.inits[name], f"initializer {name!r}")
+        node = self.producer.get(name)
+        if node is None or node.op_type != "Constant":
+            return None
+        for attr in node.attribute:
+            if attr.name == "value" and attr.type == attr.TENSOR:
+                return self.array(attr.t, f"{self.label(node)} value")
+            if attr.name == "value_float" and attr.type == attr.FLOAT:
+                return np.array(attr.f, dtype=np.float64)
+            if attr.name == "value_floats" and attr.type == attr.FLOATS:
+                check_count(len(attr.floats), f"{self.label(node)} has {len(attr.floats)} values")
+                return np.array(attr.floats, dtype=np.float64)
+        raise self.refuse(f"{self.label(node)} holds no numeric tensor value")
+
+    def array(self, tensor: Any, what: str) -> np.ndarray:
+        """An ONNX tensor as float64, with its declared size checked before conversion."""
+        kind = tensor.data_type
+        if kind not in _ONNX_NUMERIC:
+            name = _ONNX_TYPE_NAMES.get(kind, f"type {kind}")
+            raise InvalidNetworkError(f"{what} is a {name} tensor, not numbers")
+        if tensor.data_location == 1:
+            raise InvalidNetworkError(f"{what} has external data, which is not read")
+        dims = list(tensor.dims)
+        if any(n < 0 for n in dims):
+            raise InvalidNetworkError(f"{what} has a negative dimension {dims}")
+        count = 1
+        for n in dims:
+            count *= n
+            check_count(count, f"{what} has shape {dims}")
+        if tensor.HasField("raw_data") and len(tensor.raw_data) != count * _ONNX_NUMERIC[kind]:
+            raise InvalidNetworkError(
+                f"{what} has {len(tensor.raw_data)} bytes of raw data; shape {dims} of "
+                f"{_ONNX_NUMERIC[kind]}-byte numbers needs {count * _ONNX_NUMERIC[kind]}"
+            )
+        try:
+            return np.asarray(self.numpy_helper.to_array(tensor)).astype(np.float64)
+        except Exception as err:  # onnx's own errors on malformed tensors: bad input
+            raise InvalidNetworkError(f"{what} cannot be read: {_first_line(err)}") from None
+
+    def attribute(self, node: Any, name: str, kind: str, default: Any) -> Any:
+        for attr in node.attribute:
+            if attr.name == name:
+                if kind == "float" and attr.type == attr.FLOAT:
+                    return attr.f
+                if kind == "int" and attr.type == attr.INT:
+                    return attr.i
+                type_name = _attribute_type_name(attr)
+                raise self.refuse(
+                    f"{self.label(node)}: attribute {name} is {type_name}, expected {kind.upper()}"
+                )
+        return default
+
+    def skip(self, tensor: str, position: int) -> str:
+        """Walk back over no-op nodes (Identity, float Cast, Flatten/Reshape to rows,
+        inference Dropout)."""
+        for _ in range(len(self.producer) + 1):
+            node = self.producer.get(tensor)
+            if node is None or node.op_type not in _ONNX_NOOPS:
+                return tensor
+            if not node.input:
+                raise self.refuse(f"{self.label(node)} has no input")
+            if node.op_type == "Cast" and self.attribute(node, "to", "int", 0) not in (1, 11):
+                raise self.refuse(f"{self.label(node)} casts to a type that is not float/double")
+            if node.op_type == "Flatten" and self.attribute(node, "axis", "int", 1) != 1:
+                raise self.refuse(f"{self.label(node)} flattens with axis != 1")
+            if node.op_type == "Dropout" and len(node.input) > 2:
+                raise self.refuse(f"{self.label(node)} has a training_mode input")
+            if node.op_type == "Reshape":
+                shape = self.constant(node.input[1]) if len(node.input) > 1 else None
+                if (
+                    shape is None
+                    or shape.shape != (2,)
+                    or not np.all(np.isfinite(shape))
+                    or shape[0] not in (-1, 0)
+                ):
+                    raise self.refuse(f"{self.label(node)} is not a reshape to rows (-1, n)")
+                if shape[1] != -1:
+                    self.widths.append((node, position, int(shape[1])))
+            tensor = node.input[0]
+        raise self.refuse("the graph has a cycle")
+
+    def layer(self, tensor: str, which: str) -> tuple[Any, np.ndarray, str, str]:
+        """The layer computing ``tensor``: (W in (out, in) layout, bias, input, node name)."""
+        node = self.producer.get(tensor)
+        if node is None:
+            where = "the graph input" if tensor in self.inputs else f"constant {tensor!r}"
+            raise self.refuse(f"the {which} layer is missing: {where} is used in its place")
+        label = self.label(node)
+        if node.op_type == "Gemm":
+            if len(node.input) < 2 or not node.input[1]:
+                raise self.refuse(f"{label} has {len(node.input)} input: no weight")
+            if self.attribute(node, "transA", "int", 0):
+                raise self.refuse(f"{label} has transA=1: not a layer on row inputs")
+            B = self.constant(node.input[1])
+            if B is None or self.constant(node.input[0]) is not None:
+                raise self.refuse(f"{label}: its weight B must be a constant and A the data")
+            if B.ndim != 2:
+                raise self.refuse(f"{label}: its weight is {B.ndim}-d")
+            alpha = self.attribute(node, "alpha", "float", 1.0)
+            beta = self.attribute(node, "beta", "float", 1.0)
+            W = B if self.attribute(node, "transB", "int", 0) else B.T
+            C = None
+            if len(node.input) > 2 and node.input[2]:
+                C = self.constant(node.input[2])
+                if C is None:
+                    raise self.refuse(f"{label}: its bias {node.input[2]!r} is not a constant")
+            bias = np.zeros(W.shape[0]) if C is None else self.bias(C, W.shape[0], label)
+            return _scaled(W, alpha), _scaled(bias, beta), node.input[0], node.name or "Gemm"
+        if node.op_type == "Add":
+            if len(node.input) != 2:
+                raise self.refuse(f"{label} has {len(node.input)} inputs")
+            values = [self.constant(x) for x in node.input]
+            if all(v is not None for v in values):
+                raise self.refuse(f"{label} adds two constants: no data flows through it")
+            if all(v is None for v in values):
+                raise self.refuse(f"{label} adds two computed tensors: not a bias")
+            C = values[0] if values[0] is not None else values[1]
+            data = node.input[1] if values[0] is not None else node.input[0]
+            matmul = self.producer.get(data)
+            if matmul is None or matmul.op_type != "MatMul":
+                what = self.label(matmul) if matmul is not None else f"{data!r}"
+                raise self.refuse(f"{label} adds a bias to {what}, not to a MatMul")
+            W, _, source, name = self.matmul(matmul)
+            return W, self.bias(C, W.shape[0], label), source, name
+        if node.op_type == "MatMul":
+            return self.matmul(node)
+        raise self.refuse(f"{label} computes the {which} layer's output {tensor!r}")
+
+    def matmul(self, node: Any) -> tuple[np.ndarray, np.ndarray, str, str]:
+        label = self.label(node)
+        if len(node.input) != 2:
+            raise self.refuse(f"{label} has {len(node.input)} input(s); expected data and weight")
+        B = self.constant(node.input[1])
+        if B is None or self.constant(node.input[0]) is not None:
+            raise self.refuse(f"{label}: its second input must be a constant weight")
+        if B.ndim != 2:
+            raise self.refuse(f"{label}: its weight is {B.ndim}-d")
+        return B.T, np.zeros(B.shape[1]), node.input[0], node.name or "MatMul"
+
+    def bias(self, values: np.ndarray, width: int, label: str) -> np.ndarray:
+        """A bias that broadcasts over rows: shape (), (1,), (width,), (1, 1) or (1, width)."""
+        if values.shape in ((), (1,), (1, 1)):
+            return np.full(width, values.reshape(()))
+        if values.shape in ((width,), (1, width)):
+            return values.reshape(width)
+        raise self.refuse(f"{label}: a bias of shape {values.shape} does not fit width {width}")
+
+    def network(self) -> tuple[ShallowNetwork, tuple[str, str]]:
+        graph = self.graph
+        self.inputs = [i.name for i in graph.input if i.name not in self.inits]
+        if len(self.inputs) != 1 or len(graph.output) != 1:
+            raise self.refuse(
+                f"the graph has {len(self.inputs)} inputs and {len(graph.output)} outputs; "
+                "expected one of each"
+            )
+        x = self.inputs[0]
+        W2, b2, t, second = self.layer(self.skip(graph.output[0].name, 2), "second")
+        t = self.skip(t, 1)
+        relu = self.producer.get(t)
+        if relu is None or relu.op_type != "Relu":
+            what = (
+                self.label(relu)
+                if relu is not None
+                else ("the graph input" if t == x else f"{t!r}")
+            )
+            raise self.refuse(f"the second layer ({second}) reads {what}, not a Relu")
+        if len(relu.input) != 1:
+            raise self.refuse(f"{self.label(relu)} has {len(relu.input)} inputs")
+        W1, b1, t, first = self.layer(self.skip(relu.input[0], 1), "first")
+        t = self.skip(t, 0)
+        if t != x:
+            node = self.producer.get(t)
+            what = self.label(node) if node is not None else f"{t!r}"
+            raise self.refuse(f"the first layer ({first}) reads {what}, not the graph input {x!r}")
+        sizes = (np.shape(W1)[1], np.shape(W1)[0], np.shape(W2)[0])  # width after position
+        for node, position, width in self.widths:
+            if width != sizes[position]:
+                raise self.refuse(f"{self.label(node)} reshapes rows to width {width}")
+        return ShallowNetwork(W1, b1, W2, b2), (first, second)
+
+
+def _text(value: str | bytes) -> str:
+    return value if isinstance(value, str) else value.decode("utf-8", "replace")
+
+
+def _attribute_type_name(attr: Any) -> str:
     try:
-        state = load_file(os.fspath(path))
-    except Exception as err:  # the format's own errors: report them as bad input
-        raise InvalidNetworkError(
-            f"{os.fspath(path)} is not a readable safetensors file: {err}"
-        ) from None
-    return from_state_dict(state)
+        return type(attr).AttributeType.Name(attr.type)
+    except ValueError:
+        return f"type {attr.type}"
 
 
-def _onnx_attribute(node, name: str, default):
-    for attr in node.attribute:
-        if attr.name == name:
-            return attr.f if attr.type == attr.FLOAT else attr.i
-    return default
+def _scaled(values: np.ndarray, factor: float) -> Any:
+    """``values * factor`` exactly (as Fractions) when the factor is not 1; non-finite entries
+    are left for the constructor to name."""
+    if factor == 1.0:
+        return values
+    if not math.isfinite(factor):
+        raise InvalidNetworkError(f"a Gemm alpha or beta of {factor} is not a finite number")
+    f = Fraction(factor)
+    return np.array(
+        [Fraction(float(v)) * f if math.isfinite(v) else v for v in values.reshape(-1)],
+        dtype=object,
+    ).reshape(values.shape)
+
+
+def _onnx_network(model: Any) -> tuple[ShallowNetwork, tuple[str, str]]:
+    data = read_regular_file(model) if isinstance(model, str | os.PathLike) else None
+    onnx = _require("onnx", "onnx")
+    numpy_helper = _require("onnx.numpy_helper", "onnx")
+    if not isinstance(model, onnx.ModelProto):
+        if not isinstance(model, str | os.PathLike):
+            raise InvalidNetworkError(
+                f"from_onnx needs a path or an onnx.ModelProto, not {type(model).__name__}"
+            )
+        try:
+            model = onnx.load_model_from_string(data)
+        except Exception as err:
+            raise InvalidNetworkError(
+                f"{os.fspath(model)} is not a readable ONNX file: {_first_line(err)}"
+            ) from None
+    return _Onnx(model, numpy_helper).network()
 
 
 def from_onnx(model: Any) -> ShallowNetwork:
-    """A network from an ONNX model (path or ``ModelProto``): Gemm (with transA, transB, alpha,
-    beta) or MatMul + Add, then Relu, then Gemm or MatMul + Add.
+    """A network from an ONNX model (path or ``ModelProto``), found by following the graph
+    from its output back to its input: Gemm (with transA, transB, alpha, beta; alpha and beta
+    applied exactly) or MatMul (+ Add of a constant bias), then Relu, then Gemm or MatMul
+    (+ Add). Identity, Cast to float/double, Flatten (axis 1), Reshape to rows (-1, n) and
+    inference Dropout are skipped as the no-ops they are there; weights and biases must be
+    constants (initializers or Constant nodes). Nodes that do not reach the output are ignored.
 
     Raises
     ------
     UnsupportedArchitectureError
-        Naming the operators found, for any other graph.
+        Naming the first node on the path that does not fit (and listing the operators).
+    InvalidNetworkError
+        For a file that is not ONNX, a tensor of strings or undefined type, raw data of the
+        wrong size, external data, or a tensor over the caps.
 
     Examples
     --------
     >>> net = from_onnx('model.onnx')  # doctest: +SKIP
     """
-    onnx = _require("onnx", "onnx")
-    numpy_helper = _require("onnx.numpy_helper", "onnx")
-    if not isinstance(model, onnx.ModelProto):
-        try:
-            model = onnx.load(os.fspath(model))
-        except Exception as err:
-            raise InvalidNetworkError(f"{model} is not a readable ONNX file: {err}") from None
-    inits = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in model.graph.initializer}
-    nodes = list(model.graph.node)
-    ops = [n.op_type for n in nodes]
-    layers, relus, i = [], 0, 0
-    while i < len(nodes):
-        node = nodes[i]
-        if node.op_type == "Gemm":
-            if _onnx_attribute(node, "transA", 0):
-                raise UnsupportedArchitectureError(
-                    "Gemm with transA=1 is not a layer on row inputs"
-                )
-            B, C = (
-                inits.get(node.input[1]),
-                inits.get(node.input[2]) if len(node.input) > 2 else None,
-            )
-            if B is None:
-                raise UnsupportedArchitectureError(
-                    f"Gemm {node.name!r}: its weight is not a constant"
-                )
-            alpha, beta = _onnx_attribute(node, "alpha", 1.0), _onnx_attribute(node, "beta", 1.0)
-            if B.ndim != 2:
-                raise UnsupportedArchitectureError(f"Gemm {node.name!r}: weight is {B.ndim}-d")
-            W = (B if _onnx_attribute(node, "transB", 0) else B.T) * alpha
-            bias = np.zeros(W.shape[0]) if C is None else _bias(C * beta, W.shape[0], "Gemm")
-            layers.append((W, bias))
-            i += 1
-        elif node.op_type == "MatMul" and i + 1 < len(nodes) and nodes[i + 1].op_type == "Add":
-            B = inits.get(node.input[1])
-            add = nodes[i + 1]
-            C = next((inits[x] for x in add.input if x in inits), None)
-            if B is None or C is None:
-                raise UnsupportedArchitectureError("MatMul + Add needs constant weight and bias")
-            if B.ndim != 2:
-                raise UnsupportedArchitectureError(f"MatMul {node.name!r}: weight is {B.ndim}-d")
-            layers.append((B.T, _bias(C, B.shape[1], "Add")))
-            i += 2
-        elif node.op_type == "Relu":
-            relus += 1
-            if len(layers) != 1:
-                break
-            i += 1
-        else:
-            break
-    if len(layers) != 2 or relus != 1 or i != len(nodes):
-        raise UnsupportedArchitectureError(
-            f"expected Gemm (or MatMul+Add), Relu, Gemm (or MatMul+Add); found {', '.join(ops)}"
-        )
-    (W1, b1), (W2, b2) = layers
-    return ShallowNetwork(W1, b1, W2, b2)
-
-
-def _bias(values: np.ndarray, width: int, op: str) -> np.ndarray:
-    """An ONNX bias as a vector of the layer's width (a scalar or a (width,) or (1, width)
-    array broadcasts; anything else is not a layer's bias)."""
-    try:
-        return np.broadcast_to(values.reshape(-1) if values.size == width else values, (width,))
-    except ValueError:
-        raise UnsupportedArchitectureError(
-            f"{op}: a bias of shape {values.shape} does not fit a layer of width {width}"
-        ) from None
+    return _onnx_network(model)[0]
 
 
 def to_npz(net: ShallowNetwork, path: str | os.PathLike) -> None:
@@ -311,8 +915,81 @@ def to_npz(net: ShallowNetwork, path: str | os.PathLike) -> None:
     )
 
 
-def from_npz(path: str | os.PathLike) -> ShallowNetwork:
-    """A network from an NPZ file with arrays W1, b1, W2, b2 (numeric or exact strings).
+def _npz_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
+    """The arrays of an NPZ file, each checked (declared and decompressed size, header shape
+    and dtype, no pickles) before it is read."""
+    name = os.fspath(path)
+    data = read_regular_file(path)
+    if data.startswith(b"\x93NUMPY"):
+        raise InvalidNetworkError(f"{name} is a single .npy array, not an NPZ archive")
+    cap = current().max_file_bytes
+    arrays = {}
+    try:
+        with zipfile.ZipFile(stdio.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                key = info.filename[:-4] if info.filename.endswith(".npy") else info.filename
+                check_count(
+                    info.file_size,
+                    f"array {key!r} decompresses to {info.file_size} bytes",
+                    "max_file_bytes",
+                )
+                with archive.open(info) as member:
+                    fmt = np.lib.format
+                    version = fmt.read_magic(member)
+                    header = (
+                        fmt.read_array_header_1_0
+                        if version == (1, 0)
+                        else fmt.read_array_header_2_0
+                    )
+                    shape, _, dtype = header(member)
+                    count = int(np.prod(shape, dtype=object)) if shape else 1
+                    check_count(count, f"array {key!r} has shape {shape}")
+                    if dtype.hasobject:
+                        raise InvalidNetworkError(
+                            f"array {key!r} holds Python objects, which are not read (no pickle)"
+                        )
+                    if count * dtype.itemsize > min(info.file_size, cap):
+                        raise InvalidNetworkError(
+                            f"array {key!r} declares shape {shape} of {dtype} but holds only "
+                            f"{info.file_size} bytes"
+                        )
+                arrays[key] = np.load(stdio.BytesIO(archive.read(info)), allow_pickle=False)
+    except InvalidNetworkError:
+        raise
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError, KeyError, TypeError) as err:
+        raise InvalidNetworkError(
+            f"{name} is not a readable NPZ file: {_first_line(err)}"
+        ) from None
+    except Exception as err:  # zlib.error, NotImplementedError (compression) and the like
+        raise InvalidNetworkError(
+            f"{name} is not a readable NPZ file: {_first_line(err)}"
+        ) from None
+    return arrays
+
+
+def _npz_network(
+    path: str | os.PathLike, keys: Sequence[str] | None
+) -> tuple[ShallowNetwork, tuple[str, str], bool]:
+    arrays = _npz_arrays(path)
+    names = ("W1", "b1", "W2", "b2")
+    missing = [k for k in names if k not in arrays]
+    if missing and (keys is not None or any(k.endswith("weight") for k in arrays)):
+        net, layers = _state_network(arrays, keys)
+        return net, layers, True
+    if missing:
+        raise InvalidNetworkError(f"the NPZ file has no {', '.join(missing)}")
+    values = [arrays[k] for k in names]
+    values = [a.astype(object) if a.dtype.kind == "U" else a for a in values]
+    return ShallowNetwork(*values), ("W1", "W2"), False
+
+
+def from_npz(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> ShallowNetwork:
+    """A network from an NPZ file with arrays W1, b1, W2, b2 (numeric or exact strings), or
+    with state-dict names (``0.weight``, ``fc1.bias``...: read as by :func:`from_state_dict`,
+    ReLU assumed, with a :class:`ReLUAssumedWarning`).
+
+    Each array's declared and decompressed size is checked against the caps before it is
+    read (a zip bomb is refused by name); pickled objects are never read.
 
     Examples
     --------
@@ -323,41 +1000,104 @@ def from_npz(path: str | os.PathLike) -> ShallowNetwork:
     >>> from_npz(path)
     ShallowNetwork(W1=[[1]], b1=[0], W2=[[1]], b2=[0])
     """
-    try:
-        with np.load(os.fspath(path), allow_pickle=False) as data:
-            missing = [k for k in ("W1", "b1", "W2", "b2") if k not in data.files]
-            if missing:
-                raise InvalidNetworkError(f"the NPZ file has no {', '.join(missing)}")
-            arrays = [data[k] for k in ("W1", "b1", "W2", "b2")]
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as err:
-        if isinstance(err, InvalidNetworkError):
-            raise
-        raise InvalidNetworkError(f"{os.fspath(path)} is not a readable NPZ file: {err}") from None
-    arrays = [a.astype(object) if a.dtype.kind == "U" else a for a in arrays]
-    return ShallowNetwork(*arrays)
+    net, _, assumed = _npz_network(path, keys)
+    if assumed:
+        _warn_relu(os.fspath(path))
+    return net
 
 
-def _from_pt(path: str | os.PathLike) -> ShallowNetwork:
+def _pt_network(
+    path: str | os.PathLike, keys: Sequence[str] | None
+) -> tuple[ShallowNetwork, tuple[str, str]]:
+    data = read_regular_file(path)
     torch = _require("torch", "torch")
-
     try:
-        state = torch.load(os.fspath(path), map_location="cpu", weights_only=True)
+        state = torch.load(stdio.BytesIO(data), map_location="cpu", weights_only=True)
     except Exception as err:  # weights_only refuses code; any failure is bad input
         raise InvalidNetworkError(
             f"{os.fspath(path)} is not a readable PyTorch state dict: {_first_line(err)}"
         ) from None
-    return from_state_dict(state)
+    return _state_network(state, keys)
 
 
 def _first_line(err: BaseException) -> str:
     """The first line of an exception's message, or its type when the message is empty."""
     lines = str(err).strip().splitlines()
-    return lines[0] if lines else type(err).__name__
+    return _short(lines[0], 200) if lines else type(err).__name__
 
 
-def load(path: str | os.PathLike) -> ShallowNetwork:
+def read(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> ReadResult:
+    """Read a network from any supported file, chosen by extension, and say what was assumed.
+
+    Parameters
+    ----------
+    path
+        A .json, .npz, .safetensors, .onnx, .pt or .pth file (PyTorch: a state dict or a
+        checkpoint holding one, loaded with ``weights_only=True``).
+    keys
+        For state dicts: the two layer names in network order (see :func:`from_state_dict`).
+
+    Returns
+    -------
+    ReadResult
+        The network, the format, the layer names and whether ReLU was assumed.
+
+    Raises
+    ------
+    InvalidNetworkError
+        For every kind of bad input, naming the file (and the array and entry).
+
+    Examples
+    --------
+    >>> import os, tempfile, numpy as np
+    >>> path = os.path.join(tempfile.mkdtemp(), 'sd.npz')
+    >>> np.savez(path, **{'fc2.weight': np.ones((1, 2)), 'fc2.bias': np.zeros(1),
+    ...                   'fc1.weight': np.ones((2, 2)), 'fc1.bias': np.zeros(2)})
+    >>> result = read(path)
+    >>> result.layers, result.relu_assumed
+    (('fc1', 'fc2'), True)
+    """
+    if not isinstance(path, str | os.PathLike):
+        raise InvalidNetworkError(
+            f"a file path must be a str or os.PathLike, not {type(path).__name__}"
+        )
+    name = os.fspath(path)
+    suffix = Path(name).suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise InvalidNetworkError(
+            f"cannot tell the format of {name!r}; use one of {', '.join(EXTENSIONS)}"
+        )
+    try:
+        if suffix == ".json":
+            return ReadResult(ShallowNetwork.load(path), name, "json", ("W1", "W2"), False)
+        if suffix == ".npz":
+            net, layers, assumed = _npz_network(path, keys)
+            kind = "npz state dict" if assumed else "npz"
+            return ReadResult(net, name, kind, layers, assumed)
+        if suffix == ".safetensors":
+            net, layers = _safetensors_network(path, keys)
+            return ReadResult(net, name, "safetensors", layers, True)
+        if suffix == ".onnx":
+            net, layers = _onnx_network(path)
+            return ReadResult(net, name, "onnx", layers, False)
+        net, layers = _pt_network(path, keys)
+        return ReadResult(net, name, "pt", layers, True)
+    except UnsupportedArchitectureError as err:
+        if name in str(err):
+            raise
+        raise UnsupportedArchitectureError(f"{name}: {err}") from None
+    except InvalidNetworkError as err:
+        if name in str(err):
+            raise
+        raise InvalidNetworkError(f"{name}: {err}") from None
+
+
+def load(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> ShallowNetwork:
     """Read a network from any supported file, chosen by extension: .json, .npz,
     .safetensors, .onnx, .pt / .pth (a state dict, loaded with weights_only=True).
+
+    Like :func:`read`, returning only the network; a :class:`ReLUAssumedWarning` says when
+    the file does not record its activation.
 
     Examples
     --------
@@ -369,33 +1109,10 @@ def load(path: str | os.PathLike) -> ShallowNetwork:
     ShallowNetwork(W1=[[1]], b1=[0], W2=[[2]], b2=[0])
     >>> load('model.h5')  # doctest: +SKIP
     """
-    suffix = Path(path).suffix.lower()
-    if suffix not in EXTENSIONS:
-        raise InvalidNetworkError(
-            f"cannot tell the format of {os.fspath(path)!r}; use one of {', '.join(EXTENSIONS)}"
-        )
-    if not Path(path).exists():
-        raise InvalidNetworkError(f"{os.fspath(path)} does not exist")
-    if suffix == ".json":
-        return ShallowNetwork.load(path)
-    if suffix == ".npz":
-        return _with_path(path, from_npz)
-    if suffix == ".safetensors":
-        return _with_path(path, from_safetensors)
-    if suffix == ".onnx":
-        return _with_path(path, from_onnx)
-    return _with_path(path, _from_pt)
-
-
-def _with_path(path, reader):
-    try:
-        return reader(path)
-    except UnsupportedArchitectureError as err:
-        raise UnsupportedArchitectureError(f"{os.fspath(path)}: {err}") from None
-    except InvalidNetworkError as err:
-        if os.fspath(path) in str(err):
-            raise
-        raise InvalidNetworkError(f"{os.fspath(path)}: {err}") from None
+    result = read(path, keys=keys)
+    if result.relu_assumed:
+        _warn_relu(result.source)
+    return result.network
 
 
 def save(net: ShallowNetwork, path: str | os.PathLike) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from flint import fmpq, fmpq_mat
 
+from .caps import check_count, read_regular_file
 from .errors import InvalidNetworkError
 from .rationals import as_matrix, as_vector, dyadic_rows, format_rational, to_fraction
 
@@ -250,18 +251,32 @@ class ShallowNetwork:
 
     # -- conversion ----------------------------------------------------------------------
     def to_numpy(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(W1, b1, W2, b2) as float64 arrays (rounded to nearest: no longer exact)."""
+        """(W1, b1, W2, b2) as float64 arrays (rounded to nearest: no longer exact).
 
-        def arr(m: fmpq_mat, shape: tuple[int, ...]) -> np.ndarray:
-            return np.array([int(x.p) / int(x.q) for x in m.entries()], dtype=np.float64).reshape(
-                shape
-            )
+        Raises
+        ------
+        InvalidNetworkError
+            If an entry's magnitude is beyond float64's range (about 1.8e308), naming it.
+        """
+
+        def arr(m: fmpq_mat, shape: tuple[int, ...], name: str) -> np.ndarray:
+            try:
+                values = [int(x.p) / int(x.q) for x in m.entries()]
+            except OverflowError:
+                values = [_float_or_none(x) for x in m.entries()]
+                n = values.index(None)
+                index = divmod(n, shape[1]) if len(shape) == 2 else (n,)
+                raise InvalidNetworkError(
+                    f"{name}[{', '.join(map(str, index))}] is too large for float64 "
+                    f"(magnitude above 1.8e308): the network cannot be given as float arrays"
+                ) from None
+            return np.array(values, dtype=np.float64).reshape(shape)
 
         return (
-            arr(self._A1, (self._h, self._d)),
-            arr(self._c1, (self._h,)),
-            arr(self._A2, (self._k, self._h)),
-            arr(self._c2, (self._k,)),
+            arr(self._A1, (self._h, self._d), "W1"),
+            arr(self._c1, (self._h,), "b1"),
+            arr(self._A2, (self._k, self._h), "W2"),
+            arr(self._c2, (self._k,), "b2"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -296,7 +311,7 @@ class ShallowNetwork:
             raise InvalidNetworkError(f"the network has no {', '.join(missing)}")
         d = data.get("d")
         if d is not None and (isinstance(d, bool) or not isinstance(d, int) or d < 1):
-            raise InvalidNetworkError(f"d must be a positive integer, not {d!r}")
+            raise InvalidNetworkError(f"d must be a positive integer, not {_clip(d)}")
         if d is None:
             net = cls(data["W1"], data["b1"], data["W2"], data["b2"])
         else:
@@ -304,7 +319,7 @@ class ShallowNetwork:
         for key in ("h", "k"):
             if key in data and data[key] != getattr(net, key):
                 raise InvalidNetworkError(
-                    f"{key} is {data[key]!r} but the arrays give {key} = {getattr(net, key)}"
+                    f"{key} is {_clip(data[key])} but the arrays give {key} = {getattr(net, key)}"
                 )
         return net
 
@@ -319,11 +334,21 @@ class ShallowNetwork:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> ShallowNetwork:
-        """Read a network from JSON text. JSON numbers are read as exact decimals."""
+        """Read a network from JSON text (``str``, or UTF-8 ``bytes``). JSON numbers are read as
+        exact decimals; integers of any length up to the cap ``max_digits`` (not only Python's
+        4300 digits) are read exactly."""
+        if not isinstance(text, str | bytes | bytearray):
+            raise InvalidNetworkError(f"JSON text must be str or bytes, not {type(text).__name__}")
         try:
-            data = json.loads(text, parse_float=str, parse_constant=_reject_constant)
+            data = json.loads(
+                text, parse_float=str, parse_int=_json_int, parse_constant=_reject_constant
+            )
         except json.JSONDecodeError as err:
             raise InvalidNetworkError(f"not valid JSON: {err}") from None
+        except UnicodeDecodeError as err:
+            raise InvalidNetworkError(
+                f"not valid JSON: the bytes are not UTF-8 ({err.reason})"
+            ) from None
         except RecursionError:
             raise InvalidNetworkError("not valid JSON: nested too deeply") from None
         return cls.from_dict(data)
@@ -336,16 +361,36 @@ class ShallowNetwork:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> ShallowNetwork:
-        """Read a network saved by :meth:`save` (or any JSON in that format)."""
+        """Read a network saved by :meth:`save` (or any JSON in that format).
+
+        Only regular files are read, with a bound (:mod:`shallowsym.caps`)."""
+        raw = read_regular_file(path)
         try:
-            with open(path, encoding="utf-8") as fh:
-                text = fh.read()
+            text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise InvalidNetworkError(f"{os.fspath(path)} is not UTF-8 text") from None
         try:
             return cls.from_json(text)
         except InvalidNetworkError as err:
             raise InvalidNetworkError(f"{os.fspath(path)}: {err}") from None
+
+
+def _clip(value: Any) -> str:
+    """repr for an error message, cut when long (a JSON field may hold 10^5 digits)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:27] + "..." + text[-10:]
+
+
+def _json_int(text: str) -> int | str:
+    """A JSON integer: an int when Python can read it, else its digits (read by flint later)."""
+    return int(text) if len(text) <= 4000 else text
+
+
+def _float_or_none(x: fmpq) -> float | None:
+    try:
+        return int(x.p) / int(x.q)
+    except OverflowError:
+        return None
 
 
 def _reject_constant(name: str) -> None:
@@ -363,20 +408,32 @@ def _parse(
     w2, k, h2 = as_matrix(W2, "W2", columns=h)
     bias2 = as_vector(b2, "b2")
     _check_shapes(d_seen, h, len(bias1), k, h2, len(bias2))
+    check_count(
+        h * (d_seen + 1) + k * (h + 1) + k * d_seen,
+        f"the network (d = {d_seen}, h = {h}, k = {k}) has {h * (d_seen + 1) + k * (h + 1)} "
+        f"parameters and {k * d_seen} entries of W2 W1",
+    )
     return fmpq_mat(h, d_seen, w1), fmpq_mat(h, 1, bias1), fmpq_mat(k, h, w2), fmpq_mat(k, 1, bias2)
 
 
 def _check_shapes(d: int, h: int, h_b1: int, k: int, h_w2: int, k_b2: int) -> None:
+    # When the transposes chain, the arrays are (in, out) matrices: say so.
+    hint = (
+        "; the arrays fit as (in, out) matrices (scikit-learn, Keras, JAX): use "
+        "shallowsym.io.from_arrays(..., layout='in_out')"
+        if d == k and h_b1 == d and k_b2 == h_w2 and (h_b1, k_b2) != (h, k)
+        else ""
+    )
     if d < 1:
         raise InvalidNetworkError("W1 has 0 columns; the input dimension d must be at least 1")
     if h_b1 != h:
-        raise InvalidNetworkError(f"b1 has {h_b1} entries but W1 has {h} rows")
+        raise InvalidNetworkError(f"b1 has {h_b1} entries but W1 has {h} rows{hint}")
     if k < 1:
         raise InvalidNetworkError("W2 has 0 rows; the output dimension k must be at least 1")
     if h_w2 != h:
-        raise InvalidNetworkError(f"W2 has {h_w2} columns but W1 has {h} rows")
+        raise InvalidNetworkError(f"W2 has {h_w2} columns but W1 has {h} rows{hint}")
     if k_b2 != k:
-        raise InvalidNetworkError(f"b2 has {k_b2} entries but W2 has {k} rows")
+        raise InvalidNetworkError(f"b2 has {k_b2} entries but W2 has {k} rows{hint}")
 
 
 def _point(x: Any, d: int, name: str) -> list[fmpq]:

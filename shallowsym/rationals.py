@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 from flint import fmpq, fmpz
 
+from .caps import check_count, current
 from .errors import InvalidNetworkError
 
 __all__ = [
@@ -46,21 +47,28 @@ class _BadEntry(Exception):
 
 
 def _from_float(value: Any) -> fmpq:
-    if math.isnan(value):
+    # numpy's tests keep long doubles (1e4000 is finite there) out of math's float conversion
+    if np.isnan(value):
         raise _BadEntry("is nan")
-    if math.isinf(value):
+    if np.isinf(value):
         raise _BadEntry("is infinite" if value > 0 else "is -infinite")
     num, den = value.as_integer_ratio()
     return fmpq(int(num), int(den))
 
 
-_RATIO = re.compile(r"\s*([+-]?)(\d+)(?:/(\d+))?\s*$")
-_DECIMAL = re.compile(r"\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$")
+# ASCII digits only: "١٢" (Arabic-Indic digits) is not a number here, in any position.
+_RATIO = re.compile(r"\s*([+-]?)(\d+)(?:/(\d+))?\s*$", re.ASCII)
+_DECIMAL = re.compile(r"\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$", re.ASCII)
 
 
 def _from_string(value: str) -> fmpq:
     """Parse "p", "p/q" or a decimal such as "-1.25e-3" exactly, with flint's integer parser
     (no limit on the number of digits, unlike int() and Fraction())."""
+    if len(value) > current().max_digits:
+        raise _BadEntry(
+            f"is a string of {len(value)} characters, over the cap max_digits = "
+            f"{current().max_digits} (raise it with shallowsym.caps.override(max_digits=...))"
+        )
     text = value.replace("_", "")
     match = _RATIO.match(text)
     if match:
@@ -245,6 +253,7 @@ def _nested(value: Any, name: str, rank: int) -> _Nested:
     """Nested lists of raw entries and, for arrays, their shape; for numeric arrays, instead
     of raw entries, the row-major entries already converted by :func:`_array_entries`."""
     if isinstance(value, np.ndarray):
+        check_count(value.size, f"{name} has {value.size} entries")
         if value.ndim != rank:
             raise InvalidNetworkError(
                 f"{name} must be a {rank}-d array but is {value.ndim}-d with shape {value.shape}"

@@ -256,3 +256,46 @@ def test_torch_tensor_with_grad_is_read():
 def test_report_inputs_tried():
     print(f"\nfuzzing: {TRIED['inputs']} inputs tried", file=sys.stderr)
     assert TRIED["inputs"] > 0 and math.isfinite(TRIED["inputs"])
+
+
+# -- structure-aware mutations and the crafted families of issue 15 ---------------------------
+# tests/fuzzgen.py mutates valid files field by field; tests/fuzz_campaign.py runs >= 10^5 of
+# them in subprocesses (crashes and hangs counted). Here: a sample per target, and every
+# crafted family, each of which must be refused by an InvalidNetworkError with a message.
+MUTANTS_PER_TARGET = 400 if LONG else 25
+
+
+@pytest.mark.parametrize("target", __import__("fuzzgen").TARGETS)
+def test_structure_aware_mutants(tmp_path, target):
+    import warnings
+
+    import fuzzgen
+
+    if target in ("pt", "state_dict"):
+        pytest.importorskip("torch")
+    if target == "onnx":
+        pytest.importorskip("onnx")
+    outcomes = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for seed in range(MUTANTS_PER_TARGET):
+            TRIED["inputs"] += 1
+            kind, detail = fuzzgen.attempt(fuzzgen.mutant(target, seed, str(tmp_path)))
+            assert kind != "wrong kind", f"{target} seed {seed}: {detail}"
+            outcomes[kind] = outcomes.get(kind, 0) + 1
+    assert outcomes.get("refused", 0) > 0
+
+
+def test_crafted_hostile_families_are_refused_by_name(tmp_path):
+    import fuzzgen
+
+    cases = fuzzgen.crafted(str(tmp_path))
+    assert len(cases) >= 15
+    for name, reader in cases.items():
+        TRIED["inputs"] += 1
+        if name in fuzzgen.VALID_CRAFTED:  # read exactly, not refused
+            assert isinstance(reader(), ShallowNetwork)
+            continue
+        with pytest.raises(InvalidNetworkError) as info:
+            reader()
+        assert str(info.value), name

@@ -29,9 +29,9 @@ def test_missing_extra_is_named(monkeypatch, tmp_path, capsys, module, suffix, e
 def test_state_dicts_need_no_torch(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)
     state = {
-        "a.weight": np.ones((2, 1)),
-        "a.bias": np.zeros(2),
-        "b.weight": np.ones((1, 2)),
-        "b.bias": np.zeros(1),
+        "fc1.weight": np.ones((2, 1)),
+        "fc1.bias": np.zeros(2),
+        "fc2.weight": np.ones((1, 2)),
+        "fc2.bias": np.zeros(1),
     }
     assert io.from_torch(state).h == 2
