@@ -1,0 +1,87 @@
+"""Text output for people: short approximate numbers, long lists cut, Jupyter blocks.
+
+Exact results stay exact in ``to_dict()`` (JSON); this module only decides how much of them a
+person reads. A number whose exact text is at most :data:`MAX_EXACT_CHARS` characters prints
+exactly (``-3/4``, ``1/1000``); a longer one prints as a short decimal marked approximate
+(``~1.4567e-125``). Long lists print their first :data:`SHOWN` items and "... and N more";
+``full=True`` prints everything and ``exact=True`` every number exactly.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+
+from flint import fmpq
+
+from .rationals import format_rational
+
+__all__ = ["MAX_EXACT_CHARS", "SHOWN", "format_number", "markdown_block", "shorten"]
+
+MAX_EXACT_CHARS = 20
+"""Exact texts up to this length print exactly; longer ones as ``~`` decimals."""
+
+SHOWN = 8
+"""How many items of a long list a summary shows."""
+
+
+def format_number(value: Fraction | fmpq | int, *, exact: bool = False) -> str:
+    """The exact text of ``value`` when short (or ``exact``), else 5 significant digits
+    marked ``~``.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> format_number(Fraction(-3, 4))
+    '-3/4'
+    >>> format_number(Fraction(1, 3 * 10**130))
+    '~3.3333e-131'
+    >>> format_number(Fraction(2, 3) + Fraction(1, 2**40))
+    '~0.66667'
+    >>> format_number(Fraction(1, 3 * 10**130), exact=True)[:4]
+    '1/30'
+    """
+    text = format_rational(value)
+    if exact or len(text) <= MAX_EXACT_CHARS:
+        return text
+    q = value if isinstance(value, Fraction) else Fraction(int(value.p), int(value.q))
+    if q == 0:
+        return "0"
+    sign = "-" if q < 0 else ""
+    q = abs(q)
+    e = math.floor((q.numerator.bit_length() - q.denominator.bit_length()) * math.log10(2))
+    m = q / Fraction(10) ** e if e >= 0 else q * Fraction(10) ** (-e)
+    mantissa = float(m)
+    while mantissa >= 10:
+        mantissa, e = mantissa / 10, e + 1
+    while mantissa < 1:
+        mantissa, e = mantissa * 10, e - 1
+    if round(mantissa, 4) >= 10:
+        mantissa, e = mantissa / 10, e + 1
+    if -4 <= e < 6:
+        return f"~{sign}{mantissa * 10.0**e:.5g}"
+    return f"~{sign}{mantissa:.4f}e{e:+d}"
+
+
+def shorten(items: Sequence[str], *, full: bool = False, noun: str = "more",
+            shown: int = SHOWN) -> list[str]:
+    """The first ``shown`` items and ``... and N more <noun>`` (all of them when ``full``).
+
+    >>> shorten([str(i) for i in range(20)], noun="neurons", shown=3)
+    ['0', '1', '2', '... and 17 more neurons']
+    """
+    if full or len(items) <= shown + 1:
+        return list(items)
+    return [*items[:shown], f"... and {len(items) - shown} more {noun}"]
+
+
+def markdown_block(text: str) -> str:
+    """``text`` as a Markdown code block (Jupyter's ``_repr_markdown_``)."""
+    return "```text\n" + text + "\n```"
+
+
+def html_block(text: str) -> str:
+    """``text`` as an escaped HTML ``<pre>`` block (Jupyter's ``_repr_html_``)."""
+    return "<pre>" + html.escape(text) + "</pre>"
