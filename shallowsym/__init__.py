@@ -28,7 +28,7 @@ from .functional import (
 )
 from .graph import bent_hyperplane_graph, neuron_graph
 from .hyperplanes import neuron_keys
-from .minimal import is_irreducible, minimal_width, reduce
+from .minimal import ReducedNetwork, is_irreducible, minimal_width, reduce, reduction
 from .network import ShallowNetwork
 from .roles import CombinatorialType, NeuronRole, combinatorial_type, structure
 from .standard import StandardCertificate, apply_standard, find_standard_map
@@ -76,6 +76,8 @@ __all__ = [
     "is_irreducible",
     "local_dimension",
     "minimal_width",
+    "reduction",
+    "ReducedNetwork",
     "moves",
     "neuron_graph",
     "neuron_keys",

@@ -113,6 +113,11 @@ def test_limit():
         [[1] * 30, list(range(30))],
         [0, 0],
     )
+    # One zero-output neuron more: the bounds leave N_min in {30, 31} open, so the sign
+    # search (2^15 subset sums per half) has to run.
+    net = ShallowNetwork(
+        [*map(list, net.W1), [1, 1]], [*net.b1, 0], [[*row, 0] for row in net.W2], net.b2
+    )
     try:
         minimal_width(net, limit=50)
     except SearchLimitExceeded as err:
