@@ -15,15 +15,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cached_property
 from typing import Any
 
 from .canonical import canonical_form
 from .errors import SearchLimitExceeded, check_limit
+from .factorization import factorization_dimension
 from .fibre import (
     DEFAULT_TYPE_LIMIT,
     FiberType,
-    _w_dimension,
     fiber_types,
     realize,
 )
@@ -39,6 +38,27 @@ from .standard import StandardCertificate, find_standard_map, neuron_normal_form
 from .unfolding import LocalDimension, local_dimension
 
 __all__ = ["Mechanism", "Stabilizer", "SymmetryReport", "symmetries"]
+
+
+def _remembered(method):
+    """Like ``cached_property``, but a SearchLimitExceeded is remembered too: a failed bounded
+    search runs once, and every later access raises the same error at once."""
+    name = method.__name__
+
+    def get(self):
+        cache = self.__dict__.setdefault("_remembered", {})
+        if name not in cache:
+            try:
+                cache[name] = (True, method(self))
+            except SearchLimitExceeded as err:
+                cache[name] = (False, err)
+        ok, value = cache[name]
+        if not ok:
+            raise value
+        return value
+
+    get.__doc__ = method.__doc__
+    return property(get)
 
 
 @dataclass(frozen=True)
@@ -193,17 +213,45 @@ def _continuous_mechanisms(net: ShallowNetwork) -> list[Mechanism]:
                 )
             )
     # S6 and mixed S7: their v-terms share the equation W2 W1 = M; attribute the solution
-    # dimension group by group (variables minus the rank each adds), so the sum is exact.
-    bent_normals: list[list[Fraction]] = []
-    c_terms: list[tuple[list[Fraction], list[Fraction]]] = []
+    # dimension group by group (variables minus the rank each adds), so the sum is exact. The
+    # ranks are incremental: a basis of at most d normals (and k v-terms) is kept, so each
+    # group costs one rank of at most d + k rows (fibre._w_dimension computes the same value
+    # from the whole lists).
+    bent_basis: list[list[Fraction]] = []
+    u_basis: list[list[Fraction]] = []
+    v_basis: list[list[Fraction]] = []
+    product = [[Fraction(0)] * d for _ in range(k)]
+    bent_count = c = 0
     previous = 0
     for g in sorted((g for g in s.groups if g.mixed), key=lambda g: (not g.bent, g.key)):
         normal = list(hyperplane_normal_offset(g.key)[0])
+        n = len(bent_basis)
         if g.bent:
-            bent_normals.append(normal)
+            bent_count += 1
+            if n < d and rank([*bent_basis, normal], d) > n:
+                bent_basis.append(normal)
+            n = len(bent_basis)
+            total = k * bent_count - k * n
         else:
-            c_terms.append((list(g.v), normal))
-        total = _w_dimension(d, k, bent_normals, c_terms)
+            if c == 0:
+                u_basis = list(bent_basis)
+            c += 1
+            v = list(g.v)
+            for row in range(k):
+                if v[row]:
+                    product[row] = [x + v[row] * y for x, y in zip(product[row], normal, strict=True)]
+            if len(u_basis) < d and rank([*u_basis, normal], d) > len(u_basis):
+                u_basis.append(normal)
+            if len(v_basis) < k and rank([*v_basis, v], k) > len(v_basis):
+                v_basis.append(v)
+            total = k * bent_count - k * n + c * n + factorization_dimension(
+                k,
+                d - n,
+                c,
+                r=rank(product + bent_basis, d) - n,
+                a=len(v_basis),
+                b=len(u_basis) - n,
+            )
         if g.bent:
             out.append(
                 Mechanism(
@@ -252,7 +300,7 @@ class SymmetryReport:
     def type(self) -> CombinatorialType:
         return structure(self.net).type
 
-    @cached_property
+    @_remembered
     def local(self) -> LocalDimension:
         """The fibre's dimension at theta with a nearby network attaining it."""
         return local_dimension(self.net, limit=self.limit)
@@ -263,12 +311,12 @@ class SymmetryReport:
         ``local.reason`` says what could exceed it)."""
         return self.local.dimension
 
-    @cached_property
+    @_remembered
     def flip_sets(self) -> tuple[tuple[int, ...], ...]:
         """Every admissible flip (see :func:`shallowsym.flip_sets`)."""
-        return flip_sets(self.net, limit=self.limit)
+        return _bounded_flip_sets(self.net, self.limit)
 
-    @cached_property
+    @_remembered
     def mechanisms(self) -> tuple[Mechanism, ...]:
         """S3-S7 with their dimensions, then one S8 entry per admissible flip."""
         flips = tuple(
@@ -277,7 +325,7 @@ class SymmetryReport:
         )
         return self.continuous_mechanisms + flips
 
-    @cached_property
+    @_remembered
     def hidden_witness(self) -> ShallowNetwork | None:
         """A network of the same architecture realizing f outside G_h.theta (checked), or None."""
         return _hidden_witness(self)
@@ -413,6 +461,23 @@ def symmetries(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> SymmetryRe
         continuous_mechanisms=mechanisms,
         limit=limit,
     )
+
+
+def _bounded_flip_sets(net: ShallowNetwork, limit: int) -> tuple[tuple[int, ...], ...]:
+    """flip_sets, after a cheap bound: the pruning keeps all but at most rank <= k d of the n
+    live neurons (the dropped ones are independent of the rest), so when even n - k d items
+    need more than ``limit`` subset sums the search is not started."""
+    n = sum(len(g.neurons) for g in structure(net).groups)
+    m = max(n - net.k * net.d, 0)
+    work = 2 ** (m // 2) + 2 ** (m - m // 2)
+    if work > limit:
+        raise SearchLimitExceeded(
+            f"the flip search over {n} live neurons needs at least 2^{m - m // 2} subset sums "
+            f"(at least {m} remain after pruning), more than limit={limit}; pass a larger "
+            "limit= to search anyway",
+            limit=limit,
+        )
+    return flip_sets(net, limit=limit)
 
 
 # -- deciding hidden symmetries ------------------------------------------------------------

@@ -930,6 +930,10 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
     check_limit(limit)
     own = stratum_dimension(net)
     cf = canonical_form(net)
+    if cf.num_bent == net.h:
+        # Cheap bound first: a realization of width h puts one live neuron on each of the h
+        # bent hyperplanes, so every stratum of the fibre has the shape of theta's own.
+        return LocalDimension(own, own, net, True)
     best, best_dim, bound, collided = net, own, own, False
     for found in _measured(net, limit):
         if not found:
