@@ -27,7 +27,7 @@ from .fibre import (
     realize,
 )
 from .flips import DEFAULT_LIMIT, flip_sets
-from .hyperplanes import hyperplane_normal_offset
+from .hyperplanes import Key, format_hyperplane, hyperplane_normal_offset
 from .linalg import rank
 from .moves import flip
 from .network import ShallowNetwork
@@ -35,6 +35,7 @@ from .rationals import to_fraction
 from .residual import annihilator, normals, projected, residual, zero_residual_signs
 from .roles import CombinatorialType, NeuronRole, structure
 from .standard import StandardCertificate, find_standard_map, neuron_normal_forms
+from .text import SHOWN, format_number, markdown_block, short_message, shorten
 from .unfolding import LocalDimension, local_dimension
 
 __all__ = ["Mechanism", "Stabilizer", "SymmetryReport", "symmetries"]
@@ -84,6 +85,19 @@ class Stabilizer:
     def order_formula(self) -> str:
         """``2! x 3!`` (or ``1``)."""
         return " x ".join(f"{len(c)}!" for c in self.classes) or "1"
+
+    @property
+    def order_formula_text(self) -> str:
+        """``order = formula`` for people: a long order prints as ``~`` decimal, and many
+        classes as counts (``512 x 2!``)."""
+        order = format_number(self.order)
+        counts: dict[int, int] = defaultdict(int)
+        for c in self.classes:
+            counts[len(c)] += 1
+        if len(self.classes) <= 6:
+            return f"{order} = {self.order_formula}"
+        formula = " x ".join(f"({n}!)^{m}" for n, m in sorted(counts.items()))
+        return f"{order} = {formula}"
 
     @property
     def dimension(self) -> int:
@@ -139,12 +153,26 @@ class Mechanism:
     name: str
     neurons: tuple[int, ...]
     dimension: int
-    detail: str = ""
+    detail: str = ""  # may hold "{equation}", the equation of ``hyperplane``
+    hyperplane: Key | None = field(default=None, repr=False)
+
+    def describe(self, *, exact: bool = True, full: bool = True) -> str:
+        """``detail`` with the hyperplane's equation (cut and approximate unless full, exact)."""
+        if self.hyperplane is None:
+            return self.detail
+        equation = format_hyperplane(
+            self.hyperplane, exact=exact, max_terms=None if full else 4
+        )
+        return self.detail.replace("{equation}", equation)
+
+    def to_text(self, *, exact: bool = False, full: bool = False) -> str:
+        neurons = ", ".join(shorten([str(i) for i in self.neurons], full=full, noun="neurons"))
+        detail = self.describe(exact=exact, full=full)
+        extra = f"; {detail}" if detail else ""
+        return f"{self.code} {self.name}: neurons {neurons}; +{self.dimension} dimensions{extra}"
 
     def __str__(self) -> str:
-        neurons = ", ".join(map(str, self.neurons))
-        extra = f"; {self.detail}" if self.detail else ""
-        return f"{self.code} {self.name}: neurons {neurons}; +{self.dimension} dimensions{extra}"
+        return self.to_text()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -152,7 +180,7 @@ class Mechanism:
             "name": self.name,
             "neurons": list(self.neurons),
             "dimension": self.dimension,
-            "detail": self.detail,
+            "detail": self.describe(),
         }
 
 
@@ -199,7 +227,8 @@ def _continuous_mechanisms(net: ShallowNetwork) -> list[Mechanism]:
                         "same-orientation twins",
                         neurons,
                         (len(neurons) - 1) * k,
-                        f"{side} oriented on {g.equation}; only their summed s a counts",
+                        f"{side} oriented on {{equation}}; only their summed s a counts",
+                        g.key,
                     )
                 )
         if not g.bent and not g.mixed:
@@ -209,7 +238,8 @@ def _continuous_mechanisms(net: ShallowNetwork) -> list[Mechanism]:
                     "cancelling group",
                     g.neurons,
                     d,
-                    f"kinks cancel on {g.equation}; the hyperplane is free",
+                    "kinks cancel on {equation}; the hyperplane is free",
+                    g.key,
                 )
             )
     # S6 and mixed S7: their v-terms share the equation W2 W1 = M; attribute the solution
@@ -259,7 +289,8 @@ def _continuous_mechanisms(net: ShallowNetwork) -> list[Mechanism]:
                     "both orientations on a bent hyperplane",
                     g.neurons,
                     total - previous,
-                    f"on {g.equation}; P - Q is free within W2 W1 = M",
+                    "on {equation}; P - Q is free within W2 W1 = M",
+                    g.key,
                 )
             )
         else:
@@ -269,7 +300,8 @@ def _continuous_mechanisms(net: ShallowNetwork) -> list[Mechanism]:
                     "cancelling group of mixed orientation",
                     g.neurons,
                     total - previous,
-                    f"on {g.equation}; adds an affine map with free direction and offset",
+                    "on {equation}; adds an affine map with free direction and offset",
+                    g.key,
                 )
             )
         previous = total
@@ -345,29 +377,70 @@ class SymmetryReport:
         try:
             hidden = self.has_hidden_symmetries
         except SearchLimitExceeded as err:
-            return f"undecided ({err})"
+            return f"undecided ({short_message(str(err))})"
         return "yes" if hidden else "no"
 
     def __str__(self) -> str:
-        lines = [f"network: d = {self.net.d}, h = {self.net.h}, k = {self.net.k}", "roles:"]
-        groups = structure(self.net).groups
-        for r in self.roles:
-            where = (
-                ""
-                if r.hyperplane is None
-                else f"  on H{r.hyperplane}: {groups[r.hyperplane].equation}"
-            )
+        return self.to_text()
+
+    def _repr_markdown_(self) -> str:
+        return markdown_block(self.to_text())
+
+    def to_text(self, *, full: bool = False, exact: bool = False) -> str:
+        """The report for people. Up to 16 neurons (or with ``full``) every neuron and
+        mechanism is listed; beyond, counts per role and per mechanism with the first few of
+        each. Equations are cut to their first terms and long numbers print as ``~`` decimals
+        unless ``full`` and ``exact``. What a bounded search could not decide prints as
+        "undecided (reason)"; the rest prints."""
+        net = self.net
+        lines = [f"network: d = {net.d}, h = {net.h}, k = {net.k}"]
+        groups = structure(net).groups
+        detailed = full or net.h <= 2 * SHOWN
+        terms = None if full else 4
+
+        def equation(index: int) -> str:
+            return format_hyperplane(groups[index].key, exact=exact, max_terms=terms)
+
+        def label(r: NeuronRole) -> str:
             sign = {1: "+", -1: "-", 0: ""}[r.orientation] if r.hyperplane is not None else ""
-            lines.append(f"  neuron {r.neuron}: {r.role}{sign and ' (' + sign + ')'}{where}")
+            return f"{r.role}{sign and ' (' + sign + ')'}"
+
+        if detailed:
+            lines.append("roles:")
+            for r in self.roles:
+                where = "" if r.hyperplane is None else f"  on H{r.hyperplane}: {equation(r.hyperplane)}"
+                lines.append(f"  neuron {r.neuron}: {label(r)}{where}")
+        else:
+            by_role: dict[str, list[int]] = defaultdict(list)
+            for r in self.roles:
+                by_role[label(r)].append(r.neuron)
+            lines.append(
+                f"roles ({len(groups)} hyperplanes carry live neurons; --full lists every neuron):"
+            )
+            for name, neurons in sorted(by_role.items(), key=lambda item: -len(item[1])):
+                shown = ", ".join(shorten([str(i) for i in neurons], noun="", shown=6))
+                lines.append(f"  {len(neurons)} {name}: neurons {shown}")
         lines.append("mechanisms:")
         try:
             mechanisms = self.mechanisms
         except SearchLimitExceeded as err:
             mechanisms = self.continuous_mechanisms
-            lines.append(f"  (flips undecided: {err})")
-        lines += [f"  {m}" for m in mechanisms] or ["  none"]
+            lines.append(f"  flips: undecided ({short_message(str(err))})")
+        if detailed:
+            lines += [f"  {m.to_text(exact=exact, full=full)}" for m in mechanisms] or ["  none"]
+        else:
+            kinds: dict[tuple[str, str], list[Mechanism]] = defaultdict(list)
+            for m in mechanisms:
+                kinds[(m.code, m.name)].append(m)
+            for (code, name), items in kinds.items():
+                total = sum(m.dimension for m in items)
+                lines.append(f"  {len(items)} x {code} {name} (+{total} dimensions in all)")
+                shown = [f"    {m.to_text(exact=exact)}" for m in items]
+                lines += shorten(shown, noun=f"{code} entries", shown=3)
+            if not mechanisms:
+                lines.append("  none")
         lines.append(
-            f"stabilizer order: {self.stabilizer.order} = {self.stabilizer.order_formula}"
+            f"stabilizer order: {self.stabilizer.order_formula_text}"
             + (f", times (R>0)^{self.stabilizer.dimension}" if self.stabilizer.dimension else "")
         )
         lines.append(f"hidden symmetries: {self._hidden_text()}")
@@ -379,7 +452,7 @@ class SymmetryReport:
         try:
             local = self.local
         except SearchLimitExceeded as err:
-            return f"undecided ({sizes}; {err})"
+            return f"undecided ({sizes}; {short_message(str(err))})"
         if local.exact:
             return f"{local.dimension} ({sizes})"
         return f"at least {local.dimension} ({sizes}; {local.reason})"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -18,7 +19,15 @@ from flint import fmpq
 
 from .rationals import format_rational
 
-__all__ = ["MAX_EXACT_CHARS", "SHOWN", "format_number", "markdown_block", "shorten"]
+__all__ = [
+    "MAX_EXACT_CHARS",
+    "SHOWN",
+    "format_number",
+    "html_block",
+    "markdown_block",
+    "short_message",
+    "shorten",
+]
 
 MAX_EXACT_CHARS = 20
 """Exact texts up to this length print exactly; longer ones as ``~`` decimals."""
@@ -46,7 +55,16 @@ def format_number(value: Fraction | fmpq | int, *, exact: bool = False) -> str:
     text = format_rational(value)
     if exact or len(text) <= MAX_EXACT_CHARS:
         return text
-    q = value if isinstance(value, Fraction) else Fraction(int(value.p), int(value.q))
+    return _approximate(value)
+
+
+def _approximate(value: Fraction | fmpq | int) -> str:
+    if isinstance(value, Fraction):
+        q = value
+    elif isinstance(value, int):
+        q = Fraction(value)
+    else:
+        q = Fraction(int(value.p), int(value.q))
     if q == 0:
         return "0"
     sign = "-" if q < 0 else ""
@@ -85,3 +103,12 @@ def markdown_block(text: str) -> str:
 def html_block(text: str) -> str:
     """``text`` as an escaped HTML ``<pre>`` block (Jupyter's ``_repr_html_``)."""
     return "<pre>" + html.escape(text) + "</pre>"
+
+
+def short_message(text: str) -> str:
+    """``text`` with every integer of more than 12 digits as a ``~`` decimal.
+
+    >>> short_message("needs 12345678901234567890 steps")
+    'needs ~1.2346e+19 steps'
+    """
+    return re.sub(r"\d{13,}", lambda m: _approximate(int(m.group())), text)
