@@ -156,18 +156,18 @@ class Mechanism:
     detail: str = ""  # may hold "{equation}", the equation of ``hyperplane``
     hyperplane: Key | None = field(default=None, repr=False)
 
-    def describe(self, *, exact: bool = True, full: bool = True) -> str:
+    def describe(self, *, exact: bool = True, full: bool = True, terms: int = 4) -> str:
         """``detail`` with the hyperplane's equation (cut and approximate unless full, exact)."""
         if self.hyperplane is None:
             return self.detail
         equation = format_hyperplane(
-            self.hyperplane, exact=exact, max_terms=None if full else 4
+            self.hyperplane, exact=exact, max_terms=None if full else terms
         )
         return self.detail.replace("{equation}", equation)
 
-    def to_text(self, *, exact: bool = False, full: bool = False) -> str:
+    def to_text(self, *, exact: bool = False, full: bool = False, terms: int = 4) -> str:
         neurons = ", ".join(shorten([str(i) for i in self.neurons], full=full, noun="neurons"))
-        detail = self.describe(exact=exact, full=full)
+        detail = self.describe(exact=exact, full=full, terms=terms)
         extra = f"; {detail}" if detail else ""
         return f"{self.code} {self.name}: neurons {neurons}; +{self.dimension} dimensions{extra}"
 
@@ -418,7 +418,7 @@ class SymmetryReport:
                 f"roles ({len(groups)} hyperplanes carry live neurons; --full lists every neuron):"
             )
             for name, neurons in sorted(by_role.items(), key=lambda item: -len(item[1])):
-                shown = ", ".join(shorten([str(i) for i in neurons], noun="", shown=6))
+                shown = ", ".join(shorten([str(i) for i in neurons], shown=6))
                 lines.append(f"  {len(neurons)} {name}: neurons {shown}")
         lines.append("mechanisms:")
         try:
@@ -435,8 +435,8 @@ class SymmetryReport:
             for (code, name), items in kinds.items():
                 total = sum(m.dimension for m in items)
                 lines.append(f"  {len(items)} x {code} {name} (+{total} dimensions in all)")
-                shown = [f"    {m.to_text(exact=exact)}" for m in items]
-                lines += shorten(shown, noun=f"{code} entries", shown=3)
+                shown = [f"    {m.to_text(exact=exact, terms=3)}" for m in items]
+                lines += shorten(shown, noun=f"{code} entries", shown=3, indent="    ")
             if not mechanisms:
                 lines.append("  none")
         lines.append(

@@ -83,8 +83,14 @@ def _approximate(value: Fraction | fmpq | int) -> str:
     return f"~{sign}{mantissa:.4f}e{e:+d}"
 
 
-def shorten(items: Sequence[str], *, full: bool = False, noun: str = "more",
-            shown: int = SHOWN) -> list[str]:
+def shorten(
+    items: Sequence[str],
+    *,
+    full: bool = False,
+    noun: str = "",
+    shown: int = SHOWN,
+    indent: str = "",
+) -> list[str]:
     """The first ``shown`` items and ``... and N more <noun>`` (all of them when ``full``).
 
     >>> shorten([str(i) for i in range(20)], noun="neurons", shown=3)
@@ -92,7 +98,7 @@ def shorten(items: Sequence[str], *, full: bool = False, noun: str = "more",
     """
     if full or len(items) <= shown + 1:
         return list(items)
-    return [*items[:shown], f"... and {len(items) - shown} more {noun}"]
+    return [*items[:shown], f"{indent}... and {len(items) - shown} more {noun}".rstrip()]
 
 
 def markdown_block(text: str) -> str:
