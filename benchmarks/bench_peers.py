@@ -64,10 +64,12 @@ def z3_verdict(a: ShallowNetwork, b: ShallowNetwork, timeout_s: int) -> str:
 def milp_verdict(a: ShallowNetwork, b: ShallowNetwork, timeout_s: int) -> str:
     """max and min of f_a - f_b (k = 1) over a box meeting every hyperplane, by big-M MILP."""
     d = a.d
-    rows = [(list(map(float, w)), float(beta), float(c), 1.0)
-            for net, sign in ((a, 1.0), (b, -1.0))
-            for w, beta, c in zip(net.W1, net.b1, net.W2[0])
-            for _ in [sign]]
+    rows = [
+        (list(map(float, w)), float(beta), float(c), 1.0)
+        for net, sign in ((a, 1.0), (b, -1.0))
+        for w, beta, c in zip(net.W1, net.b1, net.W2[0])
+        for _ in [sign]
+    ]
     signs = [1.0] * a.h + [-1.0] * b.h
     radius = 1.0 + max(
         (abs(beta) / float(np.linalg.norm(w)) for w, beta, _, _ in rows if any(w)), default=0.0

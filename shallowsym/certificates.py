@@ -185,9 +185,7 @@ def _redistribution(a: ShallowNetwork, b: ShallowNetwork) -> Move | None:
     return Move("redistribute", (changes,)) if changes else None
 
 
-def _split_flips(
-    a: ShallowNetwork, budget: _Budget
-) -> Iterator[tuple[list[Move], ShallowNetwork]]:
+def _split_flips(a: ShallowNetwork, budget: _Budget) -> Iterator[tuple[list[Move], ShallowNetwork]]:
     """Turn a zero neuron j into a twin of a live neuron i carrying exactly the output mass x
     that makes {j} + S flippable, for sets S of one or two other live neurons:
     x u_i^T = -sum_S a_m w_m^T (solved exactly), then flip and normalize again."""
@@ -230,9 +228,7 @@ def _split_flips(
                 yield [*steps, *again.forward], again.net
 
 
-def _paid_flips(
-    a: ShallowNetwork, budget: _Budget
-) -> Iterator[tuple[list[Move], ShallowNetwork]]:
+def _paid_flips(a: ShallowNetwork, budget: _Budget) -> Iterator[tuple[list[Move], ShallowNetwork]]:
     """Flip one or two live neurons and pay the change 2 sum_T a_i w_i^T in W2 W1 by shifting
     P - Q in mixed groups (solved exactly), then normalize again."""
     mixed = [g for g in structure(a).groups if g.mixed]
@@ -483,8 +479,9 @@ def explain(
     """
     for name, net in (("a", a), ("b", b)):
         if not isinstance(net, ShallowNetwork):
-            raise TypeError(f"explain expects ShallowNetwork arguments; {name} is "
-                            f"{type(net).__name__}")
+            raise TypeError(
+                f"explain expects ShallowNetwork arguments; {name} is {type(net).__name__}"
+            )
     check_limit(limit)
     if (a.d, a.h, a.k) != (b.d, b.h, b.k):
         return None

@@ -1,31 +1,62 @@
 """The ``shallowsym`` command line: ``equiv``, ``canon``, ``symmetries``, ``fundim``,
 ``reduce`` and ``demo``.
 
-Exit codes: 0 success (for ``equiv``: equivalent), 1 not equivalent, 2 bad input.
+Exit codes: 0 success (for ``equiv``: equivalent), 1 not equivalent, 2 bad input, 3 a search
+limit reached (raise it with the flag the message names).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from . import examples
 from .canonical import canonical_form
+from .certificates import DEFAULT_EXPLAIN_LIMIT
 from .equivalence import equivalent
-from .errors import ShallowSymError
+from .errors import SearchLimitExceeded, ShallowSymError
 from .fibre import DEFAULT_TYPE_LIMIT
 from .flips import DEFAULT_LIMIT
 from .functional import functional_dimension
-from .io import load
-from .minimal import reduce
+from .io import WRITABLE, load, save
+from .minimal import reduction
 from .network import ShallowNetwork
 from .symmetry import symmetries
+from .text import short_message, shorten
 
-EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT, EXIT_LIMIT = 0, 1, 2, 3
 FILE_HELP = "network file: .json, .npz, .safetensors, .onnx or .pt (state dict)"
+EPILOG = (
+    "exit codes: 0 success (equiv: equivalent), 1 not equivalent, 2 bad input, "
+    "3 a search limit reached (raise the flag the message names), 4 internal error, "
+    "130 interrupted"
+)
+
+
+def _flag(text: str, flag: str = "--limit") -> str:
+    """A library message about ``limit=`` rewritten to name the CLI flag."""
+    text = re.sub(r"\blimit=(?=\d)", f"{flag} ", text)
+    return short_message(text.replace("limit=", flag))
+
+
+def _limited(flag: str):
+    """Run a subcommand body; a SearchLimitExceeded is re-raised naming ``flag``."""
+
+    def wrap(body):
+        def run(args: argparse.Namespace) -> int:
+            try:
+                return body(args)
+            except SearchLimitExceeded as err:
+                raise SearchLimitExceeded(_flag(str(err), flag), limit=err.limit) from None
+
+        return run
+
+    return wrap
 
 
 def _load(path: str) -> ShallowNetwork:
@@ -41,57 +72,79 @@ def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
     print(json.dumps(data, indent=2) if args.json else text)
 
 
+@_limited("--limit")
 def _cmd_equiv(args: argparse.Namespace) -> int:
     a, b = _load(args.a), _load(args.b)
-    result = equivalent(a, b, method=args.method)
-    _emit(args, result.to_dict(), str(result))
+    result = equivalent(a, b, method=args.method, limit=args.limit)
+    text = result.to_text(full=args.full, exact=args.exact)
+    _emit(args, result.to_dict(), _flag(text))
     return EXIT_OK if result else EXIT_DIFFERENT
 
 
 def _cmd_canon(args: argparse.Namespace) -> int:
     cf = canonical_form(_load(args.network))
-    _emit(args, cf.to_dict(), f"{cf}\n({cf.num_bent} bent hyperplanes, d = {cf.d}, k = {cf.k})")
+    text = cf.to_text(full=args.full, exact=args.exact)
+    _emit(args, cf.to_dict(), f"{text}\n({cf.num_bent} bent hyperplanes, d = {cf.d}, k = {cf.k})")
     return EXIT_OK
 
 
+@_limited("--limit")
 def _cmd_symmetries(args: argparse.Namespace) -> int:
     report = symmetries(_load(args.network), limit=args.limit)
     data = report.to_dict()
-    text = str(report)
+    text = _flag(report.to_text(full=args.full, exact=args.exact))
     if args.types:
-        types = report.fiber_types(limit=args.type_limit)
-        data["fiber_types"] = [t.to_dict() for t in types]
-        text += "\nfibre types (modulo the standard group):\n" + "\n".join(f"  {t}" for t in types)
+        try:
+            types = report.fiber_types(limit=args.type_limit)
+        except SearchLimitExceeded as err:
+            reason = _flag(str(err), "--type-limit")
+            data["fiber_types"] = None
+            data["fiber_types_undecided"] = reason
+            text += f"\nfibre types: undecided ({reason})"
+        else:
+            data["fiber_types"] = [t.to_dict() for t in types]
+            listed = shorten(
+                [f"  {t}" for t in types], full=args.full, noun="types (--full)", indent="  "
+            )
+            text += f"\nfibre types (modulo the standard group): {len(types)}\n" + "\n".join(listed)
     _emit(args, data, text)
     return EXIT_OK
 
 
 def _cmd_fundim(args: argparse.Namespace) -> int:
     fd = functional_dimension(_load(args.network))
-    _emit(args, fd.to_dict(), str(fd))
+    _emit(args, fd.to_dict(), fd.to_text(full=args.full, exact=args.exact))
     return EXIT_OK
 
 
+@_limited("--limit")
 def _cmd_reduce(args: argparse.Namespace) -> int:
+    if args.output:
+        suffix = Path(args.output).suffix.lower()
+        if suffix not in WRITABLE:
+            raise ShallowSymError(
+                f"-o {args.output}: cannot write {suffix or 'extension-less'!r} files; use "
+                f"one of {', '.join(WRITABLE)}"
+            )
     net = _load(args.network)
-    small = reduce(net, limit=args.limit)
+    result = reduction(net, limit=args.limit)
+    exact = None
     if args.output:
         try:
-            small.save(args.output)
+            exact = save(result.network, args.output)
         except OSError as err:
             raise ShallowSymError(f"cannot write {args.output}: {err.strerror or err}") from None
-    data = {
-        "width": net.h,
-        "minimal_width": small.h,
-        "irreducible": net.h == small.h,
-        "output": args.output,
-        "network": small.to_dict(),
-    }
-    text = (
-        f"width {net.h}, minimal width {small.h}"
-        + (" (irreducible)" if net.h == small.h else "")
-        + (f"; wrote {args.output}" if args.output else f"\n{small}")
-    )
+    data = result.to_dict()
+    data["output"] = args.output
+    data["output_exact"] = exact
+    text = result.to_text(full=args.full, exact=args.exact)
+    if args.output:
+        how = (
+            "exactly"
+            if exact
+            else "rounded to float64: NOT exactly the reduced network; use .json or .npz"
+        )
+        text += f"\nwrote {args.output} ({how})"
     _emit(args, data, text)
     return EXIT_OK
 
@@ -100,7 +153,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     a, b = examples.flip_pair()
     c, e = examples.near_miss()
     net = examples.two_dimensional()
-    hidden, miss, cf = equivalent(a, b), equivalent(c, e), canonical_form(net)
+    hidden = equivalent(a, b, limit=args.limit)
+    miss, cf = equivalent(c, e, limit=args.limit), canonical_form(net)
     if args.json:
         print(
             json.dumps(
@@ -147,34 +201,65 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shallowsym",
         description="Exact equivalence and symmetries of one-hidden-layer ReLU networks.",
+        epilog=EPILOG,
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("equiv", help="decide whether two networks compute the same function")
+    p = sub.add_parser(
+        "equiv", help="decide whether two networks compute the same function", epilog=EPILOG
+    )
     p.add_argument("a", help=FILE_HELP)
     p.add_argument("b", help=FILE_HELP)
     p.add_argument("--method", choices=("canonical", "graph"), default="canonical")
+    _limit_option(p, "--limit", DEFAULT_EXPLAIN_LIMIT, "the move-certificate search")
     p.set_defaults(run=_cmd_equiv)
-    p = sub.add_parser("canon", help="print the canonical form of a network's function")
+    p = sub.add_parser(
+        "canon", help="print the canonical form of a network's function", epilog=EPILOG
+    )
     p.add_argument("network", help=FILE_HELP)
+    _limit_option(p, "--limit", DEFAULT_LIMIT, "searches (canon does none; accepted everywhere)")
     p.set_defaults(run=_cmd_canon)
-    p = sub.add_parser("symmetries", help="roles, stabilizer, hidden mechanisms, fibre dimension")
+    p = sub.add_parser(
+        "symmetries", help="roles, stabilizer, hidden mechanisms, fibre dimension", epilog=EPILOG
+    )
     p.add_argument("network", help=FILE_HELP)
     p.add_argument("--types", action="store_true", help="also list every stratum of the fibre")
-    _limit_option(p, "--limit", DEFAULT_LIMIT, "the flip search")
+    _limit_option(p, "--limit", DEFAULT_LIMIT, "the flip and unfolding searches")
     _limit_option(p, "--type-limit", DEFAULT_TYPE_LIMIT, "the fibre types examined")
     p.set_defaults(run=_cmd_symmetries)
-    p = sub.add_parser("fundim", help="exact functional dimension and what lowers it")
+    p = sub.add_parser(
+        "fundim", help="exact functional dimension and what lowers it", epilog=EPILOG
+    )
     p.add_argument("network", help=FILE_HELP)
+    _limit_option(p, "--limit", DEFAULT_LIMIT, "searches (fundim does none; accepted everywhere)")
     p.set_defaults(run=_cmd_fundim)
-    p = sub.add_parser("reduce", help="a network of minimal width with the same function")
+    p = sub.add_parser(
+        "reduce", help="a network of minimal width with the same function", epilog=EPILOG
+    )
     p.add_argument("network", help=FILE_HELP)
-    p.add_argument("-o", "--output", help="write the reduced network here (JSON)")
+    p.add_argument(
+        "-o",
+        "--output",
+        help="write the reduced network here, in the format of the extension: "
+        + ", ".join(WRITABLE)
+        + " (.json and .npz exact; the others float64, and the message says if rounded)",
+    )
     _limit_option(p, "--limit", DEFAULT_LIMIT, "the sign search")
     p.set_defaults(run=_cmd_reduce)
-    p = sub.add_parser("demo", help="run the main job on embedded example networks")
+    p = sub.add_parser("demo", help="run the main job on embedded example networks", epilog=EPILOG)
+    _limit_option(p, "--limit", DEFAULT_EXPLAIN_LIMIT, "the move-certificate search")
     p.set_defaults(run=_cmd_demo)
     for p in sub.choices.values():
         p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+        p.add_argument(
+            "--full",
+            action="store_true",
+            help="print every item of long lists (default: the first few)",
+        )
+        p.add_argument(
+            "--exact",
+            action="store_true",
+            help="print every number as an exact rational (default: long ones as ~ decimals)",
+        )
     return parser
 
 
@@ -184,6 +269,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
+    except SearchLimitExceeded as err:  # minimal mapping; issue 15 owns main()
+        print(f"shallowsym: error: {err}", file=sys.stderr)
+        return EXIT_LIMIT
     except ShallowSymError as err:
         print(f"shallowsym: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -14,8 +14,8 @@ from .graph import graph_standard_map, graphs_isomorphic
 from .hyperplanes import format_hyperplane
 from .network import ShallowNetwork
 from .rationals import format_rational
-from .text import format_number, markdown_block, shorten
 from .standard import StandardCertificate, find_standard_map
+from .text import format_number, markdown_block, shorten
 from .witness import kink_differences, separating_point
 
 __all__ = ["Equivalence", "equivalent"]

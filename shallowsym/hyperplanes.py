@@ -16,8 +16,8 @@ from fractions import Fraction
 
 from flint import fmpq, fmpq_mat
 
+from .rationals import to_fraction
 from .text import format_number
-from .rationals import format_rational, to_fraction
 
 __all__ = ["NeuronKeys", "format_hyperplane", "hyperplane_normal_offset", "neuron_keys"]
 

@@ -32,9 +32,9 @@ from .canonical import CanonicalForm, canonical_form
 from .errors import SearchLimitExceeded, check_limit
 from .fibre import realize
 from .flips import DEFAULT_LIMIT
+from .hyperplanes import neuron_keys
 from .linalg import rank
 from .network import ShallowNetwork
-from .hyperplanes import neuron_keys
 from .residual import annihilator, normals, projected, residual, zero_residual_signs
 from .roles import CombinatorialType, structure
 from .text import format_number, markdown_block, shorten

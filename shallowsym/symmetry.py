@@ -269,18 +269,25 @@ def _continuous_mechanisms(net: ShallowNetwork) -> list[Mechanism]:
             v = list(g.v)
             for row in range(k):
                 if v[row]:
-                    product[row] = [x + v[row] * y for x, y in zip(product[row], normal, strict=True)]
+                    product[row] = [
+                        x + v[row] * y for x, y in zip(product[row], normal, strict=True)
+                    ]
             if len(u_basis) < d and rank([*u_basis, normal], d) > len(u_basis):
                 u_basis.append(normal)
             if len(v_basis) < k and rank([*v_basis, v], k) > len(v_basis):
                 v_basis.append(v)
-            total = k * bent_count - k * n + c * n + factorization_dimension(
-                k,
-                d - n,
-                c,
-                r=rank(product + bent_basis, d) - n,
-                a=len(v_basis),
-                b=len(u_basis) - n,
+            total = (
+                k * bent_count
+                - k * n
+                + c * n
+                + factorization_dimension(
+                    k,
+                    d - n,
+                    c,
+                    r=rank(product + bent_basis, d) - n,
+                    a=len(v_basis),
+                    b=len(u_basis) - n,
+                )
             )
         if g.bent:
             out.append(
@@ -408,7 +415,11 @@ class SymmetryReport:
         if detailed:
             lines.append("roles:")
             for r in self.roles:
-                where = "" if r.hyperplane is None else f"  on H{r.hyperplane}: {equation(r.hyperplane)}"
+                where = (
+                    ""
+                    if r.hyperplane is None
+                    else f"  on H{r.hyperplane}: {equation(r.hyperplane)}"
+                )
                 lines.append(f"  neuron {r.neuron}: {label(r)}{where}")
         else:
             by_role: dict[str, list[int]] = defaultdict(list)
