@@ -153,12 +153,20 @@ def _reduction(net: ShallowNetwork, limit: int) -> Reduction | None:
     if not isinstance(net, ShallowNetwork):
         raise TypeError(f"expected a ShallowNetwork, not {type(net).__name__}")
     check_limit(limit)
-    return _minimize(canonical_form(net), limit, net.h)
+    cf = canonical_form(net)
+    if net.h <= cf.num_bent:
+        return None
+    # Upper bound: the width after deleting zero neurons and merging twins.
+    return _minimize(cf, limit, len(_simplification(net)[0]))
 
 
 def _width(net: ShallowNetwork, limit: int) -> int:
     best = _reduction(net, limit)
-    return net.h if best is None else best.width
+    if best is not None:
+        return best.width
+    if net.h <= canonical_form(net).num_bent:  # the lower bound s is attained by net
+        return net.h
+    return len(_simplification(net)[0])  # attained by net with zero neurons and twins removed
 
 
 def minimal_width(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> int:
@@ -304,26 +312,7 @@ def _vector_text(values, exact: bool, full: bool) -> str:
 def _simplify(net: ShallowNetwork) -> ReducedNetwork:
     """Delete zero-output neurons, absorb zero-input ones into b2, merge same-orientation
     twins onto the first of them (a_i += t a_j where (w_j, beta_j) = t (w_i, beta_i))."""
-    s = structure(net)
-    nk = neuron_keys(net)
-    b2 = list(net.b2)
-    outputs = {i: list(net.neuron(i)[2]) for i in range(net.h)}
-    merged: dict[int, list[int]] = {}
-    for g in s.groups:
-        for side in (g.positive, g.negative):
-            if not side:
-                continue
-            keep, *others = side
-            merged[keep] = [keep]
-            for j in others:
-                t = nk.scale(j) / nk.scale(keep)
-                outputs[keep] = [x + t * y for x, y in zip(outputs[keep], outputs[j], strict=True)]
-                merged[keep].append(j)
-    for i in range(net.h):
-        w, beta, a = net.neuron(i)
-        if not any(w) and beta > 0:  # a zero-input neuron: the constant a relu(beta)
-            b2 = [c + x * beta for c, x in zip(b2, a, strict=True)]
-    kept = sorted(i for i in merged if any(outputs[i]))
+    kept, merged, outputs, b2 = _simplification(net)
     absorbed = {j for i in kept for j in merged[i]}
     removed = [i for i in range(net.h) if i not in absorbed]
     small = ShallowNetwork.from_rows(
@@ -336,6 +325,31 @@ def _simplify(net: ShallowNetwork) -> ReducedNetwork:
     return ReducedNetwork(
         small, net, tuple(kept), tuple(tuple(merged[i]) for i in kept), tuple(removed)
     )
+
+
+def _simplification(net: ShallowNetwork):
+    """(kept neurons, merged lists, merged output weights, b2) of :func:`_simplify`, without
+    building the network (its width is an upper bound on N_min)."""
+    s = structure(net)
+    nk = neuron_keys(net)
+    b2 = list(net.b2)
+    outputs = {i: list(net.neuron(i)[2]) for g in s.groups for i in g.neurons}
+    merged: dict[int, list[int]] = {}
+    for g in s.groups:
+        for side in (g.positive, g.negative):
+            if not side:
+                continue
+            keep, *others = side
+            merged[keep] = [keep]
+            for j in others:
+                t = nk.scale(j) / nk.scale(keep)
+                outputs[keep] = [x + t * y for x, y in zip(outputs[keep], outputs[j], strict=True)]
+                merged[keep].append(j)
+    for i in s.zero_input_active:  # w = 0, beta > 0: the constant a relu(beta)
+        _, beta, a = net.neuron(i)
+        b2 = [c + x * beta for c, x in zip(b2, a, strict=True)]
+    kept = sorted(i for i in merged if any(outputs[i]))
+    return kept, merged, outputs, b2
 
 
 def reduction(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> ReducedNetwork:
@@ -376,13 +390,13 @@ def reduction(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> ReducedNetw
     THEORY.md section 6 (proofs/minimal_width.md); twins and zero neurons: section 5, S3-S5.
     """
     best = _reduction(net, limit)
-    if best is None:
-        return ReducedNetwork(net, net, tuple(range(net.h)), tuple((i,) for i in range(net.h)), ())
     cf = canonical_form(net)
+    if best is None and net.h <= cf.num_bent:
+        return ReducedNetwork(net, net, tuple(range(net.h)), tuple((i,) for i in range(net.h)), ())
     simple = _simplify(net)
     if canonical_form(simple.network) != cf:
         raise AssertionError("internal error: deleting and merging neurons changed f")
-    if simple.network.h <= best.width:
+    if best is None or simple.network.h <= best.width:
         return simple
     out = realize(cf, best.type, seed=0)
     if out is None or canonical_form(out) != cf:

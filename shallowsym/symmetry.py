@@ -23,6 +23,7 @@ from .factorization import factorization_dimension
 from .fibre import (
     DEFAULT_TYPE_LIMIT,
     FiberType,
+    candidate_types,
     fiber_types,
     realize,
 )
@@ -377,7 +378,27 @@ class SymmetryReport:
     def fiber_types(
         self, *, limit: int = DEFAULT_TYPE_LIMIT, progress: bool | None = None
     ) -> tuple[FiberType, ...]:
-        """Every stratum of the fibre (see :func:`shallowsym.fiber_types`)."""
+        """Every stratum of the fibre (see :func:`shallowsym.fiber_types`).
+
+        The candidate types are counted first (cheap), so a fibre with more than ``limit``
+        candidates raises SearchLimitExceeded before any is realized; the failure is
+        remembered per limit."""
+        failures = self.__dict__.setdefault("_type_failures", {})
+        if limit in failures:
+            raise failures[limit]
+        count = sum(
+            1
+            for _ in itertools.islice(
+                candidate_types(canonical_form(self.net), self.net.h), limit + 1
+            )
+        )
+        if count > limit:
+            failures[limit] = SearchLimitExceeded(
+                f"the fibre has more than limit={limit} candidate types (counted before "
+                "realizing any); pass a larger limit=",
+                limit=limit,
+            )
+            raise failures[limit]
         return fiber_types(self.net, limit=limit, progress=progress)
 
     def _hidden_text(self) -> str:
