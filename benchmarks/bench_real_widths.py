@@ -4,9 +4,10 @@ Networks: (784, 1024, 10) and (10, h, 1) for h = 16, 64, 256, 1024, float32 weig
 briefly with torch (Adam, 60 steps on a synthetic teacher task: Gaussian inputs, labels of a
 random ReLU teacher) when torch is installed, else He initialisation. Each comes *generic* (as
 trained) and *degenerate* (a copy with planted dead neurons: 1/16 of the neurons get zero output
-weights, 1/16 zero input weights, and 1/16 become exact twins of others, their output weights
-halved between the two). Every network is written to a ``.pt`` state dict and read back by the
-CLI, as a user would. The CLI runs in-process (``shallowsym.cli.main``), default options.
+weights, 1/16 zero input weights and a bias <= 0, and 1/16 become exact twins of others, their
+output weights halved between the two). Every network is written to a ``.pt`` state dict and
+read back by the CLI, as a user would. The CLI runs in-process (``shallowsym.cli.main``),
+default options.
 
 Columns: seconds (best of 1: the machine is shared, expect +-30%), lines of text printed, exit
 code. A check at the end: ``reduce -o out.pt`` of every degenerate network is exactly equivalent
@@ -82,6 +83,7 @@ def degenerate(arrays: tuple[np.ndarray, ...], seed: int) -> tuple[np.ndarray, .
     dead_out, dead_in, twins, sources = (order[i * n : (i + 1) * n] for i in range(4))
     W2[:, dead_out] = 0
     W1[dead_in] = 0
+    b1[dead_in] = -np.abs(b1[dead_in])  # dead: relu(beta) = 0 (an active one adds a constant)
     for j, i in zip(twins, sources, strict=True):
         W1[j], b1[j] = W1[i], b1[i]
         W2[:, i] = W2[:, i] / 2  # exact in float32 (a power of two)
@@ -134,7 +136,7 @@ def measure(name: str, arrays, folder: str, suffix: str) -> None:
         t, lines, code = run_cli(argv)
         print(f"  {label:<40} {t:8.3f} s {lines:5d} lines  exit {code}", flush=True)
     t_load, net = timed(io.load, path)
-    t_load2, net2 = timed(io.load, other)
+    _, net2 = timed(io.load, other)
     print(f"  {'io.load (.pt)':<40} {t_load:8.3f} s", flush=True)
     calls = [
         ("canonical_form", canonical_form, (net,)),
@@ -157,6 +159,7 @@ def measure(name: str, arrays, folder: str, suffix: str) -> None:
         )
         t, value = timed(fn, *fresh)
         shown = value if isinstance(value, int | bool | str) else type(value).__name__
+        shown = str(shown).splitlines()[0]
         print(f"  {label:<40} {t:8.3f} s  -> {str(shown)[:60]}", flush=True)
     if "degenerate" in name and torch is not None:
         small = io.load(out)
@@ -174,7 +177,8 @@ def main_() -> None:
     args = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, torch {'absent: He init' if torch is None else torch.__version__}"
+        f"{platform.python_version()}, torch "
+        + ("absent: He init" if torch is None else torch.__version__)
     )
     suffix = ".pt" if torch is not None else ".npz"
     shapes = [(10, 16, 1), (10, 64, 1), (10, 256, 1)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import fields as _fields
 from fractions import Fraction
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -132,6 +133,12 @@ class CanonicalForm:
     def __str__(self) -> str:
         return self.to_text()
 
+    def __repr__(self) -> str:
+        if self.num_bent * (self.d + self.k + 1) + self.k * (self.d + 1) > 60:
+            return f"CanonicalForm(d={self.d}, k={self.k}, num_bent={self.num_bent})"
+        fields = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in _fields(self) if f.repr)
+        return f"CanonicalForm({fields})"
+
     def _repr_markdown_(self) -> str:
         return markdown_block(self.to_text())
 
@@ -140,7 +147,7 @@ class CanonicalForm:
         hyperplanes, or d > 8) as a list of the first hyperplanes with their kinks, then M and
         delta cut to their first entries. ``full`` prints every hyperplane and entry,
         ``exact`` every number exactly (else long ones print as ``~`` decimals)."""
-        if full or (self.num_bent <= _MAX_TERMS_SHOWN and self.d <= SHOWN):
+        if self.num_bent <= _MAX_TERMS_SHOWN and self.d <= SHOWN:
             lines = []
             for j in range(self.k):
                 name = "f" if self.k == 1 else f"f{j + 1}"
@@ -157,8 +164,7 @@ class CanonicalForm:
             "f(x) = sum over H of (kink_H / 2) |u_H.x + c_H| + (1/2) M x + delta, with",
         ]
         rows = [
-            f"H{n}: {format_hyperplane(key, exact=exact, max_terms=terms)}; kink "
-            f"{vector(kink)}"
+            f"H{n}: {format_hyperplane(key, exact=exact, max_terms=terms)}; kink {vector(kink)}"
             for n, (key, kink) in enumerate(zip(self.keys, self.kinks, strict=True))
         ]
         lines += ["  " + r for r in shorten(rows, full=full, noun="bent hyperplanes (--full)")]

@@ -101,8 +101,17 @@ class MoveCertificate:
         return net
 
     def __str__(self) -> str:
-        steps = "; ".join(f"{n}. {m}" for n, m in enumerate(self.moves, start=1))
-        return f"{len(self.moves)} move{'s' if len(self.moves) > 1 else ''}: {steps}"
+        return self.to_text()
+
+    def to_text(self, *, full: bool = True, exact: bool = True) -> str:
+        """The moves; without ``full`` the first few, each cut to 300 characters."""
+        from .text import shorten
+
+        steps = [f"{n}. {m}" for n, m in enumerate(self.moves, start=1)]
+        if not full:
+            steps = [s if len(s) <= 300 else s[:297] + "..." for s in steps]
+        listed = "; ".join(shorten(steps, full=full, noun="moves"))
+        return f"{len(self.moves)} move{'s' if len(self.moves) > 1 else ''}: {listed}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": "moves", "moves": [m.to_dict() for m in self.moves]}
@@ -371,7 +380,7 @@ def _pair_flips(a: ShallowNetwork, budget: _Budget) -> Iterator[tuple[list[Move]
     for i in live:
         budget.tick()
         for j in seen.get(tuple(-x for x in vectors[i]), []):
-            yield [Move("flip", ([j, i],))], _moves.flip(a, [j, i])
+            yield [Move("flip", (sorted([j, i]),))], _moves.flip(a, [j, i])
         seen.setdefault(vectors[i], []).append(i)
 
 
@@ -485,6 +494,9 @@ def explain(
     check_limit(limit)
     if (a.d, a.h, a.k) != (b.d, b.h, b.k):
         return None
+    direct = _standard_moves(a, b)  # cheapest first: b in the standard orbit of a
+    if direct is not None:
+        return MoveCertificate(tuple(direct))
     path_a, path_b = _normalize(a), _normalize(b)
     bridge = _bridge(path_a.net, path_b.net, _Budget(limit))
     if bridge is None:

@@ -103,10 +103,10 @@ class Equivalence:
         widths differ). Computes the certificate if needed."""
         return self._explanation[1]
 
-    def _certificate_line(self) -> str | None:
+    def _certificate_line(self, *, full: bool = True, exact: bool = True) -> str | None:
         cert, status = self._explanation
         if cert is not None:
-            return f"certificate: {cert}"
+            return f"certificate: {cert.to_text(full=full, exact=exact)}"
         if status == "not found":
             return "certificate: no explicit move sequence was found"
         if status.startswith("undecided"):
@@ -125,7 +125,7 @@ class Equivalence:
                 f"a(x) = {_fmt_vector(self.values[0], **opts)}, "
                 f"b(x) = {_fmt_vector(self.values[1], **opts)}"
             )
-        line = self._certificate_line()
+        line = self._certificate_line(full=full, exact=exact)
         if line is not None:
             lines.append(line)
         return "\n".join(lines)

@@ -154,6 +154,13 @@ def _affine(W1, b1, W2, b2, atol: float):
     return M, delta, M_scale, delta_scale
 
 
+def _short(values: np.ndarray, shown: int = 4) -> str:
+    """``[0.1, -2, ... (780 more)]``: a float vector cut to its first entries."""
+    head = ", ".join(f"{x:.5g}" for x in np.ravel(values)[:shown])
+    more = np.size(values) - shown
+    return f"[{head}{f', ... ({more} more)' if more > 0 else ''}]"
+
+
 @dataclass(frozen=True)
 class FastCanonicalForm:
     """Float canonical form: bent hyperplanes (u[p] = 1), kinks, M and delta, with the
@@ -171,6 +178,29 @@ class FastCanonicalForm:
     @property
     def num_bent(self) -> int:
         return len(self.offsets)
+
+    def __repr__(self) -> str:
+        d = self.normals.shape[1] if self.normals.ndim == 2 else 0
+        k = self.linear.shape[0] if self.linear.ndim == 2 else 0
+        return (
+            f"FastCanonicalForm(d={d}, k={k}, num_bent={self.num_bent}, rtol={self.rtol:g}, "
+            f"atol={self.atol:g}, uncertain={self.uncertain})"
+        )
+
+    def __str__(self) -> str:
+        head = repr(self)
+        rows = [
+            f"  H{n}: normal {_short(u)}, offset {c:.5g}, kink {_short(kappa)}"
+            for n, (u, c, kappa) in enumerate(
+                zip(self.normals[:8], self.offsets[:8], self.kinks[:8], strict=True)
+            )
+        ]
+        if self.num_bent > 8:
+            rows.append(f"  ... and {self.num_bent - 8} more bent hyperplanes")
+        return "\n".join([head, *rows])
+
+    def _repr_markdown_(self) -> str:
+        return "```text\n" + str(self) + "\n```"
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from .linalg import rank
 from .network import ShallowNetwork
 from .residual import annihilator, normals, projected, residual, zero_residual_signs
 from .roles import CombinatorialType, structure
-from .text import format_number, markdown_block, shorten
+from .text import markdown_block, network_text, shorten
 
 __all__ = ["ReducedNetwork", "Reduction", "is_irreducible", "minimal_width", "reduce", "reduction"]
 
@@ -272,16 +272,7 @@ class ReducedNetwork:
         ]
         lines.append("reduced neuron <- original neuron:")
         lines += ["  " + m for m in shorten(mapping, full=full, noun="neurons")]
-        rows = []
-        for i in range(net.h):
-            w, beta, a = net.neuron(i)
-            rows.append(
-                f"neuron {i}: w = {_vector_text(w, exact, full)}, beta = "
-                f"{format_number(beta, exact=exact)}, a = {_vector_text(a, exact, full)}"
-            )
-        lines.append(f"reduced network: d = {net.d}, h = {net.h}, k = {net.k}")
-        lines += ["  " + r for r in shorten(rows, full=full, noun="neurons")]
-        lines.append(f"  b2 = {_vector_text(net.b2, exact, full)}")
+        lines.append("reduced " + network_text(net, full=full, exact=exact))
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -302,11 +293,6 @@ class ReducedNetwork:
             "removed": list(self.removed),
             "network": self.network.to_dict(),
         }
-
-
-def _vector_text(values, exact: bool, full: bool) -> str:
-    items = [format_number(v, exact=exact) for v in values]
-    return "(" + ", ".join(shorten(items, full=full, noun="entries", shown=4)) + ")"
 
 
 def _simplify(net: ShallowNetwork) -> ReducedNetwork:

@@ -386,13 +386,13 @@ class SymmetryReport:
         failures = self.__dict__.setdefault("_type_failures", {})
         if limit in failures:
             raise failures[limit]
-        count = sum(
-            1
-            for _ in itertools.islice(
-                candidate_types(canonical_form(self.net), self.net.h), limit + 1
-            )
-        )
-        if count > limit:
+        cf = canonical_form(self.net)
+        # Every sign choice (1+,0-) or (0+,1-) per bent hyperplane is a candidate: 2^s of them.
+        many = cf.num_bent >= limit.bit_length()
+        if not many:
+            candidates = itertools.islice(candidate_types(cf, self.net.h), limit + 1)
+            many = sum(1 for _ in candidates) > limit
+        if many:
             failures[limit] = SearchLimitExceeded(
                 f"the fibre has more than limit={limit} candidate types (counted before "
                 "realizing any); pass a larger limit=",

@@ -25,6 +25,7 @@ __all__ = [
     "format_number",
     "html_block",
     "markdown_block",
+    "network_text",
     "short_message",
     "shorten",
 ]
@@ -118,3 +119,34 @@ def short_message(text: str) -> str:
     'needs ~1.2346e+19 steps'
     """
     return re.sub(r"\d{13,}", lambda m: _approximate(int(m.group())), text)
+
+
+def vector_text(values, *, exact: bool = False, full: bool = False, shown: int = 4) -> str:
+    """``(1/2, ~0.33333, ... and 780 more entries)``."""
+    items = [format_number(v, exact=exact) for v in values]
+    return "(" + ", ".join(shorten(items, full=full, noun="entries", shown=shown)) + ")"
+
+
+def network_text(net, *, full: bool = False, exact: bool = False) -> str:
+    """A network for people: its shape, then one line per neuron (w, beta, a), the first
+    :data:`SHOWN` neurons and the first entries of each vector unless ``full``.
+
+    >>> from shallowsym import ShallowNetwork
+    >>> print(network_text(ShallowNetwork([[1, 2]], ['1/3'], [[2]], [0])))
+    ShallowNetwork: d = 2, h = 1, k = 1
+      neuron 0: w = (1, 2), beta = 1/3, a = (2)
+      b2 = (0)
+    """
+    lines = [f"ShallowNetwork: d = {net.d}, h = {net.h}, k = {net.k}"]
+    rows = []
+    for i in range(net.h if full else min(net.h, SHOWN + 1)):
+        w, beta, a = net.neuron(i)
+        rows.append(
+            f"  neuron {i}: w = {vector_text(w, exact=exact, full=full)}, beta = "
+            f"{format_number(beta, exact=exact)}, a = {vector_text(a, exact=exact, full=full)}"
+        )
+    if not full and net.h > SHOWN + 1:
+        rows = [*rows[:SHOWN], f"  ... and {net.h - SHOWN} more neurons (--full)"]
+    lines += rows
+    lines.append(f"  b2 = {vector_text(net.b2, exact=exact, full=full)}")
+    return "\n".join(lines)
