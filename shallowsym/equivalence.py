@@ -25,9 +25,10 @@ _METHODS = ("canonical", "graph")
 
 
 def _fmt_vector(values: tuple[Fraction, ...], *, exact: bool = True, full: bool = True) -> str:
+    # A witness separates by tiny differences: its numbers print exactly up to 60 characters.
     if len(values) == 1:
-        return format_number(values[0], exact=exact)
-    items = [format_number(v, exact=exact) for v in values]
+        return format_number(values[0], exact=exact, max_chars=60)
+    items = [format_number(v, exact=exact, max_chars=60) for v in values]
     return "(" + ", ".join(shorten(items, full=full, noun="entries")) + ")"
 
 
@@ -269,20 +270,23 @@ def _difference(cf_a: CanonicalForm, cf_b: CanonicalForm) -> str:
     if diffs:
         key = next(iter(diffs))
         return (
-            f"hyperplane {format_hyperplane(key)} has kink {_fmt_vector(cf_a.kink(key))} in a "
-            f"and {_fmt_vector(cf_b.kink(key))} in b"
+            f"hyperplane {format_hyperplane(key, exact=False, max_terms=6)} has kink "
+            f"{_fmt_vector(cf_a.kink(key), exact=False, full=False)} in a and "
+            f"{_fmt_vector(cf_b.kink(key), exact=False, full=False)} in b"
         )
     for j, (row_a, row_b) in enumerate(zip(cf_a.linear, cf_b.linear, strict=True)):
         for col, (x, y) in enumerate(zip(row_a, row_b, strict=True)):
             if x != y:
                 return (
                     f"the linear part M = W2 W1 differs at [{j}, {col}]: "
-                    f"{format_rational(x)} in a and {format_rational(y)} in b"
+                    f"{_fmt_vector((x,), exact=False)} in a and {_fmt_vector((y,), exact=False)} "
+                    "in b"
                 )
     for j, (x, y) in enumerate(zip(cf_a.constant, cf_b.constant, strict=True)):
         if x != y:
             return (
                 f"the constant delta = b2 + W2 b1 / 2 + (zero-input terms) differs at output "
-                f"{j}: {format_rational(x)} in a and {format_rational(y)} in b"
+                f"{j}: {_fmt_vector((x,), exact=False)} in a and {_fmt_vector((y,), exact=False)} "
+                "in b"
             )
     raise AssertionError("internal error: canonical forms differ but no invariant does")

@@ -37,9 +37,11 @@ SHOWN = 8
 """How many items of a long list a summary shows."""
 
 
-def format_number(value: Fraction | fmpq | int, *, exact: bool = False) -> str:
-    """The exact text of ``value`` when short (or ``exact``), else 5 significant digits
-    marked ``~``.
+def format_number(
+    value: Fraction | fmpq | int, *, exact: bool = False, max_chars: int = MAX_EXACT_CHARS
+) -> str:
+    """The exact text of ``value`` when at most ``max_chars`` long (or ``exact``), else 5
+    significant digits marked ``~``.
 
     Examples
     --------
@@ -54,7 +56,7 @@ def format_number(value: Fraction | fmpq | int, *, exact: bool = False) -> str:
     '1/30'
     """
     text = format_rational(value)
-    if exact or len(text) <= MAX_EXACT_CHARS:
+    if exact or len(text) <= max_chars:
         return text
     return _approximate(value)
 
