@@ -19,7 +19,7 @@ from .hyperplanes import (
 )
 from .network import ShallowNetwork, _point
 from .rationals import format_rational, to_fraction
-from .text import SHOWN, format_number, markdown_block, shorten
+from .text import SHOWN, format_number, markdown_block, shorten_rendered, vector_text
 
 __all__ = ["BentHyperplane", "CanonicalForm", "canonical_form"]
 
@@ -156,21 +156,31 @@ class CanonicalForm:
         terms = None if full else 4
 
         def vector(values) -> str:
-            items = [format_number(v, exact=exact) for v in values]
-            return "(" + ", ".join(shorten(items, full=full, noun="entries", shown=4)) + ")"
+            return vector_text(values, exact=exact, full=full)
 
         lines = [
             f"canonical form: d = {self.d}, k = {self.k}, {self.num_bent} bent hyperplanes",
             "f(x) = sum over H of (kink_H / 2) |u_H.x + c_H| + (1/2) M x + delta, with",
         ]
-        rows = [
-            f"H{n}: {format_hyperplane(key, exact=exact, max_terms=terms)}; kink {vector(kink)}"
-            for n, (key, kink) in enumerate(zip(self.keys, self.kinks, strict=True))
-        ]
-        lines += ["  " + r for r in shorten(rows, full=full, noun="bent hyperplanes (--full)")]
+
+        def row(item) -> str:
+            n, (key, kink) = item
+            equation = format_hyperplane(key, exact=exact, max_terms=terms)
+            return f"  H{n}: {equation}; kink {vector(kink)}"
+
+        items = list(enumerate(zip(self.keys, self.kinks, strict=True)))
+        lines += shorten_rendered(
+            items, row, full=full, noun="bent hyperplanes (--full)", indent="  "
+        )
         lines.append(f"M = W2 W1 ({self.k} x {self.d}):")
-        mrows = [f"row {j}: {vector(row)}" for j, row in enumerate(self.linear)]
-        lines += ["  " + r for r in shorten(mrows, full=full, noun="rows", shown=4)]
+        lines += shorten_rendered(
+            list(enumerate(self.linear)),
+            lambda item: f"  row {item[0]}: {vector(item[1])}",
+            full=full,
+            noun="rows",
+            shown=4,
+            indent="  ",
+        )
         lines.append(f"delta = {vector(self.constant)}")
         return "\n".join(lines)
 

@@ -15,7 +15,7 @@ from .hyperplanes import format_hyperplane
 from .network import ShallowNetwork
 from .rationals import format_rational
 from .standard import StandardCertificate, find_standard_map
-from .text import format_number, markdown_block, shorten
+from .text import SHOWN, format_number, markdown_block, vector_text
 from .witness import kink_differences, separating_point
 
 __all__ = ["Equivalence", "equivalent"]
@@ -28,8 +28,7 @@ def _fmt_vector(values: tuple[Fraction, ...], *, exact: bool = True, full: bool 
     # A witness separates by tiny differences: its numbers print exactly up to 60 characters.
     if len(values) == 1:
         return format_number(values[0], exact=exact, max_chars=60)
-    items = [format_number(v, exact=exact, max_chars=60) for v in values]
-    return "(" + ", ".join(shorten(items, full=full, noun="entries")) + ")"
+    return vector_text(values, exact=exact, full=full, shown=SHOWN, max_chars=60)
 
 
 @dataclass(frozen=True)

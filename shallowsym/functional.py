@@ -93,18 +93,22 @@ class FunctionalDimension:
         """For people: the first deficits (every one with ``full``), equations cut to their
         first terms and long numbers as ``~`` decimals unless ``full`` and ``exact``."""
         from .hyperplanes import format_hyperplane
-        from .text import shorten
+        from .text import shorten, shorten_rendered
 
         lines = [f"functional dimension {self.dimension} (bound P - h = {self.bound})"]
-        rows = []
-        for kind, key, neurons, lost in self.losses:
+
+        def row(loss) -> str:
+            kind, key, neurons, lost = loss
             cause = _CAUSES[kind]
             if key is not None:
                 equation = format_hyperplane(key, exact=exact, max_terms=None if full else 4)
                 cause = f"{cause} on {equation}"
             listed = ", ".join(shorten([str(i) for i in neurons], full=full, noun="neurons"))
-            rows.append(f"  -{lost}: {cause} (neurons {listed})")
-        lines += shorten(rows, full=full, noun="deficits (--full)", shown=20, indent="  ")
+            return f"  -{lost}: {cause} (neurons {listed})"
+
+        lines += shorten_rendered(
+            self.losses, row, full=full, noun="deficits (--full)", shown=20, indent="  "
+        )
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:

@@ -36,7 +36,14 @@ from .rationals import to_fraction
 from .residual import annihilator, normals, projected, residual, zero_residual_signs
 from .roles import CombinatorialType, NeuronRole, structure
 from .standard import StandardCertificate, find_standard_map, neuron_normal_forms
-from .text import SHOWN, format_number, markdown_block, short_message, shorten
+from .text import (
+    SHOWN,
+    format_number,
+    markdown_block,
+    short_message,
+    shorten,
+    shorten_rendered,
+)
 from .unfolding import LocalDimension, local_dimension
 
 __all__ = ["Mechanism", "Stabilizer", "SymmetryReport", "symmetries"]
@@ -467,8 +474,13 @@ class SymmetryReport:
             for (code, name), items in kinds.items():
                 total = sum(m.dimension for m in items)
                 lines.append(f"  {len(items)} x {code} {name} (+{total} dimensions in all)")
-                shown = [f"    {m.to_text(exact=exact, terms=3)}" for m in items]
-                lines += shorten(shown, noun=f"{code} entries", shown=3, indent="    ")
+                lines += shorten_rendered(
+                    items,
+                    lambda m: f"    {m.to_text(exact=exact, terms=3)}",
+                    noun=f"{code} entries",
+                    shown=3,
+                    indent="    ",
+                )
             if not mechanisms:
                 lines.append("  none")
         lines.append(

@@ -28,6 +28,8 @@ __all__ = [
     "network_text",
     "short_message",
     "shorten",
+    "shorten_rendered",
+    "vector_text",
 ]
 
 MAX_EXACT_CHARS = 20
@@ -99,9 +101,29 @@ def shorten(
     >>> shorten([str(i) for i in range(20)], noun="neurons", shown=3)
     ['0', '1', '2', '... and 17 more neurons']
     """
+    return shorten_rendered(items, str, full=full, noun=noun, shown=shown, indent=indent)
+
+
+def shorten_rendered(
+    items: Sequence,
+    render,
+    *,
+    full: bool = False,
+    noun: str = "",
+    shown: int = SHOWN,
+    indent: str = "",
+) -> list[str]:
+    """Like :func:`shorten`, but ``render`` (item -> text) runs only on the items shown.
+
+    >>> shorten_rendered(range(10**9), lambda i: f"x{i}", shown=2)
+    ['x0', 'x1', '... and 999999998 more']
+    """
     if full or len(items) <= shown + 1:
-        return list(items)
-    return [*items[:shown], f"{indent}... and {len(items) - shown} more {noun}".rstrip()]
+        return [render(item) for item in items]
+    return [
+        *(render(item) for item in items[:shown]),
+        f"{indent}... and {len(items) - shown} more {noun}".rstrip(),
+    ]
 
 
 def markdown_block(text: str) -> str:
@@ -123,10 +145,23 @@ def short_message(text: str) -> str:
     return re.sub(r"\d{13,}", lambda m: _approximate(int(m.group())), text)
 
 
-def vector_text(values, *, exact: bool = False, full: bool = False, shown: int = 4) -> str:
+def vector_text(
+    values,
+    *,
+    exact: bool = False,
+    full: bool = False,
+    shown: int = 4,
+    max_chars: int = MAX_EXACT_CHARS,
+) -> str:
     """``(1/2, ~0.33333, ... and 780 more entries)``."""
-    items = [format_number(v, exact=exact) for v in values]
-    return "(" + ", ".join(shorten(items, full=full, noun="entries", shown=shown)) + ")"
+    items = shorten_rendered(
+        list(values),
+        lambda v: format_number(v, exact=exact, max_chars=max_chars),
+        full=full,
+        noun="entries",
+        shown=shown,
+    )
+    return "(" + ", ".join(items) + ")"
 
 
 def network_text(net, *, full: bool = False, exact: bool = False) -> str:
