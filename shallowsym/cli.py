@@ -68,52 +68,71 @@ def _load(path: str) -> ShallowNetwork:
         raise ShallowSymError(f"reading {path} needs an optional dependency: {err}") from None
 
 
-def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
-    print(json.dumps(data, indent=2) if args.json else text)
+def _emit(args: argparse.Namespace, data, text) -> None:
+    """Print JSON (``data``) or text; either may be a callable, called only when printed."""
+    chosen = data if args.json else text
+    if callable(chosen):
+        chosen = chosen()
+    print(json.dumps(chosen, indent=2) if args.json else chosen)
 
 
 @_limited("--limit")
 def _cmd_equiv(args: argparse.Namespace) -> int:
     a, b = _load(args.a), _load(args.b)
     result = equivalent(a, b, method=args.method, limit=args.limit)
-    text = result.to_text(full=args.full, exact=args.exact)
-    _emit(args, result.to_dict(), _flag(text))
+    _emit(args, result.to_dict, lambda: _flag(result.to_text(full=args.full, exact=args.exact)))
     return EXIT_OK if result else EXIT_DIFFERENT
 
 
 def _cmd_canon(args: argparse.Namespace) -> int:
     cf = canonical_form(_load(args.network))
-    text = cf.to_text(full=args.full, exact=args.exact)
-    _emit(args, cf.to_dict(), f"{text}\n({cf.num_bent} bent hyperplanes, d = {cf.d}, k = {cf.k})")
+    _emit(
+        args,
+        cf.to_dict,
+        lambda: (
+            f"{cf.to_text(full=args.full, exact=args.exact)}\n"
+            f"({cf.num_bent} bent hyperplanes, d = {cf.d}, k = {cf.k})"
+        ),
+    )
     return EXIT_OK
 
 
 @_limited("--limit")
 def _cmd_symmetries(args: argparse.Namespace) -> int:
     report = symmetries(_load(args.network), limit=args.limit)
-    data = report.to_dict()
-    text = _flag(report.to_text(full=args.full, exact=args.exact))
+    types, reason = None, None
     if args.types:
         try:
             types = report.fiber_types(limit=args.type_limit)
         except SearchLimitExceeded as err:
             reason = _flag(str(err), "--type-limit")
-            data["fiber_types"] = None
-            data["fiber_types_undecided"] = reason
-            text += f"\nfibre types: undecided ({reason})"
-        else:
-            data["fiber_types"] = [t.to_dict() for t in types]
+
+    def data() -> dict[str, Any]:
+        out = report.to_dict()
+        if args.types:
+            out["fiber_types"] = None if types is None else [t.to_dict() for t in types]
+            if reason is not None:
+                out["fiber_types_undecided"] = reason
+        return out
+
+    def text() -> str:
+        out = _flag(report.to_text(full=args.full, exact=args.exact))
+        if reason is not None:
+            out += f"\nfibre types: undecided ({reason})"
+        elif types is not None:
             listed = shorten(
                 [f"  {t}" for t in types], full=args.full, noun="types (--full)", indent="  "
             )
-            text += f"\nfibre types (modulo the standard group): {len(types)}\n" + "\n".join(listed)
+            out += f"\nfibre types (modulo the standard group): {len(types)}\n" + "\n".join(listed)
+        return out
+
     _emit(args, data, text)
     return EXIT_OK
 
 
 def _cmd_fundim(args: argparse.Namespace) -> int:
     fd = functional_dimension(_load(args.network))
-    _emit(args, fd.to_dict(), fd.to_text(full=args.full, exact=args.exact))
+    _emit(args, fd.to_dict, lambda: fd.to_text(full=args.full, exact=args.exact))
     return EXIT_OK
 
 
@@ -134,17 +153,21 @@ def _cmd_reduce(args: argparse.Namespace) -> int:
             exact = save(result.network, args.output)
         except OSError as err:
             raise ShallowSymError(f"cannot write {args.output}: {err.strerror or err}") from None
-    data = result.to_dict()
-    data["output"] = args.output
-    data["output_exact"] = exact
-    text = result.to_text(full=args.full, exact=args.exact)
-    if args.output:
-        how = (
-            "exactly"
-            if exact
-            else "rounded to float64: NOT exactly the reduced network; use .json or .npz"
-        )
-        text += f"\nwrote {args.output} ({how})"
+
+    def data() -> dict[str, Any]:
+        return {**result.to_dict(), "output": args.output, "output_exact": exact}
+
+    def text() -> str:
+        out = result.to_text(full=args.full, exact=args.exact)
+        if args.output:
+            how = (
+                "exactly"
+                if exact
+                else "rounded to float64: NOT exactly the reduced network; use .json or .npz"
+            )
+            out += f"\nwrote {args.output} ({how})"
+        return out
+
     _emit(args, data, text)
     return EXIT_OK
 
