@@ -5,7 +5,8 @@
    real variable per input, If for each ReLU, ask for a point where the outputs differ) and a
    MILP (scipy.optimize.milp with HiGHS: big-M encoding of every ReLU of a and b with interval
    bounds, maximize and minimize f_a - f_b over a box that meets every hyperplane; equivalent
-   when both optima are within 1e-6 of 0), at (4, 8, 1), (8, 32, 1), (16, 64, 1), 60 s
+   when both optima are within 1e-6 of 0; a verdict that differs from the exact one is marked
+   WRONG: HiGHS works in floats with its own tolerances), at (4, 8, 1), (8, 32, 1), (16, 64, 1), 60 s
    timeouts, on equivalent pairs built by hidden moves (a planted flip, twins and a cancelling
    pair, then a random permutation and scaling) and near misses (one bias moved by 2^-20).
 2. ``fast.canonical_form`` against exact ``canonical_form`` at (16, 1000, 4); a batch of 10^4
@@ -192,8 +193,8 @@ def section_z3(quick: bool) -> None:
             agree = theirs == "timeout" or (theirs == "equivalent") == ours
             assert agree, f"Z3 verdicts differ at {(d, h)} {name}"
             by_milp, t_milp = timed(milp_verdict, a, other, 60)
-            agree = by_milp == "timeout" or (by_milp == "equivalent") == ours
-            assert agree, f"MILP verdicts differ at {(d, h)} {name}"
+            if by_milp != "timeout" and (by_milp == "equivalent") != ours:
+                by_milp += "(WRONG)"  # a float solver within its tolerances: reported, kept
             z3_shown = f">{t_z3:.0f}s" if theirs == "timeout" else f"{t_z3:.4f}s"
             milp_shown = f">{t_milp:.0f}s" if by_milp == "timeout" else f"{t_milp:.4f}s"
             print(

@@ -174,6 +174,7 @@ def measure(name: str, arrays, folder: str, suffix: str) -> None:
 def main_() -> None:
     parser = argparse.ArgumentParser(description="shallowsym at real widths")
     parser.add_argument("--quick", action="store_true", help="only (10, 16..256, 1)")
+    parser.add_argument("--only-large", action="store_true", help="only (784, 1024, 10)")
     args = parser.parse_args()
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
@@ -184,6 +185,8 @@ def main_() -> None:
     shapes = [(10, 16, 1), (10, 64, 1), (10, 256, 1)]
     if not args.quick:
         shapes += [(10, 1024, 1), (784, 1024, 10)]
+    if args.only_large:
+        shapes = [(784, 1024, 10)]
     with tempfile.TemporaryDirectory() as folder:
         for n, (d, h, k) in enumerate(shapes):
             arrays = trained(d, h, k, seed=n)
