@@ -6,9 +6,10 @@
    MILP (scipy.optimize.milp with HiGHS: big-M encoding of every ReLU of a and b with interval
    bounds, maximize and minimize f_a - f_b over a box that meets every hyperplane; equivalent
    when both optima are within 1e-6 of 0; a verdict that differs from the exact one is marked
-   WRONG: HiGHS works in floats with its own tolerances), at (4, 8, 1), (8, 32, 1), (16, 64, 1), 60 s
-   timeouts, on equivalent pairs built by hidden moves (a planted flip, twins and a cancelling
-   pair, then a random permutation and scaling) and near misses (one bias moved by 2^-20).
+   WRONG: HiGHS works in floats with its own tolerances), at (4, 8, 1), (8, 32, 1),
+   (16, 64, 1), 60 s timeouts, on equivalent pairs built by hidden moves (a planted flip, twins
+   and a cancelling pair, then a random permutation and scaling) and near misses (one bias
+   moved by 2^-20).
 2. ``fast.canonical_form`` against exact ``canonical_form`` at (16, 1000, 4); a batch of 10^4
    networks (8, 32, 1) with ``fast.canonicalize_batch``.
 3. Exact structural ``functional_dimension`` against the numeric Jacobian-SVD method on 2P
