@@ -230,3 +230,25 @@ def test_reduce_refuses_an_unknown_extension(tmp_path, capsys):
     assert not (tmp_path / "out.h5").exists()
     with pytest.raises(ValueError, match="cannot write"):
         io.save(ShallowNetwork([[1]], [0], [[1]], [0]), tmp_path / "x.txt")
+
+
+@given(networks(max_d=3, max_h=7, max_k=3))
+def test_incremental_ranks_give_the_stratum_dimension(net):
+    # fibre.stratum_dimension ranks the whole lists of normals at once; the report keeps a
+    # basis of at most d of them and attributes the dimension group by group.
+    from shallowsym.fibre import stratum_dimension
+
+    assert symmetries(net).stratum_dimension == stratum_dimension(net)
+
+
+def test_incremental_ranks_with_many_opposite_pairs():
+    from shallowsym.fibre import stratum_dimension
+
+    rng = np.random.default_rng(8)
+    W1 = rng.integers(-3, 4, (40, 2))
+    W1[:, 0] = np.where(W1[:, 0] == 0, 1, W1[:, 0])
+    b1 = rng.integers(-3, 4, 40)
+    W2 = rng.integers(-3, 4, (3, 80))
+    W2[W2 == 0] = 1
+    net = ShallowNetwork(np.vstack([W1, -W1]), np.concatenate([b1, -b1 + 1]), W2, [0, 0, 0])
+    assert symmetries(net).stratum_dimension == stratum_dimension(net)
