@@ -32,8 +32,9 @@ __all__ = [
     "vector_text",
 ]
 
-MAX_EXACT_CHARS = 20
-"""Exact texts up to this length print exactly; longer ones as ``~`` decimals."""
+MAX_EXACT_CHARS = 12
+"""Exact texts up to this length print exactly (1/1000, -35/64); longer ones as ``~`` decimals
+(a float32 weight such as 8254927/67108864 prints as ~0.12301)."""
 
 SHOWN = 8
 """How many items of a long list a summary shows."""
