@@ -249,6 +249,25 @@ def as_vector(value: Any, name: str) -> list[fmpq]:
     return out
 
 
+def _float_matrix(value: Any) -> tuple[list[fmpq], int, int] | None:
+    """The exact conversion of a finite 2-d float array (at most 64 bits) in bulk: each x is
+    m 2^e with m = frexp mantissa times 2^53, an integer (the same value :func:`_from_float`
+    gives, without a Python call per entry); None for anything else (the general path then
+    converts, or names the bad entry)."""
+    if not isinstance(value, np.ndarray) or value.ndim != 2 or value.dtype.kind != "f":
+        return None
+    if value.dtype.itemsize > 8 or value.size == 0 or not np.isfinite(value).all():
+        return None
+    mantissa, exponent = np.frexp(value.astype(np.float64))
+    numerators = (mantissa * 2.0**53).astype(np.int64).ravel().tolist()
+    shifts = (53 - exponent).ravel().tolist()
+    out = [
+        fmpq(n, 1 << k) if k >= 0 else fmpq(n << -k)
+        for n, k in zip(numerators, shifts, strict=True)
+    ]
+    return out, value.shape[0], value.shape[1]
+
+
 def as_matrix(value: Any, name: str, columns: int | None = None) -> tuple[list[fmpq], int, int]:
     """A 2-d array or nested sequence, converted exactly: (row-major entries, rows, cols).
 
@@ -261,6 +280,9 @@ def as_matrix(value: Any, name: str, columns: int | None = None) -> tuple[list[f
     ([1, 2/3], 1, 2)
     >>> as_matrix([[1, 2], [3]], 'W1')  # doctest: +SKIP
     """
+    fast = _float_matrix(value)
+    if fast is not None:
+        return fast
     rows_raw, shape = _nested(value, name, 2)
     if shape is not None and len(rows_raw) == 0:
         return [], shape[0], shape[1]
