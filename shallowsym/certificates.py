@@ -111,6 +111,8 @@ class MoveCertificate:
         if not full:
             steps = [s if len(s) <= 300 else s[:297] + "..." for s in steps]
         listed = "; ".join(shorten(steps, full=full, noun="moves"))
+        if not self.moves:
+            return "0 moves: b = a"
         return f"{len(self.moves)} move{'s' if len(self.moves) > 1 else ''}: {listed}"
 
     def to_dict(self) -> dict[str, Any]:
