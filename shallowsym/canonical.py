@@ -136,7 +136,12 @@ class CanonicalForm:
     def __repr__(self) -> str:
         if self.num_bent * (self.d + self.k + 1) + self.k * (self.d + 1) > 60:
             return f"CanonicalForm(d={self.d}, k={self.k}, num_bent={self.num_bent})"
-        fields = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in _fields(self) if f.repr)
+        try:
+            fields = ", ".join(
+                f"{f.name}={getattr(self, f.name)!r}" for f in _fields(self) if f.repr
+            )
+        except ValueError:  # an integer past Python's 4300-digit str limit
+            return f"CanonicalForm(d={self.d}, k={self.k}, num_bent={self.num_bent})"
         return f"CanonicalForm({fields})"
 
     def _repr_markdown_(self) -> str:
