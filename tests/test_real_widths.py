@@ -252,3 +252,15 @@ def test_incremental_ranks_with_many_opposite_pairs():
     W2[W2 == 0] = 1
     net = ShallowNetwork(np.vstack([W1, -W1]), np.concatenate([b1, -b1 + 1]), W2, [0, 0, 0])
     assert symmetries(net).stratum_dimension == stratum_dimension(net)
+
+
+def test_no_flips_proved_modulo_a_prime_and_planted_flip_still_found():
+    from shallowsym import flip_sets
+
+    rng = np.random.default_rng(9)
+    W1, b1, W2, b2 = float_net(rng, 30, 100, 4)
+    assert symmetries(ShallowNetwork(W1, b1, W2, b2)).flip_sets == ()
+    W1[1], W2[:, 1] = -W1[0], W2[:, 0]  # a_0 w_0 + a_1 w_1 = 0: the flip {0, 1}
+    planted_net = ShallowNetwork(W1, b1, W2, b2)
+    found = symmetries(planted_net).flip_sets
+    assert (0, 1) in found and found == flip_sets(planted_net)
