@@ -9,11 +9,12 @@ output weights halved between the two). Every network is written to a ``.pt`` st
 read back by the CLI, as a user would. The CLI runs in-process (``shallowsym.cli.main``),
 default options.
 
-Columns: seconds (best of 1: the machine is shared, expect +-30%), lines of text printed, exit
-code. A check at the end: ``reduce -o out.pt`` of every degenerate network is exactly equivalent
-to the original, and keeps original neurons.
+Columns: wall-clock seconds and this process's CPU seconds (one run each: on a shared machine
+the wall time can be many times the CPU time), lines of text printed, exit code. A check at
+the end: ``reduce -o out.pt`` of every degenerate network is exactly equivalent to the
+original, and keeps original neurons.
 
-Run:  python benchmarks/bench_real_widths.py [--quick]
+Run:  python benchmarks/bench_real_widths.py [--quick | --only-large]
 """
 
 from __future__ import annotations
@@ -99,21 +100,22 @@ def save_pt(arrays: tuple[np.ndarray, ...], path: str) -> None:
         np.savez(path, W1=arrays[0], b1=arrays[1], W2=arrays[2], b2=arrays[3])
 
 
-def run_cli(argv: list[str]) -> tuple[float, int, int]:
+def run_cli(argv: list[str]) -> tuple[float, float, int, int]:
     out = _io.StringIO()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
         code = main(argv)
-    return time.perf_counter() - start, out.getvalue().count("\n"), code
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return wall, cpu, out.getvalue().count("\n"), code
 
 
-def timed(fn, *args, **kwargs) -> tuple[float, object]:
-    start = time.perf_counter()
+def timed(fn, *args, **kwargs) -> tuple[float, float, object]:
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         value = fn(*args, **kwargs)
     except SearchLimitExceeded as err:
         value = f"limit: {str(err)[:50]}"
-    return time.perf_counter() - start, value
+    return time.perf_counter() - start, time.process_time() - cpu, value
 
 
 def measure(name: str, arrays, folder: str, suffix: str) -> None:
@@ -133,11 +135,14 @@ def measure(name: str, arrays, folder: str, suffix: str) -> None:
         ("shallowsym reduce -o out.pt", ["reduce", path, "-o", out]),
     ]
     for label, argv in rows:
-        t, lines, code = run_cli(argv)
-        print(f"  {label:<40} {t:8.3f} s {lines:5d} lines  exit {code}", flush=True)
-    t_load, net = timed(io.load, path)
-    _, net2 = timed(io.load, other)
-    print(f"  {'io.load (.pt)':<40} {t_load:8.3f} s", flush=True)
+        t, cpu, lines, code = run_cli(argv)
+        print(
+            f"  {label:<40} {t:8.3f} s (cpu {cpu:7.3f} s) {lines:5d} lines  exit {code}",
+            flush=True,
+        )
+    t_load, cpu, net = timed(io.load, path)
+    _, _, net2 = timed(io.load, other)
+    print(f"  {'io.load (.pt)':<40} {t_load:8.3f} s (cpu {cpu:7.3f} s)", flush=True)
     calls = [
         ("canonical_form", canonical_form, (net,)),
         ("equivalent (verdict)", equivalent, (net, net2)),
@@ -157,10 +162,10 @@ def measure(name: str, arrays, folder: str, suffix: str) -> None:
             else a
             for a in args
         )
-        t, value = timed(fn, *fresh)
+        t, cpu, value = timed(fn, *fresh)
         shown = value if isinstance(value, int | bool | str) else type(value).__name__
         shown = str(shown).splitlines()[0]
-        print(f"  {label:<40} {t:8.3f} s  -> {str(shown)[:60]}", flush=True)
+        print(f"  {label:<40} {t:8.3f} s (cpu {cpu:7.3f} s) -> {shown[:50]}", flush=True)
     if "degenerate" in name and torch is not None:
         small = io.load(out)
         exact = bool(equivalent(net, small))

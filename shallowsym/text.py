@@ -177,8 +177,13 @@ def network_text(net, *, full: bool = False, exact: bool = False) -> str:
     """
     lines = [f"ShallowNetwork: d = {net.d}, h = {net.h}, k = {net.k}"]
     rows = []
+    # Entries are read one by one from the exact flint matrices: ``net.neuron`` would convert
+    # the whole network to Fractions (seconds at (784, 1024, 10)) to show a few numbers.
+    A1, A2, biases = net._A1, net._A2, net._c1.entries()
     for i in range(net.h if full else min(net.h, SHOWN + 1)):
-        w, beta, a = net.neuron(i)
+        w = [A1[i, c] for c in range(net.d)]
+        beta = biases[i]
+        a = [A2[r, i] for r in range(net.k)]
         rows.append(
             f"  neuron {i}: w = {vector_text(w, exact=exact, full=full)}, beta = "
             f"{format_number(beta, exact=exact)}, a = {vector_text(a, exact=exact, full=full)}"
@@ -186,5 +191,5 @@ def network_text(net, *, full: bool = False, exact: bool = False) -> str:
     if not full and net.h > SHOWN + 1:
         rows = [*rows[:SHOWN], f"  ... and {net.h - SHOWN} more neurons (--full)"]
     lines += rows
-    lines.append(f"  b2 = {vector_text(net.b2, exact=exact, full=full)}")
+    lines.append(f"  b2 = {vector_text(net._c2.entries(), exact=exact, full=full)}")
     return "\n".join(lines)
