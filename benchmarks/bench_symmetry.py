@@ -1,5 +1,7 @@
 """Symmetry report and flip search timings (issue targets: report at (8, 64, 2) under 1 s
-without fibre types; flip search over 40 live neurons with d = k = 1 under 10 s).
+without fibre types; flip search over 40 live neurons with d = k = 1 under 10 s; issue 14:
+``symmetries`` and its printed report at (8, 4096, 2) under 2 s each, generic, degenerate, and
+with 2048 opposite pairs, float32 weights).
 
 Run:  python benchmarks/bench_symmetry.py
 """
@@ -54,7 +56,28 @@ def report_row(name: str, net: ShallowNetwork) -> None:
     )
 
 
+def at_scale(kind: str, seed: int = 0) -> ShallowNetwork:
+    """(8, 4096, 2), float32: generic; 2048 opposite pairs (neuron i + 2048 = -neuron i, own
+    output weights); degenerate (512 twins, 256 zero-input, 256 zero-output neurons)."""
+    d, h, k = 8, 4096, 2
+    rng = np.random.default_rng(seed)
+    W1, b1, W2 = (
+        np.asarray(rng.standard_normal(shape), dtype=np.float32).astype(float)
+        for shape in ((h, d), (h,), (k, h))
+    )
+    half = h // 2
+    if kind == "opposite":
+        W1[half:], b1[half:] = -W1[:half], -b1[:half]
+    elif kind == "degenerate":
+        W1[half : half + h // 8], b1[half : half + h // 8] = 2 * W1[: h // 8], 2 * b1[: h // 8]
+        W1[-h // 8 :] = 0
+        W2[:, -h // 16 :] = 0
+    return ShallowNetwork(W1, b1, W2, [0, 0])
+
+
 def main() -> None:
+    for kind in ("generic", "degenerate", "opposite"):
+        report_row(f"(8, 4096, 2) {kind}", at_scale(kind))
     report_row("(8, 64, 2) generic float weights", generic(8, 64, 2, seed=1))
     report_row("(8, 64, 2) twins + zero neurons (40 live)", degenerate(8, 2, seed=2))
     rng = np.random.default_rng(3)

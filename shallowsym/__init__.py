@@ -29,7 +29,7 @@ from .functional import (
 )
 from .graph import bent_hyperplane_graph, neuron_graph
 from .hyperplanes import neuron_keys
-from .minimal import is_irreducible, minimal_width, reduce
+from .minimal import ReducedNetwork, is_irreducible, minimal_width, reduce, reduction
 from .network import ShallowNetwork
 from .relabel import RelabelledEquivalence, Relabelling, relabelled_equivalent, relabelling_group
 from .roles import CombinatorialType, NeuronRole, combinatorial_type, structure
@@ -56,6 +56,7 @@ __all__ = [
     "MoveCertificate",
     "NeuronRole",
     "NonDifferentiableError",
+    "ReducedNetwork",
     "RelabelledEquivalence",
     "Relabelling",
     "SearchLimitExceeded",
@@ -88,6 +89,7 @@ __all__ = [
     "neuron_keys",
     "realize",
     "reduce",
+    "reduction",
     "relabelled_equivalent",
     "relabelling_group",
     "stratum_dimension",

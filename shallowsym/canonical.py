@@ -18,6 +18,7 @@ from .hyperplanes import (
 )
 from .network import ShallowNetwork, _point
 from .rationals import format_rational, to_fraction
+from .text import SHOWN, format_number, markdown_block, shorten_rendered, vector_text
 
 __all__ = ["BentHyperplane", "CanonicalForm", "canonical_form"]
 
@@ -180,29 +181,85 @@ class CanonicalForm:
         return tuple(out)
 
     def __str__(self) -> str:
-        lines = []
-        for j in range(self.k):
-            name = "f" if self.k == 1 else f"f{j + 1}"
-            lines.append(f"{name}(x) = {self._output_formula(j)}")
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        if self.num_bent * (self.d + self.k + 1) + self.k * (self.d + 1) > 60:
+            return f"CanonicalForm(d={self.d}, k={self.k}, num_bent={self.num_bent})"
+        try:
+            fields = ", ".join(
+                f"{name}={getattr(self, name)!r}"
+                for name in ("d", "k", "keys", "kinks", "linear", "constant")
+            )
+        except ValueError:  # an integer past Python's 4300-digit str limit
+            return f"CanonicalForm(d={self.d}, k={self.k}, num_bent={self.num_bent})"
+        return f"CanonicalForm({fields})"
+
+    def _repr_markdown_(self) -> str:
+        return markdown_block(self.to_text())
+
+    def to_text(self, *, full: bool = False, exact: bool = False) -> str:
+        """The form for people. Small forms print as formulas; at scale (more than 12 bent
+        hyperplanes, or d > 8) as a list of the first hyperplanes with their kinks, then M and
+        delta cut to their first entries. ``full`` prints every hyperplane and entry,
+        ``exact`` every number exactly (else long ones print as ``~`` decimals)."""
+        if self.num_bent <= _MAX_TERMS_SHOWN and self.d <= SHOWN:
+            lines = []
+            for j in range(self.k):
+                name = "f" if self.k == 1 else f"f{j + 1}"
+                lines.append(f"{name}(x) = {self._output_formula(j, exact=exact, full=full)}")
+            return "\n".join(lines)
+        terms = None if full else 4
+
+        def vector(values) -> str:
+            return vector_text(values, exact=exact, full=full)
+
+        lines = [
+            f"canonical form: d = {self.d}, k = {self.k}, {self.num_bent} bent hyperplanes",
+            "f(x) = sum over H of (kink_H / 2) |u_H.x + c_H| + (1/2) M x + delta, with",
+        ]
+
+        def row(item) -> str:
+            n, (key, kink) = item
+            equation = format_hyperplane(key, exact=exact, max_terms=terms)
+            return f"  H{n}: {equation}; kink {vector(kink)}"
+
+        items = list(enumerate(zip(self.keys, self.kinks, strict=True)))
+        lines += shorten_rendered(
+            items, row, full=full, noun="bent hyperplanes (--full)", indent="  "
+        )
+        lines.append(f"M = W2 W1 ({self.k} x {self.d}):")
+        lines += shorten_rendered(
+            list(enumerate(self.linear)),
+            lambda item: f"  row {item[0]}: {vector(item[1])}",
+            full=full,
+            noun="rows",
+            shown=4,
+            indent="  ",
+        )
+        lines.append(f"delta = {vector(self.constant)}")
         return "\n".join(lines)
 
-    def _output_formula(self, j: int) -> str:
+    def _output_formula(self, j: int, *, exact: bool = True, full: bool = True) -> str:
         terms = []
+        max_terms = None if full else 6
         for key, kink in zip(self.keys, self.kinks, strict=True):
             if kink[j]:
-                ell = format_hyperplane(key)[: -len(" = 0")]
+                ell = format_hyperplane(key, exact=exact, max_terms=max_terms)[: -len(" = 0")]
                 coef = kink[j] / 2
                 sign = "-" if coef < 0 else "+"
-                mag = "" if abs(coef) == 1 else f"{format_rational(abs(coef))} "
+                mag = "" if abs(coef) == 1 else f"{format_number(abs(coef), exact=exact)} "
                 terms.append((sign, f"{mag}|{ell}|"))
-        shown = terms[:_MAX_TERMS_SHOWN]
+        shown = terms if full else terms[:_MAX_TERMS_SHOWN]
         text = " ".join(
             f"{'-' if sign == '-' else ''}{t}" if n == 0 else f"{sign} {t}"
             for n, (sign, t) in enumerate(shown)
         )
         if len(terms) > len(shown):
             text += f" + ... ({len(terms) - len(shown)} more bent hyperplanes)"
-        affine = format_affine(tuple(m / 2 for m in self.linear[j]), self.constant[j])
+        affine = format_affine(
+            tuple(m / 2 for m in self.linear[j]), self.constant[j], exact=exact, max_terms=max_terms
+        )
         if not text:
             return affine
         if affine == "0":
@@ -229,7 +286,11 @@ class CanonicalForm:
             ],
             "linear": [strs(row) for row in self.linear],
             "constant": strs(self.constant),
-            "formula": str(self),
+            "formula": "\n".join(  # the first 12 hyperplanes; the data above is complete
+                f"{'f' if self.k == 1 else f'f{j + 1}'}(x) = "
+                + self._output_formula(j, exact=True, full=False)
+                for j in range(self.k)
+            ),
         }
 
 

@@ -15,12 +15,13 @@ checked by replaying it.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from . import moves as _moves
-from .errors import SearchLimitExceeded
+from .errors import SearchLimitExceeded, check_limit
 from .flips import flip_sets
 from .hyperplanes import hyperplane_normal_offset, neuron_keys
 from .linalg import solve
@@ -29,9 +30,26 @@ from .rationals import format_rational
 from .roles import structure
 from .standard import find_standard_map
 
-__all__ = ["Move", "MoveCertificate", "explain"]
+__all__ = ["DEFAULT_EXPLAIN_LIMIT", "Move", "MoveCertificate", "explain"]
 
-_FLIP_LIMIT = 2**16
+DEFAULT_EXPLAIN_LIMIT = 2**16
+"""Default bound on the candidate bridges (and flip subset sums) :func:`explain` tries."""
+
+
+class _Budget:
+    """Counts the candidates tried; past ``limit`` raises SearchLimitExceeded."""
+
+    def __init__(self, limit: int):
+        self.limit, self.steps = limit, 0
+
+    def tick(self, amount: int = 1) -> None:
+        self.steps += amount
+        if self.steps > self.limit:
+            raise SearchLimitExceeded(
+                f"the search for a move certificate tried more than limit={self.limit} "
+                "candidates without finding one; pass a larger limit=",
+                limit=self.limit,
+            )
 
 
 def _text(value: Any) -> str:
@@ -83,8 +101,19 @@ class MoveCertificate:
         return net
 
     def __str__(self) -> str:
-        steps = "; ".join(f"{n}. {m}" for n, m in enumerate(self.moves, start=1))
-        return f"{len(self.moves)} move{'s' if len(self.moves) > 1 else ''}: {steps}"
+        return self.to_text()
+
+    def to_text(self, *, full: bool = True, exact: bool = True) -> str:
+        """The moves; without ``full`` the first few, each cut to 300 characters."""
+        from .text import shorten
+
+        steps = [f"{n}. {m}" for n, m in enumerate(self.moves, start=1)]
+        if not full:
+            steps = [s if len(s) <= 300 else s[:297] + "..." for s in steps]
+        listed = "; ".join(shorten(steps, full=full, noun="moves"))
+        if not self.moves:
+            return "0 moves: b = a"
+        return f"{len(self.moves)} move{'s' if len(self.moves) > 1 else ''}: {listed}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": "moves", "moves": [m.to_dict() for m in self.moves]}
@@ -167,23 +196,23 @@ def _redistribution(a: ShallowNetwork, b: ShallowNetwork) -> Move | None:
     return Move("redistribute", (changes,)) if changes else None
 
 
-def _split_flips(a: ShallowNetwork) -> list[tuple[list[Move], ShallowNetwork]]:
+def _split_flips(a: ShallowNetwork, budget: _Budget) -> Iterator[tuple[list[Move], ShallowNetwork]]:
     """Turn a zero neuron j into a twin of a live neuron i carrying exactly the output mass x
     that makes {j} + S flippable, for sets S of one or two other live neurons:
     x u_i^T = -sum_S a_m w_m^T (solved exactly), then flip and normalize again."""
     s = structure(a)
     zeros = [i for i in s.zero_output if not any(a.W1[i]) and not a.b1[i]]
     if not zeros:
-        return []
+        return
     j = zeros[0]
     live = [i for g in s.groups for i in g.neurons]
     nk = neuron_keys(a)
-    out = []
     for i in live:
         u = hyperplane_normal_offset(nk.keys[i])[0]  # u[p] = 1 at the pivot p
         pivot = next(c for c, x in enumerate(u) if x)
         for size in (1, 2):
             for S in itertools.combinations([m for m in live if m != i], size):
+                budget.tick()
                 R = [
                     [-sum(a.W2[r][m] * a.W1[m][c] for m in S) for c in range(a.d)]
                     for r in range(a.k)
@@ -207,22 +236,21 @@ def _split_flips(a: ShallowNetwork) -> list[tuple[list[Move], ShallowNetwork]]:
                 except ValueError:
                     continue
                 again = _normalize(net)
-                out.append(([*steps, *again.forward], again.net))
-    return out
+                yield [*steps, *again.forward], again.net
 
 
-def _paid_flips(a: ShallowNetwork) -> list[tuple[list[Move], ShallowNetwork]]:
+def _paid_flips(a: ShallowNetwork, budget: _Budget) -> Iterator[tuple[list[Move], ShallowNetwork]]:
     """Flip one or two live neurons and pay the change 2 sum_T a_i w_i^T in W2 W1 by shifting
     P - Q in mixed groups (solved exactly), then normalize again."""
     mixed = [g for g in structure(a).groups if g.mixed]
     if not mixed:
-        return []
+        return
     normals = [list(hyperplane_normal_offset(g.key)[0]) for g in mixed]
     columns = [[u[c] for u in normals] for c in range(a.d)]  # U^T, d x |groups|
     live = [i for g in structure(a).groups for i in g.neurons]
-    out = []
     for size in (1, 2):
         for T in itertools.combinations(live, size):
+            budget.tick()
             deltas = [[Fraction(0)] * a.k for _ in mixed]
             feasible = True
             for r in range(a.k):
@@ -246,8 +274,7 @@ def _paid_flips(a: ShallowNetwork) -> list[tuple[list[Move], ShallowNetwork]]:
             except ValueError:
                 continue
             again = _normalize(net)
-            out.append(([move, *again.forward], again.net))
-    return out
+            yield [move, *again.forward], again.net
 
 
 def _regrouped(net: ShallowNetwork, first: Move, undo: Move) -> _Path | None:
@@ -264,46 +291,48 @@ def _regrouped(net: ShallowNetwork, first: Move, undo: Move) -> _Path | None:
     return path
 
 
-def _regroupings(net: ShallowNetwork, other: ShallowNetwork) -> list[_Path]:
+def _regroupings(net: ShallowNetwork, other: ShallowNetwork, budget: _Budget) -> Iterator[_Path]:
     """Every single regrouping of normal form ``net`` that a live neuron's change of hyperplane
     allows (each followed by the normal form again, each with its inverse): a transplant to a
     parallel hyperplane, two neurons forming a mixed cancelling pair (on the hyperplane of one
     of ``other``'s pairs), and a mixed cancelling pair dissolving into two groups."""
     groups = structure(net).groups
-    out = [
+    out = (
         _regrouped(net, Move("transplant", (i, p, q)), Move("transplant", (i, q, p)))
         for i, p, q in _moves._transplant_candidates(net)
-    ]
+    )
+    yield from (path for path in out if path is not None and not budget.tick())
     targets = [g.key for g in structure(other).groups if g.mixed and not g.bent]
     for (i, p, _), (j, q, _) in itertools.combinations(_moves._movable_neurons(net), 2):
         if len({i, p, j, q}) < 4:
             continue
         kink_i = [neuron_keys(net).scale(i) * x for x in net.neuron(i)[2]]
         for key in targets:
+            budget.tick()
             _, offset = hyperplane_normal_offset(key)
-            out.append(
-                _regrouped(
-                    net,
-                    Move("form_cancelling_pair", ((i, p), (j, q), offset)),
-                    Move("dissolve_cancelling_pair", ((i, p), (j, q), kink_i)),
-                )
+            path = _regrouped(
+                net,
+                Move("form_cancelling_pair", ((i, p), (j, q), offset)),
+                Move("dissolve_cancelling_pair", ((i, p), (j, q), kink_i)),
             )
+            if path is not None:
+                yield path
     anchors = [g.neurons[0] for g in groups if g.bent]
     for pair in (g for g in groups if g.mixed and not g.bent and len(g.neurons) == 2):
         i, j = pair.positive[0], pair.negative[0]
         _, offset = hyperplane_normal_offset(pair.key)
         for p, q in itertools.permutations(anchors, 2):
+            budget.tick()
             kink = _moves.dissolving_kink(net, i, p, q)
             if kink is None:
                 continue
-            out.append(
-                _regrouped(
-                    net,
-                    Move("dissolve_cancelling_pair", ((i, p), (j, q), kink)),
-                    Move("form_cancelling_pair", ((i, p), (j, q), offset)),
-                )
+            path = _regrouped(
+                net,
+                Move("dissolve_cancelling_pair", ((i, p), (j, q), kink)),
+                Move("form_cancelling_pair", ((i, p), (j, q), offset)),
             )
-    return [path for path in out if path is not None]
+            if path is not None:
+                yield path
 
 
 def _alignment(net: ShallowNetwork, b: ShallowNetwork) -> Move | None:
@@ -345,26 +374,73 @@ def _match(net: ShallowNetwork, b: ShallowNetwork) -> list[Move] | None:
     return None if tail is None else [*steps, move, *tail]
 
 
-def _bridge(a: ShallowNetwork, b: ShallowNetwork) -> list[Move] | None:
+def _pair_flips(a: ShallowNetwork, budget: _Budget) -> Iterator[tuple[list[Move], ShallowNetwork]]:
+    """Flips of two live neurons with a_i w_i^T = -a_j w_j^T, found by hashing (linear)."""
+    live = [i for g in structure(a).groups for i in g.neurons]
+    vectors = {i: tuple(x * w for x in a.neuron(i)[2] for w in a.neuron(i)[0]) for i in live}
+    seen: dict[tuple, list[int]] = {}
+    for i in live:
+        budget.tick()
+        for j in seen.get(tuple(-x for x in vectors[i]), []):
+            yield [Move("flip", (sorted([j, i]),))], _moves.flip(a, [j, i])
+        seen.setdefault(vectors[i], []).append(i)
+
+
+def _flips(a: ShallowNetwork, budget: _Budget) -> Iterator[tuple[list[Move], ShallowNetwork]]:
+    """Plain flips of a, lazily; the search gets half the budget left, and when it needs
+    more it is skipped (other bridges may still succeed)."""
+    left = max((budget.limit - budget.steps) // 2, 1)
+    try:
+        sets = flip_sets(a, limit=left)
+    except SearchLimitExceeded:
+        budget.tick(left)
+        return
+    for t in sets:
+        budget.tick()
+        yield [Move("flip", (list(t),))], _moves.flip(a, t)
+
+
+def _bridge(a: ShallowNetwork, b: ShallowNetwork, budget: _Budget) -> list[Move] | None:
     """Moves from normal form a to normal form b exactly, or None.
 
     a may first be flipped (plainly, after a split, or paid by mixed groups) or regrouped, and
     b regrouped (the regrouping is then undone at the end); the two are then matched by a
-    redistribution and a standard symmetry."""
-    starts: list[tuple[list[Move], ShallowNetwork]] = [([], a)]
-    try:
-        starts += [
-            ([Move("flip", (list(t),))], _moves.flip(a, t)) for t in flip_sets(a, limit=_FLIP_LIMIT)
-        ]
-    except SearchLimitExceeded:
-        pass
-    starts += _split_flips(a)
-    starts += _paid_flips(a)
-    starts += [(path.forward, path.net) for path in _regroupings(a, b)]
-    ends = [_Path(b), *_regroupings(b, a)]
+    redistribution and a standard symmetry. Candidates are generated lazily, cheapest first,
+    and the search stops at the first bridge; each candidate pair tried costs one step of
+    ``budget``."""
+    ends: list[_Path] = [_Path(b)]
+    more_ends = _regroupings(b, a, budget)
+    exhausted = False
+
+    def all_ends() -> Iterator[_Path]:
+        nonlocal exhausted
+        n = 0
+        while True:
+            if n < len(ends):
+                yield ends[n]
+                n += 1
+            elif exhausted:
+                return
+            else:
+                nxt = next(more_ends, None)
+                if nxt is None:
+                    exhausted = True
+                else:
+                    ends.append(nxt)
+
+    starts = itertools.chain(
+        [([], a)],
+        _pair_flips(a, budget),
+        _paid_flips(a, budget),
+        _flips(a, budget),
+        _split_flips(a, budget),
+        ((path.forward, path.net) for path in _regroupings(a, b, budget)),
+    )
     for prefix, net in starts:
-        for end in ends:
-            if structure(net).type != structure(end.net).type:
+        net_type = structure(net).type
+        for end in all_ends():
+            budget.tick()
+            if net_type != structure(end.net).type:
                 continue
             tail = _match(net, end.net)
             if tail is not None:
@@ -372,21 +448,59 @@ def _bridge(a: ShallowNetwork, b: ShallowNetwork) -> list[Move] | None:
     return None
 
 
-def explain(a: ShallowNetwork, b: ShallowNetwork) -> MoveCertificate | None:
+def explain(
+    a: ShallowNetwork, b: ShallowNetwork, *, limit: int = DEFAULT_EXPLAIN_LIMIT
+) -> MoveCertificate | None:
     """A checked sequence of named moves taking a to b, for equivalent networks of one width.
 
-    Returns None when no bridge above joins the two normal forms (for example when two
-    regroupings on each side would be needed).
+    Parameters
+    ----------
+    a, b
+        Networks of the same architecture computing the same function (decide that first with
+        :func:`shallowsym.equivalent`, which is fast; this search is the slow part).
+    limit
+        Bound on the candidate bridges tried (and on the flip search's subset sums).
 
+    Returns
+    -------
+    MoveCertificate or None
+        The moves, checked by replaying them; None when no bridge joins the two normal forms
+        (for example when two regroupings on each side would be needed), or when the shapes
+        differ.
+
+    Raises
+    ------
+    TypeError
+        If a or b is not a ``ShallowNetwork``.
+    ValueError
+        If ``limit`` is not a positive integer.
+    SearchLimitExceeded
+        When more than ``limit`` candidates were tried without finding a bridge.
+
+    Examples
+    --------
     >>> from shallowsym import examples
     >>> a, b = examples.flip_pair()
     >>> print(explain(a, b))
     1 move: 1. flip([0, 1])
+
+    References
+    ----------
+    proofs/equivalence.md (the moves of THEORY.md section 5 and why each preserves f).
     """
+    for name, net in (("a", a), ("b", b)):
+        if not isinstance(net, ShallowNetwork):
+            raise TypeError(
+                f"explain expects ShallowNetwork arguments; {name} is {type(net).__name__}"
+            )
+    check_limit(limit)
     if (a.d, a.h, a.k) != (b.d, b.h, b.k):
         return None
+    direct = _standard_moves(a, b)  # cheapest first: b in the standard orbit of a
+    if direct is not None:
+        return MoveCertificate(tuple(direct))
     path_a, path_b = _normalize(a), _normalize(b)
-    bridge = _bridge(path_a.net, path_b.net)
+    bridge = _bridge(path_a.net, path_b.net, _Budget(limit))
     if bridge is None:
         return None
     cert = MoveCertificate(tuple(path_a.forward + bridge + path_b.inverse[::-1]))

@@ -2,35 +2,65 @@
 ``reduce`` and ``demo``.
 
 Exit codes: 0 success (for ``equiv``: equivalent), 1 not equivalent, 2 bad input, 3 a search
-limit reached (``--relabel-limit``).
+limit reached (raise it with the flag the message names), 4 internal error, 130
+interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from . import examples
 from .canonical import canonical_form
+from .certificates import DEFAULT_EXPLAIN_LIMIT
 from .equivalence import equivalent
 from .errors import SearchLimitExceeded, ShallowSymError
 from .fibre import DEFAULT_TYPE_LIMIT
 from .flips import DEFAULT_LIMIT
 from .functional import functional_dimension
-from .io import RELU_ASSUMED, read
-from .minimal import reduce
+from .io import RELU_ASSUMED, WRITABLE, read, save
+from .minimal import reduction
 from .network import ShallowNetwork
 from .relabel import DEFAULT_RELABEL_LIMIT, RELABEL_MODES, relabelled_equivalent
 from .symmetry import symmetries
+from .text import short_message, shorten
 
-EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 1, 2
-EXIT_LIMIT = 3
-EXIT_UNDECIDED = 3  # deepequiv: UNKNOWN, or a search limit reached
+EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT, EXIT_LIMIT = 0, 1, 2, 3
+EXIT_UNDECIDED = EXIT_LIMIT  # deepequiv: UNKNOWN, or the complete decision reached --limit
 NOTES: list[str] = []  # notes of the current command (cleared by main)
 FILE_HELP = "network file: .json, .npz, .safetensors, .onnx or .pt (state dict)"
+EPILOG = (
+    "exit codes: 0 success (equiv: equivalent), 1 not equivalent, 2 bad input, "
+    "3 a search limit reached (raise the flag the message names), 4 internal error, "
+    "130 interrupted"
+)
+
+
+def _flag(text: str, flag: str = "--limit") -> str:
+    """A library message about ``limit=`` rewritten to name the CLI flag."""
+    text = re.sub(r"\blimit=(?=\d)", f"{flag} ", text)
+    return short_message(text.replace("limit=", flag))
+
+
+def _limited(flag: str):
+    """Run a subcommand body; a SearchLimitExceeded is re-raised naming ``flag``."""
+
+    def wrap(body):
+        def run(args: argparse.Namespace) -> int:
+            try:
+                return body(args)
+            except SearchLimitExceeded as err:
+                raise SearchLimitExceeded(_flag(str(err), flag), limit=err.limit) from None
+
+        return run
+
+    return wrap
 
 
 def _load(path: str, layers: str | None = None) -> ShallowNetwork:
@@ -49,28 +79,36 @@ def _load(path: str, layers: str | None = None) -> ShallowNetwork:
         raise ShallowSymError(f"reading {path} needs an optional dependency: {err}") from None
 
 
-def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
-    if NOTES:  # what the input files could not say (ReLU assumed), also for machines
-        data = {**data, "notes": list(NOTES)}
-    print(json.dumps(data, indent=2) if args.json else text)
+def _emit(args: argparse.Namespace, data, text) -> None:
+    """Print JSON (``data``) or text; either may be a callable, called only when printed.
+    JSON carries the notes of the command (what the input files could not say)."""
+    chosen = data if args.json else text
+    if callable(chosen):
+        chosen = chosen()
+    if args.json and NOTES:
+        chosen = {**chosen, "notes": list(NOTES)}
+    print(json.dumps(chosen, indent=2) if args.json else chosen)
 
 
-def _search_limit(err: SearchLimitExceeded) -> int:
-    print(f"shallowsym: error: {err}", file=sys.stderr)
-    return EXIT_LIMIT
+def _relabel_limited(run):
+    """``run()``, with a search limit re-raised naming ``--relabel-limit``."""
+    try:
+        return run()
+    except SearchLimitExceeded as err:
+        raise SearchLimitExceeded(_flag(str(err), "--relabel-limit"), limit=err.limit) from None
 
 
+@_limited("--limit")
 def _cmd_equiv(args: argparse.Namespace) -> int:
     a, b = _load(args.a, args.layers), _load(args.b, args.layers)
     if args.relabel is not None:
-        try:
-            result = relabelled_equivalent(a, b, relabel=args.relabel, limit=args.relabel_limit)
-        except SearchLimitExceeded as err:
-            return _search_limit(err)
-        _emit(args, result.to_dict(), str(result))
-        return EXIT_OK if result else EXIT_DIFFERENT
-    result = equivalent(a, b, method=args.method)
-    _emit(args, result.to_dict(), str(result))
+        relabelled = _relabel_limited(
+            lambda: relabelled_equivalent(a, b, relabel=args.relabel, limit=args.relabel_limit)
+        )
+        _emit(args, relabelled.to_dict, lambda: str(relabelled))
+        return EXIT_OK if relabelled else EXIT_DIFFERENT
+    result = equivalent(a, b, method=args.method, limit=args.limit)
+    _emit(args, result.to_dict, lambda: _flag(result.to_text(full=args.full, exact=args.exact)))
     return EXIT_OK if result else EXIT_DIFFERENT
 
 
@@ -86,6 +124,8 @@ def _cmd_align(args: argparse.Namespace) -> int:
         raise ShallowSymError(str(err)) from None
     _emit(args, result.to_dict(), str(result))
     return EXIT_OK
+
+
 def _cmd_deepequiv(args: argparse.Namespace) -> int:
     """Deep networks: exit 0 equivalent, 1 not equivalent, 3 undecided (UNKNOWN, or the
     complete decision reached --limit)."""
@@ -108,55 +148,96 @@ def _cmd_deepequiv(args: argparse.Namespace) -> int:
 
 def _cmd_canon(args: argparse.Namespace) -> int:
     cf = canonical_form(_load(args.network, args.layers))
-    _emit(args, cf.to_dict(), f"{cf}\n({cf.num_bent} bent hyperplanes, d = {cf.d}, k = {cf.k})")
+    _emit(
+        args,
+        cf.to_dict,
+        lambda: (
+            f"{cf.to_text(full=args.full, exact=args.exact)}\n"
+            f"({cf.num_bent} bent hyperplanes, d = {cf.d}, k = {cf.k})"
+        ),
+    )
     return EXIT_OK
 
 
+@_limited("--limit")
 def _cmd_symmetries(args: argparse.Namespace) -> int:
     report = symmetries(_load(args.network, args.layers), limit=args.limit)
-    data = report.to_dict()
-    text = str(report)
+    types, reason = None, None
     if args.types:
-        types = report.fiber_types(limit=args.type_limit)
-        data["fiber_types"] = [t.to_dict() for t in types]
-        text += "\nfibre types (modulo the standard group):\n" + "\n".join(f"  {t}" for t in types)
-    if args.relabel:
         try:
-            relabelling = report.relabelling(limit=args.relabel_limit)
+            types = report.fiber_types(limit=args.type_limit)
         except SearchLimitExceeded as err:
-            return _search_limit(err)
-        data["relabelling"] = relabelling.to_dict()
-        text += f"\n{relabelling}"
+            reason = _flag(str(err), "--type-limit")
+
+    relabelling = None
+    if args.relabel:
+        relabelling = _relabel_limited(lambda: report.relabelling(limit=args.relabel_limit))
+
+    def data() -> dict[str, Any]:
+        out = report.to_dict()
+        if args.types:
+            out["fiber_types"] = None if types is None else [t.to_dict() for t in types]
+            if reason is not None:
+                out["fiber_types_undecided"] = reason
+        if relabelling is not None:
+            out["relabelling"] = relabelling.to_dict()
+        return out
+
+    def text() -> str:
+        out = _flag(report.to_text(full=args.full, exact=args.exact))
+        if reason is not None:
+            out += f"\nfibre types: undecided ({reason})"
+        elif types is not None:
+            listed = shorten(
+                [f"  {t}" for t in types], full=args.full, noun="types (--full)", indent="  "
+            )
+            out += f"\nfibre types (modulo the standard group): {len(types)}\n" + "\n".join(listed)
+        if relabelling is not None:
+            out += f"\n{relabelling}"
+        return out
+
     _emit(args, data, text)
     return EXIT_OK
 
 
 def _cmd_fundim(args: argparse.Namespace) -> int:
     fd = functional_dimension(_load(args.network, args.layers))
-    _emit(args, fd.to_dict(), str(fd))
+    _emit(args, fd.to_dict, lambda: fd.to_text(full=args.full, exact=args.exact))
     return EXIT_OK
 
 
+@_limited("--limit")
 def _cmd_reduce(args: argparse.Namespace) -> int:
+    if args.output:
+        suffix = Path(args.output).suffix.lower()
+        if suffix not in WRITABLE:
+            raise ShallowSymError(
+                f"-o {args.output}: cannot write {suffix or 'extension-less'!r} files; use "
+                f"one of {', '.join(WRITABLE)}"
+            )
     net = _load(args.network, args.layers)
-    small = reduce(net, limit=args.limit)
+    result = reduction(net, limit=args.limit)
+    exact = None
     if args.output:
         try:
-            small.save(args.output)
+            exact = save(result.network, args.output)
         except OSError as err:
             raise ShallowSymError(f"cannot write {args.output}: {err.strerror or err}") from None
-    data = {
-        "width": net.h,
-        "minimal_width": small.h,
-        "irreducible": net.h == small.h,
-        "output": args.output,
-        "network": small.to_dict(),
-    }
-    text = (
-        f"width {net.h}, minimal width {small.h}"
-        + (" (irreducible)" if net.h == small.h else "")
-        + (f"; wrote {args.output}" if args.output else f"\n{small}")
-    )
+
+    def data() -> dict[str, Any]:
+        return {**result.to_dict(), "output": args.output, "output_exact": exact}
+
+    def text() -> str:
+        out = result.to_text(full=args.full, exact=args.exact)
+        if args.output:
+            how = (
+                "exactly"
+                if exact
+                else "rounded to float64: NOT exactly the reduced network; use .json or .npz"
+            )
+            out += f"\nwrote {args.output} ({how})"
+        return out
+
     _emit(args, data, text)
     return EXIT_OK
 
@@ -165,7 +246,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     a, b = examples.flip_pair()
     c, e = examples.near_miss()
     net = examples.two_dimensional()
-    hidden, miss, cf = equivalent(a, b), equivalent(c, e), canonical_form(net)
+    hidden = equivalent(a, b, limit=args.limit)
+    miss, cf = equivalent(c, e, limit=args.limit), canonical_form(net)
     if args.json:
         print(
             json.dumps(
@@ -212,12 +294,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shallowsym",
         description="Exact equivalence and symmetries of one-hidden-layer ReLU networks.",
+        epilog=EPILOG,
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("equiv", help="decide whether two networks compute the same function")
+    p = sub.add_parser(
+        "equiv", help="decide whether two networks compute the same function", epilog=EPILOG
+    )
     p.add_argument("a", help=FILE_HELP)
     p.add_argument("b", help=FILE_HELP)
     p.add_argument("--method", choices=("canonical", "graph"), default="canonical")
+    _limit_option(p, "--limit", DEFAULT_EXPLAIN_LIMIT, "the move-certificate search")
     p.add_argument(
         "--relabel",
         choices=RELABEL_MODES,
@@ -225,41 +311,61 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _limit_option(p, "--relabel-limit", DEFAULT_RELABEL_LIMIT, "the relabelling search")
     p.set_defaults(run=_cmd_equiv)
-    p = sub.add_parser("align", help="pair the bent hyperplanes of two networks")
+    p = sub.add_parser("align", help="pair the bent hyperplanes of two networks", epilog=EPILOG)
     p.add_argument("a", help=FILE_HELP)
     p.add_argument("b", help=FILE_HELP)
     p.add_argument("--fast", action="store_true", help="float alignment (bits that agree)")
     p.add_argument("--rtol", type=float, default=None, help="with --fast (default by dtype)")
     p.add_argument("--atol", type=float, default=None, help="with --fast (default by dtype)")
+    _limit_option(p, "--limit", DEFAULT_LIMIT, "searches (align does none; accepted everywhere)")
     p.set_defaults(run=_cmd_align)
-    p = sub.add_parser("deepequiv", help="three-valued equivalence of deep ReLU networks")
+    p = sub.add_parser(
+        "deepequiv", help="three-valued equivalence of deep ReLU networks", epilog=EPILOG
+    )
     p.add_argument("a", help=FILE_HELP + "; any number of hidden layers")
     p.add_argument("b", help=FILE_HELP + "; any number of hidden layers")
     p.add_argument("--decide", action="store_true", help="complete decision (Z3) if undecided")
     _limit_option(p, "--limit", 10_000_000, "the complete decision (Z3 resource units)")
     p.set_defaults(run=_cmd_deepequiv)
-    p = sub.add_parser("canon", help="print the canonical form of a network's function")
+    p = sub.add_parser(
+        "canon", help="print the canonical form of a network's function", epilog=EPILOG
+    )
     p.add_argument("network", help=FILE_HELP)
+    _limit_option(p, "--limit", DEFAULT_LIMIT, "searches (canon does none; accepted everywhere)")
     p.set_defaults(run=_cmd_canon)
-    p = sub.add_parser("symmetries", help="roles, stabilizer, hidden mechanisms, fibre dimension")
+    p = sub.add_parser(
+        "symmetries", help="roles, stabilizer, hidden mechanisms, fibre dimension", epilog=EPILOG
+    )
     p.add_argument("network", help=FILE_HELP)
     p.add_argument("--types", action="store_true", help="also list every stratum of the fibre")
-    _limit_option(p, "--limit", DEFAULT_LIMIT, "the flip search")
+    _limit_option(p, "--limit", DEFAULT_LIMIT, "the flip and unfolding searches")
     _limit_option(p, "--type-limit", DEFAULT_TYPE_LIMIT, "the fibre types examined")
     p.add_argument(
         "--relabel", action="store_true", help="also the group of input/output relabellings"
     )
     _limit_option(p, "--relabel-limit", DEFAULT_RELABEL_LIMIT, "the relabelling search")
     p.set_defaults(run=_cmd_symmetries)
-    p = sub.add_parser("fundim", help="exact functional dimension and what lowers it")
+    p = sub.add_parser(
+        "fundim", help="exact functional dimension and what lowers it", epilog=EPILOG
+    )
     p.add_argument("network", help=FILE_HELP)
+    _limit_option(p, "--limit", DEFAULT_LIMIT, "searches (fundim does none; accepted everywhere)")
     p.set_defaults(run=_cmd_fundim)
-    p = sub.add_parser("reduce", help="a network of minimal width with the same function")
+    p = sub.add_parser(
+        "reduce", help="a network of minimal width with the same function", epilog=EPILOG
+    )
     p.add_argument("network", help=FILE_HELP)
-    p.add_argument("-o", "--output", help="write the reduced network here (JSON)")
+    p.add_argument(
+        "-o",
+        "--output",
+        help="write the reduced network here, in the format of the extension: "
+        + ", ".join(WRITABLE)
+        + " (.json and .npz exact; the others float64, and the message says if rounded)",
+    )
     _limit_option(p, "--limit", DEFAULT_LIMIT, "the sign search")
     p.set_defaults(run=_cmd_reduce)
-    p = sub.add_parser("demo", help="run the main job on embedded example networks")
+    p = sub.add_parser("demo", help="run the main job on embedded example networks", epilog=EPILOG)
+    _limit_option(p, "--limit", DEFAULT_EXPLAIN_LIMIT, "the move-certificate search")
     p.set_defaults(run=_cmd_demo)
     for p in sub.choices.values():
         p.add_argument("--json", action="store_true", help="print machine-readable JSON")
@@ -268,6 +374,16 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="FIRST,SECOND",
             help="state dicts: the two layer names in network order, when shapes and names "
             "do not decide",
+        )
+        p.add_argument(
+            "--full",
+            action="store_true",
+            help="print every item of long lists (default: the first few)",
+        )
+        p.add_argument(
+            "--exact",
+            action="store_true",
+            help="print every number as an exact rational (default: long ones as ~ decimals)",
         )
     return parser
 
@@ -279,6 +395,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     NOTES.clear()
     try:
         return args.run(args)
+    except SearchLimitExceeded as err:  # minimal mapping; issue 15 owns main()
+        print(f"shallowsym: error: {err}", file=sys.stderr)
+        return EXIT_LIMIT
     except ShallowSymError as err:
         print(f"shallowsym: error: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT

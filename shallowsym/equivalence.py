@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Any, Literal
 
 from .canonical import CanonicalForm, canonical_form
-from .certificates import MoveCertificate, explain
+from .certificates import DEFAULT_EXPLAIN_LIMIT, MoveCertificate, explain
+from .errors import SearchLimitExceeded, check_limit
 from .graph import graph_standard_map, graphs_isomorphic
 from .hyperplanes import format_hyperplane
 from .network import ShallowNetwork
 from .rationals import format_rational
 from .relabel import RelabelledEquivalence, RelabelMode, relabelled_equivalent
 from .standard import StandardCertificate, find_standard_map
+from .text import SHOWN, format_number, markdown_block, vector_text
 from .witness import kink_differences, separating_point
 
 __all__ = ["Equivalence", "equivalent"]
@@ -22,10 +25,11 @@ Method = Literal["canonical", "graph"]
 _METHODS = ("canonical", "graph")
 
 
-def _fmt_vector(values: tuple[Fraction, ...]) -> str:
+def _fmt_vector(values: tuple[Fraction, ...], *, exact: bool = True, full: bool = True) -> str:
+    # A witness separates by tiny differences: its numbers print exactly up to 60 characters.
     if len(values) == 1:
-        return format_rational(values[0])
-    return "(" + ", ".join(format_rational(v) for v in values) + ")"
+        return format_number(values[0], exact=exact, max_chars=60)
+    return vector_text(values, exact=exact, full=full, shown=SHOWN, max_chars=60)
 
 
 @dataclass(frozen=True)
@@ -44,14 +48,18 @@ class Equivalence:
         When not equivalent (and d, k agree): a rational point x with a(x) != b(x), checked
         by exact evaluation; ``values`` holds (a(x), b(x)).
     certificate
-        When equivalent and b = g.a for a standard symmetry g: the permutation and positive
-        scales of g (a ``StandardCertificate``), checked by applying them. When b is outside
-        the orbit of a (same width): a ``MoveCertificate``, named moves of
-        :mod:`shallowsym.moves` taking a exactly to b, checked by replaying them, or ``None``
-        when no such sequence was found.
+        Computed on first access (the verdict never waits for it). When equivalent and
+        b = g.a for a standard symmetry g: the permutation and positive scales of g (a
+        ``StandardCertificate``), checked by applying them. When b is outside the orbit of a
+        (same width): a ``MoveCertificate``, named moves of :mod:`shallowsym.moves` taking a
+        exactly to b, checked by replaying them, found by :func:`shallowsym.explain` bounded
+        by ``limit``; ``None`` when no such sequence was found or the search reached its
+        limit (``certificate_status`` says which).
     needs_hidden_symmetries
         When equivalent but b is not in the G_h-orbit of a (for example, the widths
         differ, or a flip is needed).
+    limit
+        Bound on the certificate search (see :func:`shallowsym.explain`).
     """
 
     equivalent: bool
@@ -59,38 +67,96 @@ class Equivalence:
     method: str
     witness: tuple[Fraction, ...] | None = None
     values: tuple[tuple[Fraction, ...], tuple[Fraction, ...]] | None = None
-    certificate: StandardCertificate | MoveCertificate | None = None
+    standard: StandardCertificate | None = field(default=None, repr=False)
     needs_hidden_symmetries: bool = False
+    limit: int = field(default=DEFAULT_EXPLAIN_LIMIT, repr=False)
+    networks: tuple[ShallowNetwork, ShallowNetwork] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def __bool__(self) -> bool:
         return self.equivalent
 
-    def __str__(self) -> str:
+    @cached_property
+    def _explanation(self) -> tuple[StandardCertificate | MoveCertificate | None, str]:
+        if self.standard is not None:
+            return self.standard, "standard"
+        if not self.equivalent or self.networks is None:
+            return None, "none"
+        a, b = self.networks
+        if a.h != b.h:
+            return None, "none"
+        try:
+            found = explain(a, b, limit=self.limit)
+        except SearchLimitExceeded as err:
+            return None, f"undecided within limit ({err})"
+        return found, "moves" if found is not None else "not found"
+
+    @property
+    def certificate(self) -> StandardCertificate | MoveCertificate | None:
+        """The standard map or the named moves from a to b (lazy; see the class docstring)."""
+        return self._explanation[0]
+
+    @property
+    def certificate_status(self) -> str:
+        """``"standard"``, ``"moves"``, ``"not found"`` (no bridge of the move search joins
+        the two), ``"undecided within limit (...)"``, or ``"none"`` (not equivalent, or the
+        widths differ). Computes the certificate if needed."""
+        return self._explanation[1]
+
+    def _certificate_line(self, *, full: bool = True, exact: bool = True) -> str | None:
+        cert, status = self._explanation
+        if cert is not None:
+            return f"certificate: {cert.to_text(full=full, exact=exact)}"
+        if status == "not found":
+            return "certificate: no explicit move sequence was found"
+        if status.startswith("undecided"):
+            return f"certificate: {status}"
+        return None
+
+    def to_text(self, *, exact: bool = False, full: bool = False) -> str:
+        """The verdict for people: the witness's numbers as short decimals marked ``~``
+        unless short or ``exact``, vectors cut to their first entries unless ``full``; the
+        certificate is computed (bounded by ``limit``) and printed."""
         lines = [("EQUIVALENT: " if self.equivalent else "NOT EQUIVALENT: ") + self.reason]
         if self.witness is not None and self.values is not None:
+            opts = {"exact": exact, "full": full}
             lines.append(
-                f"witness x = {_fmt_vector(self.witness)}: a(x) = {_fmt_vector(self.values[0])}, "
-                f"b(x) = {_fmt_vector(self.values[1])}"
+                f"witness x = {_fmt_vector(self.witness, **opts)}: "
+                f"a(x) = {_fmt_vector(self.values[0], **opts)}, "
+                f"b(x) = {_fmt_vector(self.values[1], **opts)}"
             )
-        if self.certificate is not None:
-            lines.append(f"certificate: {self.certificate}")
+        line = self._certificate_line(full=full, exact=exact)
+        if line is not None:
+            lines.append(line)
         return "\n".join(lines)
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict; numbers are exact strings."""
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def _repr_markdown_(self) -> str:
+        return markdown_block(self.to_text())
+
+    def to_dict(self, *, certificate: bool = True) -> dict[str, Any]:
+        """A JSON-ready dict; numbers are exact strings. With ``certificate`` (default) the
+        certificate is computed (bounded by ``limit``) and included."""
 
         def strs(values):
             return None if values is None else [format_rational(v) for v in values]
 
-        return {
+        data = {
             "equivalent": self.equivalent,
             "reason": self.reason,
             "method": self.method,
             "witness": strs(self.witness),
             "values": None if self.values is None else [strs(v) for v in self.values],
-            "certificate": None if self.certificate is None else self.certificate.to_dict(),
             "needs_hidden_symmetries": self.needs_hidden_symmetries,
         }
+        if certificate:
+            cert = self.certificate
+            data["certificate"] = None if cert is None else cert.to_dict()
+            data["certificate_status"] = self.certificate_status
+        return data
 
 
 def equivalent(
@@ -99,6 +165,7 @@ def equivalent(
     *,
     method: Method = "canonical",
     relabel: RelabelMode | None = None,
+    limit: int = DEFAULT_EXPLAIN_LIMIT,
 ) -> Equivalence | RelabelledEquivalence:
     """Decide exactly whether a and b compute the same function on all of R^d.
 
@@ -116,23 +183,26 @@ def equivalent(
         ``"both"`` or ``"signed-inputs"``: decide instead whether f_b(y) = P f_a(Q y) for
         permutations of the inputs (Q), the outputs (P), both, or signed permutations of the
         inputs, delegated to :func:`shallowsym.relabel.relabelled_equivalent`
-        (which returns a ``RelabelledEquivalence`` with the permutations or an obstruction, and
-        takes ``limit=``).
+        (which returns a ``RelabelledEquivalence`` with the permutations or an obstruction).
+    limit
+        Bound on the search for a move certificate, which runs only when ``certificate`` is
+        first read (see :func:`shallowsym.explain`); the verdict never waits for it. With
+        ``relabel``, the bound on the relabelling search.
 
     Returns
     -------
     Equivalence
         Truthy exactly when the functions are equal. When not, ``witness`` separates them
         (unless d or k differ, which ``reason`` then says). When they are, ``certificate``
-        gives the standard symmetry mapping a onto b if there is one, and
-        ``needs_hidden_symmetries`` says when there is none.
+        gives the standard symmetry mapping a onto b if there is one (or, lazily, named moves),
+        and ``needs_hidden_symmetries`` says when there is none.
 
     Raises
     ------
     TypeError
         If a or b is not a ``ShallowNetwork``.
     ValueError
-        If ``method`` or ``relabel`` is unknown.
+        If ``method`` or ``relabel`` is unknown or ``limit`` is not a positive integer.
 
     Examples
     --------
@@ -163,8 +233,9 @@ def equivalent(
             )
     if method not in _METHODS:
         raise ValueError(f"method must be one of {_METHODS}, not {method!r}")
+    check_limit(limit)
     if relabel is not None:
-        return relabelled_equivalent(a, b, relabel=relabel)
+        return relabelled_equivalent(a, b, relabel=relabel, limit=limit)
     if a.d != b.d:
         return Equivalence(False, f"a has input dimension {a.d} but b has {b.d}", method)
     if a.k != b.k:
@@ -174,10 +245,12 @@ def equivalent(
     if not same:
         x = separating_point(a, b, cf_a, cf_b)
         return Equivalence(False, _difference(cf_a, cf_b), method, witness=x, values=(a(x), b(x)))
-    return _equivalent_verdict(a, b, method)
+    return _equivalent_verdict(a, b, method, limit)
 
 
-def _equivalent_verdict(a: ShallowNetwork, b: ShallowNetwork, method: str) -> Equivalence:
+def _equivalent_verdict(
+    a: ShallowNetwork, b: ShallowNetwork, method: str, limit: int
+) -> Equivalence:
     if a.h != b.h:
         return Equivalence(
             True,
@@ -188,25 +261,21 @@ def _equivalent_verdict(a: ShallowNetwork, b: ShallowNetwork, method: str) -> Eq
         )
     cert = graph_standard_map(a, b) if method == "graph" else find_standard_map(a, b)
     if cert is None:
-        moves = explain(a, b)
-        found = (
-            f"a reaches b by {len(moves.moves)} named move{'s' if len(moves.moves) > 1 else ''}"
-            if moves is not None
-            else "no explicit move sequence was found"
-        )
         return Equivalence(
             True,
             "same canonical form, but b is not in the standard-group orbit of a: the "
-            f"equivalence needs hidden symmetries; {found}",
+            "equivalence needs hidden symmetries (named moves in `certificate`, on demand)",
             method,
-            certificate=moves,
             needs_hidden_symmetries=True,
+            limit=limit,
+            networks=(a, b),
         )
     return Equivalence(
         True,
         "b = g.a for a standard symmetry g (a permutation and positive scalings)",
         method,
-        certificate=cert,
+        standard=cert,
+        limit=limit,
     )
 
 
@@ -216,20 +285,23 @@ def _difference(cf_a: CanonicalForm, cf_b: CanonicalForm) -> str:
     if diffs:
         key = next(iter(diffs))
         return (
-            f"hyperplane {format_hyperplane(key)} has kink {_fmt_vector(cf_a.kink(key))} in a "
-            f"and {_fmt_vector(cf_b.kink(key))} in b"
+            f"hyperplane {format_hyperplane(key, exact=False, max_terms=6)} has kink "
+            f"{_fmt_vector(cf_a.kink(key), exact=False, full=False)} in a and "
+            f"{_fmt_vector(cf_b.kink(key), exact=False, full=False)} in b"
         )
     for j, (row_a, row_b) in enumerate(zip(cf_a.linear, cf_b.linear, strict=True)):
         for col, (x, y) in enumerate(zip(row_a, row_b, strict=True)):
             if x != y:
                 return (
                     f"the linear part M = W2 W1 differs at [{j}, {col}]: "
-                    f"{format_rational(x)} in a and {format_rational(y)} in b"
+                    f"{_fmt_vector((x,), exact=False)} in a and {_fmt_vector((y,), exact=False)} "
+                    "in b"
                 )
     for j, (x, y) in enumerate(zip(cf_a.constant, cf_b.constant, strict=True)):
         if x != y:
             return (
                 f"the constant delta = b2 + W2 b1 / 2 + (zero-input terms) differs at output "
-                f"{j}: {format_rational(x)} in a and {format_rational(y)} in b"
+                f"{j}: {_fmt_vector((x,), exact=False)} in a and {_fmt_vector((y,), exact=False)} "
+                "in b"
             )
     raise AssertionError("internal error: canonical forms differ but no invariant does")

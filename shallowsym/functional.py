@@ -87,10 +87,34 @@ class FunctionalDimension:
         return hash((self.dimension, self.bound, self.losses))
 
     def __str__(self) -> str:
+        return self.to_text()
+
+    def to_text(self, *, full: bool = False, exact: bool = False) -> str:
+        """For people: the first deficits (every one with ``full``), equations cut to their
+        first terms and long numbers as ``~`` decimals unless ``full`` and ``exact``."""
+        from .hyperplanes import format_hyperplane
+        from .text import shorten, shorten_rendered
+
         lines = [f"functional dimension {self.dimension} (bound P - h = {self.bound})"]
-        for cause, neurons, lost in self.deficits:
-            lines.append(f"  -{lost}: {cause} (neurons {', '.join(map(str, neurons))})")
+
+        def row(loss) -> str:
+            kind, key, neurons, lost = loss
+            cause = _CAUSES[kind]
+            if key is not None:
+                equation = format_hyperplane(key, exact=exact, max_terms=None if full else 4)
+                cause = f"{cause} on {equation}"
+            listed = ", ".join(shorten([str(i) for i in neurons], full=full, noun="neurons"))
+            return f"  -{lost}: {cause} (neurons {listed})"
+
+        lines += shorten_rendered(
+            self.losses, row, full=full, noun="deficits (--full)", shown=20, indent="  "
+        )
         return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        from .text import markdown_block
+
+        return markdown_block(self.to_text())
 
     def to_dict(self) -> dict[str, Any]:
         return {

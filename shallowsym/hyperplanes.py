@@ -16,7 +16,8 @@ from fractions import Fraction
 
 from flint import fmpq, fmpq_mat
 
-from .rationals import format_rational, primitive_dyadic_keys, to_fraction
+from .rationals import primitive_dyadic_keys, to_fraction
+from .text import format_number
 
 __all__ = ["NeuronKeys", "format_hyperplane", "hyperplane_normal_offset", "neuron_keys"]
 
@@ -118,25 +119,43 @@ def hyperplane_normal_offset(key: Key) -> tuple[tuple[Fraction, ...], Fraction]:
     return scaled[:-1], scaled[-1]
 
 
-def _term(coef: Fraction, name: str, first: bool) -> str:
+def _term(coef: Fraction, name: str, first: bool, exact: bool = True) -> str:
     sign = "-" if coef < 0 else ("" if first else "+")
     mag = abs(coef)
-    body = name if mag == 1 and name else (f"{format_rational(mag)}{' ' + name if name else ''}")
+    number = format_number(mag, exact=exact)
+    body = name if mag == 1 and name else (f"{number}{' ' + name if name else ''}")
     return f"{sign}{body}" if first else f"{sign} {body}"
 
 
-def format_affine(coefs: tuple[Fraction, ...], const: Fraction) -> str:
-    """``x1 - 1/2 x2 + 3``: an affine function of x in readable form."""
+def format_affine(
+    coefs: tuple[Fraction, ...],
+    const: Fraction,
+    *,
+    exact: bool = True,
+    max_terms: int | None = None,
+) -> str:
+    """``x1 - 1/2 x2 + 3``: an affine function of x in readable form.
+
+    With ``exact=False`` long numbers print as ``~`` decimals (:func:`shallowsym.text.
+    format_number`); with ``max_terms`` only the first terms of x print, then
+    ``+ ... (N more terms)``.
+
+    >>> format_affine((1, 0, 2, 3, 4), 5, max_terms=2)
+    'x1 + 2 x3 + ... (2 more terms) + 5'
+    """
     parts: list[str] = []
-    for j, c in enumerate(coefs):
-        if c:
-            parts.append(_term(c, f"x{j + 1}", not parts))
+    nonzero = [(j, c) for j, c in enumerate(coefs) if c]
+    shown = nonzero if max_terms is None else nonzero[:max_terms]
+    for j, c in shown:
+        parts.append(_term(c, f"x{j + 1}", not parts, exact))
+    if len(shown) < len(nonzero):
+        parts.append(f"+ ... ({len(nonzero) - len(shown)} more terms)")
     if const or not parts:
-        parts.append(_term(const, "", not parts) if const else "0")
+        parts.append(_term(const, "", not parts, exact) if const else "0")
     return " ".join(parts)
 
 
-def format_hyperplane(key: Key) -> str:
+def format_hyperplane(key: Key, *, exact: bool = True, max_terms: int | None = None) -> str:
     """``x1 - 2 = 0``: the hyperplane of a key, normalized so its leading coefficient is 1.
 
     >>> format_hyperplane((1, -2))
@@ -145,4 +164,4 @@ def format_hyperplane(key: Key) -> str:
     'x2 + 1/2 x3 = 0'
     """
     normal, offset = hyperplane_normal_offset(key)
-    return f"{format_affine(normal, offset)} = 0"
+    return f"{format_affine(normal, offset, exact=exact, max_terms=max_terms)} = 0"

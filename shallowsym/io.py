@@ -57,6 +57,8 @@ __all__ = [
     "read",
     "save",
     "to_npz",
+    "to_onnx",
+    "to_safetensors",
     "to_torch",
 ]
 
@@ -1115,8 +1117,77 @@ def load(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> Shall
     return result.network
 
 
-def save(net: ShallowNetwork, path: str | os.PathLike) -> None:
-    """Write a network as .json (exact), .npz (exact strings) or .pt (a float64 state dict).
+def _state_arrays(net: ShallowNetwork) -> dict[str, np.ndarray]:
+    W1, b1, W2, b2 = net.to_numpy()
+    return {"0.weight": W1, "0.bias": b1, "2.weight": W2, "2.bias": b2}
+
+
+def to_safetensors(net: ShallowNetwork, path: str | os.PathLike) -> None:
+    """Save a float64 state dict (``0.weight``, ``0.bias``, ``2.weight``, ``2.bias``) as
+    safetensors (numpy backend). Rounded to float64: exact only for numbers that are doubles.
+
+    Examples
+    --------
+    >>> to_safetensors(ShallowNetwork([[1]], [0], [[2]], [0]), 'net.safetensors')  # doctest: +SKIP
+    """
+    save_file = _require("safetensors.numpy", "onnx").save_file
+    save_file({k: np.ascontiguousarray(v) for k, v in _state_arrays(net).items()}, os.fspath(path))
+
+
+def to_onnx(net: ShallowNetwork, path: str | os.PathLike | None = None):
+    """An ONNX model Gemm (transB = 1), Relu, Gemm with float64 weights (input ``x`` of shape
+    (N, d), output ``y``), written to ``path`` when given; returns the ``ModelProto``.
+    Rounded to float64: exact only for numbers that are doubles.
+
+    Examples
+    --------
+    >>> from_onnx(to_onnx(ShallowNetwork([[1]], ['1/2'], [[2]], [0])))  # doctest: +SKIP
+    ShallowNetwork(W1=[[1]], b1=[1/2], W2=[[2]], b2=[0])
+    """
+    onnx = _require("onnx", "onnx")
+    helper, numpy_helper = onnx.helper, onnx.numpy_helper
+    arrays = _state_arrays(net)
+    names = {"0.weight": "W1", "0.bias": "b1", "2.weight": "W2", "2.bias": "b2"}
+    inits = [numpy_helper.from_array(arrays[k], name=v) for k, v in names.items()]
+    nodes = [
+        helper.make_node("Gemm", ["x", "W1", "b1"], ["z"], transB=1),
+        helper.make_node("Relu", ["z"], ["r"]),
+        helper.make_node("Gemm", ["r", "W2", "b2"], ["y"], transB=1),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "shallowsym",
+        [helper.make_tensor_value_info("x", onnx.TensorProto.DOUBLE, ["N", net.d])],
+        [helper.make_tensor_value_info("y", onnx.TensorProto.DOUBLE, ["N", net.k])],
+        inits,
+    )
+    model = helper.make_model(graph)
+    if path is not None:
+        onnx.save(model, os.fspath(path))
+    return model
+
+
+WRITABLE = EXTENSIONS
+"""The extensions :func:`save` writes (every one :func:`load` reads)."""
+
+
+def save(net: ShallowNetwork, path: str | os.PathLike) -> bool:
+    """Write a network in the format of the extension: .json and .npz (exact strings), .pt and
+    .pth (a float64 state dict), .safetensors (float64 state dict), .onnx (float64 Gemm, Relu,
+    Gemm).
+
+    Returns
+    -------
+    bool
+        Whether the file holds the network exactly (always for .json and .npz; for the float
+        formats, whether every number is a double).
+
+    Raises
+    ------
+    ValueError
+        For any other extension (nothing is written).
+    MissingDependencyError
+        When the format needs an extra that is not installed.
 
     Examples
     --------
@@ -1124,16 +1195,26 @@ def save(net: ShallowNetwork, path: str | os.PathLike) -> None:
     >>> from shallowsym import ShallowNetwork
     >>> path = os.path.join(tempfile.mkdtemp(), 'net.npz')
     >>> save(ShallowNetwork([[1]], ['0.1'], [[2]], [0]), path)
+    True
     >>> load(path).b1
     (Fraction(1, 10),)
     """
     suffix = Path(path).suffix.lower()
+    if suffix not in WRITABLE:
+        raise ValueError(
+            f"cannot write {suffix or 'extension-less'!r} files; use one of {', '.join(WRITABLE)}"
+        )
     if suffix == ".json":
         net.save(path)
-    elif suffix == ".npz":
+        return True
+    if suffix == ".npz":
         to_npz(net, path)
-    elif suffix in (".pt", ".pth"):
+        return True
+    if suffix in (".pt", ".pth"):
         torch = _require("torch", "torch")
         torch.save(to_torch(net).state_dict(), os.fspath(path))
+    elif suffix == ".safetensors":
+        to_safetensors(net, path)
     else:
-        raise ValueError(f"cannot write {suffix!r} files; use .json, .npz or .pt")
+        to_onnx(net, path)
+    return from_state_dict(_state_arrays(net)) == net

@@ -6,9 +6,19 @@ any rank-one matrix (S7). Hence
 
     N_min(f) = s + min over eps and J of [ |J| + 2 rank(R_eps Q_J) ],
 
-Q_J spanning the annihilator of {u_H : H in J}. The search over J and eps is exponential; it
-goes by increasing |J|, stops as soon as no smaller value is possible, finds sign choices with
-R_eps Q_J = 0 by meet in the middle over signed sums, and is bounded by ``limit=``.
+Q_J spanning the annihilator of {u_H : H in J}. Cheap bounds come first: s <= N_min <= h (the
+network itself) and N_min <= s + 2 rank(R_+) (every bent hyperplane pure with eps = +1, J
+empty), so a network whose every neuron sits on its own bent hyperplane is answered without
+any search. Only what the bounds leave open is searched; the search over J and eps is
+exponential, goes by increasing |J|, stops as soon as no smaller value is possible, finds sign
+choices with R_eps Q_J = 0 by meet in the middle over signed sums, and is bounded by
+``limit=``.
+
+``reduce`` first deletes and merges neurons of the network itself (zero-output neurons
+deleted, zero-input neurons absorbed into b2, same-orientation twins merged onto the first of
+them), keeping every kept neuron's input weights and bias; only when that is not minimal does
+it build a minimal network from the canonical form. :func:`reduction` returns the map to the
+original neurons.
 """
 
 from __future__ import annotations
@@ -16,17 +26,20 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from .canonical import CanonicalForm, canonical_form
 from .errors import SearchLimitExceeded, check_limit
 from .fibre import realize
 from .flips import DEFAULT_LIMIT
+from .hyperplanes import neuron_keys
 from .linalg import rank
 from .network import ShallowNetwork
 from .residual import annihilator, normals, projected, residual, zero_residual_signs
-from .roles import CombinatorialType
+from .roles import CombinatorialType, structure
+from .text import markdown_block, network_text, shorten
 
-__all__ = ["Reduction", "is_irreducible", "minimal_width", "reduce"]
+__all__ = ["ReducedNetwork", "Reduction", "is_irreducible", "minimal_width", "reduce", "reduction"]
 
 
 @dataclass(frozen=True)
@@ -79,13 +92,18 @@ class _Search:
         return None if signs is None else dict(zip(pure, signs, strict=True))
 
 
-def _minimize(cf: CanonicalForm, limit: int) -> Reduction:
+def _minimize(cf: CanonicalForm, limit: int, width: int | None = None) -> Reduction | None:
+    """The minimizer, or None when the given ``width`` (a network realizing f) is minimal."""
     search = _Search(cf, limit)
     s, k = cf.num_bent, cf.k
+    if width is not None and width <= s:  # lower bound s = upper bound h
+        return None
     # Upper bound: all pure with positive signs and J empty.
     all_pure = dict.fromkeys(range(s), 1)
     best_extra = 2 * search.projected_rank(all_pure, search.basis(()))
-    best = Reduction(s + best_extra, tuple(1 for _ in range(s)), best_extra // 2)
+    best: Reduction | None = Reduction(s + best_extra, tuple(1 for _ in range(s)), best_extra // 2)
+    if width is not None and width - s <= best_extra:
+        best_extra, best = width - s, None
     for size in range(0, s + 1):
         if size >= best_extra:
             break
@@ -130,11 +148,25 @@ def _best_signs(search: _Search, pure: list[int], basis, max_rho: int):
     return (best_signs, best_rho) if best_rho <= max_rho else (None, 0)
 
 
-def _reduction(net: ShallowNetwork, limit: int) -> Reduction:
+def _reduction(net: ShallowNetwork, limit: int) -> Reduction | None:
+    """The minimizer, or None when ``net`` itself has minimal width."""
     if not isinstance(net, ShallowNetwork):
         raise TypeError(f"expected a ShallowNetwork, not {type(net).__name__}")
     check_limit(limit)
-    return _minimize(canonical_form(net), limit)
+    cf = canonical_form(net)
+    if net.h <= cf.num_bent:
+        return None
+    # Upper bound: the width after deleting zero neurons and merging twins.
+    return _minimize(cf, limit, len(_simplification(net)[0]))
+
+
+def _width(net: ShallowNetwork, limit: int) -> int:
+    best = _reduction(net, limit)
+    if best is not None:
+        return best.width
+    if net.h <= canonical_form(net).num_bent:  # the lower bound s is attained by net
+        return net.h
+    return len(_simplification(net)[0])  # attained by net with zero neurons and twins removed
 
 
 def minimal_width(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> int:
@@ -158,7 +190,7 @@ def minimal_width(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> int:
     THEORY.md section 6; S. Dereich and S. Kassing, "On minimal representations of shallow
     ReLU networks", Neural Networks 148 (2022) (the 0/1/2 trichotomy for k = 1).
     """
-    return _reduction(net, limit).width
+    return _width(net, limit)
 
 
 def is_irreducible(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> bool:
@@ -172,13 +204,197 @@ def is_irreducible(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> bool:
     >>> is_irreducible(ShallowNetwork([[1], [2]], [1, 2], [[1, 1]], [0]))
     False
     """
-    return net.h == minimal_width(net, limit=limit)
+    return net.h == _width(net, limit)
+
+
+@dataclass(frozen=True)
+class ReducedNetwork:
+    """A network of minimal width computing f, with the map to the original neurons.
+
+    Attributes
+    ----------
+    network
+        The reduced network (checked: same canonical form as the original).
+    original
+        The original network.
+    origin
+        For each neuron of ``network``, the original neuron whose input weights and bias it
+        keeps, or None when it was built anew from the canonical form.
+    merged
+        For each neuron of ``network``, the original neurons merged into it (its own first).
+    removed
+        The original neurons deleted (zero-output ones, and zero-input ones absorbed into b2).
+    kept_neurons
+        True when every neuron of ``network`` is an original neuron (so a float model reduces
+        to numbers that are sums of the originals' output weights, never rescaled).
+    """
+
+    network: ShallowNetwork
+    original: ShallowNetwork
+    origin: tuple[int | None, ...]
+    merged: tuple[tuple[int, ...], ...]
+    removed: tuple[int, ...]
+
+    @property
+    def kept_neurons(self) -> bool:
+        return all(i is not None for i in self.origin)
+
+    @property
+    def width(self) -> int:
+        return self.network.h
+
+    def to_text(self, *, full: bool = False, exact: bool = False) -> str:
+        """For people: widths, what was deleted and merged, the map, the reduced neurons."""
+        net, orig = self.network, self.original
+        lines = [
+            f"width {orig.h}, minimal width {net.h}"
+            + (" (irreducible)" if net.h == orig.h else ""),
+        ]
+        if net.h < orig.h:
+            how = (
+                "kept original neurons (input weights and biases unchanged)"
+                if self.kept_neurons
+                else "built from the canonical form (no sub-network of the original is minimal)"
+            )
+            lines.append(f"reduction: {how}")
+            items = [str(i) for i in self.removed]
+            lines.append(
+                f"deleted {len(self.removed)} neurons: " + ", ".join(shorten(items, full=full))
+                if self.removed
+                else "deleted 0 neurons"
+            )
+            merges = [f"{m[0]} <- {', '.join(map(str, m[1:]))}" for m in self.merged if len(m) > 1]
+            if merges:
+                lines.append(f"merged twins onto {len(merges)} neurons:")
+                lines += [f"  {m}" for m in shorten(merges, full=full, noun="merges")]
+        mapping = [
+            f"{n} <- original {'new' if o is None else o}" for n, o in enumerate(self.origin)
+        ]
+        lines.append("reduced neuron <- original neuron:")
+        lines += ["  " + m for m in shorten(mapping, full=full, noun="neurons")]
+        lines.append("reduced " + network_text(net, full=full, exact=exact))
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def _repr_markdown_(self) -> str:
+        return markdown_block(self.to_text())
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the reduced network (exact strings) and the map."""
+        return {
+            "width": self.original.h,
+            "minimal_width": self.network.h,
+            "irreducible": self.network.h == self.original.h,
+            "kept_neurons": self.kept_neurons,
+            "origin": list(self.origin),
+            "merged": [list(m) for m in self.merged],
+            "removed": list(self.removed),
+            "network": self.network.to_dict(),
+        }
+
+
+def _simplify(net: ShallowNetwork) -> ReducedNetwork:
+    """Delete zero-output neurons, absorb zero-input ones into b2, merge same-orientation
+    twins onto the first of them (a_i += t a_j where (w_j, beta_j) = t (w_i, beta_i))."""
+    kept, merged, outputs, b2 = _simplification(net)
+    absorbed = {j for i in kept for j in merged[i]}
+    removed = [i for i in range(net.h) if i not in absorbed]
+    small = ShallowNetwork.from_rows(
+        [list(net.neuron(i)[0]) for i in kept],
+        [net.neuron(i)[1] for i in kept],
+        [[outputs[i][r] for i in kept] for r in range(net.k)],
+        b2,
+        d=net.d,
+    )
+    return ReducedNetwork(
+        small, net, tuple(kept), tuple(tuple(merged[i]) for i in kept), tuple(removed)
+    )
+
+
+def _simplification(net: ShallowNetwork):
+    """(kept neurons, merged lists, merged output weights, b2) of :func:`_simplify`, without
+    building the network (its width is an upper bound on N_min)."""
+    s = structure(net)
+    nk = neuron_keys(net)
+    b2 = list(net.b2)
+    outputs = {i: list(net.neuron(i)[2]) for g in s.groups for i in g.neurons}
+    merged: dict[int, list[int]] = {}
+    for g in s.groups:
+        for side in (g.positive, g.negative):
+            if not side:
+                continue
+            keep, *others = side
+            merged[keep] = [keep]
+            for j in others:
+                t = nk.scale(j) / nk.scale(keep)
+                outputs[keep] = [x + t * y for x, y in zip(outputs[keep], outputs[j], strict=True)]
+                merged[keep].append(j)
+    for i in s.zero_input_active:  # w = 0, beta > 0: the constant a relu(beta)
+        _, beta, a = net.neuron(i)
+        b2 = [c + x * beta for c, x in zip(b2, a, strict=True)]
+    kept = sorted(i for i in merged if any(outputs[i]))
+    return kept, merged, outputs, b2
+
+
+def reduction(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> ReducedNetwork:
+    """A network of minimal width computing f_net, with the map to the original neurons.
+
+    Parameters
+    ----------
+    net
+        A network.
+    limit
+        Bound on the search over signs and mixed sets (only what the bounds leave open).
+
+    Returns
+    -------
+    ReducedNetwork
+        ``network`` (checked to have the same canonical form), ``origin`` (the original neuron
+        each reduced neuron is, or None when built anew), ``merged`` and ``removed``.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a ``ShallowNetwork``.
+    ValueError
+        If ``limit`` is not a positive integer.
+    SearchLimitExceeded
+        When the bounds leave the width open and the search needs more than ``limit`` steps.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> net = ShallowNetwork([[1], [2], [0], [5]], [1, 2, 3, 0], [[1, 1, 4, 0]], [0])
+    >>> result = reduction(net)
+    >>> result.network, result.origin, result.merged, result.removed
+    (ShallowNetwork(W1=[[1]], b1=[1], W2=[[3]], b2=[12]), (0,), ((0, 1),), (2, 3))
+
+    References
+    ----------
+    THEORY.md section 6 (proofs/minimal_width.md); twins and zero neurons: section 5, S3-S5.
+    """
+    best = _reduction(net, limit)
+    cf = canonical_form(net)
+    if best is None and net.h <= cf.num_bent:
+        return ReducedNetwork(net, net, tuple(range(net.h)), tuple((i,) for i in range(net.h)), ())
+    simple = _simplify(net)
+    if canonical_form(simple.network) != cf:
+        raise AssertionError("internal error: deleting and merging neurons changed f")
+    if best is None or simple.network.h <= best.width:
+        return simple
+    out = realize(cf, best.type, seed=0)
+    if out is None or canonical_form(out) != cf:
+        raise AssertionError("internal error: the minimal configuration was not realized")
+    return ReducedNetwork(out, net, (None,) * out.h, ((),) * out.h, tuple(range(net.h)))
 
 
 def reduce(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> ShallowNetwork:
     """A network of minimal width computing the same function (checked).
 
-    Deterministic: the result depends only on f, so ``reduce(reduce(net)) == reduce(net)``.
+    Original neurons are kept where that is minimal (see :func:`reduction`, which also gives
+    the map to them); ``reduce(reduce(net)) == reduce(net)``.
 
     >>> from shallowsym import ShallowNetwork, equivalent
     >>> net = ShallowNetwork([[1], [2], [0], [5]], [1, 2, 3, 0], [[1, 1, 4, 0]], [0])
@@ -186,9 +402,4 @@ def reduce(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> ShallowNetwork
     >>> small.h, bool(equivalent(net, small))
     (1, True)
     """
-    best = _reduction(net, limit)
-    cf = canonical_form(net)
-    out = realize(cf, best.type, seed=0)
-    if out is None or canonical_form(out) != cf:
-        raise AssertionError("internal error: the minimal configuration was not realized")
-    return out
+    return reduction(net, limit=limit).network

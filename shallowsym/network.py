@@ -246,6 +246,11 @@ class ShallowNetwork:
             parts.insert(0, f"d={self._d}")
         return f"ShallowNetwork({', '.join(parts)})"
 
+    def _repr_markdown_(self) -> str:
+        from .text import markdown_block, network_text
+
+        return markdown_block(network_text(self))
+
     def __reduce__(self):
         return (ShallowNetwork.from_dict, (self.to_dict(),))
 

@@ -101,12 +101,20 @@ class StandardCertificate:
         )
 
     def __str__(self) -> str:
+        return self.to_text()
+
+    def to_text(self, *, full: bool = True, exact: bool = True) -> str:
+        """The map; without ``full`` only its first pairs (and how many moved at all), with
+        long scales as ``~`` decimals unless ``exact``."""
+        from .text import format_number, shorten
+
         if not self.permutation:
             return "the identity of G_0 (no neurons)"
-        moves = ", ".join(
-            f"{i}->{p}" + ("" if t == 1 else f" (x{format_rational(t)})")
+        pairs = [
+            f"{i}->{p}" + ("" if t == 1 else f" (x{format_number(t, exact=exact)})")
             for i, (p, t) in enumerate(zip(self.permutation, self.scales, strict=True))
-        )
+        ]
+        moves = ", ".join(shorten(pairs, full=full, noun="neurons"))
         return f"standard symmetry: neuron i of a -> neuron p of b, scaled by t: {moves}"
 
     def to_dict(self) -> dict[str, Any]:

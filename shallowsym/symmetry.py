@@ -15,20 +15,20 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cached_property
 from typing import Any
 
 from .canonical import canonical_form
 from .errors import SearchLimitExceeded, check_limit
+from .factorization import factorization_dimension
 from .fibre import (
     DEFAULT_TYPE_LIMIT,
     FiberType,
-    _w_dimension,
+    candidate_types,
     fiber_types,
     realize,
 )
 from .flips import DEFAULT_LIMIT, flip_sets
-from .hyperplanes import hyperplane_normal_offset
+from .hyperplanes import Key, format_hyperplane, hyperplane_normal_offset
 from .linalg import rank
 from .moves import flip
 from .network import ShallowNetwork
@@ -37,9 +37,38 @@ from .relabel import DEFAULT_RELABEL_LIMIT, RelabellingSymmetries, relabelling_s
 from .residual import annihilator, normals, projected, residual, zero_residual_signs
 from .roles import CombinatorialType, NeuronRole, structure
 from .standard import StandardCertificate, find_standard_map, neuron_normal_forms
+from .text import (
+    SHOWN,
+    format_number,
+    markdown_block,
+    short_message,
+    shorten,
+    shorten_rendered,
+)
 from .unfolding import LocalDimension, local_dimension
 
 __all__ = ["Mechanism", "Stabilizer", "SymmetryReport", "symmetries"]
+
+
+def _remembered(method):
+    """Like ``cached_property``, but a SearchLimitExceeded is remembered too: a failed bounded
+    search runs once, and every later access raises the same error at once."""
+    name = method.__name__
+
+    def get(self):
+        cache = self.__dict__.setdefault("_remembered", {})
+        if name not in cache:
+            try:
+                cache[name] = (True, method(self))
+            except SearchLimitExceeded as err:
+                cache[name] = (False, err)
+        ok, value = cache[name]
+        if not ok:
+            raise value
+        return value
+
+    get.__doc__ = method.__doc__
+    return property(get)
 
 
 @dataclass(frozen=True)
@@ -65,6 +94,19 @@ class Stabilizer:
     def order_formula(self) -> str:
         """``2! x 3!`` (or ``1``)."""
         return " x ".join(f"{len(c)}!" for c in self.classes) or "1"
+
+    @property
+    def order_formula_text(self) -> str:
+        """``order = formula`` for people: a long order prints as ``~`` decimal, and many
+        classes as counts (``512 x 2!``)."""
+        order = format_number(self.order)
+        counts: dict[int, int] = defaultdict(int)
+        for c in self.classes:
+            counts[len(c)] += 1
+        if len(self.classes) <= 6:
+            return f"{order} = {self.order_formula}"
+        formula = " x ".join(f"({n}!)^{m}" for n, m in sorted(counts.items()))
+        return f"{order} = {formula}"
 
     @property
     def dimension(self) -> int:
@@ -120,12 +162,26 @@ class Mechanism:
     name: str
     neurons: tuple[int, ...]
     dimension: int
-    detail: str = ""
+    detail: str = ""  # may hold "{equation}", the equation of ``hyperplane``
+    hyperplane: Key | None = field(default=None, repr=False)
+
+    def describe(self, *, exact: bool = True, full: bool = True, terms: int = 4) -> str:
+        """``detail`` with the hyperplane's equation (cut and approximate unless full, exact)."""
+        if self.hyperplane is None:
+            return self.detail
+        equation = format_hyperplane(
+            self.hyperplane, exact=exact, max_terms=None if full else terms
+        )
+        return self.detail.replace("{equation}", equation)
+
+    def to_text(self, *, exact: bool = False, full: bool = False, terms: int = 4) -> str:
+        neurons = ", ".join(shorten([str(i) for i in self.neurons], full=full, noun="neurons"))
+        detail = self.describe(exact=exact, full=full, terms=terms)
+        extra = f"; {detail}" if detail else ""
+        return f"{self.code} {self.name}: neurons {neurons}; +{self.dimension} dimensions{extra}"
 
     def __str__(self) -> str:
-        neurons = ", ".join(map(str, self.neurons))
-        extra = f"; {self.detail}" if self.detail else ""
-        return f"{self.code} {self.name}: neurons {neurons}; +{self.dimension} dimensions{extra}"
+        return self.to_text()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -133,7 +189,7 @@ class Mechanism:
             "name": self.name,
             "neurons": list(self.neurons),
             "dimension": self.dimension,
-            "detail": self.detail,
+            "detail": self.describe(),
         }
 
 
@@ -180,7 +236,8 @@ def _continuous_mechanisms(net: ShallowNetwork) -> list[Mechanism]:
                         "same-orientation twins",
                         neurons,
                         (len(neurons) - 1) * k,
-                        f"{side} oriented on {g.equation}; only their summed s a counts",
+                        f"{side} oriented on {{equation}}; only their summed s a counts",
+                        g.key,
                     )
                 )
         if not g.bent and not g.mixed:
@@ -190,21 +247,57 @@ def _continuous_mechanisms(net: ShallowNetwork) -> list[Mechanism]:
                     "cancelling group",
                     g.neurons,
                     d,
-                    f"kinks cancel on {g.equation}; the hyperplane is free",
+                    "kinks cancel on {equation}; the hyperplane is free",
+                    g.key,
                 )
             )
     # S6 and mixed S7: their v-terms share the equation W2 W1 = M; attribute the solution
-    # dimension group by group (variables minus the rank each adds), so the sum is exact.
-    bent_normals: list[list[Fraction]] = []
-    c_terms: list[tuple[list[Fraction], list[Fraction]]] = []
+    # dimension group by group (variables minus the rank each adds), so the sum is exact. The
+    # ranks are incremental: a basis of at most d normals (and k v-terms) is kept, so each
+    # group costs one rank of at most d + k rows (fibre._w_dimension computes the same value
+    # from the whole lists).
+    bent_basis: list[list[Fraction]] = []
+    u_basis: list[list[Fraction]] = []
+    v_basis: list[list[Fraction]] = []
+    product = [[Fraction(0)] * d for _ in range(k)]
+    bent_count = c = 0
     previous = 0
     for g in sorted((g for g in s.groups if g.mixed), key=lambda g: (not g.bent, g.key)):
         normal = list(hyperplane_normal_offset(g.key)[0])
+        n = len(bent_basis)
         if g.bent:
-            bent_normals.append(normal)
+            bent_count += 1
+            if n < d and rank([*bent_basis, normal], d) > n:
+                bent_basis.append(normal)
+            n = len(bent_basis)
+            total = k * bent_count - k * n
         else:
-            c_terms.append((list(g.v), normal))
-        total = _w_dimension(d, k, bent_normals, c_terms)
+            if c == 0:
+                u_basis = list(bent_basis)
+            c += 1
+            v = list(g.v)
+            for row in range(k):
+                if v[row]:
+                    product[row] = [
+                        x + v[row] * y for x, y in zip(product[row], normal, strict=True)
+                    ]
+            if len(u_basis) < d and rank([*u_basis, normal], d) > len(u_basis):
+                u_basis.append(normal)
+            if len(v_basis) < k and rank([*v_basis, v], k) > len(v_basis):
+                v_basis.append(v)
+            total = (
+                k * bent_count
+                - k * n
+                + c * n
+                + factorization_dimension(
+                    k,
+                    d - n,
+                    c,
+                    r=rank(product + bent_basis, d) - n,
+                    a=len(v_basis),
+                    b=len(u_basis) - n,
+                )
+            )
         if g.bent:
             out.append(
                 Mechanism(
@@ -212,7 +305,8 @@ def _continuous_mechanisms(net: ShallowNetwork) -> list[Mechanism]:
                     "both orientations on a bent hyperplane",
                     g.neurons,
                     total - previous,
-                    f"on {g.equation}; P - Q is free within W2 W1 = M",
+                    "on {equation}; P - Q is free within W2 W1 = M",
+                    g.key,
                 )
             )
         else:
@@ -222,7 +316,8 @@ def _continuous_mechanisms(net: ShallowNetwork) -> list[Mechanism]:
                     "cancelling group of mixed orientation",
                     g.neurons,
                     total - previous,
-                    f"on {g.equation}; adds an affine map with free direction and offset",
+                    "on {equation}; adds an affine map with free direction and offset",
+                    g.key,
                 )
             )
         previous = total
@@ -253,7 +348,7 @@ class SymmetryReport:
     def type(self) -> CombinatorialType:
         return structure(self.net).type
 
-    @cached_property
+    @_remembered
     def local(self) -> LocalDimension:
         """The fibre's dimension at theta with a nearby network attaining it."""
         return local_dimension(self.net, limit=self.limit)
@@ -264,12 +359,12 @@ class SymmetryReport:
         ``local.reason`` says what could exceed it)."""
         return self.local.dimension
 
-    @cached_property
+    @_remembered
     def flip_sets(self) -> tuple[tuple[int, ...], ...]:
         """Every admissible flip (see :func:`shallowsym.flip_sets`)."""
-        return flip_sets(self.net, limit=self.limit)
+        return _bounded_flip_sets(self.net, self.limit)
 
-    @cached_property
+    @_remembered
     def mechanisms(self) -> tuple[Mechanism, ...]:
         """S3-S7 with their dimensions, then one S8 entry per admissible flip."""
         flips = tuple(
@@ -278,7 +373,7 @@ class SymmetryReport:
         )
         return self.continuous_mechanisms + flips
 
-    @cached_property
+    @_remembered
     def hidden_witness(self) -> ShallowNetwork | None:
         """A network of the same architecture realizing f outside G_h.theta (checked), or None."""
         return _hidden_witness(self)
@@ -291,7 +386,27 @@ class SymmetryReport:
     def fiber_types(
         self, *, limit: int = DEFAULT_TYPE_LIMIT, progress: bool | None = None
     ) -> tuple[FiberType, ...]:
-        """Every stratum of the fibre (see :func:`shallowsym.fiber_types`)."""
+        """Every stratum of the fibre (see :func:`shallowsym.fiber_types`).
+
+        The candidate types are counted first (cheap), so a fibre with more than ``limit``
+        candidates raises SearchLimitExceeded before any is realized; the failure is
+        remembered per limit."""
+        failures = self.__dict__.setdefault("_type_failures", {})
+        if limit in failures:
+            raise failures[limit]
+        cf = canonical_form(self.net)
+        # Every sign choice (1+,0-) or (0+,1-) per bent hyperplane is a candidate: 2^s of them.
+        many = cf.num_bent >= limit.bit_length()
+        if not many:
+            candidates = itertools.islice(candidate_types(cf, self.net.h), limit + 1)
+            many = sum(1 for _ in candidates) > limit
+        if many:
+            failures[limit] = SearchLimitExceeded(
+                f"the fibre has more than limit={limit} candidate types (counted before "
+                "realizing any); pass a larger limit=",
+                limit=limit,
+            )
+            raise failures[limit]
         return fiber_types(self.net, limit=limit, progress=progress)
 
     def relabelling(self, *, limit: int = DEFAULT_RELABEL_LIMIT) -> RelabellingSymmetries:
@@ -303,29 +418,79 @@ class SymmetryReport:
         try:
             hidden = self.has_hidden_symmetries
         except SearchLimitExceeded as err:
-            return f"undecided ({err})"
+            return f"undecided ({short_message(str(err))})"
         return "yes" if hidden else "no"
 
     def __str__(self) -> str:
-        lines = [f"network: d = {self.net.d}, h = {self.net.h}, k = {self.net.k}", "roles:"]
-        groups = structure(self.net).groups
-        for r in self.roles:
-            where = (
-                ""
-                if r.hyperplane is None
-                else f"  on H{r.hyperplane}: {groups[r.hyperplane].equation}"
-            )
+        return self.to_text()
+
+    def _repr_markdown_(self) -> str:
+        return markdown_block(self.to_text())
+
+    def to_text(self, *, full: bool = False, exact: bool = False) -> str:
+        """The report for people. Up to 16 neurons (or with ``full``) every neuron and
+        mechanism is listed; beyond, counts per role and per mechanism with the first few of
+        each. Equations are cut to their first terms and long numbers print as ``~`` decimals
+        unless ``full`` and ``exact``. What a bounded search could not decide prints as
+        "undecided (reason)"; the rest prints."""
+        net = self.net
+        lines = [f"network: d = {net.d}, h = {net.h}, k = {net.k}"]
+        groups = structure(net).groups
+        detailed = full or net.h <= 2 * SHOWN
+        terms = None if full else 4
+
+        def equation(index: int) -> str:
+            return format_hyperplane(groups[index].key, exact=exact, max_terms=terms)
+
+        def label(r: NeuronRole) -> str:
             sign = {1: "+", -1: "-", 0: ""}[r.orientation] if r.hyperplane is not None else ""
-            lines.append(f"  neuron {r.neuron}: {r.role}{sign and ' (' + sign + ')'}{where}")
+            return f"{r.role}{sign and ' (' + sign + ')'}"
+
+        if detailed:
+            lines.append("roles:")
+            for r in self.roles:
+                where = (
+                    ""
+                    if r.hyperplane is None
+                    else f"  on H{r.hyperplane}: {equation(r.hyperplane)}"
+                )
+                lines.append(f"  neuron {r.neuron}: {label(r)}{where}")
+        else:
+            by_role: dict[str, list[int]] = defaultdict(list)
+            for r in self.roles:
+                by_role[label(r)].append(r.neuron)
+            lines.append(
+                f"roles ({len(groups)} hyperplanes carry live neurons; --full lists every neuron):"
+            )
+            for name, neurons in sorted(by_role.items(), key=lambda item: -len(item[1])):
+                shown = ", ".join(shorten([str(i) for i in neurons], shown=6))
+                lines.append(f"  {len(neurons)} {name}: neurons {shown}")
         lines.append("mechanisms:")
         try:
             mechanisms = self.mechanisms
         except SearchLimitExceeded as err:
             mechanisms = self.continuous_mechanisms
-            lines.append(f"  (flips undecided: {err})")
-        lines += [f"  {m}" for m in mechanisms] or ["  none"]
+            lines.append(f"  flips: undecided ({short_message(str(err))})")
+        if detailed:
+            lines += [f"  {m.to_text(exact=exact, full=full)}" for m in mechanisms] or ["  none"]
+        else:
+            kinds: dict[tuple[str, str], list[Mechanism]] = defaultdict(list)
+            for m in mechanisms:
+                kinds[(m.code, m.name)].append(m)
+            for (code, name), items in kinds.items():
+                total = sum(m.dimension for m in items)
+                lines.append(f"  {len(items)} x {code} {name} (+{total} dimensions in all)")
+                lines += shorten_rendered(
+                    items,
+                    lambda m: f"    {m.to_text(exact=exact, terms=3)}",
+                    noun=f"{code} entries",
+                    shown=3,
+                    indent="    ",
+                )
+            if not mechanisms:
+                lines.append("  none")
         lines.append(
-            f"stabilizer order: {self.stabilizer.order} = {self.stabilizer.order_formula}"
+            f"stabilizer order: {self.stabilizer.order_formula_text}"
             + (f", times (R>0)^{self.stabilizer.dimension}" if self.stabilizer.dimension else "")
         )
         lines.append(f"hidden symmetries: {self._hidden_text()}")
@@ -337,7 +502,7 @@ class SymmetryReport:
         try:
             local = self.local
         except SearchLimitExceeded as err:
-            return f"undecided ({sizes}; {err})"
+            return f"undecided ({sizes}; {short_message(str(err))})"
         if local.exact:
             return f"{local.dimension} ({sizes})"
         return f"at least {local.dimension} ({sizes}; {local.reason})"
@@ -419,6 +584,55 @@ def symmetries(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> SymmetryRe
         continuous_mechanisms=mechanisms,
         limit=limit,
     )
+
+
+def _bounded_flip_sets(net: ShallowNetwork, limit: int) -> tuple[tuple[int, ...], ...]:
+    """flip_sets, after a cheap bound: the pruning keeps all but at most rank <= k d of the n
+    live neurons (the dropped ones are independent of the rest), so when even n - k d items
+    need more than ``limit`` subset sums the search is not started."""
+    n = sum(len(g.neurons) for g in structure(net).groups)
+    m = max(n - net.k * net.d, 0)
+    work = 2 ** (m // 2) + 2 ** (m - m // 2)
+    if work > limit:
+        raise SearchLimitExceeded(
+            f"the flip search over {n} live neurons needs at least 2^{m - m // 2} subset sums "
+            f"(at least {m} remain after pruning), more than limit={limit}; pass a larger "
+            "limit= to search anyway",
+            limit=limit,
+        )
+    live = sorted(i for g in structure(net).groups for i in g.neurons)
+    if n > 64 and _independent_mod_p(net, live):
+        return ()  # no linear relation among the a_i w_i^T, so no zero sum
+    return flip_sets(net, limit=limit)
+
+
+_PRIME = 2**31 - 1
+
+
+def _independent_mod_p(net: ShallowNetwork, live: list[int]) -> bool:
+    """A cheap exact certificate that the vectors a_i w_i^T (i live) are linearly independent:
+    project w_i by a random integer matrix S (d x r, k r >= n), clear denominators, and find
+    full row rank modulo a prime. A rational relation among the vectors would survive the
+    projection and, scaled to coprime integers, the reduction mod p; so full rank mod p proves
+    independence (False only says "not proved", and the exact search runs)."""
+    import random
+
+    import numpy as np
+    from flint import fmpq_mat, nmod_mat
+
+    n, d, k = len(live), net.d, net.k
+    r = min(d, -(-n // k) + 8)
+    if k * r < n:
+        return False
+    rnd = random.Random(20261130)  # fixed: deterministic
+    S = fmpq_mat(d, r, [rnd.randrange(-(2**20), 2**20) for _ in range(d * r)])
+    left, _ = (net._A1 * S).numer_denom()  # rows S^T w_i, times a common denominator
+    right, _ = net._A2.numer_denom()  # columns a_i, times a common denominator
+    p = _PRIME
+    y = np.array([int(x) % p for x in left.entries()], dtype=np.int64).reshape(net.h, r)
+    a = np.array([int(x) % p for x in right.entries()], dtype=np.int64).reshape(k, net.h)
+    rows = (a.T[live][:, :, None] * y[live][:, None, :]) % p  # (n, k, r): a_i (x) S^T w_i
+    return nmod_mat(n, k * r, rows.ravel().tolist(), p).rank() == n
 
 
 # -- deciding hidden symmetries ------------------------------------------------------------

@@ -480,6 +480,8 @@ def _zero_input_families(net: ShallowNetwork, limit: int) -> list[list[list[int]
 
 def _shift_blocks(net: ShallowNetwork, blocks: Sequence[Sequence[int]]) -> ShallowNetwork:
     """Each block (kinks summing to zero) moves to a parallel hyperplane of its own."""
+    if not blocks:  # nothing moves: no rebuild (costly at h = 10^3)
+        return net
     out = _neurons(net)
     for j, block in enumerate(blocks, start=1):
         _shift(net, out, block, j * _t())
@@ -666,6 +668,9 @@ def _free_zero_input_groups(
     (w_i, beta_i) = t x_i (e_1, c) and kinks t x_i a_i summing to zero. (A neuron with
     beta = 0 cannot join a far group: its kink must be as small as theirs, so its bias on
     their far hyperplane would not be small.)"""
+    flat = [i for i in structure(net).zero_input_inactive if net.b1[i] == 0]
+    if not blocks and not flat:  # nothing moves: no rebuild (costly at h = 10^3)
+        return net
     out = _neurons(net)
     for j, block in enumerate(blocks):
         t = _t() / 2**j  # each group on a hyperplane of its own
@@ -1008,6 +1013,10 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
     check_limit(limit)
     own = stratum_dimension(net)
     cf = canonical_form(net)
+    if cf.num_bent == net.h:
+        # Cheap bound first: a realization of width h puts one live neuron on each of the h
+        # bent hyperplanes, so every stratum of the fibre has the shape of theta's own.
+        return LocalDimension(own, own, net, True)
     best, best_dim, bound, collided = net, own, own, False
     for found in _measured(net, limit):
         if not found:

@@ -113,6 +113,14 @@ def test_limit():
         [[1] * 30, list(range(30))],
         [0, 0],
     )
+    # A cancelling pair more (relu(x1) - relu(-x1) = x1 on both outputs): the bounds leave
+    # N_min in {30, 31, 32} open, so the sign search (2^15 subset sums per half) has to run.
+    net = ShallowNetwork(
+        [*map(list, net.W1), [1, 0], [-1, 0]],
+        [*net.b1, 0, 0],
+        [[*row, 1, -1] for row in net.W2],
+        net.b2,
+    )
     try:
         minimal_width(net, limit=50)
     except SearchLimitExceeded as err:

@@ -411,6 +411,14 @@ class FastCanonicalForm:
     def num_bent(self) -> int:
         return len(self.offsets)
 
+    def __repr__(self) -> str:  # never the arrays: at d = 784 they are megabytes of text
+        d = self.linear.shape[1] if self.linear.ndim == 2 else 0
+        k = self.linear.shape[0] if self.linear.ndim == 2 else 0
+        return (
+            f"FastCanonicalForm(d={d}, k={k}, num_bent={self.num_bent}, rtol={self.rtol:g}, "
+            f"atol={self.atol:g}, uncertain={self.uncertain})"
+        )
+
     def __str__(self) -> str:
         flag = "; uncertain: two hyperplanes nearly coincide or a weight is near zero" * bool(
             self.uncertain
