@@ -1,7 +1,9 @@
 """The ``shallowsym`` command line: ``equiv``, ``canon``, ``symmetries``, ``fundim``,
 ``reduce`` and ``demo``.
 
-Exit codes: 0 success (for ``equiv``: equivalent), 1 not equivalent, 2 bad input.
+Exit codes: 0 success (for ``equiv``: equivalent), 1 not equivalent (only a decided verdict),
+2 bad input, 3 a search limit reached (pass a larger ``--limit``), 4 internal error (one line
+asking for a report; the traceback only with ``--debug``), 130 interrupted (Ctrl-C, one line).
 """
 
 from __future__ import annotations
@@ -9,13 +11,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import Any
 
-from . import examples
+from . import __version__, examples
 from .canonical import canonical_form
 from .equivalence import equivalent
-from .errors import ShallowSymError
+from .errors import SearchLimitExceeded, ShallowSymError
 from .fibre import DEFAULT_TYPE_LIMIT
 from .flips import DEFAULT_LIMIT
 from .functional import functional_dimension
@@ -25,6 +28,8 @@ from .network import ShallowNetwork
 from .symmetry import symmetries
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_LIMIT, EXIT_INTERNAL, EXIT_INTERRUPTED = 3, 4, 130
+SUPPRESS = argparse.SUPPRESS
 FILE_HELP = "network file: .json, .npz, .safetensors, .onnx or .pt (state dict)"
 
 
@@ -75,7 +80,7 @@ def _cmd_fundim(args: argparse.Namespace) -> int:
 def _cmd_reduce(args: argparse.Namespace) -> int:
     net = _load(args.network)
     small = reduce(net, limit=args.limit)
-    if args.output:
+    if args.output is not None:
         try:
             small.save(args.output)
         except OSError as err:
@@ -148,6 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="shallowsym",
         description="Exact equivalence and symmetries of one-hidden-layer ReLU networks.",
     )
+    parser.add_argument("--version", action="version", version=f"shallowsym {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an internal error"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("equiv", help="decide whether two networks compute the same function")
     p.add_argument("a", help=FILE_HELP)
@@ -175,21 +184,55 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_demo)
     for p in sub.choices.values():
         p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=SUPPRESS)
     return parser
 
 
+def _error(message: str) -> None:
+    """Print one line ``shallowsym: error: ...`` on stderr (newlines in the message folded)."""
+    print("shallowsym: error: " + " ".join(str(message).split()), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``shallowsym`` console script; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Entry point of the ``shallowsym`` console script; returns the exit code.
+
+    0 success (``equiv``: equivalent), 1 not equivalent, 2 bad input, 3 a search limit
+    reached, 4 internal error, 130 interrupted; every error is one line on stderr.
+    """
+    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
     try:
+        args = build_parser().parse_args(argv)
         return args.run(args)
+    except SearchLimitExceeded as err:
+        _error(f"{err} (search limit reached; the answer is undecided)")
+        return EXIT_LIMIT
     except ShallowSymError as err:
-        print(f"shallowsym: error: {err}", file=sys.stderr)
+        _error(str(err))
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # the reader (for example ``head``) closed the pipe: not an error
         sys.stderr.close()
         return EXIT_OK
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return EXIT_INTERRUPTED
+    except RecursionError as err:  # deeply nested input, before any cap caught it
+        if debug:
+            traceback.print_exc()
+        _error(f"input too deeply nested ({err}); if the input is valid, please report")
+        return EXIT_INTERNAL
+    except MemoryError:
+        if debug:
+            traceback.print_exc()
+        _error("out of memory; if the input is within the documented caps, please report")
+        return EXIT_INTERNAL
+    except Exception as err:
+        if debug:
+            traceback.print_exc()
+        _error(
+            f"internal error, please report: {type(err).__name__}: {err}"
+            + ("" if debug else " (run with --debug for the traceback)")
+        )
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":
