@@ -13,9 +13,10 @@ match is a solution. Otherwise sums are hashed modulo a 61-bit prime with weight
 from a seed that is a digest of the integer vectors themselves (deterministic): the hash never
 divides by anything (no "base is not invertible"), an input cannot be crafted against a fixed
 modulus or fixed weights, and every match is checked in exact arithmetic. All the work counts
-against ``limit``: 2^|left| + 2^|right| steps to list the sums, and per matching pair 1 step
-with exact keys (each is a solution) or ``CHECK_COST`` with hashed ones; the pairs are counted
-before any is checked, so colliding hashes end in ``SearchLimitExceeded``, never unbounded.
+against ``limit``: 2^|left| + 2^|right| steps to list the sums, and ``CHECK_COST`` per matching
+pair (with exact keys each is a solution, with hashed ones it may be a collision); the pairs are
+counted before any is checked, so colliding hashes end in ``SearchLimitExceeded``, never in an
+unbounded loop.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from .roles import structure
 __all__ = ["CHECK_COST", "DEFAULT_LIMIT", "flip_sets", "subset_sums"]
 
 DEFAULT_LIMIT = 2**22
-CHECK_COST = 64  # steps charged per matching pair checked exactly (a Python loop, not numpy)
+CHECK_COST = 32  # steps charged per matching pair checked exactly (a Python loop, not numpy)
 _EXACT_BOUND = 1 << 62
 _MAX_SOLUTIONS = 10_000
 
@@ -145,8 +146,8 @@ def subset_sums(
     target
         The wanted sum (default: zero).
     limit
-        Bound on the work: 2^|left| + 2^|right| subset sums listed, plus per matching pair
-        1 (exact keys) or ``CHECK_COST`` (hashed keys, checked exactly).
+        Bound on the work: 2^|left| + 2^|right| subset sums listed, plus ``CHECK_COST`` per
+        matching pair checked exactly.
     max_solutions
         Bound on the number of solutions listed.
 
@@ -197,7 +198,7 @@ def subset_sums(
     lo = np.searchsorted(sorted_left, wanted, side="left")
     hi = np.searchsorted(sorted_left, wanted, side="right")
     pairs = int((hi - lo).sum())
-    work += pairs if keys.exact else CHECK_COST * pairs  # exact keys: every pair is a solution
+    work += CHECK_COST * pairs
     if work > limit:  # counted before any check: colliding hashes cannot run unbounded
         raise _too_much(f"over {len(items)} items with {pairs} matching pairs", work, limit)
     solutions = []

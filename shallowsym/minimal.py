@@ -28,6 +28,10 @@ from .roles import CombinatorialType
 
 __all__ = ["Reduction", "is_irreducible", "minimal_width", "reduce"]
 
+#: Steps charged per exact rank or annihilator computation (about 1000 times the cost of one
+#: step of the meet-in-the-middle listing), so that the default limit bounds the time.
+RANK_COST = 1024
+
 
 @dataclass(frozen=True)
 class Reduction:
@@ -72,7 +76,12 @@ class _Search:
             self.tick(2 ** (len(pure) // 2) + 2 ** (len(pure) - len(pure) // 2))
         signs = next(
             zero_residual_signs(
-                self.cf, pure, basis, self.normals, limit=self.limit, max_solutions=1_000_000
+                self.cf,
+                pure,
+                basis,
+                self.normals,
+                limit=max(1, self.limit - self.steps),  # what is left of the budget
+                max_solutions=1_000_000,
             ),
             None,
         )
@@ -90,7 +99,7 @@ def _minimize(cf: CanonicalForm, limit: int) -> Reduction:
         if size >= best_extra:
             break
         for J in itertools.combinations(range(s), size):
-            search.tick()
+            search.tick(RANK_COST)
             basis = search.basis(J)
             pure = [j for j in range(s) if j not in J]
             max_rho = (best_extra - size - 1) // 2
@@ -120,7 +129,7 @@ def _best_signs(search: _Search, pure: list[int], basis, max_rho: int):
         # rank <= 1 always: any signs give rho = 1.
         return dict.fromkeys(pure, 1), 1
     for choice in itertools.product((1, -1), repeat=len(pure)):
-        search.tick()
+        search.tick(RANK_COST)
         signs = dict(zip(pure, choice, strict=True))
         rho = search.projected_rank(signs, basis)
         if rho < best_rho:
