@@ -145,6 +145,47 @@ def _alarm(signum, frame):
     raise _Hang
 
 
+def _child(argv: list[str], write_end: int) -> None:
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+            code: object = main(argv)
+    except SystemExit as exit_:
+        code = exit_.code
+    except BaseException as exc:  # counted as a crash: main() must catch everything
+        code = f"crash {type(exc).__name__}"
+    os.write(write_end, json.dumps([code, err.getvalue()[-2000:]]).encode())
+    os._exit(0)
+
+
+def _run_isolated(argv: list[str], alarm: float) -> tuple[object, str]:
+    """Run ``main(argv)`` in a forked child (so an abort of the interpreter is seen, not
+    suffered); (exit code or 'hang' / 'abort SIG...', stderr)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        _child(argv, write_end)
+    os.close(write_end)
+    signal.setitimer(signal.ITIMER_REAL, alarm)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except _Hang:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(read_end)
+        return "hang", ""
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    chunks = []
+    while chunk := os.read(read_end, 65536):
+        chunks.append(chunk)
+    os.close(read_end)
+    if os.WIFSIGNALED(status):
+        return f"abort {signal.Signals(os.WTERMSIG(status)).name}", ""
+    return tuple(json.loads(b"".join(chunks).decode()))
+
+
 def _write(path: str, data: dict, as_npz: bool) -> None:
     if not as_npz:
         with open(path, "w") as f:
@@ -181,20 +222,8 @@ def run(n: int, seed: int, alarm: float) -> int:
                 argv += ["-o", rng.choice(["", os.path.join(tmp, "out.json"), tmp])]
             if rng.random() < 0.3:
                 argv.append("--json")
-            err = io.StringIO()
-            signal.setitimer(signal.ITIMER_REAL, alarm)
-            try:
-                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
-                    code = main(argv)
-            except _Hang:
-                code = "hang"
-            except SystemExit as exit_:
-                code = exit_.code if command != "reduce" or exit_.code != 2 else 2
-            except BaseException as exc:
-                code = f"crash {type(exc).__name__}"
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-            lines = [x for x in err.getvalue().splitlines() if x.startswith("shallowsym: error")]
+            code, stderr = _run_isolated(argv, alarm)
+            lines = [x for x in stderr.splitlines() if x.startswith("shallowsym: error")]
             outcome = str(code)
             if code == 1 and command == "equiv":
                 a, b = load(original), load(mutated)
@@ -203,9 +232,16 @@ def run(n: int, seed: int, alarm: float) -> int:
             if code in (0, 1, 2, 3) and len(lines) > 1:
                 outcome = "multi-line error"
             counts[outcome] += 1
+            if (len(per_target) and sum(counts.values()) % 5000 == 0) or outcome not in (
+                "0",
+                "1",
+                "2",
+                "3",
+            ):
+                print(f"progress {sum(counts.values())}: {dict(counts)}", flush=True)
             per_target[(command, ext, outcome)] += 1
             if outcome not in ("0", "1", "2", "3"):
-                message = err.getvalue().strip().splitlines()[-1:] or [""]
+                message = stderr.strip().splitlines()[-1:] or [""]
                 failures.append(
                     f"{outcome} {command} {where} {json.dumps(data, default=str)[:200]}"
                     f" -> {message[0][:200]}"

@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from . import moves as _moves
-from .errors import SearchLimitExceeded
+from .errors import SearchLimitExceeded, check_limit
 from .flips import flip_sets
 from .hyperplanes import hyperplane_normal_offset, neuron_keys
 from .linalg import solve
@@ -32,6 +32,26 @@ from .standard import find_standard_map
 __all__ = ["Move", "MoveCertificate", "explain"]
 
 _FLIP_LIMIT = 2**16
+#: Bound on the work of the move search of :func:`explain`, in steps: a candidate network built
+#: (moves applied, normal form taken) costs BUILD_COST, an exact solve or a match attempt 1.
+BRIDGE_LIMIT = 4096
+BUILD_COST = 16
+
+
+class _Budget:
+    """Counts the bridge search's work against ``limit`` (SearchLimitExceeded past it)."""
+
+    def __init__(self, limit: int):
+        self.limit, self.steps = limit, 0
+
+    def tick(self, amount: int = 1) -> None:
+        self.steps += amount
+        if self.steps > self.limit:
+            raise SearchLimitExceeded(
+                f"the move search exceeds limit={self.limit} steps (a candidate built costs "
+                f"{BUILD_COST}); pass a larger limit= to explain",
+                limit=self.limit,
+            )
 
 
 def _text(value: Any) -> str:
@@ -167,7 +187,7 @@ def _redistribution(a: ShallowNetwork, b: ShallowNetwork) -> Move | None:
     return Move("redistribute", (changes,)) if changes else None
 
 
-def _split_flips(a: ShallowNetwork) -> list[tuple[list[Move], ShallowNetwork]]:
+def _split_flips(a: ShallowNetwork, budget: _Budget) -> list[tuple[list[Move], ShallowNetwork]]:
     """Turn a zero neuron j into a twin of a live neuron i carrying exactly the output mass x
     that makes {j} + S flippable, for sets S of one or two other live neurons:
     x u_i^T = -sum_S a_m w_m^T (solved exactly), then flip and normalize again."""
@@ -184,6 +204,7 @@ def _split_flips(a: ShallowNetwork) -> list[tuple[list[Move], ShallowNetwork]]:
         pivot = next(c for c, x in enumerate(u) if x)
         for size in (1, 2):
             for S in itertools.combinations([m for m in live if m != i], size):
+                budget.tick()
                 R = [
                     [-sum(a.W2[r][m] * a.W1[m][c] for m in S) for c in range(a.d)]
                     for r in range(a.k)
@@ -195,6 +216,7 @@ def _split_flips(a: ShallowNetwork) -> list[tuple[list[Move], ShallowNetwork]]:
                     continue
                 # j becomes a zero-output twin of i, receives x in units of s_j a_j (s_j = s_i,
                 # so the amount is x itself), then {j} + S is flipped.
+                budget.tick(BUILD_COST)
                 steps = [
                     Move("split_into", (i, j, 1)),
                     Move("transfer_twin", (j, i, [nk.orientations[i] * v for v in x])),
@@ -211,7 +233,7 @@ def _split_flips(a: ShallowNetwork) -> list[tuple[list[Move], ShallowNetwork]]:
     return out
 
 
-def _paid_flips(a: ShallowNetwork) -> list[tuple[list[Move], ShallowNetwork]]:
+def _paid_flips(a: ShallowNetwork, budget: _Budget) -> list[tuple[list[Move], ShallowNetwork]]:
     """Flip one or two live neurons and pay the change 2 sum_T a_i w_i^T in W2 W1 by shifting
     P - Q in mixed groups (solved exactly), then normalize again."""
     mixed = [g for g in structure(a).groups if g.mixed]
@@ -223,6 +245,7 @@ def _paid_flips(a: ShallowNetwork) -> list[tuple[list[Move], ShallowNetwork]]:
     out = []
     for size in (1, 2):
         for T in itertools.combinations(live, size):
+            budget.tick()
             deltas = [[Fraction(0)] * a.k for _ in mixed]
             feasible = True
             for r in range(a.k):
@@ -241,6 +264,7 @@ def _paid_flips(a: ShallowNetwork) -> list[tuple[list[Move], ShallowNetwork]]:
                 if any(deltas[n])
             }
             move = Move("flip_and_redistribute", (list(T), changes))
+            budget.tick(BUILD_COST)
             try:
                 net = move.apply(a)
             except ValueError:
@@ -264,16 +288,16 @@ def _regrouped(net: ShallowNetwork, first: Move, undo: Move) -> _Path | None:
     return path
 
 
-def _regroupings(net: ShallowNetwork, other: ShallowNetwork) -> list[_Path]:
+def _regroupings(net: ShallowNetwork, other: ShallowNetwork, budget: _Budget) -> list[_Path]:
     """Every single regrouping of normal form ``net`` that a live neuron's change of hyperplane
     allows (each followed by the normal form again, each with its inverse): a transplant to a
     parallel hyperplane, two neurons forming a mixed cancelling pair (on the hyperplane of one
     of ``other``'s pairs), and a mixed cancelling pair dissolving into two groups."""
     groups = structure(net).groups
-    out = [
-        _regrouped(net, Move("transplant", (i, p, q)), Move("transplant", (i, q, p)))
-        for i, p, q in _moves._transplant_candidates(net)
-    ]
+    out = []
+    for i, p, q in _moves._transplant_candidates(net):
+        budget.tick(BUILD_COST)
+        out.append(_regrouped(net, Move("transplant", (i, p, q)), Move("transplant", (i, q, p))))
     targets = [g.key for g in structure(other).groups if g.mixed and not g.bent]
     for (i, p, _), (j, q, _) in itertools.combinations(_moves._movable_neurons(net), 2):
         if len({i, p, j, q}) < 4:
@@ -281,6 +305,7 @@ def _regroupings(net: ShallowNetwork, other: ShallowNetwork) -> list[_Path]:
         kink_i = [neuron_keys(net).scale(i) * x for x in net.neuron(i)[2]]
         for key in targets:
             _, offset = hyperplane_normal_offset(key)
+            budget.tick(BUILD_COST)
             out.append(
                 _regrouped(
                     net,
@@ -293,9 +318,11 @@ def _regroupings(net: ShallowNetwork, other: ShallowNetwork) -> list[_Path]:
         i, j = pair.positive[0], pair.negative[0]
         _, offset = hyperplane_normal_offset(pair.key)
         for p, q in itertools.permutations(anchors, 2):
+            budget.tick()
             kink = _moves.dissolving_kink(net, i, p, q)
             if kink is None:
                 continue
+            budget.tick(BUILD_COST)
             out.append(
                 _regrouped(
                     net,
@@ -345,7 +372,7 @@ def _match(net: ShallowNetwork, b: ShallowNetwork) -> list[Move] | None:
     return None if tail is None else [*steps, move, *tail]
 
 
-def _bridge(a: ShallowNetwork, b: ShallowNetwork) -> list[Move] | None:
+def _bridge(a: ShallowNetwork, b: ShallowNetwork, budget: _Budget) -> list[Move] | None:
     """Moves from normal form a to normal form b exactly, or None.
 
     a may first be flipped (plainly, after a split, or paid by mixed groups) or regrouped, and
@@ -353,30 +380,36 @@ def _bridge(a: ShallowNetwork, b: ShallowNetwork) -> list[Move] | None:
     redistribution and a standard symmetry."""
     starts: list[tuple[list[Move], ShallowNetwork]] = [([], a)]
     try:
-        starts += [
-            ([Move("flip", (list(t),))], _moves.flip(a, t)) for t in flip_sets(a, limit=_FLIP_LIMIT)
-        ]
+        flips = flip_sets(a, limit=min(_FLIP_LIMIT, max(1, budget.limit - budget.steps)))
     except SearchLimitExceeded:
-        pass
-    starts += _split_flips(a)
-    starts += _paid_flips(a)
-    starts += [(path.forward, path.net) for path in _regroupings(a, b)]
-    ends = [_Path(b), *_regroupings(b, a)]
+        flips = ()
+    for t in flips:
+        budget.tick(BUILD_COST)
+        starts.append(([Move("flip", (list(t),))], _moves.flip(a, t)))
+    starts += _split_flips(a, budget)
+    starts += _paid_flips(a, budget)
+    starts += [(path.forward, path.net) for path in _regroupings(a, b, budget)]
+    ends_by_type: dict = {}
+    for end in [_Path(b), *_regroupings(b, a, budget)]:
+        ends_by_type.setdefault(structure(end.net).type, []).append(end)
     for prefix, net in starts:
-        for end in ends:
-            if structure(net).type != structure(end.net).type:
-                continue
+        for end in ends_by_type.get(structure(net).type, ()):
+            budget.tick(BUILD_COST)
             tail = _match(net, end.net)
             if tail is not None:
                 return prefix + tail + end.inverse[::-1]
     return None
 
 
-def explain(a: ShallowNetwork, b: ShallowNetwork) -> MoveCertificate | None:
+def explain(
+    a: ShallowNetwork, b: ShallowNetwork, *, limit: int = BRIDGE_LIMIT
+) -> MoveCertificate | None:
     """A checked sequence of named moves taking a to b, for equivalent networks of one width.
 
     Returns None when no bridge above joins the two normal forms (for example when two
-    regroupings on each side would be needed).
+    regroupings on each side would be needed). The search counts its work against ``limit``
+    (a candidate network built costs ``BUILD_COST`` steps, an exact solve or check 1) and
+    raises SearchLimitExceeded past it.
 
     >>> from shallowsym import examples
     >>> a, b = examples.flip_pair()
@@ -385,8 +418,9 @@ def explain(a: ShallowNetwork, b: ShallowNetwork) -> MoveCertificate | None:
     """
     if (a.d, a.h, a.k) != (b.d, b.h, b.k):
         return None
+    check_limit(limit)
     path_a, path_b = _normalize(a), _normalize(b)
-    bridge = _bridge(path_a.net, path_b.net)
+    bridge = _bridge(path_a.net, path_b.net, _Budget(limit))
     if bridge is None:
         return None
     cert = MoveCertificate(tuple(path_a.forward + bridge + path_b.inverse[::-1]))

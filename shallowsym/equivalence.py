@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from .canonical import CanonicalForm, canonical_form
 from .certificates import MoveCertificate, explain
+from .errors import SearchLimitExceeded
 from .graph import graph_standard_map, graphs_isomorphic
 from .hyperplanes import format_hyperplane
 from .network import ShallowNetwork
@@ -169,11 +170,14 @@ def _equivalent_verdict(a: ShallowNetwork, b: ShallowNetwork, method: str) -> Eq
         )
     cert = graph_standard_map(a, b) if method == "graph" else find_standard_map(a, b)
     if cert is None:
-        moves = explain(a, b)
+        try:
+            moves, missing = explain(a, b), "no explicit move sequence was found"
+        except SearchLimitExceeded as err:  # the verdict stands; only the explanation is missing
+            moves, missing = None, f"the move search is undecided ({err})"
         found = (
             f"a reaches b by {len(moves.moves)} named move{'s' if len(moves.moves) > 1 else ''}"
             if moves is not None
-            else "no explicit move sequence was found"
+            else missing
         )
         return Equivalence(
             True,

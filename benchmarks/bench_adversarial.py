@@ -1,0 +1,238 @@
+"""Adversarial inputs at the default limits (issue 15): how long can one call take?
+
+Each family of issue 15 (and the worst found by ``--hunt``) is run through the public
+searches with their default limits, each call in a forked child under a wall-clock timeout,
+so a hang or an abort is measured instead of suffered. Prints one table row per call: the
+family, the call, the input size as JSON, the wall time and the outcome (a value, "limit"
+for SearchLimitExceeded, or the exception). The promise checked: every call ends within about
+10 s on inputs under 100 KB on the 2-core machine (shared, so times are noisy).
+
+Usage: ``python benchmarks/bench_adversarial.py [--timeout S] [--hunt N] [--seed S]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import time
+from collections.abc import Callable
+from fractions import Fraction
+
+from shallowsym import (
+    ShallowNetwork,
+    canonical_form,
+    equivalent,
+    fiber_types,
+    flip_sets,
+    local_dimension,
+    minimal_width,
+    realize,
+    reduce,
+    structure,
+    symmetries,
+)
+from shallowsym.errors import SearchLimitExceeded
+from shallowsym.moves import random_equivalent
+
+P61 = (1 << 61) - 1
+
+
+def alternating(n: int) -> ShallowNetwork:
+    """Issue 15 item 5: d = k = 1, pairs x = i of opposite neurons, two mixed bent, the rest
+    mixed cancelling pairs (h = 2n)."""
+    b1 = [v for i in range(1, n + 1) for v in (-i, i)]
+    return ShallowNetwork([[1], [-1]] * n, b1, [[1, 2, 1, 2] + [1, -1] * (n - 2)], [0])
+
+
+def hash_multiples(n: int) -> ShallowNetwork:
+    """Every a_i w_i a multiple of 2^61 - 1, signs alternating: the old fixed hash sent every
+    half-sum to 0."""
+    w = [[P61 * (i + 1)] for i in range(n)]
+    a = [[(-1) ** i for i in range(n)]]
+    return ShallowNetwork(w, list(range(n)), a, [0])
+
+
+def denominator_p61(n: int) -> ShallowNetwork:
+    """Output weights with denominator 2^61 - 1 ('base is not invertible' before)."""
+    a = [[Fraction((-1) ** i, P61) for i in range(n)]]
+    return ShallowNetwork([[1]] * n, list(range(n)), a, [0])
+
+
+def mixed_pair_plane(h: int, d: int = 2, k: int = 2, seed: int = 1) -> ShallowNetwork:
+    """h - 2 generic bent neurons and one mixed cancelling pair: the minimal-width sign
+    search cannot stop early (issue 15 item 2, reduce at d = k = 2, h = 22)."""
+    rng = random.Random(seed)
+
+    def r() -> Fraction:
+        return Fraction(rng.randint(1, 9), rng.randint(1, 5)) * rng.choice((1, -1))
+
+    n = h - 2
+    w = [[r() for _ in range(d)] for _ in range(n)] + [[1] * d, [-1] * d]
+    b1 = [r() for _ in range(n)] + [3, -3]
+    a = [[r() for _ in range(n)] + [j + 1, -(j + 1)] for j in range(k)]
+    return ShallowNetwork(w, b1, a, [0] * k)
+
+
+def wide_line(h: int) -> ShallowNetwork:
+    """d = k = 1 with h distinct hyperplanes (symmetries built an h^2 null space)."""
+    return ShallowNetwork([[(-1) ** i] for i in range(h)], list(range(h)), [[1] * h], [0])
+
+
+def planted(rng: random.Random, h: int) -> ShallowNetwork:
+    """A network with planted degeneracies (twins, opposites, flips, cancelling partners,
+    zero neurons), like ``shallowsym.strategies.networks``, for the hunt."""
+    d, k = rng.randint(1, 3), rng.randint(1, 3)
+
+    def r() -> Fraction:
+        return Fraction(rng.randint(-3, 3), rng.randint(1, 2))
+
+    neurons: list[tuple[list, Fraction, list]] = []
+    for _ in range(h):
+        kind = rng.choice(["random"] * 3 + ["twin", "opposite", "flip", "cancel", "zero"])
+        w, beta, a = [r() for _ in range(d)], r(), [r() for _ in range(k)]
+        if neurons and kind in ("twin", "opposite", "flip", "cancel"):
+            w0, beta0, a0 = rng.choice(neurons)
+            t = Fraction(rng.randint(1, 3), rng.randint(1, 2))
+            if kind == "flip":
+                w, a = [-x / t for x in w0], [t * x for x in a0]
+            elif kind == "opposite":
+                w, beta = [-t * x for x in w0], -t * beta0
+            else:
+                w, beta = [t * x for x in w0], t * beta0
+                if kind == "cancel":
+                    a = [-x / t for x in a0]
+        elif kind == "zero":
+            w = [Fraction(0)] * d
+        neurons.append((w, beta, a))
+    return ShallowNetwork.from_rows(
+        [w for w, _, _ in neurons],
+        [b for _, b, _ in neurons],
+        [[a[j] for _, _, a in neurons] for j in range(k)],
+        [0] * k,
+        d=d,
+    )
+
+
+def _own_type(net: ShallowNetwork) -> object:
+    return realize(canonical_form(net), structure(net).type) is not None
+
+
+CALLS: dict[str, Callable[[ShallowNetwork], object]] = {
+    "symmetries (full report)": lambda net: str(symmetries(net)).count("\n"),
+    "flip_sets": lambda net: len(flip_sets(net)),
+    "fiber_types": lambda net: len(fiber_types(net, progress=False)),
+    "local_dimension": lambda net: local_dimension(net).dimension,
+    "reduce": lambda net: reduce(net).h,
+    "minimal_width": minimal_width,
+    "realize (own type)": _own_type,
+    "equivalent + certificate": lambda net: str(
+        equivalent(net, random_equivalent(net, seed=1))
+    ).splitlines()[0][:30],
+}
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Timeout
+
+
+def measure(call: Callable[[ShallowNetwork], object], net: ShallowNetwork, timeout: float):
+    """(seconds, outcome) of ``call(net)`` in a forked child, killed after ``timeout``."""
+    read_end, write_end = os.pipe()
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        try:
+            outcome = f"{call(net)}"
+        except SearchLimitExceeded:
+            outcome = "limit"
+        except BaseException as exc:  # reported, not hidden
+            outcome = f"{type(exc).__name__}: {str(exc)[:60]}"
+        os.write(write_end, outcome.encode()[:500])
+        os._exit(0)
+    os.close(write_end)
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except _Timeout:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(read_end)
+        return time.perf_counter() - start, f"TIMEOUT (> {timeout:.0f} s)"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    elapsed = time.perf_counter() - start
+    outcome = os.read(read_end, 1000).decode(errors="replace")
+    os.close(read_end)
+    if os.WIFSIGNALED(status):
+        outcome = f"ABORT signal {os.WTERMSIG(status)}"
+    return elapsed, outcome
+
+
+FAMILIES: list[tuple[str, Callable[[], ShallowNetwork], tuple[str, ...]]] = [
+    ("hash multiples of 2^61-1, n = 22", lambda: hash_multiples(22), ("flip_sets",)),
+    ("hash multiples of 2^61-1, n = 40", lambda: hash_multiples(40), ("flip_sets",)),
+    (
+        "denominator 2^61-1, n = 22",
+        lambda: denominator_p61(22),
+        ("flip_sets", "minimal_width", "reduce", "symmetries (full report)"),
+    ),
+    ("mixed pair, d = k = 2, h = 22", lambda: mixed_pair_plane(22), ("reduce", "minimal_width")),
+    ("mixed pair, d = k = 2, h = 40", lambda: mixed_pair_plane(40), ("reduce",)),
+    ("wide line d = k = 1, h = 8000", lambda: wide_line(8000), ("symmetries (full report)",)),
+    (
+        "alternating pairs (item 5), h = 22",
+        lambda: alternating(11),
+        ("realize (own type)", "symmetries (full report)", "equivalent + certificate"),
+    ),
+    (
+        "alternating pairs (item 5), h = 60",
+        lambda: alternating(30),
+        ("realize (own type)", "symmetries (full report)", "fiber_types", "local_dimension"),
+    ),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--hunt", type=int, default=0, help="also time N planted networks")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--min-h", type=int, default=12)
+    parser.add_argument("--max-h", type=int, default=24)
+    args = parser.parse_args()
+    print("| family | call | JSON bytes | seconds | outcome |")
+    print("|---|---|---:|---:|---|")
+    for name, make, calls in FAMILIES:
+        net = make()
+        size = len(json.dumps(net.to_dict()))
+        for call in calls:
+            seconds, outcome = measure(CALLS[call], net, args.timeout)
+            print(f"| {name} | {call} | {size} | {seconds:.2f} | {outcome[:40]} |", flush=True)
+    if args.hunt:
+        rng = random.Random(args.seed)
+        worst: dict[str, tuple[float, str, str]] = {}
+        for n in range(args.hunt):
+            net = planted(rng, rng.randint(args.min_h, args.max_h))
+            for call, fn in CALLS.items():
+                seconds, outcome = measure(fn, net, args.timeout)
+                if seconds > worst.get(call, (0.0,))[0]:
+                    worst[call] = (seconds, outcome, json.dumps(net.to_dict()))
+            if (n + 1) % 10 == 0:
+                print(f"hunt: {n + 1} networks", flush=True)
+        for call, (seconds, outcome, data) in sorted(worst.items()):
+            label = f"worst of {args.hunt} planted (h {args.min_h}-{args.max_h})"
+            print(f"| {label} | {call} | {len(data)} | {seconds:.2f} | {outcome[:40]} |")
+            print(f"<!-- {call}: {data} -->")
+
+
+if __name__ == "__main__":
+    main()
