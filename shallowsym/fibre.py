@@ -29,7 +29,7 @@ from itertools import combinations_with_replacement
 from typing import Any
 
 from .canonical import CanonicalForm, canonical_form
-from .errors import SearchLimitExceeded
+from .errors import SearchLimitExceeded, check_limit
 from .factorization import factorization_dimension
 from .hyperplanes import hyperplane_normal_offset
 from .linalg import nullspace, rank, rref, solve
@@ -491,14 +491,21 @@ def fiber_types(
     net
         The network; the fibre is that of its function, among networks of the same (d, h, k).
     limit
-        Bound on the number of candidate types examined (their number grows exponentially).
+        Bound on the work, in steps: each candidate type examined costs 1 + s // 4 (s bent
+        hyperplanes: the exact rank checks of F2 grow with s), each representative built
+        a further h // 2 (h neurons built and checked); the number of candidate types grows
+        exponentially with h.
     progress
         Show a progress bar (tqdm); ``None`` shows it only on a terminal.
 
     Raises
     ------
     SearchLimitExceeded
-        When more than ``limit`` candidate types would have to be examined.
+        When the search would need more than ``limit`` steps.
+    TypeError
+        If ``net`` is not a ShallowNetwork.
+    ValueError
+        If ``limit`` is not a positive integer.
 
     Examples
     --------
@@ -514,7 +521,12 @@ def fiber_types(
     """
     from tqdm import tqdm
 
+    if not isinstance(net, ShallowNetwork):
+        raise TypeError(f"fiber_types expects a ShallowNetwork, not {type(net).__name__}")
+    check_limit(limit)
     cf = canonical_form(net)
+    examine, build = 1 + cf.num_bent // 4, net.h // 2
+    steps = 0
     out = []
     candidates = tqdm(
         candidate_types(cf, net.h),
@@ -524,12 +536,16 @@ def fiber_types(
         leave=False,
     )
     for count, ctype in enumerate(candidates, start=1):
-        if count > limit:
+        steps += examine
+        if steps > limit:
             raise SearchLimitExceeded(
-                f"the fibre has more than limit={limit} candidate types; pass a larger limit=",
+                f"the fibre types need more than limit={limit} steps ({count - 1} candidate "
+                f"types examined at {examine} steps, {len(out)} representatives built at "
+                f"{build}); pass a larger limit=",
                 limit=limit,
             )
         rep = realize(cf, ctype, seed=count)
         if rep is not None:
+            steps += build
             out.append(FiberType(ctype, stratum_dimension(rep), rep))
     return tuple(out)
