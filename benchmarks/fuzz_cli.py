@@ -145,7 +145,8 @@ def _alarm(signum, frame):
     raise _Hang
 
 
-def _child(argv: list[str], write_end: int) -> None:
+def _one(argv: list[str]) -> tuple[object, str]:
+    """``main(argv)`` in this process: (exit code or 'crash ...', stderr)."""
     err = io.StringIO()
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
@@ -154,36 +155,57 @@ def _child(argv: list[str], write_end: int) -> None:
         code = exit_.code
     except BaseException as exc:  # counted as a crash: main() must catch everything
         code = f"crash {type(exc).__name__}"
-    os.write(write_end, json.dumps([code, err.getvalue()[-2000:]]).encode())
-    os._exit(0)
+    return code, err.getvalue()[-2000:]
 
 
-def _run_isolated(argv: list[str], alarm: float) -> tuple[object, str]:
-    """Run ``main(argv)`` in a forked child (so an abort of the interpreter is seen, not
-    suffered); (exit code or 'hang' / 'abort SIG...', stderr)."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_end)
-        _child(argv, write_end)
-    os.close(write_end)
-    signal.setitimer(signal.ITIMER_REAL, alarm)
-    try:
-        _, status = os.waitpid(pid, 0)
-    except _Hang:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        os.close(read_end)
-        return "hang", ""
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    chunks = []
-    while chunk := os.read(read_end, 65536):
-        chunks.append(chunk)
-    os.close(read_end)
-    if os.WIFSIGNALED(status):
-        return f"abort {signal.Signals(os.WTERMSIG(status)).name}", ""
-    return tuple(json.loads(b"".join(chunks).decode()))
+class _Worker:
+    """A forked child running ``main`` on one argv per line, so the interpreter's imports are
+    paid once; an abort (SIGABRT from FLINT, say) or a hang kills only the child, which is
+    then replaced, and the input is counted as 'abort ...' or 'hang'."""
+
+    def __init__(self) -> None:
+        to_child, self.to_child = os.pipe()
+        self.from_child, from_parent = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(self.to_child)
+            os.close(self.from_child)
+            inbox = os.fdopen(to_child, "r")
+            for line in inbox:
+                result = json.dumps(_one(json.loads(line))) + "\n"
+                os.write(from_parent, result.encode())
+            os._exit(0)
+        os.close(to_child)
+        os.close(from_parent)
+        self.inbox = os.fdopen(self.from_child, "r")
+
+    def run(self, argv: list[str], alarm: float) -> tuple[object, str]:
+        os.write(self.to_child, (json.dumps(argv) + "\n").encode())
+        signal.setitimer(signal.ITIMER_REAL, alarm)
+        try:
+            line = self.inbox.readline()
+        except _Hang:
+            self.close(kill=True)
+            return "hang", ""
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        if line:
+            return tuple(json.loads(line))
+        _, status = os.waitpid(self.pid, 0)
+        self.close()
+        if os.WIFSIGNALED(status):
+            return f"abort {signal.Signals(os.WTERMSIG(status)).name}", ""
+        return f"exit {os.WEXITSTATUS(status)}", ""
+
+    def close(self, kill: bool = False) -> None:
+        if kill:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        for fd in (self.to_child,):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.inbox.close()
+        self.pid = 0
 
 
 def _write(path: str, data: dict, as_npz: bool) -> None:
@@ -206,6 +228,7 @@ def run(n: int, seed: int, alarm: float) -> int:
     per_target: Counter = Counter()
     failures: list[str] = []
     signal.signal(signal.SIGALRM, _alarm)
+    worker = _Worker()
     start = time.time()
     with tempfile.TemporaryDirectory() as tmp:
         for _i in range(n):
@@ -222,7 +245,9 @@ def run(n: int, seed: int, alarm: float) -> int:
                 argv += ["-o", rng.choice(["", os.path.join(tmp, "out.json"), tmp])]
             if rng.random() < 0.3:
                 argv.append("--json")
-            code, stderr = _run_isolated(argv, alarm)
+            if worker.pid == 0:
+                worker = _Worker()
+            code, stderr = worker.run(argv, alarm)
             lines = [x for x in stderr.splitlines() if x.startswith("shallowsym: error")]
             outcome = str(code)
             if code == 1 and command == "equiv":
@@ -246,6 +271,7 @@ def run(n: int, seed: int, alarm: float) -> int:
                     f"{outcome} {command} {where} {json.dumps(data, default=str)[:200]}"
                     f" -> {message[0][:200]}"
                 )
+    worker.close(kill=True)
     elapsed = time.time() - start
     print(f"{n} inputs in {elapsed:.0f} s (seed {seed}, alarm {alarm} s)")
     print("outcomes:", dict(counts))
