@@ -145,6 +145,13 @@ def _alarm(signum, frame):
     raise _Hang
 
 
+STOP: list[bool] = []
+
+
+def _stop(signum, frame):  # SIGTERM: finish the current input, then print the summary
+    STOP.append(True)
+
+
 def _one(argv: list[str]) -> tuple[object, str]:
     """``main(argv)`` in this process: (exit code or 'crash ...', stderr)."""
     err = io.StringIO()
@@ -228,10 +235,13 @@ def run(n: int, seed: int, alarm: float) -> int:
     per_target: Counter = Counter()
     failures: list[str] = []
     signal.signal(signal.SIGALRM, _alarm)
+    signal.signal(signal.SIGTERM, _stop)
     worker = _Worker()
     start = time.time()
     with tempfile.TemporaryDirectory() as tmp:
         for _i in range(n):
+            if STOP:
+                break
             base = _random_network(rng)
             data, where = _mutate(base, rng) if rng.random() < 0.7 else (base, "valid")
             as_npz = rng.random() < 0.2
@@ -267,12 +277,17 @@ def run(n: int, seed: int, alarm: float) -> int:
             per_target[(command, ext, outcome)] += 1
             if outcome not in ("0", "1", "2", "3"):
                 message = stderr.strip().splitlines()[-1:] or [""]
+                print(
+                    f"FAIL {outcome} {command} {where} {json.dumps(data, default=str)[:300]}",
+                    flush=True,
+                )
                 failures.append(
                     f"{outcome} {command} {where} {json.dumps(data, default=str)[:200]}"
                     f" -> {message[0][:200]}"
                 )
     worker.close(kill=True)
     elapsed = time.time() - start
+    n = sum(counts.values())
     print(f"{n} inputs in {elapsed:.0f} s (seed {seed}, alarm {alarm} s)")
     print("outcomes:", dict(counts))
     for (command, ext, outcome), count in sorted(per_target.items()):
