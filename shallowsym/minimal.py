@@ -28,8 +28,9 @@ from .roles import CombinatorialType
 
 __all__ = ["Reduction", "is_irreducible", "minimal_width", "reduce"]
 
-#: Steps charged per exact rank or annihilator computation (about 1000 times the cost of one
-#: step of the meet-in-the-middle listing), so that the default limit bounds the time.
+#: Steps charged per exact residual, rank or annihilator computation per 8 bent hyperplanes
+#: (the residual R_eps sums s rank-one terms; one is about 1000 times the cost of one step of
+#: the meet-in-the-middle listing), so that the default limit bounds the time.
 RANK_COST = 1024
 
 
@@ -50,6 +51,7 @@ class Reduction:
 class _Search:
     def __init__(self, cf: CanonicalForm, limit: int):
         self.cf, self.limit, self.steps = cf, limit, 0
+        self.rank_cost = RANK_COST * (1 + cf.num_bent // 8)
         self.normals = normals(cf)
 
     def tick(self, amount: int = 1) -> None:
@@ -99,7 +101,7 @@ def _minimize(cf: CanonicalForm, limit: int) -> Reduction:
         if size >= best_extra:
             break
         for J in itertools.combinations(range(s), size):
-            search.tick(RANK_COST)
+            search.tick(search.rank_cost)
             basis = search.basis(J)
             pure = [j for j in range(s) if j not in J]
             max_rho = (best_extra - size - 1) // 2
@@ -129,7 +131,7 @@ def _best_signs(search: _Search, pure: list[int], basis, max_rho: int):
         # rank <= 1 always: any signs give rho = 1.
         return dict.fromkeys(pure, 1), 1
     for choice in itertools.product((1, -1), repeat=len(pure)):
-        search.tick(RANK_COST)
+        search.tick(search.rank_cost)
         signs = dict(zip(pure, choice, strict=True))
         rho = search.projected_rank(signs, basis)
         if rho < best_rho:
