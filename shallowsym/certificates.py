@@ -33,7 +33,8 @@ __all__ = ["Move", "MoveCertificate", "explain"]
 
 _FLIP_LIMIT = 2**16
 #: Bound on the work of the move search of :func:`explain`, in steps: a candidate network built
-#: (moves applied, normal form taken) costs BUILD_COST, an exact solve or a match attempt 1.
+#: or matched (moves applied, normal form taken) costs BUILD_COST per 16 neurons, an exact
+#: solve 1.
 BRIDGE_LIMIT = 4096
 BUILD_COST = 16
 
@@ -41,15 +42,16 @@ BUILD_COST = 16
 class _Budget:
     """Counts the bridge search's work against ``limit`` (SearchLimitExceeded past it)."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, h: int):
         self.limit, self.steps = limit, 0
+        self.build = BUILD_COST * (1 + h // 16)  # building a candidate is linear in h
 
     def tick(self, amount: int = 1) -> None:
         self.steps += amount
         if self.steps > self.limit:
             raise SearchLimitExceeded(
                 f"the move search exceeds limit={self.limit} steps (a candidate built costs "
-                f"{BUILD_COST}); pass a larger limit= to explain",
+                f"{self.build}); pass a larger limit= to explain",
                 limit=self.limit,
             )
 
@@ -216,7 +218,7 @@ def _split_flips(a: ShallowNetwork, budget: _Budget) -> list[tuple[list[Move], S
                     continue
                 # j becomes a zero-output twin of i, receives x in units of s_j a_j (s_j = s_i,
                 # so the amount is x itself), then {j} + S is flipped.
-                budget.tick(BUILD_COST)
+                budget.tick(budget.build)
                 steps = [
                     Move("split_into", (i, j, 1)),
                     Move("transfer_twin", (j, i, [nk.orientations[i] * v for v in x])),
@@ -264,7 +266,7 @@ def _paid_flips(a: ShallowNetwork, budget: _Budget) -> list[tuple[list[Move], Sh
                 if any(deltas[n])
             }
             move = Move("flip_and_redistribute", (list(T), changes))
-            budget.tick(BUILD_COST)
+            budget.tick(budget.build)
             try:
                 net = move.apply(a)
             except ValueError:
@@ -296,7 +298,7 @@ def _regroupings(net: ShallowNetwork, other: ShallowNetwork, budget: _Budget) ->
     groups = structure(net).groups
     out = []
     for i, p, q in _moves._transplant_candidates(net):
-        budget.tick(BUILD_COST)
+        budget.tick(budget.build)
         out.append(_regrouped(net, Move("transplant", (i, p, q)), Move("transplant", (i, q, p))))
     targets = [g.key for g in structure(other).groups if g.mixed and not g.bent]
     for (i, p, _), (j, q, _) in itertools.combinations(_moves._movable_neurons(net), 2):
@@ -305,7 +307,7 @@ def _regroupings(net: ShallowNetwork, other: ShallowNetwork, budget: _Budget) ->
         kink_i = [neuron_keys(net).scale(i) * x for x in net.neuron(i)[2]]
         for key in targets:
             _, offset = hyperplane_normal_offset(key)
-            budget.tick(BUILD_COST)
+            budget.tick(budget.build)
             out.append(
                 _regrouped(
                     net,
@@ -322,7 +324,7 @@ def _regroupings(net: ShallowNetwork, other: ShallowNetwork, budget: _Budget) ->
             kink = _moves.dissolving_kink(net, i, p, q)
             if kink is None:
                 continue
-            budget.tick(BUILD_COST)
+            budget.tick(budget.build)
             out.append(
                 _regrouped(
                     net,
@@ -384,7 +386,7 @@ def _bridge(a: ShallowNetwork, b: ShallowNetwork, budget: _Budget) -> list[Move]
     except SearchLimitExceeded:
         flips = ()
     for t in flips:
-        budget.tick(BUILD_COST)
+        budget.tick(budget.build)
         starts.append(([Move("flip", (list(t),))], _moves.flip(a, t)))
     starts += _split_flips(a, budget)
     starts += _paid_flips(a, budget)
@@ -394,7 +396,7 @@ def _bridge(a: ShallowNetwork, b: ShallowNetwork, budget: _Budget) -> list[Move]
         ends_by_type.setdefault(structure(end.net).type, []).append(end)
     for prefix, net in starts:
         for end in ends_by_type.get(structure(net).type, ()):
-            budget.tick(BUILD_COST)
+            budget.tick(budget.build)
             tail = _match(net, end.net)
             if tail is not None:
                 return prefix + tail + end.inverse[::-1]
@@ -408,8 +410,8 @@ def explain(
 
     Returns None when no bridge above joins the two normal forms (for example when two
     regroupings on each side would be needed). The search counts its work against ``limit``
-    (a candidate network built costs ``BUILD_COST`` steps, an exact solve or check 1) and
-    raises SearchLimitExceeded past it.
+    (a candidate network built or matched costs ``BUILD_COST`` (1 + h // 16) steps, an exact
+    solve or check 1) and raises SearchLimitExceeded past it.
 
     >>> from shallowsym import examples
     >>> a, b = examples.flip_pair()
@@ -420,7 +422,7 @@ def explain(
         return None
     check_limit(limit)
     path_a, path_b = _normalize(a), _normalize(b)
-    bridge = _bridge(path_a.net, path_b.net, _Budget(limit))
+    bridge = _bridge(path_a.net, path_b.net, _Budget(limit, a.h))
     if bridge is None:
         return None
     cert = MoveCertificate(tuple(path_a.forward + bridge + path_b.inverse[::-1]))
