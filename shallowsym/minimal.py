@@ -23,15 +23,17 @@ from .fibre import realize
 from .flips import DEFAULT_LIMIT
 from .linalg import rank
 from .network import ShallowNetwork
-from .residual import annihilator, normals, projected, residual, zero_residual_signs
+from .residual import (
+    annihilator,
+    normals,
+    projected,
+    residual,
+    residual_cost,
+    zero_residual_signs,
+)
 from .roles import CombinatorialType
 
 __all__ = ["Reduction", "is_irreducible", "minimal_width", "reduce"]
-
-#: Steps charged per exact residual, rank or annihilator computation per 8 bent hyperplanes
-#: (the residual R_eps sums s rank-one terms; one is about 1000 times the cost of one step of
-#: the meet-in-the-middle listing), so that the default limit bounds the time.
-RANK_COST = 1024
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class Reduction:
 class _Search:
     def __init__(self, cf: CanonicalForm, limit: int):
         self.cf, self.limit, self.steps = cf, limit, 0
-        self.rank_cost = RANK_COST * (1 + cf.num_bent // 8)
+        self.rank_cost = residual_cost(cf)
         self.normals = normals(cf)
 
     def tick(self, amount: int = 1) -> None:

@@ -33,7 +33,14 @@ from .linalg import rank
 from .moves import flip
 from .network import ShallowNetwork
 from .rationals import to_fraction
-from .residual import annihilator, normals, projected, residual, zero_residual_signs
+from .residual import (
+    annihilator,
+    normals,
+    projected,
+    residual,
+    residual_cost,
+    zero_residual_signs,
+)
 from .roles import CombinatorialType, NeuronRole, structure
 from .standard import StandardCertificate, find_standard_map, neuron_normal_forms
 from .unfolding import LocalDimension, local_dimension
@@ -454,17 +461,22 @@ def _other_orientations(
     s = cf.num_bent
     units = normals(cf)
     budget = len(mixed)
-    steps = 0
+    steps = tried = 0
+    cost = residual_cost(cf)  # per orientation choice: a residual and its rank
+    build = 1 + net.h // 2  # per candidate type: a realization built and checked
     for size in range(budget + 1):
         for J in itertools.combinations(range(s), size):
             basis = annihilator(cf, J, units)
             pure = [j for j in range(s) if j not in J]
             max_rho = (budget - size) // 2
-            for signs in _sign_choices(cf, pure, basis, units, max_rho, limit - steps):
-                steps += 1
+            for signs in _sign_choices(cf, pure, basis, units, max_rho, max(1, limit - steps)):
+                steps += cost
+                tried += 1
                 if steps > limit:
                     raise SearchLimitExceeded(
-                        f"the search over orientation choices exceeds limit={limit}", limit=limit
+                        f"the search over orientation choices exceeds limit={limit} steps "
+                        f"({cost} per choice tried)",
+                        limit=limit,
                     )
                 R = residual(cf, dict(zip(pure, signs, strict=True)), units)
                 rho = rank(projected(R, basis), len(basis)) if basis else 0
@@ -478,7 +490,8 @@ def _other_orientations(
                 )
                 if ctype == own:
                     continue
-                found = _outside_orbit(net, realize(cf, ctype, seed=steps))
+                steps += build
+                found = _outside_orbit(net, realize(cf, ctype, seed=tried))
                 if found is not None:
                     return found
     return None
