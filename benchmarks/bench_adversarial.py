@@ -77,6 +77,33 @@ def mixed_pair_plane(h: int, d: int = 2, k: int = 2, seed: int = 1) -> ShallowNe
     return ShallowNetwork(w, b1, a, [0] * k)
 
 
+def two_mixed_pairs(h: int, seed: int = 3) -> ShallowNetwork:
+    """d = k = 2: h - 4 generic neurons and two mixed bent pairs on independent hyperplanes, so
+    the stratum is the orbit and hidden symmetries need another orientation choice (issue 15
+    item 2: symmetries at h = 18)."""
+    rng = random.Random(seed)
+
+    def r() -> Fraction:
+        return Fraction(rng.randint(1, 9), rng.randint(1, 5)) * rng.choice((1, -1))
+
+    n = h - 4
+    w = [[r(), r()] for _ in range(n)] + [[1, 0], [-1, 0], [0, 1], [0, -1]]
+    b1 = [r() for _ in range(n)] + [-5, 5, -7, 7]
+    a = [[r() for _ in range(n)] + [1, 2, 1, 2] for _ in range(2)]
+    return ShallowNetwork(w, b1, a, [0, 0])
+
+
+def parallel_blocks(groups: int) -> ShallowNetwork:
+    """d = 3, k = 1: bent groups on x1 = 1, 2, ... each with kinks 1 (+), -1 (-), 2 (+): each
+    mixed zero-sum pair may leave, 2^groups combinations of unfoldings (local_dimension)."""
+    w, b1, a = [], [], []
+    for c in range(1, groups + 1):
+        w += [[1, 0, 0], [-1, 0, 0], [2, 0, 0]]
+        b1 += [-c, c, -2 * c]
+        a += [1, -1, 1]
+    return ShallowNetwork(w, b1, [a], [0])
+
+
 def wide_line(h: int) -> ShallowNetwork:
     """d = k = 1 with h distinct hyperplanes (symmetries built an h^2 null space)."""
     return ShallowNetwork([[(-1) ** i] for i in range(h)], list(range(h)), [[1] * h], [0])
@@ -194,6 +221,20 @@ FAMILIES: list[tuple[str, Callable[[], ShallowNetwork], tuple[str, ...]]] = [
     ),
     ("mixed pair, d = k = 2, h = 22", lambda: mixed_pair_plane(22), ("reduce", "minimal_width")),
     ("mixed pair, d = k = 2, h = 40", lambda: mixed_pair_plane(40), ("reduce",)),
+    (
+        "two mixed pairs, d = k = 2, h = 18",
+        lambda: two_mixed_pairs(18),
+        ("symmetries (full report)",),
+    ),
+    (
+        "two mixed pairs, d = k = 2, h = 30",
+        lambda: two_mixed_pairs(30),
+        ("symmetries (full report)",),
+    ),
+    ("parallel blocks, 7 groups (h = 21)", lambda: parallel_blocks(7), ("local_dimension",)),
+    ("parallel blocks, 10 groups (h = 30)", lambda: parallel_blocks(10), ("local_dimension",)),
+    ("wide line d = k = 1, h = 400", lambda: wide_line(400), ("fiber_types",)),
+    ("wide line d = k = 1, h = 5000", lambda: wide_line(5000), ("symmetries (full report)",)),
     ("wide line d = k = 1, h = 8000", lambda: wide_line(8000), ("symmetries (full report)",)),
     (
         "alternating pairs (item 5), h = 22",
