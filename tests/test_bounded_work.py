@@ -9,8 +9,10 @@ the full matrix is not used). The long campaigns are ``benchmarks/fuzz_cli.py`` 
 """
 
 import itertools
+import signal
 import subprocess
 import sys
+import time
 from fractions import Fraction
 
 import pytest
@@ -257,11 +259,20 @@ def test_ctrl_c_in_a_real_process(tmp_path):
     n = 60
     ShallowNetwork([[(-1) ** i] for i in range(n)], list(range(n)), [[1] * n], [0]).save(path)
     code = (
-        "import signal, threading, os, sys\n"
+        "import sys\n"
         "from shallowsym.cli import main\n"
-        "threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT)).start()\n"
+        "print('ready', flush=True)\n"
         f"sys.exit(main(['symmetries', {str(path)!r}, '--types', '--type-limit', '10000000']))\n"
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert run.returncode == 130, run.stderr
-    assert run.stderr == "shallowsym: error: interrupted\n"
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout.readline() == "ready\n"
+        time.sleep(0.5)
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=300)
+    finally:
+        child.kill()
+    assert child.returncode == 130, err
+    assert err == "shallowsym: error: interrupted\n"
