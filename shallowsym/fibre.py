@@ -32,7 +32,7 @@ from .canonical import CanonicalForm, canonical_form
 from .errors import SearchLimitExceeded, check_limit
 from .factorization import factorization_dimension
 from .hyperplanes import hyperplane_normal_offset
-from .linalg import nullspace, rank, rref, solve
+from .linalg import extend_echelon, nullspace, rank, rref, solve
 from .network import ShallowNetwork
 from .residual import annihilator, normals, projected, residual
 from .roles import CombinatorialType, structure
@@ -389,20 +389,81 @@ def _w_dimension(
     ``v_rank_at_least``, only the points nearby whose v_c span at least that much count
     (ValueError when there are none)."""
     n = rank(bent_normals, d) if bent_normals else 0
-    bent = k * len(bent_normals) - k * n
     if not c_terms:
-        return bent
-    c = len(c_terms)
+        return _w_from_ranks(d, k, len(bent_normals), n, 0, 0, 0, 0)
     product = [[sum(v[row] * u[col] for v, u in c_terms) for col in range(d)] for row in range(k)]
-    factorizations = factorization_dimension(
+    return _w_from_ranks(
+        d,
         k,
-        d - n,
-        c,
+        len(bent_normals),
+        n,
+        len(c_terms),
         r=rank(product + bent_normals, d) - n,
         a=max(rank([v for v, _ in c_terms], k), v_rank_at_least),
         b=rank([u for _, u in c_terms] + bent_normals, d) - n,
     )
+
+
+def _w_from_ranks(d: int, k: int, j: int, n: int, c: int, r: int, a: int, b: int) -> int:
+    """:func:`_w_dimension` from its ranks: j mixed bent groups whose normals span n
+    dimensions, c mixed cancelling groups, r, a, b as in
+    :func:`shallowsym.factorization.factorization_dimension`."""
+    bent = k * j - k * n
+    if not c:
+        return bent
+    factorizations = factorization_dimension(k, d - n, c, r=r, a=a, b=b)
     return bent + c * n + factorizations  # c offsets + c (dim U - 1) charts
+
+
+class F2Dimension:
+    """The F2 part of the stratum dimension (:func:`_w_dimension`) grown one mixed group at a
+    time, each addition O((d + k)^2 d) instead of ranks of all the groups so far: the
+    normals' span, the v_c's span and the sum of v_c u_c^T are kept reduced. Add the bent
+    groups first (as :func:`_w_dimension` sees them, the order of groups does not matter)."""
+
+    def __init__(self, d: int, k: int):
+        self.d, self.k = d, k
+        self.j = self.c = 0
+        self.bent: dict[int, Vector] = {}  # echelon of the bent normals (U)
+        self.spans_u: dict[int, Vector] = {}  # echelon of U and the u_c
+        self.spans_v: dict[int, Vector] = {}  # echelon of the v_c
+        self.product = [[Fraction(0)] * d for _ in range(k)]
+
+    def add_bent(self, normal: Vector) -> int:
+        if self.c:
+            raise ValueError("add the mixed bent groups before the cancelling ones")
+        self.j += 1
+        extend_echelon(self.bent, normal)
+        extend_echelon(self.spans_u, normal)
+        return self.dimension()
+
+    def add_cancelling(self, v: Vector, u: Vector) -> int:
+        self.c += 1
+        extend_echelon(self.spans_u, u)
+        extend_echelon(self.spans_v, v)
+        for row in range(self.k):
+            if v[row]:
+                old = self.product[row]
+                self.product[row] = [x + v[row] * y for x, y in zip(old, u, strict=True)]
+        return self.dimension()
+
+    def dimension(self) -> int:
+        n = len(self.bent)
+        if not self.c:
+            return _w_from_ranks(self.d, self.k, self.j, n, 0, 0, 0, 0)
+        span = dict(self.bent)
+        for row in self.product:
+            extend_echelon(span, row)
+        return _w_from_ranks(
+            self.d,
+            self.k,
+            self.j,
+            n,
+            self.c,
+            r=len(span) - n,
+            a=len(self.spans_v),
+            b=len(self.spans_u) - n,
+        )
 
 
 def stratum_dimension(net: ShallowNetwork) -> int:

@@ -22,8 +22,8 @@ from .canonical import canonical_form
 from .errors import SearchLimitExceeded, check_limit
 from .fibre import (
     DEFAULT_TYPE_LIMIT,
+    F2Dimension,
     FiberType,
-    _w_dimension,
     fiber_types,
     realize,
 )
@@ -156,24 +156,6 @@ def _stabilizer(net: ShallowNetwork) -> Stabilizer:
     )
 
 
-def _extend_echelon(echelon: dict[int, list[Fraction]], vector: list[Fraction]) -> None:
-    """Add ``vector`` to the echelon basis {pivot: row with 1 at pivot} if independent
-    (O(d^2) per vector, so h mixed groups cost O(h d^2), not h ranks of h x d matrices)."""
-    v = list(vector)
-    for pivot, row in echelon.items():
-        if v[pivot]:
-            f = v[pivot]
-            v = [x - f * y for x, y in zip(v, row, strict=True)]
-    lead = next((c for c, x in enumerate(v) if x), None)
-    if lead is not None:
-        v = [x / v[lead] for x in v]
-        for pivot, row in echelon.items():  # keep the basis reduced
-            if row[lead]:
-                f = row[lead]
-                echelon[pivot] = [x - f * y for x, y in zip(row, v, strict=True)]
-        echelon[lead] = v
-
-
 def _continuous_mechanisms(net: ShallowNetwork) -> list[Mechanism]:
     s = structure(net)
     d, k = net.d, net.k
@@ -219,19 +201,11 @@ def _continuous_mechanisms(net: ShallowNetwork) -> list[Mechanism]:
             )
     # S6 and mixed S7: their v-terms share the equation W2 W1 = M; attribute the solution
     # dimension group by group (variables minus the rank each adds), so the sum is exact.
-    bent_normals: list[list[Fraction]] = []
-    c_terms: list[tuple[list[Fraction], list[Fraction]]] = []
     previous = 0
-    echelon: dict[int, list[Fraction]] = {}  # the bent normals' span, by pivot (rank k each)
+    f2 = F2Dimension(d, k)  # grown group by group: linear in the number of groups
     for g in sorted((g for g in s.groups if g.mixed), key=lambda g: (not g.bent, g.key)):
         normal = list(hyperplane_normal_offset(g.key)[0])
-        if g.bent:  # sorted first: no C-term yet, so the dimension is k (|J| - rank U_J)
-            bent_normals.append(normal)
-            _extend_echelon(echelon, normal)
-            total = k * (len(bent_normals) - len(echelon))
-        else:
-            c_terms.append((list(g.v), normal))
-            total = _w_dimension(d, k, bent_normals, c_terms)
+        total = f2.add_bent(normal) if g.bent else f2.add_cancelling(list(g.v), normal)
         if g.bent:
             out.append(
                 Mechanism(
