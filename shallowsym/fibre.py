@@ -318,7 +318,11 @@ def realize(
         If ``ctype`` does not list one signature per bent hyperplane of ``cf``.
     RuntimeError
         If no realization was found although none of the exact obstructions applies (not
-        observed; it would need every random choice to hit a measure-zero set).
+        observed; it would need all 40 random draws to fail an open condition). The
+        hyperplanes of the cancelling groups are placed exactly on unused positions: drawn
+        at random, the offsets of many groups collided (two groups on one hyperplane are one
+        group of another type), which made realizable types fail (issue 15, d = k = 1 with
+        nine or more mixed cancelling pairs).
 
     Examples
     --------

@@ -55,7 +55,7 @@ def _integer_rows(rows: list[list[Fraction]]) -> list[list[int]]:
 
 
 class _Keys:
-    """Exact 64-bit keys of integer vectors when they fit, else a seeded hash mod 2^61 - 1."""
+    """Exact 64-bit keys of integer vectors when they fit, else a hash modulo a seeded prime."""
 
     def __init__(self, rows: list[list[int]], dim: int):
         bound = max((sum(abs(row[c]) for row in rows) for c in range(dim)), default=0)
