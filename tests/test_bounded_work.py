@@ -260,7 +260,10 @@ def test_ctrl_c_in_a_real_process(tmp_path):
     n = 60
     ShallowNetwork([[(-1) ** i] for i in range(n)], list(range(n)), [[1] * n], [0]).save(path)
     code = (
-        "import sys\n"
+        "import signal, sys\n"
+        # as in a terminal: a job started in the background of a script inherits SIGINT
+        # ignored, and Python then installs no KeyboardInterrupt handler
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "from shallowsym.cli import main\n"
         "print('ready', flush=True)\n"
         f"sys.exit(main(['symmetries', {str(path)!r}, '--types', '--type-limit', '10000000']))\n"
