@@ -64,7 +64,7 @@ class _Keys:
         if self.exact:
             self.weights = [base**c for c in range(dim)]
         else:
-            rng = random.Random(hashlib.sha256(repr(rows).encode()).digest())
+            rng = random.Random(_digest(rows))
             self.prime = _random_prime(rng)
             self.weights = [rng.randrange(1, self.prime) for _ in range(dim)]
 
@@ -90,6 +90,17 @@ class _Keys:
             return np.int64(goal) - right
         prime = np.uint64(self.prime)
         return (np.uint64(goal) + prime - right) % prime
+
+
+def _digest(rows: list[list[int]]) -> bytes:
+    """SHA-256 of the integers' bytes (not their decimal text, which Python refuses past 4300
+    digits)."""
+    digest = hashlib.sha256()
+    for row in rows:
+        for x in row:
+            digest.update(x.to_bytes(x.bit_length() // 8 + 1, "little", signed=True) + b";")
+        digest.update(b"|")
+    return digest.digest()
 
 
 def _random_prime(rng: random.Random) -> int:

@@ -295,3 +295,13 @@ def test_f2_dimension_grown_group_by_group_matches_the_ranks_at_once(bent, cance
     terms = [(list(map(Fraction, v)), list(map(Fraction, u))) for v, u in cancelling if any(u)]
     for n, (v, u) in enumerate(terms, start=1):
         assert f2.add_cancelling(v, u) == _w_dimension(3, 3, bent, terms[:n])
+
+
+def test_ten_thousand_digit_denominators_are_hashed_by_their_bytes():
+    # the README promises 10^4-digit numbers; the hash seed must not go through decimal text
+    big = 10**9999 + 7
+    a = [[Fraction(1, big), Fraction(-1, big), Fraction(1, big + 2), Fraction(2, big + 2)]]
+    net = ShallowNetwork([[1], [1], [1], [-1]], [0, 1, 2, 3], a, [0])
+    assert flip_sets(net) == ((0, 1),)  # a_i w_i: 1/big, -1/big, 1/(big+2), -2/(big+2)
+    vectors = [[x] for x in (Fraction(1, big), Fraction(-1, big), Fraction(3, big + 2))]
+    assert subset_sums(vectors) == brute_subset_sums(vectors)
