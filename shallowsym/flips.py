@@ -8,7 +8,7 @@ them. Items whose vector is not in the span of the others cannot take part in a 
 are dropped first.
 
 The vectors are first scaled by the lcm of all denominators to integer vectors. When their sums
-fit, each sum is encoded exactly as one 64-bit integer (balanced base B, B^dim < 2^62), so a
+fit, each sum is encoded exactly as one 64-bit integer (balanced base B, B^dim < 2^61), so a
 match is a solution. Otherwise sums are hashed modulo a 61-bit prime with weights, both drawn
 from a seed that is a digest of the integer vectors themselves (deterministic): the hash never
 divides by anything (no "base is not invertible"), an input cannot be crafted against a fixed
@@ -39,7 +39,6 @@ __all__ = ["CHECK_COST", "DEFAULT_LIMIT", "flip_sets", "subset_sums"]
 
 DEFAULT_LIMIT = 2**22
 CHECK_COST = 32  # steps charged per matching pair checked exactly (a Python loop, not numpy)
-_EXACT_BOUND = 1 << 62
 _MAX_SOLUTIONS = 10_000
 
 Vector = Sequence[Fraction]
@@ -60,7 +59,8 @@ class _Keys:
     def __init__(self, rows: list[list[int]], dim: int):
         bound = max((sum(abs(row[c]) for row in rows) for c in range(dim)), default=0)
         base = 2 * bound + 1
-        self.exact = base**dim < _EXACT_BOUND
+        # base^dim < 2^(bits * dim) <= 2^61; never raise a huge base to a power
+        self.exact = base.bit_length() * dim <= 61
         if self.exact:
             self.weights = [base**c for c in range(dim)]
         else:
