@@ -37,17 +37,19 @@ DEFAULT_EXPLAIN_LIMIT = 2**16
 
 
 class _Budget:
-    """Counts the candidates tried; past ``limit`` raises SearchLimitExceeded."""
+    """Counts the candidates tried; past ``limit`` raises SearchLimitExceeded. Building or
+    comparing a candidate is linear in the width, so each costs 1 + h // 16 steps."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, h: int = 0):
         self.limit, self.steps = limit, 0
+        self.unit = 1 + h // 16
 
     def tick(self, amount: int = 1) -> None:
-        self.steps += amount
+        self.steps += amount * self.unit
         if self.steps > self.limit:
             raise SearchLimitExceeded(
-                f"the search for a move certificate tried more than limit={self.limit} "
-                "candidates without finding one; pass a larger limit=",
+                f"the move search for a certificate went past limit={self.limit} steps "
+                f"(a candidate costs {self.unit}) without finding one; pass a larger limit=",
                 limit=self.limit,
             )
 
@@ -224,6 +226,7 @@ def _split_flips(a: ShallowNetwork, budget: _Budget) -> Iterator[tuple[list[Move
                     continue
                 # j becomes a zero-output twin of i, receives x in units of s_j a_j (s_j = s_i,
                 # so the amount is x itself), then {j} + S is flipped.
+                budget.tick()
                 steps = [
                     Move("split_into", (i, j, 1)),
                     Move("transfer_twin", (j, i, [nk.orientations[i] * v for v in x])),
@@ -269,6 +272,7 @@ def _paid_flips(a: ShallowNetwork, budget: _Budget) -> Iterator[tuple[list[Move]
                 if any(deltas[n])
             }
             move = Move("flip_and_redistribute", (list(T), changes))
+            budget.tick()
             try:
                 net = move.apply(a)
             except ValueError:
@@ -500,7 +504,7 @@ def explain(
     if direct is not None:
         return MoveCertificate(tuple(direct))
     path_a, path_b = _normalize(a), _normalize(b)
-    bridge = _bridge(path_a.net, path_b.net, _Budget(limit))
+    bridge = _bridge(path_a.net, path_b.net, _Budget(limit, max(a.h, b.h)))
     if bridge is None:
         return None
     cert = MoveCertificate(tuple(path_a.forward + bridge + path_b.inverse[::-1]))

@@ -1,9 +1,9 @@
 """The ``shallowsym`` command line: ``equiv``, ``canon``, ``symmetries``, ``fundim``,
 ``reduce`` and ``demo``.
 
-Exit codes: 0 success (for ``equiv``: equivalent), 1 not equivalent, 2 bad input, 3 a search
-limit reached (raise it with the flag the message names), 4 internal error, 130
-interrupted.
+Exit codes: 0 success (for ``equiv``: equivalent), 1 not equivalent (only a decided verdict),
+2 bad input, 3 a search limit reached (pass a larger ``--limit``), 4 internal error (one line
+asking for a report; the traceback only with ``--debug``), 130 interrupted (Ctrl-C, one line).
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ import argparse
 import json
 import re
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import examples
+from . import __version__, examples
 from .canonical import canonical_form
 from .certificates import DEFAULT_EXPLAIN_LIMIT
 from .equivalence import equivalent
@@ -31,9 +32,11 @@ from .relabel import DEFAULT_RELABEL_LIMIT, RELABEL_MODES, relabelled_equivalent
 from .symmetry import symmetries
 from .text import short_message, shorten
 
-EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT, EXIT_LIMIT = 0, 1, 2, 3
+EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_LIMIT, EXIT_INTERNAL, EXIT_INTERRUPTED = 3, 4, 130
 EXIT_UNDECIDED = EXIT_LIMIT  # deepequiv: UNKNOWN, or the complete decision reached --limit
 NOTES: list[str] = []  # notes of the current command (cleared by main)
+SUPPRESS = argparse.SUPPRESS
 FILE_HELP = "network file: .json, .npz, .safetensors, .onnx or .pt (state dict)"
 EPILOG = (
     "exit codes: 0 success (equiv: equivalent), 1 not equivalent, 2 bad input, "
@@ -197,6 +200,9 @@ def _cmd_symmetries(args: argparse.Namespace) -> int:
         return out
 
     _emit(args, data, text)
+    if reason is not None:  # the report printed; the part asked for is undecided
+        _error(f"fibre types undecided: {reason}")
+        return EXIT_LIMIT
     return EXIT_OK
 
 
@@ -208,7 +214,7 @@ def _cmd_fundim(args: argparse.Namespace) -> int:
 
 @_limited("--limit")
 def _cmd_reduce(args: argparse.Namespace) -> int:
-    if args.output:
+    if args.output is not None:
         suffix = Path(args.output).suffix.lower()
         if suffix not in WRITABLE:
             raise ShallowSymError(
@@ -218,7 +224,7 @@ def _cmd_reduce(args: argparse.Namespace) -> int:
     net = _load(args.network, args.layers)
     result = reduction(net, limit=args.limit)
     exact = None
-    if args.output:
+    if args.output is not None:
         try:
             exact = save(result.network, args.output)
         except OSError as err:
@@ -295,6 +301,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="shallowsym",
         description="Exact equivalence and symmetries of one-hidden-layer ReLU networks.",
         epilog=EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"shallowsym {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an internal error"
     )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser(
@@ -385,25 +395,56 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="print every number as an exact rational (default: long ones as ~ decimals)",
         )
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=SUPPRESS)
     return parser
 
 
+def _error(message: str) -> None:
+    """Print one line ``shallowsym: error: ...`` on stderr (newlines in the message folded)."""
+    print("shallowsym: error: " + " ".join(str(message).split()), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``shallowsym`` console script; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Entry point of the ``shallowsym`` console script; returns the exit code.
+
+    0 success (``equiv``: equivalent), 1 not equivalent, 2 bad input, 3 a search limit
+    reached, 4 internal error, 130 interrupted; every error is one line on stderr.
+    """
     NOTES.clear()
+    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
     try:
+        args = build_parser().parse_args(argv)
         return args.run(args)
-    except SearchLimitExceeded as err:  # minimal mapping; issue 15 owns main()
-        print(f"shallowsym: error: {err}", file=sys.stderr)
+    except SearchLimitExceeded as err:
+        _error(f"{err} (search limit reached; the answer is undecided)")
         return EXIT_LIMIT
     except ShallowSymError as err:
-        print(f"shallowsym: error: {err}", file=sys.stderr)
+        _error(str(err))
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # the reader (for example ``head``) closed the pipe: not an error
         sys.stderr.close()
         return EXIT_OK
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return EXIT_INTERRUPTED
+    except RecursionError as err:  # deeply nested input, before any cap caught it
+        if debug:
+            traceback.print_exc()
+        _error(f"input too deeply nested ({err}); if the input is valid, please report")
+        return EXIT_INTERNAL
+    except MemoryError:
+        if debug:
+            traceback.print_exc()
+        _error("out of memory; if the input is within the documented caps, please report")
+        return EXIT_INTERNAL
+    except Exception as err:
+        if debug:
+            traceback.print_exc()
+        _error(
+            f"internal error, please report: {type(err).__name__}: {err}"
+            + ("" if debug else " (run with --debug for the traceback)")
+        )
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

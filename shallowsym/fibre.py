@@ -29,10 +29,10 @@ from itertools import combinations_with_replacement
 from typing import Any
 
 from .canonical import CanonicalForm, canonical_form
-from .errors import SearchLimitExceeded
+from .errors import SearchLimitExceeded, check_limit
 from .factorization import factorization_dimension
 from .hyperplanes import hyperplane_normal_offset
-from .linalg import nullspace, rank, rref, solve
+from .linalg import extend_echelon, nullspace, rank, rref, solve
 from .network import ShallowNetwork
 from .residual import annihilator, normals, projected, residual
 from .roles import CombinatorialType, structure
@@ -224,6 +224,7 @@ def _plan(cf: CanonicalForm, ctype: CombinatorialType, rng: random.Random) -> _P
             P, Q = (kappa, [Fraction(0)] * k) if p else ([Fraction(0)] * k, kappa)
         bent.append((P, Q))
     cancelling = []
+    used = {_place(*hyperplane_normal_offset(key)) for key in cf.keys}
     mixed_sigs = iter(sig for sig in ctype.cancelling if sig[0] and sig[1])
     for v, u in terms:
         sig = next(mixed_sigs)
@@ -231,12 +232,33 @@ def _plan(cf: CanonicalForm, ctype: CombinatorialType, rng: random.Random) -> _P
             return None
         unit, lead = _normalized(u)
         P = [x * lead / 2 for x in v]
-        cancelling.append((unit, _rand(rng), P, [-x for x in P], sig))
+        cancelling.append((unit, _free_offset(unit, rng, used), P, [-x for x in P], sig))
     for sig in ctype.cancelling:
         if not (sig[0] and sig[1]):
             unit, _ = _normalized(_rand_vector(rng, cf.d, nonzero=True))
-            cancelling.append((unit, _rand(rng), [Fraction(0)] * k, [Fraction(0)] * k, sig))
+            zero = [Fraction(0)] * k
+            cancelling.append((unit, _free_offset(unit, rng, used), zero, list(zero), sig))
     return _Plan(bent, cancelling)
+
+
+def _place(unit, offset: Fraction) -> tuple[Fraction, ...]:
+    return (*unit, offset)
+
+
+def _free_offset(unit: Vector, rng: random.Random, used: set[tuple[Fraction, ...]]) -> Fraction:
+    """A random offset c putting the hyperplane unit . x + c = 0 on no hyperplane in ``used``
+    (which it joins).
+
+    Two groups drawn onto one hyperplane merge into one group of another type; with many
+    cancelling groups the small random offsets collide almost surely (nine groups among the
+    ~60 values of ``_rand`` collide in 2 draws out of 3), which made ``realize`` fail on
+    realizable types. Stepping past the used offsets is exact and always terminates.
+    """
+    offset = _rand(rng)
+    while _place(unit, offset) in used:
+        offset += 1
+    used.add(_place(unit, offset))
+    return offset
 
 
 def _neurons_on(
@@ -296,7 +318,11 @@ def realize(
         If ``ctype`` does not list one signature per bent hyperplane of ``cf``.
     RuntimeError
         If no realization was found although none of the exact obstructions applies (not
-        observed; it would need every random choice to hit a measure-zero set).
+        observed; it would need all 40 random draws to fail an open condition). The
+        hyperplanes of the cancelling groups are placed exactly on unused positions: drawn
+        at random, the offsets of many groups collided (two groups on one hyperplane are one
+        group of another type), which made realizable types fail (issue 15, d = k = 1 with
+        nine or more mixed cancelling pairs).
 
     Examples
     --------
@@ -367,20 +393,81 @@ def _w_dimension(
     ``v_rank_at_least``, only the points nearby whose v_c span at least that much count
     (ValueError when there are none)."""
     n = rank(bent_normals, d) if bent_normals else 0
-    bent = k * len(bent_normals) - k * n
     if not c_terms:
-        return bent
-    c = len(c_terms)
+        return _w_from_ranks(d, k, len(bent_normals), n, 0, 0, 0, 0)
     product = [[sum(v[row] * u[col] for v, u in c_terms) for col in range(d)] for row in range(k)]
-    factorizations = factorization_dimension(
+    return _w_from_ranks(
+        d,
         k,
-        d - n,
-        c,
+        len(bent_normals),
+        n,
+        len(c_terms),
         r=rank(product + bent_normals, d) - n,
         a=max(rank([v for v, _ in c_terms], k), v_rank_at_least),
         b=rank([u for _, u in c_terms] + bent_normals, d) - n,
     )
+
+
+def _w_from_ranks(d: int, k: int, j: int, n: int, c: int, r: int, a: int, b: int) -> int:
+    """:func:`_w_dimension` from its ranks: j mixed bent groups whose normals span n
+    dimensions, c mixed cancelling groups, r, a, b as in
+    :func:`shallowsym.factorization.factorization_dimension`."""
+    bent = k * j - k * n
+    if not c:
+        return bent
+    factorizations = factorization_dimension(k, d - n, c, r=r, a=a, b=b)
     return bent + c * n + factorizations  # c offsets + c (dim U - 1) charts
+
+
+class F2Dimension:
+    """The F2 part of the stratum dimension (:func:`_w_dimension`) grown one mixed group at a
+    time, each addition O((d + k)^2 d) instead of ranks of all the groups so far: the
+    normals' span, the v_c's span and the sum of v_c u_c^T are kept reduced. Add the bent
+    groups first (as :func:`_w_dimension` sees them, the order of groups does not matter)."""
+
+    def __init__(self, d: int, k: int):
+        self.d, self.k = d, k
+        self.j = self.c = 0
+        self.bent: dict[int, Vector] = {}  # echelon of the bent normals (U)
+        self.spans_u: dict[int, Vector] = {}  # echelon of U and the u_c
+        self.spans_v: dict[int, Vector] = {}  # echelon of the v_c
+        self.product = [[Fraction(0)] * d for _ in range(k)]
+
+    def add_bent(self, normal: Vector) -> int:
+        if self.c:
+            raise ValueError("add the mixed bent groups before the cancelling ones")
+        self.j += 1
+        extend_echelon(self.bent, normal)
+        extend_echelon(self.spans_u, normal)
+        return self.dimension()
+
+    def add_cancelling(self, v: Vector, u: Vector) -> int:
+        self.c += 1
+        extend_echelon(self.spans_u, u)
+        extend_echelon(self.spans_v, v)
+        for row in range(self.k):
+            if v[row]:
+                old = self.product[row]
+                self.product[row] = [x + v[row] * y for x, y in zip(old, u, strict=True)]
+        return self.dimension()
+
+    def dimension(self) -> int:
+        n = len(self.bent)
+        if not self.c:
+            return _w_from_ranks(self.d, self.k, self.j, n, 0, 0, 0, 0)
+        span = dict(self.bent)
+        for row in self.product:
+            extend_echelon(span, row)
+        return _w_from_ranks(
+            self.d,
+            self.k,
+            self.j,
+            n,
+            self.c,
+            r=len(span) - n,
+            a=len(self.spans_v),
+            b=len(self.spans_u) - n,
+        )
 
 
 def stratum_dimension(net: ShallowNetwork) -> int:
@@ -469,14 +556,21 @@ def fiber_types(
     net
         The network; the fibre is that of its function, among networks of the same (d, h, k).
     limit
-        Bound on the number of candidate types examined (their number grows exponentially).
+        Bound on the work, in steps: each candidate type examined costs 1 + s // 4 (s bent
+        hyperplanes: the exact rank checks of F2 grow with s), each representative built
+        a further h // 2 (h neurons built and checked); the number of candidate types grows
+        exponentially with h.
     progress
         Show a progress bar (tqdm); ``None`` shows it only on a terminal.
 
     Raises
     ------
     SearchLimitExceeded
-        When more than ``limit`` candidate types would have to be examined.
+        When the search would need more than ``limit`` steps.
+    TypeError
+        If ``net`` is not a ShallowNetwork.
+    ValueError
+        If ``limit`` is not a positive integer.
 
     Examples
     --------
@@ -492,7 +586,12 @@ def fiber_types(
     """
     from tqdm import tqdm
 
+    if not isinstance(net, ShallowNetwork):
+        raise TypeError(f"fiber_types expects a ShallowNetwork, not {type(net).__name__}")
+    check_limit(limit)
     cf = canonical_form(net)
+    examine, build = 1 + cf.num_bent // 4, net.h // 2
+    steps = 0
     out = []
     candidates = tqdm(
         candidate_types(cf, net.h),
@@ -502,12 +601,16 @@ def fiber_types(
         leave=False,
     )
     for count, ctype in enumerate(candidates, start=1):
-        if count > limit:
+        steps += examine
+        if steps > limit:
             raise SearchLimitExceeded(
-                f"the fibre has more than limit={limit} candidate types; pass a larger limit=",
+                f"the fibre types need more than limit={limit} steps ({count - 1} candidate "
+                f"types examined at {examine} steps, {len(out)} representatives built at "
+                f"{build}); pass a larger limit=",
                 limit=limit,
             )
         rep = realize(cf, ctype, seed=count)
         if rep is not None:
+            steps += build
             out.append(FiberType(ctype, stratum_dimension(rep), rep))
     return tuple(out)

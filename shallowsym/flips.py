@@ -4,64 +4,140 @@ Flipping a set T of live neurons, (w_i, beta_i) -> (-w_i, -beta_i) with sum_T a_
 to b2, keeps the function iff sum_T a_i w_i^T = 0 (THEORY.md section 5, S8). Deciding whether
 such a T exists contains zero subset-sum, so it is NP-complete (Proposition 4); the search
 here splits the items into two halves, lists the 2^(n/2) subset sums of each half, and matches
-them. Sums are compared through an exact-integer hash modulo the prime 2^61 - 1 (numpy, fast),
-and every match is then checked in exact arithmetic, so no answer is ever wrong. Items whose
-vector is not in the span of the others cannot take part in a zero sum and are dropped first.
+them. Items whose vector is not in the span of the others cannot take part in a zero sum and
+are dropped first.
+
+The vectors are first scaled by the lcm of all denominators to integer vectors. When their sums
+fit, each sum is encoded exactly as one 64-bit integer (balanced base B, B^dim < 2^61), so a
+match is a solution. Otherwise sums are hashed modulo a 61-bit prime with weights, both drawn
+from a seed that is a digest of the integer vectors themselves (deterministic): the hash never
+divides by anything (no "base is not invertible"), an input cannot be crafted against a fixed
+modulus or fixed weights, and every match is checked in exact arithmetic. All the work counts
+against ``limit``: 2^|left| + 2^|right| steps to list the sums, and ``CHECK_COST`` per matching
+pair (with exact keys each is a solution, with hashed ones it may be a collision); the pairs are
+counted before any is checked, so colliding hashes end in ``SearchLimitExceeded``, never in an
+unbounded loop.
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
 import random
 from collections.abc import Sequence
 from fractions import Fraction
 
 import numpy as np
+from flint import fmpz
 
-from .errors import SearchLimitExceeded
-from .linalg import nullspace
+from .errors import SearchLimitExceeded, check_limit
+from .linalg import rref
 from .network import ShallowNetwork
 from .roles import structure
 
-__all__ = ["DEFAULT_LIMIT", "flip_sets", "subset_sums"]
+__all__ = ["CHECK_COST", "DEFAULT_LIMIT", "flip_sets", "subset_sums"]
 
 DEFAULT_LIMIT = 2**22
-_PRIME = (1 << 61) - 1
+CHECK_COST = 32  # steps charged per matching pair checked exactly (a Python loop, not numpy)
 _MAX_SOLUTIONS = 10_000
 
 Vector = Sequence[Fraction]
 
 
-def _hash_weights(dim: int) -> list[int]:
-    rng = random.Random(20261122)  # fixed: the search is deterministic
-    return [rng.randrange(1, _PRIME) for _ in range(dim)]
+def _integer_rows(rows: list[list[Fraction]]) -> list[list[int]]:
+    """The rows scaled by the lcm of all their denominators (exact integers)."""
+    scale = 1
+    for row in rows:
+        for x in row:
+            scale = math.lcm(scale, x.denominator)
+    return [[x.numerator * (scale // x.denominator) for x in row] for row in rows]
 
 
-def _hash(vector: Vector, weights: list[int]) -> int:
-    total = 0
-    for x, r in zip(vector, weights, strict=True):
-        if x:
-            x = Fraction(x)
-            total += r * x.numerator * pow(x.denominator, -1, _PRIME)
-    return total % _PRIME
+class _Keys:
+    """Exact 64-bit keys of integer vectors when they fit, else a hash modulo a seeded prime."""
+
+    def __init__(self, rows: list[list[int]], dim: int):
+        bound = max((sum(abs(row[c]) for row in rows) for c in range(dim)), default=0)
+        base = 2 * bound + 1
+        # base^dim < 2^(bits * dim) <= 2^61; never raise a huge base to a power
+        self.exact = base.bit_length() * dim <= 61
+        if self.exact:
+            self.weights = [base**c for c in range(dim)]
+        else:
+            rng = random.Random(_digest(rows))
+            self.prime = _random_prime(rng)
+            self.weights = [rng.randrange(1, self.prime) for _ in range(dim)]
+
+    def key(self, row: list[int]) -> int:
+        total = sum(r * x for r, x in zip(self.weights, row, strict=True))
+        return total if self.exact else total % self.prime
+
+    def all_sums(self, keys: list[int]) -> np.ndarray:
+        """Keys of all 2^n subset sums; entry m is the sum over the set bits of m."""
+        if self.exact:
+            sums = np.zeros(1, dtype=np.int64)
+            for value in keys:
+                sums = np.concatenate([sums, sums + np.int64(value)])
+            return sums
+        sums, prime = np.zeros(1, dtype=np.uint64), np.uint64(self.prime)
+        for value in keys:
+            sums = np.concatenate([sums, (sums + np.uint64(value)) % prime])
+        return sums
+
+    def wanted(self, goal: int, right: np.ndarray) -> np.ndarray:
+        """The left keys that complete each right sum to the goal."""
+        if self.exact:
+            return np.int64(goal) - right
+        prime = np.uint64(self.prime)
+        return (np.uint64(goal) + prime - right) % prime
 
 
-def _all_sums(hashes: list[int]) -> np.ndarray:
-    """Hashes of all 2^n subset sums; entry m is the sum over the set bits of m."""
-    sums = np.zeros(1, dtype=np.uint64)
-    for value in hashes:
-        sums = np.concatenate([sums, (sums + np.uint64(value)) % np.uint64(_PRIME)])
-    return sums
+def _digest(rows: list[list[int]]) -> bytes:
+    """SHA-256 of the integers' bytes (not their decimal text, which Python refuses past 4300
+    digits)."""
+    digest = hashlib.sha256()
+    for row in rows:
+        for x in row:
+            digest.update(x.to_bytes(x.bit_length() // 8 + 1, "little", signed=True) + b";")
+        digest.update(b"|")
+    return digest.digest()
+
+
+def _random_prime(rng: random.Random) -> int:
+    """A prime in [2^60, 2^61) drawn with ``rng`` (so two sums < 2^62 fit in a uint64)."""
+    candidate = rng.randrange(1 << 60, 1 << 61) | 1
+    while not fmpz(candidate).is_prime():
+        candidate += 2
+    return candidate
 
 
 def _span_prune(vectors: list[Vector], items: list[int], dim: int) -> list[int]:
     """Drop items whose vector lies outside the span of the other items' vectors.
 
     Such an item has coefficient zero in every linear relation among the vectors (it is a
-    coloop), so it is in no zero sum. One exact null-space computation finds them all.
+    coloop), so it is in no zero sum. From the reduced row echelon form of the dim x n matrix
+    of the vectors: a free column is in its own relation, and a pivot column is in some
+    relation iff its row has a non-zero entry in a free column. O(dim n) after the echelon
+    form, never the n x n null space (h = 8000 neurons at d = k = 1 would need 64 million
+    entries).
     """
     rows = [[vectors[i][c] for i in items] for c in range(dim)]
-    relations = nullspace(rows, len(items))
-    return [i for n, i in enumerate(items) if any(vec[n] for vec in relations)]
+    reduced, pivots = rref(rows, len(items))
+    pivot_set = set(pivots)
+    keep = set(range(len(items))) - pivot_set
+    for row, p in zip(reduced, pivots, strict=True):
+        if any(x for n, x in enumerate(row) if n not in pivot_set):
+            keep.add(p)
+    return [i for n, i in enumerate(items) if n in keep]
+
+
+def _too_much(what: str, work: int, limit: int) -> SearchLimitExceeded:
+    steps = str(work) if work < 10**15 else f"about 2^{work.bit_length() - 1}"
+    return SearchLimitExceeded(
+        f"the subset-sum search {what} needs {steps} steps, more than limit={limit}; pass a "
+        "larger limit= to search anyway",
+        limit=limit,
+    )
 
 
 def subset_sums(
@@ -81,14 +157,22 @@ def subset_sums(
     target
         The wanted sum (default: zero).
     limit
-        Bound on the work, 2^|left| + 2^|right| subset sums.
+        Bound on the work: 2^|left| + 2^|right| subset sums listed, plus ``CHECK_COST`` per
+        matching pair checked exactly.
     max_solutions
         Bound on the number of solutions listed.
+
+    Returns
+    -------
+    list of tuple of int
+        The solutions, by size and then lexicographically.
 
     Raises
     ------
     SearchLimitExceeded
         If the search needs more than ``limit`` steps or finds more than ``max_solutions``.
+    ValueError
+        If ``limit`` is not a positive integer.
 
     Examples
     --------
@@ -96,7 +180,12 @@ def subset_sums(
     [(0, 1, 2)]
     >>> subset_sums([[1], [2], [4]], [6])
     [(1, 2)]
+
+    References
+    ----------
+    proofs/fibre_mechanisms.md (S8); THEORY.md Proposition 4 (meet in the middle).
     """
+    check_limit(limit)
     n = len(vectors)
     dim = len(vectors[0]) if n else (len(target) if target is not None else 0)
     goal = [Fraction(0)] * dim if target is None else [Fraction(x) for x in target]
@@ -107,20 +196,22 @@ def subset_sums(
     left, right = items[:half], items[half:]
     work = 2 ** len(left) + 2 ** len(right)
     if work > limit:
-        raise SearchLimitExceeded(
-            f"the subset-sum search over {len(items)} items needs {work} steps, more than "
-            f"limit={limit}; pass a larger limit= to search anyway",
-            limit=limit,
-        )
-    weights = _hash_weights(dim)
-    hashes = [_hash(vectors[i], weights) for i in range(n)]
-    left_sums = _all_sums([hashes[i] for i in left])
-    right_sums = _all_sums([hashes[i] for i in right])
+        raise _too_much(f"over {len(items)} items", work, limit)
+    *ints, goal_ints = _integer_rows([[Fraction(x) for x in vectors[i]] for i in items] + [goal])
+    keys = _Keys([*ints, goal_ints], dim)
+    item_keys = dict(zip(items, (keys.key(row) for row in ints), strict=True))
+    item_ints = dict(zip(items, ints, strict=True))
+    left_sums = keys.all_sums([item_keys[i] for i in left])
+    right_sums = keys.all_sums([item_keys[i] for i in right])
     order = np.argsort(left_sums, kind="stable")
     sorted_left = left_sums[order]
-    wanted = (np.uint64(_hash(goal, weights)) + np.uint64(_PRIME) - right_sums) % np.uint64(_PRIME)
+    wanted = keys.wanted(keys.key(goal_ints), right_sums)
     lo = np.searchsorted(sorted_left, wanted, side="left")
     hi = np.searchsorted(sorted_left, wanted, side="right")
+    pairs = int((hi - lo).sum())
+    work += CHECK_COST * pairs
+    if work > limit:  # counted before any check: colliding hashes cannot run unbounded
+        raise _too_much(f"over {len(items)} items with {pairs} matching pairs", work, limit)
     solutions = []
     for right_mask in np.nonzero(hi > lo)[0].tolist():
         for left_mask in order[lo[right_mask] : hi[right_mask]].tolist():
@@ -132,10 +223,8 @@ def subset_sums(
             )
             if target is None and not chosen:
                 continue
-            total = [
-                sum((Fraction(vectors[i][c]) for i in chosen), Fraction(0)) for c in range(dim)
-            ]
-            if total == goal:  # exact check: hash collisions are discarded
+            total = [sum(item_ints[i][c] for i in chosen) for c in range(dim)]
+            if total == goal_ints:  # exact check: hash collisions are discarded
                 solutions.append(chosen)
                 if len(solutions) > max_solutions:
                     raise SearchLimitExceeded(
@@ -167,12 +256,22 @@ def flip_sets(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> tuple[tuple
     net
         A network.
     limit
-        Bound on the meet-in-the-middle work (2^(n/2+1) for n live neurons after pruning).
+        Bound on the meet-in-the-middle work (2^(n/2+1) for n live neurons after pruning,
+        plus the matching pairs, see :func:`subset_sums`).
+
+    Returns
+    -------
+    tuple of tuple of int
+        The admissible flip sets, by size and then lexicographically.
 
     Raises
     ------
     SearchLimitExceeded
         When the search would exceed ``limit``.
+    TypeError
+        If ``net`` is not a ShallowNetwork.
+    ValueError
+        If ``limit`` is not a positive integer.
 
     Examples
     --------
@@ -184,6 +283,9 @@ def flip_sets(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> tuple[tuple
     ----------
     THEORY.md section 5 (S8) and Proposition 4 (NP-completeness; meet in the middle).
     """
+    if not isinstance(net, ShallowNetwork):
+        raise TypeError(f"flip_sets expects a ShallowNetwork, not {type(net).__name__}")
+    check_limit(limit)
     live, vectors = flip_vectors(net)
     found = subset_sums(vectors, limit=limit)
     return tuple(tuple(live[i] for i in t) for t in found)

@@ -92,3 +92,31 @@ def solve(
     for row, p in zip(reduced, pivots, strict=True):
         x[p] = row[ncols]
     return x
+
+
+def extend_echelon(echelon: dict[int, list[Fraction]], vector: Sequence[Fraction]) -> bool:
+    """Add ``vector`` to a reduced echelon basis {pivot: row with 1 at the pivot and 0 at the
+    other pivots} when it is independent of it; whether it was. O(r n) for r rows of length n,
+    so a rank grown one vector at a time costs no repeated elimination of the whole matrix.
+
+    >>> basis = {}
+    >>> [extend_echelon(basis, v) for v in ([2, 4], [1, 2], [0, 1])]
+    [True, False, True]
+    >>> {p: [str(x) for x in row] for p, row in basis.items()}
+    {0: ['1', '0'], 1: ['0', '1']}
+    """
+    v = [Fraction(x) for x in vector]
+    for pivot, row in echelon.items():
+        if v[pivot]:
+            f = v[pivot]
+            v = [x - f * y for x, y in zip(v, row, strict=True)]
+    lead = next((c for c, x in enumerate(v) if x), None)
+    if lead is None:
+        return False
+    v = [x / v[lead] for x in v]
+    for pivot, row in echelon.items():
+        if row[lead]:
+            f = row[lead]
+            echelon[pivot] = [x - f * y for x, y in zip(row, v, strict=True)]
+    echelon[lead] = v
+    return True

@@ -35,7 +35,14 @@ from .flips import DEFAULT_LIMIT
 from .hyperplanes import neuron_keys
 from .linalg import rank
 from .network import ShallowNetwork
-from .residual import annihilator, normals, projected, residual, zero_residual_signs
+from .residual import (
+    annihilator,
+    normals,
+    projected,
+    residual,
+    residual_cost,
+    zero_residual_signs,
+)
 from .roles import CombinatorialType, structure
 from .text import markdown_block, network_text, shorten
 
@@ -59,6 +66,7 @@ class Reduction:
 class _Search:
     def __init__(self, cf: CanonicalForm, limit: int):
         self.cf, self.limit, self.steps = cf, limit, 0
+        self.rank_cost = residual_cost(cf)
         self.normals = normals(cf)
 
     def tick(self, amount: int = 1) -> None:
@@ -85,7 +93,12 @@ class _Search:
             self.tick(2 ** (len(pure) // 2) + 2 ** (len(pure) - len(pure) // 2))
         signs = next(
             zero_residual_signs(
-                self.cf, pure, basis, self.normals, limit=self.limit, max_solutions=1_000_000
+                self.cf,
+                pure,
+                basis,
+                self.normals,
+                limit=max(1, self.limit - self.steps),  # what is left of the budget
+                max_solutions=1_000_000,
             ),
             None,
         )
@@ -108,7 +121,7 @@ def _minimize(cf: CanonicalForm, limit: int, width: int | None = None) -> Reduct
         if size >= best_extra:
             break
         for J in itertools.combinations(range(s), size):
-            search.tick()
+            search.tick(search.rank_cost)
             basis = search.basis(J)
             pure = [j for j in range(s) if j not in J]
             max_rho = (best_extra - size - 1) // 2
@@ -138,7 +151,7 @@ def _best_signs(search: _Search, pure: list[int], basis, max_rho: int):
         # rank <= 1 always: any signs give rho = 1.
         return dict.fromkeys(pure, 1), 1
     for choice in itertools.product((1, -1), repeat=len(pure)):
-        search.tick()
+        search.tick(search.rank_cost)
         signs = dict(zip(pure, choice, strict=True))
         rho = search.projected_rank(signs, basis)
         if rho < best_rho:

@@ -18,7 +18,32 @@ from .flips import subset_sums
 from .hyperplanes import hyperplane_normal_offset
 from .linalg import nullspace
 
-__all__ = ["annihilator", "normals", "projected", "residual", "zero_residual_signs"]
+__all__ = [
+    "RESIDUAL_COST",
+    "annihilator",
+    "normals",
+    "projected",
+    "residual",
+    "residual_cost",
+    "zero_residual_signs",
+]
+
+#: Steps a search charges against its ``limit`` per residual R_eps (with its rank or
+#: annihilator) per 8 bent hyperplanes: about 1000 times one step of the meet-in-the-middle
+#: listing, so that the default limits bound the time (issue 15).
+RESIDUAL_COST = 1024
+
+
+def residual_cost(cf: CanonicalForm) -> int:
+    """Steps charged per residual of ``cf``: ``RESIDUAL_COST`` (1 + s // 8), s bent
+    hyperplanes (the residual sums s rank-one terms).
+
+    >>> from shallowsym import ShallowNetwork, canonical_form
+    >>> residual_cost(canonical_form(ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0])))
+    1024
+    """
+    return RESIDUAL_COST * (1 + cf.num_bent // 8)
+
 
 Matrix = list[list[Fraction]]
 

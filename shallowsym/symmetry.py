@@ -19,9 +19,9 @@ from typing import Any
 
 from .canonical import canonical_form
 from .errors import SearchLimitExceeded, check_limit
-from .factorization import factorization_dimension
 from .fibre import (
     DEFAULT_TYPE_LIMIT,
+    F2Dimension,
     FiberType,
     candidate_types,
     fiber_types,
@@ -34,7 +34,14 @@ from .moves import flip
 from .network import ShallowNetwork
 from .rationals import to_fraction
 from .relabel import DEFAULT_RELABEL_LIMIT, RelabellingSymmetries, relabelling_symmetries
-from .residual import annihilator, normals, projected, residual, zero_residual_signs
+from .residual import (
+    annihilator,
+    normals,
+    projected,
+    residual,
+    residual_cost,
+    zero_residual_signs,
+)
 from .roles import CombinatorialType, NeuronRole, structure
 from .standard import StandardCertificate, find_standard_map, neuron_normal_forms
 from .text import (
@@ -252,52 +259,12 @@ def _continuous_mechanisms(net: ShallowNetwork) -> list[Mechanism]:
                 )
             )
     # S6 and mixed S7: their v-terms share the equation W2 W1 = M; attribute the solution
-    # dimension group by group (variables minus the rank each adds), so the sum is exact. The
-    # ranks are incremental: a basis of at most d normals (and k v-terms) is kept, so each
-    # group costs one rank of at most d + k rows (fibre._w_dimension computes the same value
-    # from the whole lists).
-    bent_basis: list[list[Fraction]] = []
-    u_basis: list[list[Fraction]] = []
-    v_basis: list[list[Fraction]] = []
-    product = [[Fraction(0)] * d for _ in range(k)]
-    bent_count = c = 0
+    # dimension group by group (variables minus the rank each adds), so the sum is exact.
     previous = 0
+    f2 = F2Dimension(d, k)  # grown group by group: linear in the number of groups
     for g in sorted((g for g in s.groups if g.mixed), key=lambda g: (not g.bent, g.key)):
         normal = list(hyperplane_normal_offset(g.key)[0])
-        n = len(bent_basis)
-        if g.bent:
-            bent_count += 1
-            if n < d and rank([*bent_basis, normal], d) > n:
-                bent_basis.append(normal)
-            n = len(bent_basis)
-            total = k * bent_count - k * n
-        else:
-            if c == 0:
-                u_basis = list(bent_basis)
-            c += 1
-            v = list(g.v)
-            for row in range(k):
-                if v[row]:
-                    product[row] = [
-                        x + v[row] * y for x, y in zip(product[row], normal, strict=True)
-                    ]
-            if len(u_basis) < d and rank([*u_basis, normal], d) > len(u_basis):
-                u_basis.append(normal)
-            if len(v_basis) < k and rank([*v_basis, v], k) > len(v_basis):
-                v_basis.append(v)
-            total = (
-                k * bent_count
-                - k * n
-                + c * n
-                + factorization_dimension(
-                    k,
-                    d - n,
-                    c,
-                    r=rank(product + bent_basis, d) - n,
-                    a=len(v_basis),
-                    b=len(u_basis) - n,
-                )
-            )
+        total = f2.add_bent(normal) if g.bent else f2.add_cancelling(list(g.v), normal)
         if g.bent:
             out.append(
                 Mechanism(
@@ -674,17 +641,22 @@ def _other_orientations(
     s = cf.num_bent
     units = normals(cf)
     budget = len(mixed)
-    steps = 0
+    steps = tried = 0
+    cost = residual_cost(cf)  # per orientation choice: a residual and its rank
+    build = 1 + net.h // 2  # per candidate type: a realization built and checked
     for size in range(budget + 1):
         for J in itertools.combinations(range(s), size):
             basis = annihilator(cf, J, units)
             pure = [j for j in range(s) if j not in J]
             max_rho = (budget - size) // 2
-            for signs in _sign_choices(cf, pure, basis, units, max_rho, limit - steps):
-                steps += 1
+            for signs in _sign_choices(cf, pure, basis, units, max_rho, max(1, limit - steps)):
+                steps += cost
+                tried += 1
                 if steps > limit:
                     raise SearchLimitExceeded(
-                        f"the search over orientation choices exceeds limit={limit}", limit=limit
+                        f"the search over orientation choices exceeds limit={limit} steps "
+                        f"({cost} per choice tried)",
+                        limit=limit,
                     )
                 R = residual(cf, dict(zip(pure, signs, strict=True)), units)
                 rho = rank(projected(R, basis), len(basis)) if basis else 0
@@ -698,7 +670,8 @@ def _other_orientations(
                 )
                 if ctype == own:
                     continue
-                found = _outside_orbit(net, realize(cf, ctype, seed=steps))
+                steps += build
+                found = _outside_orbit(net, realize(cf, ctype, seed=tried))
                 if found is not None:
                     return found
     return None

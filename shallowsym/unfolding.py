@@ -101,7 +101,8 @@ def steps(net: ShallowNetwork) -> tuple[Fraction, Fraction, Fraction]:
 
 
 # Each combination of unfoldings is built and measured at two steps, some milliseconds of
-# exact work: it counts as this many steps against ``limit`` (1024 combinations by default).
+# exact work per 4 neurons: it counts as this many steps per 4 neurons against ``limit``
+# (:func:`measure_cost`; 1024 / (1 + h // 4) combinations by default).
 MEASURE_COST = 2**12
 
 
@@ -894,10 +895,17 @@ def _limit_bound(
     return best
 
 
-def _too_many(combinations: int, limit: int) -> bool:
+def measure_cost(net: ShallowNetwork) -> int:
+    """Steps one combination of unfoldings of ``net`` counts against ``limit``:
+    ``MEASURE_COST`` per 4 neurons (building and measuring a combination, at up to three
+    steps t, is linear in h; at h = 30 one takes about 50 ms on a loaded 2-core machine)."""
+    return MEASURE_COST * (1 + net.h // 4)
+
+
+def _too_many(combinations: int, limit: int, net: ShallowNetwork) -> bool:
     """Whether measuring that many combinations of unfoldings (more than one: theta's own
     configuration is always measured) would exceed ``limit``."""
-    return combinations > 1 and combinations * MEASURE_COST > limit
+    return combinations > 1 and combinations * measure_cost(net) > limit
 
 
 def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, int, int]]:
@@ -911,12 +919,12 @@ def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, i
         absorbed = _absorb_zero_output(net)
         keys = _purifiable(absorbed)
         options = [_idle_options(absorbed, key, members) for key, members in _idle(absorbed)]
-        if _too_many(2 ** len(keys) * prod(map(len, options)), limit):
+        if _too_many(2 ** len(keys) * prod(map(len, options)), limit, net):
             raise SearchLimitExceeded(
                 f"choosing which of {len(keys)} mixed groups lose an orientation and how the "
                 f"zero-output neurons of {len(options)} hyperplanes unfold: "
                 f"{2 ** len(keys) * prod(map(len, options))} combinations to measure, "
-                f"{MEASURE_COST} steps each, over limit={limit}",
+                f"{measure_cost(net)} steps each, over limit={limit}",
                 limit=limit,
             )
         out = []
@@ -932,11 +940,11 @@ def _candidates(net: ShallowNetwork, limit: int) -> list[tuple[ShallowNetwork, i
     # blocks leave their groups, and (d > k) zero-input neurons form far groups
     live = _live_families(net, limit)
     far = _zero_input_families(net, limit) if d > k else [[]]
-    if _too_many(prod(map(len, live)) * len(far), limit):
+    if _too_many(prod(map(len, live)) * len(far), limit, net):
         raise SearchLimitExceeded(
             f"combining the zero-sum blocks of {len(live)} groups and the far groups of the "
             f"zero-input neurons: {prod(map(len, live)) * len(far)} combinations to measure, "
-            f"{MEASURE_COST} steps each, over limit={limit}",
+            f"{measure_cost(net)} steps each, over limit={limit}",
             limit=limit,
         )
     out = []
@@ -981,8 +989,8 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
         Bound on each exponential search: the zero-sum sets of the neurons of one hyperplane
         (3^n steps for n neurons), the families of disjoint blocks among them, their
         combinations across groups and (k > d) the subsets of groups and joins tried, each
-        combination counting as ``MEASURE_COST`` = 4096 steps, as it is built and measured
-        (a single one is always measured).
+        combination counting as :func:`measure_cost` = 4096 (1 + h // 4) steps, as it is
+        built and measured (a single one is always measured).
 
     Raises
     ------

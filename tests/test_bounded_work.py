@@ -1,0 +1,307 @@
+"""Issue 15: every limit bounds the work, no hash can be made to collide, the realizability
+decision is exact, and the command line's exit codes are 0/1/2/3/4/130.
+
+Oracles share no code with what they test: subset sums by brute force over all subsets with
+plain Fractions, functions compared by plain-Fraction evaluation at every breakpoint (d = 1),
+and the coloops of a matrix from the rank of the matrix without each column (flint's rank of
+the full matrix is not used). The long campaigns are ``benchmarks/fuzz_cli.py`` and
+``benchmarks/bench_adversarial.py``.
+"""
+
+import itertools
+import signal
+import subprocess
+import sys
+import time
+from fractions import Fraction
+
+import pytest
+from bruteforce import same_function_1d
+from hypothesis import given
+from hypothesis import strategies as st
+
+from shallowsym import (
+    ShallowNetwork,
+    canonical_form,
+    fiber_types,
+    flip_sets,
+    is_irreducible,
+    minimal_width,
+    realize,
+    reduce,
+    structure,
+    symmetries,
+)
+from shallowsym import cli as cli_module
+from shallowsym.certificates import explain
+from shallowsym.errors import SearchLimitExceeded
+from shallowsym.fibre import F2Dimension, _w_dimension
+from shallowsym.flips import CHECK_COST, _span_prune, subset_sums
+from shallowsym.moves import random_equivalent
+
+P61 = (1 << 61) - 1
+
+
+def brute_subset_sums(vectors, target=None):
+    dim = len(vectors[0])
+    goal = [Fraction(0)] * dim if target is None else [Fraction(x) for x in target]
+    out = []
+    for size in range(len(vectors) + 1):
+        for T in itertools.combinations(range(len(vectors)), size):
+            if target is None and not T:
+                continue
+            total = [sum((Fraction(vectors[i][c]) for i in T), Fraction(0)) for c in range(dim)]
+            if total == goal:
+                out.append(T)
+    return sorted(out, key=lambda t: (len(t), t))
+
+
+small = st.integers(-3, 3)
+# entries a multiple of a huge number, plus a small part: the keys cannot be exact 64-bit
+# integers, so the seeded modular hash is used (and the old fixed modulus 2^61 - 1 sent all
+# the multiples of it to 0)
+huge = st.builds(lambda m, e: m * P61 + e, st.integers(-2, 2), st.integers(-1, 1))
+entries = st.one_of(small, huge, st.builds(Fraction, st.integers(-7, 7), st.integers(1, 4)))
+
+
+@given(
+    st.integers(1, 3).flatmap(
+        lambda dim: st.lists(st.lists(entries, min_size=dim, max_size=dim), min_size=1, max_size=9)
+    )
+)
+def test_subset_sums_match_brute_force(vectors):
+    assert subset_sums(vectors) == brute_subset_sums(vectors)
+
+
+@given(st.lists(st.lists(small, min_size=2, max_size=2), min_size=1, max_size=8), st.data())
+def test_subset_sums_with_a_target_match_brute_force(vectors, data):
+    target = data.draw(st.lists(small, min_size=2, max_size=2))
+    assert subset_sums(vectors, target) == brute_subset_sums(vectors, target)
+
+
+def test_multiples_of_the_old_prime_do_not_collide():
+    # every item is a multiple of 2^61 - 1 (the old hash sent all 2^11 half-sums to 0): with
+    # positive signs only, no set sums to 0, and nothing costs more than listing the sums
+    vectors = [[P61 * (i + 1)] for i in range(22)]
+    assert subset_sums(vectors, limit=2 * 2**11 + CHECK_COST) == []
+    # denominators 2^61 - 1 raised "base is not invertible" before
+    assert subset_sums([[Fraction(1, P61)], [Fraction(-1, P61)], [1]]) == [(0, 1)]
+
+
+def test_matching_pairs_count_against_the_limit():
+    vectors = [[1], [-1]] * 6  # C(12, 6) - 1 zero sums: the matches dominate the work
+    listing = 2 * 2**6
+    with pytest.raises(SearchLimitExceeded, match="matching pairs"):
+        subset_sums(vectors, limit=listing + CHECK_COST)
+    found = subset_sums(vectors, limit=2**22, max_solutions=10**5)
+    assert found == brute_subset_sums(vectors)  # C(12, 6) - 1 of them
+
+
+@pytest.mark.parametrize("limit", [0, -5, True, 1.5, "7", None])
+def test_limits_are_validated(limit):
+    net = ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0])
+    for search in (flip_sets, fiber_types, minimal_width, symmetries):
+        with pytest.raises(ValueError, match="limit must be a positive integer"):
+            search(net, limit=limit)
+    with pytest.raises(ValueError, match="limit must be a positive integer"):
+        explain(net, net, limit=limit)
+    with pytest.raises(ValueError, match="limit must be a positive integer"):
+        subset_sums([[1]], limit=limit)
+
+
+def test_flip_sets_rejects_what_is_not_a_network():
+    with pytest.raises(TypeError, match="ShallowNetwork"):
+        flip_sets([[1]])
+    with pytest.raises(TypeError, match="ShallowNetwork"):
+        fiber_types(None)
+
+
+def _coloops_by_rank(matrix, n):
+    """Columns whose removal lowers the rank (plain-Fraction elimination)."""
+
+    def rank(rows):
+        rows = [list(map(Fraction, r)) for r in rows if r]
+        if not rows or not rows[0]:
+            return 0
+        r = 0
+        for c in range(len(rows[0])):
+            pivot = next((i for i in range(r, len(rows)) if rows[i][c]), None)
+            if pivot is None:
+                continue
+            rows[r], rows[pivot] = rows[pivot], rows[r]
+            for i in range(len(rows)):
+                if i != r and rows[i][c]:
+                    f = rows[i][c] / rows[r][c]
+                    rows[i] = [x - f * y for x, y in zip(rows[i], rows[r])]
+            r += 1
+        return r
+
+    full = rank(matrix)
+    return {j for j in range(n) if rank([row[:j] + row[j + 1 :] for row in matrix]) < full}
+
+
+@given(
+    st.integers(1, 3).flatmap(
+        lambda dim: st.lists(st.lists(small, min_size=dim, max_size=dim), min_size=1, max_size=7)
+    )
+)
+def test_span_prune_drops_exactly_the_coloops(vectors):
+    dim, n = len(vectors[0]), len(vectors)
+    matrix = [[vectors[i][c] for i in range(n)] for c in range(dim)]
+    kept = set(_span_prune([list(map(Fraction, v)) for v in vectors], list(range(n)), dim))
+    assert kept == set(range(n)) - _coloops_by_rank(matrix, n)
+
+
+def test_a_denominator_divisible_by_the_old_prime_is_no_error():
+    a = [[Fraction((-1) ** i, P61) for i in range(6)]]
+    net = ShallowNetwork([[1]] * 6, list(range(6)), a, [0])
+    assert flip_sets(net)  # neurons 0 and 1 have vectors 1/p and -1/p
+    assert minimal_width(net) == 6 and is_irreducible(net)
+    assert reduce(net).h == 6
+    assert "hidden symmetries: yes" in str(symmetries(net))
+
+
+def alternating(n):
+    """Issue 15 item 5: d = k = 1, two mixed bent groups on x = 1, 2 and n - 2 mixed
+    cancelling pairs on x = 3, ..., n."""
+    b1 = [v for i in range(1, n + 1) for v in (-i, i)]
+    return ShallowNetwork([[1], [-1]] * n, b1, [[1, 2, 1, 2] + [1, -1] * (n - 2)], [0])
+
+
+@pytest.mark.parametrize("n", [11, 14])
+def test_realize_decides_the_alternating_family(n):
+    # many cancelling groups: their random small offsets used to collide, merging groups
+    net = alternating(n)
+    cf, ctype = canonical_form(net), structure(net).type
+    for seed in range(3):
+        other = realize(cf, ctype, seed=seed)
+        assert other is not None and structure(other).type == ctype
+        assert same_function_1d(net, other)
+    report = symmetries(net)
+    assert report.has_hidden_symmetries
+    assert same_function_1d(net, report.hidden_witness)
+    if n == 11:
+        assert same_function_1d(net, random_equivalent(net, seed=2))
+
+
+def test_fiber_types_counts_its_work():
+    net = ShallowNetwork([[(-1) ** i] for i in range(60)], list(range(60)), [[1] * 60], [0])
+    with pytest.raises(SearchLimitExceeded, match="16 steps"):  # 1 + 60 // 4 per candidate
+        fiber_types(net, limit=100, progress=False)
+
+
+def test_the_move_search_is_bounded_and_the_verdict_stands():
+    net = alternating(11)
+    other = random_equivalent(net, seed=1)
+    with pytest.raises(SearchLimitExceeded, match="move search"):
+        explain(net, other, limit=10)
+
+
+# -- the command line's exit codes ------------------------------------------------------------
+@pytest.fixture
+def network_file(tmp_path):
+    path = tmp_path / "net.json"
+    ShallowNetwork([[1], [-1], [2]], [-1, 3, 0], [[1, 1, 1]], [0]).save(path)
+    return str(path)
+
+
+def test_exit_3_for_a_search_limit(network_file, capsys):
+    assert cli_module.main(["symmetries", network_file, "--types", "--type-limit", "1"]) == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("shallowsym: error:") and "limit" in err[0]
+
+
+@pytest.mark.parametrize("command", ["canon", "equiv"])
+def test_exit_4_for_an_internal_error_one_line(network_file, capsys, monkeypatch, command):
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(cli_module, "canonical_form", broken)
+    monkeypatch.setattr(cli_module, "equivalent", broken)
+    argv = [command, network_file] + ([network_file] if command == "equiv" else [])
+    assert cli_module.main(argv) == 4  # never 1 ("not equivalent") for equiv
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "please report" in err and "Traceback" not in err
+    assert cli_module.main([*argv, "--debug"]) == 4
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "ZeroDivisionError: boom" in err
+
+
+def test_exit_130_on_ctrl_c_one_line(network_file, capsys, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_module, "functional_dimension", interrupted)
+    assert cli_module.main(["fundim", network_file]) == 130
+    assert capsys.readouterr().err == "shallowsym: error: interrupted\n"
+
+
+def test_version_and_empty_output_name(network_file, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli_module.main(["--version"])
+    assert exit_.value.code == 0 and capsys.readouterr().out.startswith("shallowsym ")
+    assert cli_module.main(["reduce", network_file, "-o", ""]) == 2  # not silently ignored
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_equiv_exits_1_only_when_not_equivalent(tmp_path, network_file):
+    net = alternating(11)
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    net.save(a)
+    random_equivalent(net, seed=1).save(b)  # its move search reaches the limit
+    assert same_function_1d(net, random_equivalent(net, seed=1))
+    assert cli_module.main(["equiv", str(a), str(b)]) == 0  # the verdict stands
+    assert cli_module.main(["equiv", str(a), network_file]) == 1
+
+
+def test_ctrl_c_in_a_real_process(tmp_path):
+    # a real SIGINT during a long search: exit 130 and one line, no traceback
+    path = tmp_path / "slow.json"
+    n = 16  # about 10^5 candidate types, each realized: minutes (60 has too many to start)
+    ShallowNetwork([[(-1) ** i] for i in range(n)], list(range(n)), [[1] * n], [0]).save(path)
+    code = (
+        "import signal, sys\n"
+        # as in a terminal: a job started in the background of a script inherits SIGINT
+        # ignored, and Python then installs no KeyboardInterrupt handler
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "from shallowsym.cli import main\n"
+        "print('ready', flush=True)\n"
+        f"sys.exit(main(['symmetries', {str(path)!r}, '--types', '--type-limit', '10000000']))\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout.readline() == "ready\n"
+        time.sleep(0.5)
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=300)
+    finally:
+        child.kill()
+    assert child.returncode == 130, err
+    assert err == "shallowsym: error: interrupted\n"
+
+
+vectors3 = st.lists(small, min_size=3, max_size=3)
+
+
+@given(st.lists(vectors3.filter(any), max_size=4), st.lists(st.tuples(vectors3, vectors3)))
+def test_f2_dimension_grown_group_by_group_matches_the_ranks_at_once(bent, cancelling):
+    # F2Dimension extends echelon bases one group at a time; _w_dimension takes flint ranks
+    # of all groups at once (d = 3, k = 3)
+    f2 = F2Dimension(3, 3)
+    for n, normal in enumerate(bent, start=1):
+        assert f2.add_bent(list(map(Fraction, normal))) == _w_dimension(3, 3, bent[:n], [])
+    terms = [(list(map(Fraction, v)), list(map(Fraction, u))) for v, u in cancelling if any(u)]
+    for n, (v, u) in enumerate(terms, start=1):
+        assert f2.add_cancelling(v, u) == _w_dimension(3, 3, bent, terms[:n])
+
+
+def test_ten_thousand_digit_denominators_are_hashed_by_their_bytes():
+    # the README promises 10^4-digit numbers; the hash seed must not go through decimal text
+    big = 10**9999 + 7
+    a = [[Fraction(1, big), Fraction(-1, big), Fraction(1, big + 2), Fraction(2, big + 2)]]
+    net = ShallowNetwork([[1], [1], [1], [-1]], [0, 1, 2, 3], a, [0])
+    assert flip_sets(net) == ((0, 1),)  # a_i w_i: 1/big, -1/big, 1/(big+2), -2/(big+2)
+    vectors = [[x] for x in (Fraction(1, big), Fraction(-1, big), Fraction(3, big + 2))]
+    assert subset_sums(vectors) == brute_subset_sums(vectors)
