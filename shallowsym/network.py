@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from flint import fmpq, fmpq_mat
 
+from .dyadic import float_array
 from .errors import InvalidNetworkError
 from .rationals import as_matrix, as_vector, dyadic_rows, format_rational, to_fraction
 
@@ -79,6 +80,9 @@ class ShallowNetwork:
         rows = dyadic_rows(W1, b1)
         if rows is not None:  # float arrays: exact keys by integer numpy (hyperplanes.py)
             self._cache["dyadic_rows"] = rows
+            w2 = float_array(W2)
+            if w2 is not None and w2.shape == (self._k, self._h):  # M, delta: canonical.py
+                self._cache["dyadic_w2"] = w2
 
     def _init(self, A1: fmpq_mat, c1: fmpq_mat, A2: fmpq_mat, c2: fmpq_mat) -> None:
         set_ = object.__setattr__

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 from flint import fmpq, fmpz
 
+from .dyadic import float_array
 from .errors import InvalidNetworkError
 
 __all__ = [
@@ -343,18 +344,8 @@ def dyadic_rows(W1: Any, b1: Any) -> np.ndarray | None:
     float16/32 exactly), so :func:`primitive_dyadic_keys` can compute exact hyperplane keys
     from them with integer numpy arithmetic instead of one flint call per row.
     """
-    arrays = []
-    for value in (W1, b1):
-        if hasattr(value, "detach") and hasattr(value, "cpu"):
-            value = value.detach().cpu()
-            if not value.is_floating_point():
-                return None
-            value = value.double().numpy()
-        if not isinstance(value, np.ndarray) or value.dtype.kind != "f" or value.itemsize > 8:
-            return None
-        arrays.append(value.astype(np.float64))
-    W, b = arrays
-    if W.ndim != 2 or b.shape != (W.shape[0],) or not np.isfinite(W).all():
+    W, b = float_array(W1), float_array(b1)
+    if W is None or b is None or W.ndim != 2 or b.shape != (W.shape[0],):
         return None
     return np.concatenate([W, b[:, None]], axis=1)
 
