@@ -291,27 +291,26 @@ def _compute_canonical_form(net: ShallowNetwork) -> CanonicalForm:
                 groups[key] = [i]
             else:
                 members.append(i)
-    keys = sorted(groups)
+    ordered = sorted(groups.items())  # keys compared once; no key hashed again below
     kinks: list[tuple[fmpq, ...]] = []
     bent: list[Key] = []
-    if keys:
+    if ordered:
         # kappa of neuron i is s_i a_i: one numpy pass over object arrays of flint rationals
         # (numpy calls fmpq.__mul__ per entry, with no Python loop).
-        columns = np.empty(h * k, dtype=object)
-        columns[:] = net._A2.transpose().entries()
+        weights = np.empty(k * h, dtype=object)
+        weights[:] = net._A2.entries()
         scales = np.empty(h, dtype=object)
         scales[:] = nk.scales
-        products = (columns.reshape(h, k) * scales[:, None]).tolist()
-        for key in keys:
-            members = groups[key]
+        products = list(map(tuple, (weights.reshape(k, h).T * scales[:, None]).tolist()))
+        for key, members in ordered:
             if len(members) == 1:  # s_i > 0 and a_i != 0: a bent hyperplane
-                kinks.append(tuple(products[members[0]]))
+                kinks.append(products[members[0]])
                 bent.append(key)
                 continue
             rows = [products[i] for i in members]
-            total = [sum(column, fmpq(0)) for column in zip(*rows, strict=True)]
+            total = tuple(sum(column, fmpq(0)) for column in zip(*rows, strict=True))
             if any(total):
-                kinks.append(tuple(total))
+                kinks.append(total)
                 bent.append(key)
     exact = _dyadic_linear_constant(net, nk.keys)
     if exact is None:
