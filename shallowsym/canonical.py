@@ -25,6 +25,12 @@ __all__ = ["BentHyperplane", "CanonicalForm", "canonical_form"]
 
 _MAX_TERMS_SHOWN = 12
 
+#: The integer product for M and delta of float-built networks is used when the width h is at
+#: least this times k + d + 2; below, flint's rational product was faster in
+#: ``benchmarks/bench_core.py`` (at (784, 128, 10) flint is 2x faster, at (16, 10^4, 4) 1.7x
+#: slower).
+DYADIC_MIN_WIDTH_RATIO = 32
+
 
 class BentHyperplane(NamedTuple):
     """A hyperplane u.x + c = 0 (u[p] = 1 at its first non-zero index) where f bends."""
@@ -340,9 +346,9 @@ def _dyadic_linear_constant(net: ShallowNetwork, keys: tuple[Key | None, ...]):
     with beta_i > 0 (0 elsewhere), so delta = b2 + W2 beta' / 2 + W2 beta''."""
     rows = net._cache.get("dyadic_rows")
     w2 = net._cache.get("dyadic_w2")
-    if rows is None or w2 is None:
-        return None
     d = net.d
+    if rows is None or w2 is None or net.h < DYADIC_MIN_WIDTH_RATIO * (net.k + d + 2):
+        return None  # flint's product is faster for short inner dimensions (benchmarks/)
     beta = rows[:, d]
     zero_input = np.array([key is None for key in keys], dtype=bool)
     right = np.empty((rows.shape[0], d + 2))

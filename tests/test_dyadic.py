@@ -13,6 +13,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+import shallowsym.canonical as canonical
 from shallowsym import ShallowNetwork, canonical_form
 from shallowsym.dyadic import dyadic_product
 
@@ -135,7 +136,8 @@ def random_network(rng, d, h, k, style):
 
 
 @pytest.mark.parametrize("style", ["plain", "spread", "float32", "special", "sparse"])
-def test_float_canonical_form_equals_fractions_and_flint(style):
+def test_float_canonical_form_equals_fractions_and_flint(style, monkeypatch):
+    monkeypatch.setattr(canonical, "DYADIC_MIN_WIDTH_RATIO", 0)  # the integer path at any width
     rng = np.random.default_rng(sum(map(ord, style)))
     for _ in range(25):
         d, h, k = int(rng.integers(1, 4)), int(rng.integers(1, 8)), int(rng.integers(1, 3))
@@ -172,3 +174,23 @@ def test_float32_torch_and_mixed_inputs_agree():
     mixed = ShallowNetwork(W1, b1, W2.tolist(), b2)  # W2 as lists: flint product path
     assert "dyadic_w2" not in mixed._cache
     assert canonical_form(mixed) == from_numpy
+
+
+def test_wide_float_network_takes_the_integer_path_and_agrees(monkeypatch):
+    calls = []
+
+    def counted(A, B):
+        calls.append(A.shape)
+        return dyadic_product(A, B)
+
+    monkeypatch.setattr(canonical, "dyadic_product", counted)
+    rng = np.random.default_rng(11)
+    d, k = 2, 2
+    h = canonical.DYADIC_MIN_WIDTH_RATIO * (k + d + 2)
+    arrays = random_network(rng, d, h, k, "spread")
+    net = ShallowNetwork(*arrays)
+    keys, kinks, linear, constant = fraction_canonical(*(a.tolist() for a in arrays))
+    cf = canonical_form(net)
+    assert calls == [(k, h)]
+    assert (list(cf.keys), [tuple(x) for x in cf.kinks]) == (keys, kinks)
+    assert ([list(row) for row in cf.linear], list(cf.constant)) == (linear, constant)
