@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from flint import fmpq
 
-__all__ = ["dyadic_product", "float_array"]
+__all__ = ["dyadic_product", "float_array", "mantissas", "signed_limbs"]
 
 _MAX_LIMB_PAIRS = 64  # wider exponent ranges fall back to flint (returns None)
 
@@ -33,7 +33,7 @@ def float_array(value) -> np.ndarray | None:
     return value if np.isfinite(value).all() else None
 
 
-def _mantissas(X: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+def mantissas(X: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """X = S 2^shift 2^emin exactly, S odd int64 (0 for zeros), emin common along ``axis``.
 
     Returns (S, shift, emin, width): shift >= 0 and every |S| 2^shift < 2^width.
@@ -55,7 +55,7 @@ def _mantissas(X: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray, np.nda
     return S, shift, emin, width
 
 
-def _limbs(S: np.ndarray, shift: np.ndarray, bits: int, count: int) -> list[np.ndarray]:
+def signed_limbs(S: np.ndarray, shift: np.ndarray, bits: int, count: int) -> list[np.ndarray]:
     """Signed limbs L_t (|L_t| < 2^bits) with S 2^shift = sum_t L_t 2^(bits t)."""
     U = np.abs(S).astype(np.uint64)
     sign = np.sign(S)
@@ -92,14 +92,14 @@ def dyadic_product(A: np.ndarray, B: np.ndarray) -> list[list[fmpq]] | None:
     if n == 0:
         return [[fmpq(0)] * p for _ in range(m)]
     bits = (63 - n.bit_length()) // 2  # n (2^bits - 1)^2 < 2^63: no int64 sum overflows
-    SA, shiftA, eA, widthA = _mantissas(A, axis=1)
-    SB, shiftB, eB, widthB = _mantissas(B, axis=0)
+    SA, shiftA, eA, widthA = mantissas(A, axis=1)
+    SB, shiftB, eB, widthB = mantissas(B, axis=0)
     nu = max(1, -(-widthA // bits))
     nt = max(1, -(-widthB // bits))
     if nu * nt > _MAX_LIMB_PAIRS:
         return None
-    left = np.concatenate(_limbs(SA, shiftA, bits, nu), axis=0)  # (nu m, n)
-    right = np.concatenate(_limbs(SB, shiftB, bits, nt), axis=1)  # (n, nt p)
+    left = np.concatenate(signed_limbs(SA, shiftA, bits, nu), axis=0)  # (nu m, n)
+    right = np.concatenate(signed_limbs(SB, shiftB, bits, nt), axis=1)  # (n, nt p)
     R = np.einsum("ij,jk->ik", left, right).astype(object).reshape(nu, m, nt, p)
     weights = np.array(
         [[1 << (bits * (u + t)) for t in range(nt)] for u in range(nu)], dtype=object

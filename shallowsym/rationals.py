@@ -22,9 +22,9 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-from flint import fmpq, fmpz
+from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
 
-from .dyadic import float_array
+from .dyadic import float_array, mantissas, signed_limbs
 from .errors import InvalidNetworkError
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "as_rational",
     "as_vector",
     "dyadic_rows",
+    "float_matrix",
     "format_rational",
     "primitive_dyadic_keys",
     "to_fraction",
@@ -334,6 +335,42 @@ def as_matrix(value: Any, name: str, columns: int | None = None) -> tuple[list[f
                 raise InvalidNetworkError(f"{name} must be 2-d, but {name}[{i}, {j}] is a sequence")
             out.append(as_rational(entry, f"{name}[{i}, {j}]"))
     return out, len(rows_raw), width or 0
+
+
+_LIMB_BITS = 62
+_MAX_LIMBS = 4
+
+
+def float_matrix(X: np.ndarray) -> fmpq_mat | None:
+    """The exact rational matrix of a finite float64 matrix, built by flint from integers.
+
+    Every entry is put on one common power of two 2^e (exactly: floats are dyadic), the
+    integers are cut into signed 62-bit limbs (int64), flint builds one integer matrix per limb
+    from machine integers and sums them, and divides by 2^-e, reducing every entry in C. This
+    avoids one ``as_integer_ratio`` and one Python-level rational per entry. Returns None when
+    the common-exponent integers would need more than 4 limbs (exponents spanning about 190
+    bits, as with subnormals beside large values); the caller converts entry by entry then.
+
+    Examples
+    --------
+    >>> print(float_matrix(np.array([[0.5, -3.0], [2.0**-70, 0.0]])))
+    [                     1/2, -3]
+    [1/1180591620717411303424,  0]
+    """
+    rows, cols = X.shape
+    if X.size == 0:
+        return fmpq_mat(rows, cols)
+    S, shift, emin, width = mantissas(X, axis=None)
+    count = max(1, -(-width // _LIMB_BITS))
+    if count > _MAX_LIMBS:
+        return None
+    limbs = signed_limbs(S, shift, _LIMB_BITS, count)
+    Z = fmpz_mat(rows, cols, limbs[0].ravel().tolist())
+    for t in range(1, count):
+        Z += fmpz_mat(rows, cols, limbs[t].ravel().tolist()) * (fmpz(1) << (_LIMB_BITS * t))
+    e = int(emin.ravel()[0])
+    exact = fmpq_mat(Z)
+    return exact * (fmpz(1) << e) if e >= 0 else exact / (fmpz(1) << -e)
 
 
 def dyadic_rows(W1: Any, b1: Any) -> np.ndarray | None:
