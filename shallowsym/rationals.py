@@ -337,39 +337,33 @@ def as_matrix(value: Any, name: str, columns: int | None = None) -> tuple[list[f
     return out, len(rows_raw), width or 0
 
 
-_LIMB_BITS = 62
-_MAX_LIMBS = 4
-
-
 def float_matrix(X: np.ndarray) -> fmpq_mat | None:
     """The exact rational matrix of a finite float64 matrix, built by flint from integers.
 
-    Every entry is put on one common power of two 2^e (exactly: floats are dyadic), the
-    integers are cut into signed 62-bit limbs (int64), flint builds one integer matrix per limb
-    from machine integers and sums them, and divides by 2^-e, reducing every entry in C. This
-    avoids one ``as_integer_ratio`` and one Python-level rational per entry. Returns None when
-    the common-exponent integers would need more than 4 limbs (exponents spanning about 190
-    bits, as with subnormals beside large values); the caller converts entry by entry then.
+    Every entry is put on one common power of two 2^e (exactly: floats are dyadic); when the
+    resulting integers fit in int64 (float32 weights of a trained model typically need 30 to
+    60 bits), flint builds one integer matrix from machine integers and divides it by 2^-e,
+    reducing every entry in C. This avoids one ``as_integer_ratio`` and one Python-level
+    rational per entry. Returns None otherwise (float64 weights usually need two 62-bit limbs,
+    and measured no faster that way than the per-entry path, which the caller then takes).
 
     Examples
     --------
-    >>> print(float_matrix(np.array([[0.5, -3.0], [2.0**-70, 0.0]])))
-    [                     1/2, -3]
-    [1/1180591620717411303424,  0]
+    >>> print(float_matrix(np.array([[0.5, -3.0], [2.0**-40, 0.0]])))
+    [          1/2, -3]
+    [1/1099511627776,  0]
+    >>> float_matrix(np.array([[1.0, 2.0**-70]])) is None
+    True
     """
     rows, cols = X.shape
     if X.size == 0:
         return fmpq_mat(rows, cols)
     S, shift, emin, width = mantissas(X, axis=None)
-    count = max(1, -(-width // _LIMB_BITS))
-    if count > _MAX_LIMBS:
+    if width > 62:
         return None
-    limbs = signed_limbs(S, shift, _LIMB_BITS, count)
-    Z = fmpz_mat(rows, cols, limbs[0].ravel().tolist())
-    for t in range(1, count):
-        Z += fmpz_mat(rows, cols, limbs[t].ravel().tolist()) * (fmpz(1) << (_LIMB_BITS * t))
+    (limb,) = signed_limbs(S, shift, 62, 1)
+    exact = fmpq_mat(fmpz_mat(rows, cols, limb.ravel().tolist()))
     e = int(emin.ravel()[0])
-    exact = fmpq_mat(Z)
     return exact * (fmpz(1) << e) if e >= 0 else exact / (fmpz(1) << -e)
 
 

@@ -16,6 +16,7 @@ import pytest
 import shallowsym.canonical as canonical
 from shallowsym import ShallowNetwork, canonical_form
 from shallowsym.dyadic import dyadic_product
+from shallowsym.rationals import float_matrix
 
 SPECIALS = [0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, 1e300, -1.7976931348623157e308]
 
@@ -194,3 +195,38 @@ def test_wide_float_network_takes_the_integer_path_and_agrees(monkeypatch):
     assert calls == [(k, h)]
     assert (list(cf.keys), [tuple(x) for x in cf.kinks]) == (keys, kinks)
     assert ([list(row) for row in cf.linear], list(cf.constant)) == (linear, constant)
+
+
+@pytest.mark.parametrize("style", ["plain", "spread", "float32", "special", "sparse", "huge"])
+def test_float_matrix_equals_fractions(style):
+    rng = np.random.default_rng(100 + sum(map(ord, style)))
+    converted = 0
+    for _ in range(30):
+        shape = tuple(int(v) for v in rng.integers(1, 6, 2))
+        if style == "huge":  # entries far from 1: exponents e >= 0 or subnormal, a narrow range
+            X = rng.integers(-(2**20), 2**20, shape) * 2.0 ** int(rng.choice([200, -1074, 960]))
+        else:
+            X = random_matrix(rng, shape, "float32" if style == "float32" else style)
+            if style == "plain":
+                X = X.astype(np.float32).astype(np.float64) * 2.0**-30
+        got = float_matrix(X)
+        if got is None:
+            continue
+        converted += 1
+        rows = [
+            [Fraction(int(x.p), int(x.q)) for x in got.entries()[r * X.shape[1] :][: X.shape[1]]]
+            for r in range(X.shape[0])
+        ]
+        assert rows == [[Fraction(v) for v in row] for row in X.tolist()]
+    assert converted > 0
+
+
+def test_float32_network_parameters_are_exact():
+    rng = np.random.default_rng(5)
+    arrays = [a.astype(np.float32) for a in random_network(rng, 7, 12, 3, "plain")]
+    net = ShallowNetwork(*arrays)
+    exact = [[Fraction(float(v)) for v in a.ravel()] for a in arrays]
+    assert [v for row in net.W1 for v in row] == exact[0]
+    assert list(net.b1) == exact[1]
+    assert [v for row in net.W2 for v in row] == exact[2]
+    assert list(net.b2) == exact[3]
