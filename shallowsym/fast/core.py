@@ -297,13 +297,14 @@ def hyperplane_groups(
     if work is None or work.size < size:
         work = np.empty(size)
     keys = work[:size].reshape(n, h, d + 1)
-    keys[..., :d] = W1
-    keys[..., d] = b1
-    keys /= np.where(has_w, wp, 1.0)[..., None]
+    divisor = wp if has_w.all() else np.where(has_w, wp, 1.0)
+    np.divide(W1, divisor[..., None], out=keys[..., :d])  # one pass each, no copy first
+    np.divide(b1, divisor, out=keys[..., d])
     contrib = np.swapaxes(W2, 1, 2) * np.abs(wp)[..., None]  # s_i a_i, (n, h, k)
     direction = projection(d + 1)
     proj = np.einsum("nhj,j->nh", keys, direction)
-    proj[~has_w] = np.inf
+    if not has_w.all():
+        proj[~has_w] = np.inf
     order = np.argsort(proj, axis=1)
     # Gathers by flat indices: several times faster than take_along_axis's broadcast indices.
     gather = (order + (np.arange(n) * h)[:, None]).ravel()
