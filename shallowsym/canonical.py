@@ -7,8 +7,10 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any, NamedTuple
 
+import numpy as np
 from flint import fmpq, fmpq_mat
 
+from .dyadic import dyadic_product
 from .hyperplanes import (
     Key,
     format_affine,
@@ -23,6 +25,12 @@ from .text import SHOWN, format_number, markdown_block, shorten_rendered, vector
 __all__ = ["BentHyperplane", "CanonicalForm", "canonical_form"]
 
 _MAX_TERMS_SHOWN = 12
+
+#: The integer product for M and delta of float-built networks is used when the width h is at
+#: least this times k + d + 2; below, flint's rational product was faster in
+#: ``benchmarks/bench_core.py`` (at (784, 128, 10) flint is 2x faster, at (16, 10^4, 4) 1.7x
+#: slower).
+DYADIC_MIN_WIDTH_RATIO = 32
 
 
 class BentHyperplane(NamedTuple):
@@ -341,31 +349,81 @@ def canonical_form(net: ShallowNetwork) -> CanonicalForm:
 def _compute_canonical_form(net: ShallowNetwork) -> CanonicalForm:
     nk = neuron_keys(net)
     h, k = net.h, net.k
-    columns = net._A2.transpose().entries()  # row i: the output weights a_i of neuron i
-    sums: dict[Key, list[fmpq]] = {}
-    for i, key in enumerate(nk.keys):
-        if key is None or nk.zero_output[i]:
-            continue
-        s = nk.scales[i]
-        column = [x * s for x in columns[i * k : (i + 1) * k]]
-        total = sums.get(key)
-        sums[key] = column if total is None else [x + y for x, y in zip(total, column, strict=True)]
-    bent = [(key, tuple(sums[key])) for key in sorted(sums) if any(sums[key])]
-    linear = net._A2 * net._A1
-    # delta = b2 + W2 (b1 + z) / 2 with z_i = |beta_i| on zero-input neurons.
-    shifted = [
-        beta + abs(beta) if key is None else beta
-        for beta, key in zip(net._c1.entries(), nk.keys, strict=True)
-    ]
-    delta = net._c2 + net._A2 * fmpq_mat(h, 1, shifted) / 2
+    # Neurons grouped by hyperplane (those with w_i = 0 or a_i = 0 add no kink).
+    groups: dict[Key, list[int]] = {}
+    for i, (key, dead) in enumerate(zip(nk.keys, nk.zero_output, strict=True)):
+        if key is not None and not dead:
+            members = groups.get(key)
+            if members is None:
+                groups[key] = [i]
+            else:
+                members.append(i)
+    ordered = sorted(groups.items())  # keys compared once; no key hashed again below
+    kinks: list[tuple[fmpq, ...]] = []
+    bent: list[Key] = []
+    if ordered:
+        # kappa of neuron i is s_i a_i: one numpy pass over object arrays of flint rationals
+        # (numpy calls fmpq.__mul__ per entry, with no Python loop).
+        weights = np.empty(k * h, dtype=object)
+        weights[:] = net._A2.entries()
+        scales = np.empty(h, dtype=object)
+        scales[:] = nk.scales
+        products = list(map(tuple, (weights.reshape(k, h).T * scales[:, None]).tolist()))
+        for key, members in ordered:
+            if len(members) == 1:  # s_i > 0 and a_i != 0: a bent hyperplane
+                kinks.append(products[members[0]])
+                bent.append(key)
+                continue
+            rows = [products[i] for i in members]
+            total = tuple(sum(column, fmpq(0)) for column in zip(*rows, strict=True))
+            if any(total):
+                kinks.append(total)
+                bent.append(key)
+    exact = _dyadic_linear_constant(net, nk.keys)
+    if exact is None:
+        linear = _rows(net._A2 * net._A1)
+        # delta = b2 + W2 (b1 + z) / 2 with z_i = |beta_i| on zero-input neurons.
+        shifted = [
+            beta + abs(beta) if key is None else beta
+            for beta, key in zip(net._c1.entries(), nk.keys, strict=True)
+        ]
+        constant = tuple((net._c2 + net._A2 * fmpq_mat(h, 1, shifted) / 2).entries())
+    else:
+        linear, constant = exact
     return CanonicalForm(
         d=net.d,
         k=k,
-        keys=tuple(key for key, _ in bent),
-        _kinks=tuple(kink for _, kink in bent),
-        _linear=_rows(linear),
-        _constant=tuple(delta.entries()),
+        keys=tuple(bent),
+        _kinks=tuple(kinks),
+        _linear=linear,
+        _constant=constant,
     )
+
+
+def _dyadic_linear_constant(net: ShallowNetwork, keys: tuple[Key | None, ...]):
+    """(M, delta) of a network built from float arrays, by one exact integer product
+    W2 [W1 | beta' | beta''] (shallowsym.dyadic); None for other networks or when the exponents
+    span too many bits. beta' is b1 on neurons with w_i != 0, beta'' is b1 on zero-input neurons
+    with beta_i > 0 (0 elsewhere), so delta = b2 + W2 beta' / 2 + W2 beta''."""
+    rows = net._cache.get("dyadic_rows")
+    w2 = net._cache.get("dyadic_w2")
+    d = net.d
+    if rows is None or w2 is None or net.h < DYADIC_MIN_WIDTH_RATIO * (net.k + d + 2):
+        return None  # flint's product is faster for short inner dimensions (benchmarks/)
+    beta = rows[:, d]
+    zero_input = np.array([key is None for key in keys], dtype=bool)
+    right = np.empty((rows.shape[0], d + 2))
+    right[:, :d] = rows[:, :d]
+    right[:, d] = np.where(zero_input, 0.0, beta)
+    right[:, d + 1] = np.where(zero_input & (beta > 0), beta, 0.0)
+    product = dyadic_product(w2, right)
+    if product is None:
+        return None
+    linear = tuple(tuple(row[:d]) for row in product)
+    constant = tuple(
+        c + row[d] / 2 + row[d + 1] for c, row in zip(net._c2.entries(), product, strict=True)
+    )
+    return linear, constant
 
 
 def _rows(m: fmpq_mat) -> tuple[tuple[fmpq, ...], ...]:

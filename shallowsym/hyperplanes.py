@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
+import numpy as np
 from flint import fmpq, fmpq_mat
 
 from .rationals import primitive_dyadic_keys, to_fraction
@@ -77,23 +78,22 @@ def neuron_keys(net) -> NeuronKeys:
 
 def _compute_neuron_keys(net) -> NeuronKeys:
     d, h, k = net.d, net.h, net.k
+    w2 = net._cache.get("dyadic_w2")  # W2 exactly, as floats: a_i = 0 iff its floats are 0
+    if w2 is not None:
+        zero_output = tuple((~w2.any(axis=0)).tolist())
+    else:
+        a_columns = net._A2.transpose().entries()  # row i: the output weights a_i of neuron i
+        zero_output = tuple(not any(a_columns[i * k : (i + 1) * k]) for i in range(h))
+    rows = net._cache.get("dyadic_rows")
+    if rows is not None:
+        return _dyadic_neuron_keys(rows, zero_output)
     A1 = net._A1
     b_entries = net._c1.entries()
-    a_columns = net._A2.transpose().entries()  # row i: the output weights a_i of neuron i
     keys: list[Key | None] = []
     orientations: list[int] = []
     scales: list[fmpq] = []
     zero = fmpq(0)
-    rows = net._cache.get("dyadic_rows")
-    fast_keys, pivots, ok = primitive_dyadic_keys(rows) if rows is not None else (None, None, None)
     for i in range(h):
-        if fast_keys is not None and ok[i]:
-            key, pivot = fast_keys[i], int(pivots[i])
-            keys.append(key)
-            w_p = A1[i, pivot]
-            orientations.append(1 if w_p > 0 else -1)
-            scales.append(abs(w_p))
-            continue
         w = [A1[i, j] for j in range(d)]
         if not any(w):
             keys.append(None)
@@ -104,8 +104,20 @@ def _compute_neuron_keys(net) -> NeuronKeys:
         keys.append(key)
         orientations.append(sign)
         scales.append(abs(w[pivot]))
-    zero_output = tuple(not any(a_columns[i * k : (i + 1) * k]) for i in range(h))
     return NeuronKeys(tuple(keys), tuple(orientations), tuple(scales), zero_output)
+
+
+def _dyadic_neuron_keys(rows, zero_output: tuple[bool, ...]) -> NeuronKeys:
+    """Neuron keys of a network whose [W1 | b1] are exactly the float64 ``rows``: keys from
+    the integer mantissas, orientation and scale s_i = |w_i[p]| from the pivot entries, each
+    converted exactly (``as_integer_ratio``)."""
+    keys, pivots, has_w = primitive_dyadic_keys(rows)
+    h = len(keys)
+    pivot_values = rows[np.arange(h), np.maximum(pivots, 0)]
+    pivot_values = np.where(has_w, pivot_values, 0.0).tolist()
+    orientations = tuple((v > 0) - (v < 0) for v in pivot_values)
+    scales = tuple(fmpq(*abs(v).as_integer_ratio()) for v in pivot_values)
+    return NeuronKeys(tuple(keys), orientations, scales, zero_output)
 
 
 def hyperplane_normal_offset(key: Key) -> tuple[tuple[Fraction, ...], Fraction]:

@@ -12,8 +12,16 @@ import numpy as np
 from flint import fmpq, fmpq_mat
 
 from .caps import check_count, read_regular_file
+from .dyadic import float_array
 from .errors import InvalidNetworkError
-from .rationals import as_matrix, as_vector, dyadic_rows, format_rational, to_fraction
+from .rationals import (
+    as_matrix,
+    as_vector,
+    dyadic_rows,
+    float_matrix,
+    format_rational,
+    to_fraction,
+)
 
 __all__ = ["ShallowNetwork"]
 
@@ -80,6 +88,9 @@ class ShallowNetwork:
         rows = dyadic_rows(W1, b1)
         if rows is not None:  # float arrays: exact keys by integer numpy (hyperplanes.py)
             self._cache["dyadic_rows"] = rows
+            w2 = float_array(W2)
+            if w2 is not None and w2.shape == (self._k, self._h):  # M, delta: canonical.py
+                self._cache["dyadic_w2"] = w2
 
     def _init(self, A1: fmpq_mat, c1: fmpq_mat, A2: fmpq_mat, c2: fmpq_mat) -> None:
         set_ = object.__setattr__
@@ -406,19 +417,44 @@ def _parse(
     W1: Any, b1: Any, W2: Any, b2: Any, d: int | None = None
 ) -> tuple[fmpq_mat, fmpq_mat, fmpq_mat, fmpq_mat]:
     """Validate and convert the four arrays; the one entry point for outside parameters."""
-    w1, h, d_seen = as_matrix(W1, "W1", columns=d)
+    A1, h, d_seen = _matrix(W1, "W1", d)
     if d is not None and d_seen != d:
         raise InvalidNetworkError(f"W1 has {d_seen} columns but d is {d}")
-    bias1 = as_vector(b1, "b1")
-    w2, k, h2 = as_matrix(W2, "W2", columns=h)
-    bias2 = as_vector(b2, "b2")
-    _check_shapes(d_seen, h, len(bias1), k, h2, len(bias2))
+    c1 = _vector(b1, "b1")
+    A2, k, h2 = _matrix(W2, "W2", h)
+    c2 = _vector(b2, "b2")
+    _check_shapes(d_seen, h, c1.nrows(), k, h2, c2.nrows())
     check_count(
         h * (d_seen + 1) + k * (h + 1) + k * d_seen,
         f"the network (d = {d_seen}, h = {h}, k = {k}) has {h * (d_seen + 1) + k * (h + 1)} "
         f"parameters and {k * d_seen} entries of W2 W1",
     )
-    return fmpq_mat(h, d_seen, w1), fmpq_mat(h, 1, bias1), fmpq_mat(k, h, w2), fmpq_mat(k, 1, bias2)
+    return A1, c1, A2, c2
+
+
+def _matrix(value: Any, name: str, columns: int | None) -> tuple[fmpq_mat, int, int]:
+    """A matrix converted exactly: float arrays by flint from integers (rationals.float_matrix),
+    anything else entry by entry."""
+    floats = float_array(value)
+    if floats is not None and floats.ndim == 2:
+        check_count(floats.size, f"{name} has {floats.size} entries")
+        exact = float_matrix(floats)
+        if exact is not None:
+            return exact, floats.shape[0], floats.shape[1]
+    entries, rows, cols = as_matrix(value, name, columns=columns)
+    return fmpq_mat(rows, cols, entries), rows, cols
+
+
+def _vector(value: Any, name: str) -> fmpq_mat:
+    """A vector converted exactly, as a column matrix."""
+    floats = float_array(value)
+    if floats is not None and floats.ndim == 1:
+        check_count(floats.size, f"{name} has {floats.size} entries")
+        exact = float_matrix(floats[:, None])
+        if exact is not None:
+            return exact
+    entries = as_vector(value, name)
+    return fmpq_mat(len(entries), 1, entries)
 
 
 def _check_shapes(d: int, h: int, h_b1: int, k: int, h_w2: int, k_b2: int) -> None:

@@ -297,16 +297,19 @@ def hyperplane_groups(
     if work is None or work.size < size:
         work = np.empty(size)
     keys = work[:size].reshape(n, h, d + 1)
-    keys[..., :d] = W1
-    keys[..., d] = b1
-    keys /= np.where(has_w, wp, 1.0)[..., None]
+    divisor = wp if has_w.all() else np.where(has_w, wp, 1.0)
+    np.divide(W1, divisor[..., None], out=keys[..., :d])  # one pass each, no copy first
+    np.divide(b1, divisor, out=keys[..., d])
     contrib = np.swapaxes(W2, 1, 2) * np.abs(wp)[..., None]  # s_i a_i, (n, h, k)
     direction = projection(d + 1)
     proj = np.einsum("nhj,j->nh", keys, direction)
-    proj[~has_w] = np.inf
+    if not has_w.all():
+        proj[~has_w] = np.inf
     order = np.argsort(proj, axis=1)
-    sp = np.take_along_axis(proj, order, axis=1)
-    valid = np.take_along_axis(has_w, order, axis=1)
+    # Gathers by flat indices: several times faster than take_along_axis's broadcast indices.
+    gather = (order + (np.arange(n) * h)[:, None]).ravel()
+    sp = proj.ravel().take(gather).reshape(n, h)
+    valid = has_w.ravel().take(gather).reshape(n, h)
     # Pre-screen: keys within ``reach`` tolerances project within reach * |direction|_1
     # tolerances, and a network's largest key entry bounds every tolerance in it; only the
     # pairs that pass are compared entrywise.
@@ -331,8 +334,8 @@ def hyperplane_groups(
     if h and valid.all() and not same.any():  # the generic case: one neuron per hyperplane
         return Groups(
             network=np.repeat(np.arange(n), h),
-            keys=np.take_along_axis(keys, order[..., None], axis=1).reshape(n * h, d + 1),
-            kinks=(kinks := np.take_along_axis(contrib, order[..., None], axis=1).reshape(-1, k)),
+            keys=keys.reshape(n * h, d + 1).take(gather, axis=0),
+            kinks=(kinks := contrib.reshape(n * h, k).take(gather, axis=0)),
             scale=np.abs(kinks),
             ambiguous=ambiguous,
             tiny=tiny,
