@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from flint import fmpq, fmpq_mat
 
+from .domain import Box, Polytope, as_domain, fold_onto
 from .hyperplanes import (
     Key,
     format_affine,
@@ -75,6 +76,7 @@ class CanonicalForm:
     kinks: tuple[tuple[Fraction, ...], ...]
     linear: tuple[tuple[Fraction, ...], ...]
     constant: tuple[Fraction, ...]
+    domain: Box | Polytope | None = None
 
     @property
     def num_bent(self) -> int:
@@ -133,6 +135,8 @@ class CanonicalForm:
         for j in range(self.k):
             name = "f" if self.k == 1 else f"f{j + 1}"
             lines.append(f"{name}(x) = {self._output_formula(j)}")
+        if self.domain is not None:
+            lines.append(f"on D = {self.domain}")
         return "\n".join(lines)
 
     def _output_formula(self, j: int) -> str:
@@ -179,27 +183,34 @@ class CanonicalForm:
             "linear": [strs(row) for row in self.linear],
             "constant": strs(self.constant),
             "formula": str(self),
+            "domain": None if self.domain is None else self.domain.to_dict(),
         }
 
 
-def canonical_form(net: ShallowNetwork) -> CanonicalForm:
+def canonical_form(net: ShallowNetwork, *, domain: Box | Polytope | None = None) -> CanonicalForm:
     """The canonical form of the function of ``net`` (THEORY.md Theorems 1 and 3).
 
     Parameters
     ----------
     net
         A :class:`ShallowNetwork`.
+    domain
+        A :class:`~shallowsym.domain.Box` or :class:`~shallowsym.domain.Polytope`: the
+        canonical form of f on int(D) (proofs/domains.md, Theorem D3). Bent hyperplanes that
+        miss int(D) are folded into the affine part; the result keeps ``domain``.
 
     Returns
     -------
     CanonicalForm
-        Equal for two networks exactly when they compute the same function on R^d.
-        The result is cached on the (immutable) network.
+        Equal for two networks exactly when they compute the same function on R^d (on D,
+        with ``domain``). The result is cached on the (immutable) network.
 
     Raises
     ------
     TypeError
-        If ``net`` is not a ``ShallowNetwork``.
+        If ``net`` is not a ``ShallowNetwork`` (or ``domain`` not a domain).
+    InvalidDomainError
+        If the domain's dimension is not ``net.d``.
 
     Examples
     --------
@@ -210,6 +221,13 @@ def canonical_form(net: ShallowNetwork) -> CanonicalForm:
     >>> b = ShallowNetwork([[-1], [1]], [1, -3], [[1, 1]], [2])
     >>> canonical_form(a) == canonical_form(b)
     True
+
+    On [2, 4] the hyperplane x = 1 misses the domain, where relu(x - 1) = x - 1:
+
+    >>> from shallowsym.domain import Box
+    >>> print(canonical_form(a, domain=Box([2], [4])))
+    f(x) = 1/2 |x1 - 3| + 1/2 x1 + 1/2
+    on D = [2, 4]^1
 
     Notes
     -----
@@ -223,6 +241,9 @@ def canonical_form(net: ShallowNetwork) -> CanonicalForm:
     """
     if not isinstance(net, ShallowNetwork):
         raise TypeError(f"canonical_form expects a ShallowNetwork, not {type(net).__name__}")
+    if domain is not None:
+        domain = as_domain(domain, net.d)
+        return net._cached(("canonical_form", domain), lambda: _on_domain(net, domain))
     return net._cached("canonical_form", lambda: _compute_canonical_form(net))
 
 
@@ -258,6 +279,14 @@ def _compute_canonical_form(net: ShallowNetwork) -> CanonicalForm:
         linear=_rows(linear),
         constant=tuple(map(to_fraction, delta.entries())),
     )
+
+
+def _on_domain(net: ShallowNetwork, domain: Box | Polytope) -> CanonicalForm:
+    cf = canonical_form(net)
+    keys, kinks, linear, constant = fold_onto(
+        domain, cf.keys, cf.kinks, cf.linear, cf.constant
+    )
+    return CanonicalForm(cf.d, cf.k, keys, kinks, linear, constant, domain)
 
 
 def _rows(m: fmpq_mat) -> tuple[tuple[Fraction, ...], ...]:

@@ -9,8 +9,11 @@ from typing import Any, Literal
 from .canonical import CanonicalForm, canonical_form
 from .certificates import MoveCertificate, explain
 from .graph import graph_standard_map, graphs_isomorphic
+from .domain import Box, Polytope, as_domain
 from .hyperplanes import format_hyperplane
+from .maxdiff import epsilon_verdict
 from .network import ShallowNetwork
+from .ondomain import separating_point_in
 from .rationals import format_rational
 from .standard import StandardCertificate, find_standard_map
 from .witness import kink_differences, separating_point
@@ -93,7 +96,12 @@ class Equivalence:
 
 
 def equivalent(
-    a: ShallowNetwork, b: ShallowNetwork, *, method: Method = "canonical"
+    a: ShallowNetwork,
+    b: ShallowNetwork,
+    *,
+    method: Method = "canonical",
+    domain: Box | Polytope | None = None,
+    epsilon: Any = None,
 ) -> Equivalence:
     """Decide exactly whether a and b compute the same function on all of R^d.
 
@@ -106,6 +114,14 @@ def equivalent(
         their normal forms; ``"graph"`` decides by labelled isomorphism of the
         bent-hyperplane graphs and finds the standard certificate by isomorphism of the
         neuron graphs (networkx vf2pp). Both give the same verdict.
+    domain
+        A :class:`~shallowsym.domain.Box` or :class:`~shallowsym.domain.Polytope`: decide
+        f_a = f_b on int(D) by the canonical forms on D (proofs/domains.md, Theorem D3); the
+        witness is then a rational point inside D.
+    epsilon
+        With ``domain``: decide sup over D of |f_a - f_b| <= epsilon (every output) by
+        :func:`shallowsym.maxdiff.max_difference`; the reason says whether the value is exact
+        or the MILP solver's bound.
 
     Returns
     -------
@@ -146,6 +162,8 @@ def equivalent(
             )
     if method not in _METHODS:
         raise ValueError(f"method must be one of {_METHODS}, not {method!r}")
+    if domain is not None or epsilon is not None:
+        return _on_domain(a, b, method, domain, epsilon)
     if a.d != b.d:
         return Equivalence(False, f"a has input dimension {a.d} but b has {b.d}", method)
     if a.k != b.k:
@@ -156,6 +174,48 @@ def equivalent(
         x = separating_point(a, b, cf_a, cf_b)
         return Equivalence(False, _difference(cf_a, cf_b), method, witness=x, values=(a(x), b(x)))
     return _equivalent_verdict(a, b, method)
+
+
+def _on_domain(a, b, method: str, domain, epsilon) -> Equivalence:
+    """The verdict on int(D) (proofs/domains.md, Theorem D3), or within epsilon."""
+    if domain is None:
+        raise ValueError("epsilon needs a bounded domain= (the difference may be unbounded)")
+    domain = as_domain(domain, a.d)
+    if a.d != b.d:
+        return Equivalence(False, f"a has input dimension {a.d} but b has {b.d}", method)
+    if a.k != b.k:
+        return Equivalence(False, f"a has output dimension {a.k} but b has {b.k}", method)
+    if epsilon is not None:
+        same, reason, x = epsilon_verdict(a, b, domain, epsilon)
+        values = None if x is None else (a(x), b(x))
+        return Equivalence(same, reason, method, witness=x, values=values)
+    cf_a, cf_b = canonical_form(a, domain=domain), canonical_form(b, domain=domain)
+    if cf_a != cf_b:
+        x = separating_point_in(a, b, cf_a, cf_b)
+        return Equivalence(
+            False,
+            f"on D = {domain}, {_difference(cf_a, cf_b)} (hyperplanes missing D folded into "
+            "the affine part)",
+            method,
+            witness=x,
+            values=(a(x), b(x)),
+        )
+    if canonical_form(a) == canonical_form(b):
+        verdict = _equivalent_verdict(a, b, method)
+        return Equivalence(
+            True,
+            f"equal on D = {domain} and on all of R^d: {verdict.reason}",
+            method,
+            certificate=verdict.certificate,
+            needs_hidden_symmetries=verdict.needs_hidden_symmetries,
+        )
+    return Equivalence(
+        True,
+        f"same canonical form on D = {domain}: equal on D, though they differ outside D (so b "
+        "is not in the standard-group orbit of a)",
+        method,
+        needs_hidden_symmetries=True,
+    )
 
 
 def _equivalent_verdict(a: ShallowNetwork, b: ShallowNetwork, method: str) -> Equivalence:
