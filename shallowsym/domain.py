@@ -103,10 +103,10 @@ class Box(Domain):
     Box(lo=(0, 0), hi=(1, 1))
     >>> box.affine_range((1, -1), 0)[1][0]
     Fraction(1, 1)
-    >>> Box([0, 2], [1, 2])
+    >>> Box([0, 2], [1, 2])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    shallowsym.errors.InvalidDomainError: lo[1] = 2 is not below hi[1] = 2: the box has empty interior
+    shallowsym.errors.InvalidDomainError: lo[1] = 2 is not below hi[1] = 2: the box has empty ...
     """
 
     lo: tuple[Fraction, ...]
@@ -272,10 +272,10 @@ class Polytope(Domain):
     (Fraction(1, 3), Fraction(1, 3))
     >>> tri.meets((1, -1), 0), tri.meets((1, 1), -2)
     (True, False)
-    >>> Polytope([[1], [-1]], [0, 0])
+    >>> Polytope([[1], [-1]], [0, 0])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    shallowsym.errors.InvalidDomainError: the polytope A x <= b has empty interior: it is lower-dimensional (max over x of min_i (b_i - A_i x) is 0)
+    shallowsym.errors.InvalidDomainError: the polytope A x <= b has empty interior: it is lower-...
     """
 
     A: tuple[tuple[Fraction, ...], ...]
@@ -288,7 +288,9 @@ class Polytope(Domain):
             raise InvalidDomainError(str(err)) from None
         rhs = _fractions(b, "b")
         if m == 0 or d == 0:
-            raise InvalidDomainError(f"A must have at least one row and one column; it is {m} x {d}")
+            raise InvalidDomainError(
+                f"A must have at least one row and one column; it is {m} x {d}"
+            )
         if len(rhs) != m:
             raise InvalidDomainError(f"A has {m} rows but b has {len(rhs)} entries")
         rows = tuple(tuple(to_fraction(v) for v in entries[i * d : (i + 1) * d]) for i in range(m))
@@ -300,8 +302,8 @@ class Polytope(Domain):
         # max t s.t. A x + t <= b, t <= 1; as a minimum of -t over (x, t).
         value, point, _ = exact_lp_min(
             (0,) * d + (-1,),
-            [row + (Fraction(1),) for row in rows] + [(Fraction(0),) * d + (Fraction(1),)],
-            list(rhs) + [Fraction(1)],
+            [(*row, Fraction(1)) for row in rows] + [(Fraction(0),) * d + (Fraction(1),)],
+            [*list(rhs), Fraction(1)],
         )
         t = -value
         if t <= 0:
@@ -356,14 +358,14 @@ class Polytope(Domain):
             cap = abs(_dot(u, centre) + c) + 1 + sum(map(abs, self.b))
             while True:
                 value, x, _ = exact_lp_min(
-                    su, list(self.A) + [tuple(-v for v in su)], list(self.b) + [cap + sign * c]
+                    su, [*list(self.A), tuple(-v for v in su)], [*list(self.b), cap + sign * c]
                 )
                 value += sign * c
                 if value > -cap:
                     out.append((sign * value, x))
                     break
                 ray, _, _ = exact_lp_min(
-                    su, list(self.A) + [tuple(-v for v in su)], [Fraction(0)] * len(self.b) + [1]
+                    su, [*list(self.A), tuple(-v for v in su)], [Fraction(0)] * len(self.b) + [1]
                 )
                 if ray < 0:
                     out.append((None, x))
@@ -496,8 +498,11 @@ def exact_lp_min(u, A, b) -> tuple[Fraction, Point, tuple[Fraction, ...]]:
     rows = []
     for j in range(d):
         s = signs[j]
-        rows.append([s * A[i][j] for i in range(m)] + [Fraction(int(r == j)) for r in range(d)]
-                    + [s * -u[j]])
+        rows.append(
+            [s * A[i][j] for i in range(m)]
+            + [Fraction(int(r == j)) for r in range(d)]
+            + [s * -u[j]]
+        )
     basis = [m + j for j in range(d)]
     n = m + d
 
@@ -533,7 +538,11 @@ def exact_lp_min(u, A, b) -> tuple[Fraction, Point, tuple[Fraction, ...]]:
                 a = rows[r][entering]
                 if a > 0:
                     ratio = rows[r][-1] / a
-                    if best is None or ratio < best[0] or (ratio == best[0] and basis[r] < basis[best[1]]):
+                    if (
+                        best is None
+                        or ratio < best[0]
+                        or (ratio == best[0] and basis[r] < basis[best[1]])
+                    ):
                         best = (ratio, r)
             if best is None:
                 return False

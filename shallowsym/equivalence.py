@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 from .canonical import CanonicalForm, canonical_form
 from .certificates import MoveCertificate, explain
-from .graph import graph_standard_map, graphs_isomorphic
 from .domain import Box, Polytope, as_domain
+from .graph import graph_standard_map, graphs_isomorphic
 from .hyperplanes import format_hyperplane
 from .maxdiff import epsilon_verdict
 from .network import ShallowNetwork

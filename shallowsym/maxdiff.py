@@ -79,7 +79,8 @@ class MaxDifference:
         """The overall upper bound: ``maximum`` when exact, else the largest solver bound."""
         if self.exact:
             return self.maximum
-        return max(float(v) if u is None else u for u, v in zip(self.upper_bounds, self.values))
+        pairs = zip(self.upper_bounds, self.values, strict=True)
+        return max(float(v) if u is None else u for u, v in pairs)
 
     def __str__(self) -> str:
         label = "exact" if self.exact else "certified lower bound"
@@ -197,8 +198,9 @@ def max_difference(
     """
     for name, net in (("a", a), ("b", b)):
         if not isinstance(net, ShallowNetwork):
-            raise TypeError(f"max_difference expects ShallowNetwork arguments; {name} is "
-                            f"{type(net).__name__}")
+            raise TypeError(
+                f"max_difference expects ShallowNetwork arguments; {name} is {type(net).__name__}"
+            )
     if (a.d, a.k) != (b.d, b.k):
         raise ValueError(f"a has (d, k) = {(a.d, a.k)} but b has {(b.d, b.k)}")
     if method not in _METHODS:
@@ -212,8 +214,9 @@ def max_difference(
     k = a.k
     if not g.terms and not any(g.delta) and not any(map(any, g.M)):
         c = domain.interior_point()
-        return MaxDifference((Fraction(0),) * k, (c,) * k, (None,) * k, True, "equal", 0,
-                             g.cancelled)
+        return MaxDifference(
+            (Fraction(0),) * k, (c,) * k, (None,) * k, True, "equal", 0, g.cancelled
+        )
     if method != "milp" and (not g.terms or a.d <= 2):
         if not g.terms:
             values, points = _affine(g, domain, k)
@@ -223,8 +226,9 @@ def max_difference(
             kind = "vertices"
         for j in range(k):  # an independent check by the networks themselves
             assert abs(a(points[j])[j] - b(points[j])[j]) == values[j]
-        return MaxDifference(tuple(values), tuple(points), (None,) * k, True, kind,
-                             len(g.terms), g.cancelled)
+        return MaxDifference(
+            tuple(values), tuple(points), (None,) * k, True, kind, len(g.terms), g.cancelled
+        )
     if method == "exact":
         raise ValueError(
             f"no exact method for d = {a.d} with {len(g.terms)} remaining hyperplanes; "
@@ -304,8 +308,7 @@ def _milp(a, b, g: _Difference, domain, k: int, time_limit):
         # sigma form: g_j = sum kappa relu(l) + L x + e, with L = M/2 - sum kappa u / 2.
         L = [m / 2 for m in g.M[j]]
         e = g.delta[j]
-        terms = [(key, kink[j], normal, offset) for key, kink, normal, offset in g.terms
-                 if kink[j]]
+        terms = [(key, kink[j], normal, offset) for key, kink, normal, offset in g.terms if kink[j]]
         for _, kap, normal, offset in terms:
             e -= kap * offset / 2
             for col, u in enumerate(normal):
@@ -318,8 +321,9 @@ def _milp(a, b, g: _Difference, domain, k: int, time_limit):
             nvar = d + 2 * n  # x, r_H, z_H
             cost = np.zeros(nvar)
             cost[:d] = [-sign * float(v) for v in L]
-            rows = lil_matrix((3 * n + (len(domain.b) if isinstance(domain, Polytope) else 0),
-                               nvar))
+            rows = lil_matrix(
+                (3 * n + (len(domain.b) if isinstance(domain, Polytope) else 0), nvar)
+            )
             lb, ub = [], []
             integrality = np.zeros(nvar)
             lo_b = list(x_lo) + [0.0] * n + [0.0] * n
@@ -329,7 +333,7 @@ def _milp(a, b, g: _Difference, domain, k: int, time_limit):
                 m_low, m_high = ranges_by_key[key]
                 ri, zi = d + t, d + n + t
                 cost[ri] = -sign * float(kap)
-                hi_b[ri] = max(m_high, 0.0) * (1 + 1e-9) + 1e-12
+                hi_b[ri] = m_high + 1e-7 * (1 + abs(m_high))
                 # r >= l(x):  u.x - r <= -c
                 for col, u in enumerate(normal):
                     if u:
@@ -340,7 +344,7 @@ def _milp(a, b, g: _Difference, domain, k: int, time_limit):
                 r += 1
                 if sign * kap > 0:  # maximizing pushes r up: r <= l - m (1 - z), r <= M z
                     integrality[zi] = 1
-                    big_low = min(m_low, 0.0) * (1 + 1e-9) - 1e-12
+                    big_low = m_low - 1e-7 * (1 + abs(m_low))
                     for col, u in enumerate(normal):
                         if u:
                             rows[r, col] = -float(u)
@@ -366,8 +370,22 @@ def _milp(a, b, g: _Difference, domain, k: int, time_limit):
             options = {"mip_rel_gap": MILP_GAP}
             if time_limit is not None:
                 options["time_limit"] = time_limit
-            res = milp(cost, integrality=integrality, bounds=Bounds(lo_b, hi_b),
-                       constraints=constraints, options=options)
+            res = milp(
+                cost,
+                integrality=integrality,
+                bounds=Bounds(lo_b, hi_b),
+                constraints=constraints,
+                options=options,
+            )
+            if res.x is None:  # HiGHS's presolve occasionally fails with "Solve error"
+                options["presolve"] = False
+                res = milp(
+                    cost,
+                    integrality=integrality,
+                    bounds=Bounds(lo_b, hi_b),
+                    constraints=constraints,
+                    options=options,
+                )
             if res.x is None:
                 raise RuntimeError(f"the MILP solver found no point: {res.message}")
             bound = getattr(res, "mip_dual_bound", None)
@@ -375,28 +393,43 @@ def _milp(a, b, g: _Difference, domain, k: int, time_limit):
                 bound = res.fun
             side_upper = -bound + sign * float(e)
             upper = side_upper if upper is None else max(upper, side_upper)
-            x = _into_domain(domain, res.x[:d])
-            v = abs(a(x)[j] - b(x)[j])
-            if best is None or v > best[0]:
-                best = (v, x)
+            for x in _into_domain(domain, res.x[:d]):
+                v = abs(a(x)[j] - b(x)[j])
+                if best is None or v > best[0]:
+                    best = (v, x)
         values.append(best[0])
         points.append(best[1])
         uppers.append(max(upper, float(best[0])))
-    return MaxDifference(tuple(values), tuple(points), tuple(uppers), False, "milp",
-                         len(g.terms), g.cancelled)
+    return MaxDifference(
+        tuple(values), tuple(points), tuple(uppers), False, "milp", len(g.terms), g.cancelled
+    )
 
 
-def _into_domain(domain, x) -> Point:
-    """The solver's float point, converted exactly and moved into D."""
-    x = tuple(Fraction(float(v)) for v in x)
-    if isinstance(domain, Box):
-        return tuple(min(max(v, lo), hi) for v, lo, hi in zip(x, domain.lo, domain.hi, strict=True))
-    c = domain.interior_point()
-    lam = Fraction(1)
-    while not domain.contains(x):
-        lam /= 2
-        x = tuple(p + (1 - lam) * (v - p) for p, v in zip(c, x, strict=True))
-    return x
+def _into_domain(domain, x) -> list[Point]:
+    """The solver's float point, converted exactly and rounded to small denominators, each
+    moved into D (clipped to a box; pulled toward the interior point of a polytope)."""
+    exact = tuple(Fraction(float(v)) for v in x)
+    out = []
+    for candidate in (
+        exact,
+        tuple(v.limit_denominator(1000) for v in exact),
+        tuple(v.limit_denominator(10**6) for v in exact),
+    ):
+        if isinstance(domain, Box):
+            out.append(
+                tuple(
+                    min(max(v, lo), hi)
+                    for v, lo, hi in zip(candidate, domain.lo, domain.hi, strict=False)
+                )
+            )
+            continue
+        c = domain.interior_point()
+        lam = Fraction(1)
+        while not domain.contains(candidate):
+            lam /= 2
+            candidate = tuple(p + (1 - lam) * (v - p) for p, v in zip(c, candidate, strict=True))
+        out.append(candidate)
+    return out
 
 
 def epsilon_verdict(
@@ -422,11 +455,23 @@ def epsilon_verdict(
         return False, f"max |f_a - f_b| on D = {domain} is {value} > {eps_text} (exact)", x
     low = format_rational(md.maximum)
     if md.maximum > eps:
-        return (False, f"max |f_a - f_b| on D = {domain} is at least {low} > {eps_text} "
-                "(certified by exact evaluation at the MILP's point)", x)
+        return (
+            False,
+            f"max |f_a - f_b| on D = {domain} is at least {low} > {eps_text} "
+            "(certified by exact evaluation at the MILP's point)",
+            x,
+        )
     if md.upper_bound <= float(eps):
-        return (True, f"max |f_a - f_b| on D = {domain} is at most {md.upper_bound:.12g} <= "
-                f"{eps_text} by the MILP solver's bound (HiGHS, float, relative gap {MILP_GAP}; "
-                f"certified lower bound {low})", None)
-    return (False, f"undecided: certified lower bound {low} <= {eps_text} < "
-            f"{md.upper_bound:.12g}, the MILP solver's upper bound", None)
+        return (
+            True,
+            f"max |f_a - f_b| on D = {domain} is at most {md.upper_bound:.12g} <= "
+            f"{eps_text} by the MILP solver's bound (HiGHS, float, relative gap {MILP_GAP}; "
+            f"certified lower bound {low})",
+            None,
+        )
+    return (
+        False,
+        f"undecided: certified lower bound {low} <= {eps_text} < "
+        f"{md.upper_bound:.12g}, the MILP solver's upper bound",
+        None,
+    )

@@ -41,7 +41,7 @@ def _strict_side(domain: Box | Polytope, key: Key, sign: int) -> Point:
     lc = sign * (_dot(normal, c) + offset)
     if lc > 0:
         return c
-    (low, x_low), (high, x_high) = domain.affine_range(normal, offset)
+    (_low, x_low), (_high, x_high) = domain.affine_range(normal, offset)
     q = x_high if sign > 0 else x_low
     lq = sign * (_dot(normal, q) + offset)
     # l(c + lam (q - c)) = lc + lam (lq - lc) > 0 for lam > lam0 = -lc / (lq - lc) in [0, 1).
@@ -120,8 +120,11 @@ def separating_point_in(
         p = interior_point_on(domain, key, keys)
         u, _ = hyperplane_normal_offset(key)
         t = _step(domain, p, u, [k for k in keys if k != key])
-        candidates += [p, tuple(x + t * v for x, v in zip(p, u, strict=True)),
-                       tuple(x - t * v for x, v in zip(p, u, strict=True))]
+        candidates += [
+            p,
+            tuple(x + t * v for x, v in zip(p, u, strict=True)),
+            tuple(x - t * v for x, v in zip(p, u, strict=True)),
+        ]
         break
     else:
         c = domain.interior_point()
