@@ -14,12 +14,14 @@ from typing import Any
 
 from . import examples
 from .canonical import canonical_form
+from .domain import Box, domain_from_dict
 from .equivalence import equivalent
 from .errors import ShallowSymError
 from .fibre import DEFAULT_TYPE_LIMIT
 from .flips import DEFAULT_LIMIT
 from .functional import functional_dimension
 from .io import load
+from .maxdiff import max_difference
 from .minimal import reduce
 from .network import ShallowNetwork
 from .symmetry import symmetries
@@ -37,19 +39,40 @@ def _load(path: str) -> ShallowNetwork:
         raise ShallowSymError(f"reading {path} needs an optional dependency: {err}") from None
 
 
+def _domain(args: argparse.Namespace, d: int):
+    """The domain of ``--box LO HI`` or ``--domain D.json`` (None when neither is given)."""
+    if getattr(args, "box", None) is not None and getattr(args, "domain", None) is not None:
+        raise ShallowSymError("give either --box or --domain, not both")
+    if getattr(args, "box", None) is not None:
+        lo, hi = args.box
+        return Box(lo, hi, d=d)
+    if getattr(args, "domain", None) is not None:
+        try:
+            with open(args.domain, encoding="utf-8") as handle:
+                return domain_from_dict(handle.read())
+        except OSError as err:
+            raise ShallowSymError(f"cannot read {args.domain}: {err.strerror or err}") from None
+    return None
+
+
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
     print(json.dumps(data, indent=2) if args.json else text)
 
 
 def _cmd_equiv(args: argparse.Namespace) -> int:
     a, b = _load(args.a), _load(args.b)
-    result = equivalent(a, b, method=args.method)
+    domain = _domain(args, a.d)
+    if domain is not None or args.epsilon is not None:
+        result = equivalent(a, b, method=args.method, domain=domain, epsilon=args.epsilon)
+    else:
+        result = equivalent(a, b, method=args.method)
     _emit(args, result.to_dict(), str(result))
     return EXIT_OK if result else EXIT_DIFFERENT
 
 
 def _cmd_canon(args: argparse.Namespace) -> int:
-    cf = canonical_form(_load(args.network))
+    net = _load(args.network)
+    cf = canonical_form(net, domain=_domain(args, net.d))
     _emit(args, cf.to_dict(), f"{cf}\n({cf.num_bent} bent hyperplanes, d = {cf.d}, k = {cf.k})")
     return EXIT_OK
 
@@ -74,7 +97,8 @@ def _cmd_fundim(args: argparse.Namespace) -> int:
 
 def _cmd_reduce(args: argparse.Namespace) -> int:
     net = _load(args.network)
-    small = reduce(net, limit=args.limit)
+    domain = _domain(args, net.d)
+    small = reduce(net, limit=args.limit, domain=domain)
     if args.output:
         try:
             small.save(args.output)
@@ -93,6 +117,16 @@ def _cmd_reduce(args: argparse.Namespace) -> int:
         + (f"; wrote {args.output}" if args.output else f"\n{small}")
     )
     _emit(args, data, text)
+    return EXIT_OK
+
+
+def _cmd_maxdiff(args: argparse.Namespace) -> int:
+    a, b = _load(args.a), _load(args.b)
+    domain = _domain(args, a.d)
+    if domain is None:
+        raise ShallowSymError("maxdiff needs a bounded domain: --box LO HI or --domain D.json")
+    result = max_difference(a, b, domain=domain, method=args.method, time_limit=args.time_limit)
+    _emit(args, result.to_dict(), str(result))
     return EXIT_OK
 
 
@@ -143,6 +177,13 @@ def _limit_option(parser: argparse.ArgumentParser, flag: str, default: int, what
     )
 
 
+def _domain_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--box", nargs=2, metavar=("LO", "HI"), help="the domain [LO, HI]^d (exact numbers)"
+    )
+    parser.add_argument("--domain", metavar="D.json", help="a domain file (Box or Polytope JSON)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shallowsym",
@@ -153,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("a", help=FILE_HELP)
     p.add_argument("b", help=FILE_HELP)
     p.add_argument("--method", choices=("canonical", "graph"), default="canonical")
+    p.add_argument("--epsilon", help="with a domain: equal up to this sup |f_a - f_b| (exact)")
     p.set_defaults(run=_cmd_equiv)
     p = sub.add_parser("canon", help="print the canonical form of a network's function")
     p.add_argument("network", help=FILE_HELP)
@@ -171,6 +213,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="write the reduced network here (JSON)")
     _limit_option(p, "--limit", DEFAULT_LIMIT, "the sign search")
     p.set_defaults(run=_cmd_reduce)
+    p = sub.add_parser("maxdiff", help="sup over a bounded domain of |f_a - f_b|")
+    p.add_argument("a", help=FILE_HELP)
+    p.add_argument("b", help=FILE_HELP)
+    p.add_argument("--method", choices=("auto", "exact", "milp"), default="auto")
+    p.add_argument("--time-limit", type=float, help="seconds per MILP solve")
+    p.set_defaults(run=_cmd_maxdiff)
+    for name in ("equiv", "canon", "maxdiff", "reduce"):
+        _domain_options(sub.choices[name])
     p = sub.add_parser("demo", help="run the main job on embedded example networks")
     p.set_defaults(run=_cmd_demo)
     for p in sub.choices.values():

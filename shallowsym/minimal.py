@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .canonical import CanonicalForm, canonical_form
+from .domainwidth import minimal_width_on, reduce_on
 from .errors import SearchLimitExceeded, check_limit
 from .fibre import realize
 from .flips import DEFAULT_LIMIT
@@ -137,8 +138,11 @@ def _reduction(net: ShallowNetwork, limit: int) -> Reduction:
     return _minimize(canonical_form(net), limit)
 
 
-def minimal_width(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> int:
+def minimal_width(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=None) -> int:
     """N_min(f): the fewest hidden neurons of any network computing f_net.
+
+    With ``domain=D`` (a Box or Polytope): the fewest neurons of a network equal to f_net on
+    int(D), by :func:`shallowsym.domainwidth.minimal_width_on` (proofs/domains.md, Theorem D4).
 
     Raises
     ------
@@ -158,11 +162,13 @@ def minimal_width(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> int:
     THEORY.md section 6; S. Dereich and S. Kassing, "On minimal representations of shallow
     ReLU networks", Neural Networks 148 (2022) (the 0/1/2 trichotomy for k = 1).
     """
+    if domain is not None:
+        return minimal_width_on(net, domain, limit=limit)
     return _reduction(net, limit).width
 
 
-def is_irreducible(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> bool:
-    """Whether no network with fewer neurons computes f_net (h == N_min).
+def is_irreducible(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=None) -> bool:
+    """Whether no network with fewer neurons computes f_net (h == N_min); on D with ``domain``.
 
     Examples
     --------
@@ -172,11 +178,14 @@ def is_irreducible(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> bool:
     >>> is_irreducible(ShallowNetwork([[1], [2]], [1, 2], [[1, 1]], [0]))
     False
     """
-    return net.h == minimal_width(net, limit=limit)
+    return net.h == minimal_width(net, limit=limit, domain=domain)
 
 
-def reduce(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> ShallowNetwork:
+def reduce(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=None) -> ShallowNetwork:
     """A network of minimal width computing the same function (checked).
+
+    With ``domain=D``: minimal width among networks equal to f_net on int(D) (dead neurons
+    dropped, affine ones merged; :func:`shallowsym.domainwidth.reduce_on`).
 
     Deterministic: the result depends only on f, so ``reduce(reduce(net)) == reduce(net)``.
 
@@ -186,6 +195,8 @@ def reduce(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> ShallowNetwork
     >>> small.h, bool(equivalent(net, small))
     (1, True)
     """
+    if domain is not None:
+        return reduce_on(net, domain, limit=limit)
     best = _reduction(net, limit)
     cf = canonical_form(net)
     out = realize(cf, best.type, seed=0)
