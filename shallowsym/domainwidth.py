@@ -182,7 +182,7 @@ def reduce_on(
     """
     check_limit(limit)
     domain = as_domain(domain, net.d)
-    cf, e, (rank, S, M) = _best_flip(net, domain, limit)
+    cf, e, (_rank, S, M) = _best_flip(net, domain, limit)
     W1, b1, cols = [], [], []
     e = list(e)
     for h, (normal, offset, kink) in enumerate(cf.bent_hyperplanes):

@@ -437,7 +437,7 @@ def _agree_on_interval(f, g, lo, hi):
             if w and lo < -beta / w < hi:
                 cuts.add(-beta / w)
     cuts = sorted(cuts)
-    points = cuts + [(x + y) / 2 for x, y in zip(cuts, cuts[1:])]
+    points = cuts + [(x + y) / 2 for x, y in itertools.pairwise(cuts)]
     return all(reference_eval(f, [x]) == reference_eval(g, [x]) for x in points)
 
 
@@ -447,7 +447,7 @@ GRID = [Fraction(v) for v in (-2, -1, 1, 2)]
 def brute_min_width(net, lo, hi, max_width=2):
     """The smallest width w <= max_width of a grid network equal to net on [lo, hi]."""
 
-    singles = [(w, beta, a) for w in GRID for beta in GRID + [Fraction(0)] for a in GRID]
+    singles = [(w, beta, a) for w in GRID for beta in [*GRID, Fraction(0)] for a in GRID]
     values = [reference_eval(net, [x]) for x in (lo, hi)]
     for width in range(max_width + 1):
         for neurons in itertools.combinations_with_replacement(singles, width):
@@ -474,7 +474,7 @@ def test_minimal_width_on_interval_against_brute_force(seed):
     h = rng.randint(1, 3)
     net = ShallowNetwork(
         [[rng.choice(GRID)] for _ in range(h)],
-        [rng.choice(GRID + [Fraction(0)]) for _ in range(h)],
+        [rng.choice([*GRID, Fraction(0)]) for _ in range(h)],
         [[rng.choice(GRID) for _ in range(h)]],
         [0],
     )
