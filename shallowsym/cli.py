@@ -1,5 +1,6 @@
 """The ``shallowsym`` command line: ``equiv``, ``canon``, ``symmetries``, ``fundim``,
-``reduce`` and ``demo``.
+``reduce``, ``maxdiff`` and ``demo``; ``--box LO HI`` or ``--domain D.json`` restrict all but
+``demo`` to a bounded input domain.
 
 Exit codes: 0 success (for ``equiv``: equivalent), 1 not equivalent, 2 bad input.
 """
@@ -78,7 +79,13 @@ def _cmd_canon(args: argparse.Namespace) -> int:
 
 
 def _cmd_symmetries(args: argparse.Namespace) -> int:
-    report = symmetries(_load(args.network), limit=args.limit)
+    net = _load(args.network)
+    domain = _domain(args, net.d)
+    if domain is not None:
+        report = symmetries(net, limit=args.limit, domain=domain)
+        _emit(args, report.to_dict(), str(report))
+        return EXIT_OK
+    report = symmetries(net, limit=args.limit)
     data = report.to_dict()
     text = str(report)
     if args.types:
@@ -90,7 +97,8 @@ def _cmd_symmetries(args: argparse.Namespace) -> int:
 
 
 def _cmd_fundim(args: argparse.Namespace) -> int:
-    fd = functional_dimension(_load(args.network))
+    net = _load(args.network)
+    fd = functional_dimension(net, domain=_domain(args, net.d))
     _emit(args, fd.to_dict(), str(fd))
     return EXIT_OK
 
@@ -219,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--method", choices=("auto", "exact", "milp"), default="auto")
     p.add_argument("--time-limit", type=float, help="seconds per MILP solve")
     p.set_defaults(run=_cmd_maxdiff)
-    for name in ("equiv", "canon", "maxdiff", "reduce"):
+    for name in ("equiv", "canon", "maxdiff", "reduce", "symmetries", "fundim"):
         _domain_options(sub.choices[name])
     p = sub.add_parser("demo", help="run the main job on embedded example networks")
     p.set_defaults(run=_cmd_demo)

@@ -29,6 +29,7 @@ __all__ = [
     "domain_from_dict",
     "exact_lp_min",
     "fold_onto",
+    "key_side",
 ]
 
 Point = tuple[Fraction, ...]
@@ -584,6 +585,21 @@ def exact_lp_min(u, A, b) -> tuple[Fraction, Point, tuple[Fraction, ...]]:
     return value, x, tuple(y)
 
 
+def key_side(domain: Box | Polytope, key) -> int:
+    """:meth:`Domain.side` of the hyperplane of an integer key (n_1, ..., n_d, n_0).
+
+    Examples
+    --------
+    >>> box = Box([0], [2])
+    >>> key_side(box, (1, -3)), key_side(box, (1, 0)), key_side(box, (1, -1))
+    (-1, 1, 0)
+    """
+    if isinstance(domain, Box):
+        return domain.integer_side(key)
+    normal, offset = hyperplane_normal_offset(key)
+    return domain.side(normal, offset)
+
+
 def fold_onto(domain, keys, kinks, linear, constant):
     """Fold the bent hyperplanes of a canonical form that miss int(D) into its affine part.
 
@@ -595,12 +611,12 @@ def fold_onto(domain, keys, kinks, linear, constant):
     M = [list(row) for row in linear]
     delta = list(constant)
     for key, kink in zip(keys, kinks, strict=True):
-        normal, offset = hyperplane_normal_offset(key)
-        side = domain.integer_side(key) if isinstance(domain, Box) else domain.side(normal, offset)
+        side = key_side(domain, key)
         if side == 0:
             kept_keys.append(key)
             kept_kinks.append(kink)
             continue
+        normal, offset = hyperplane_normal_offset(key)
         for j, kappa in enumerate(kink):
             if kappa:
                 sk = side * kappa

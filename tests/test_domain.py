@@ -499,3 +499,70 @@ def test_reduce_on_a_box_drops_dead_and_merges_affine():
     assert not is_irreducible(net, domain=box)
     small = reduce(net, domain=box)
     assert small.h == 1 and equivalent(net, small, domain=box)
+
+
+# -- functional dimension on D ---------------------------------------------------------------
+
+
+@given(seeds)
+def test_functional_dimension_on_domain_is_the_jacobian_rank_in_every_cell(seed):
+    from shallowsym import batch_functional_dimension, decisive_points, functional_dimension
+
+    rng = random.Random(seed)
+    d, k = rng.randint(1, 2), rng.randint(1, 2)
+    net = rand_net(rng, d, rng.randint(1, 5), k, span=2)
+    if any(not any(w) and beta == 0 for w, beta in zip(net.W1, net.b1)):
+        return  # not differentiable in theta there (tested in test_functional.py)
+    if d == 2 and rng.random() < 0.5:
+        domain = Polytope([[-1, 0], [0, -1], [1, 1]], [0, 0, 1])
+    else:
+        lo = [Fraction(rng.randint(-2, 0)) for _ in range(d)]
+        domain = Box(lo, [v + rng.randint(1, 2) for v in lo])
+    fd = functional_dimension(net, domain=domain)
+    points = decisive_points(net, domain=domain)
+    assert all(domain.contains(p, strict=True) for p in points)
+    assert fd == batch_functional_dimension(net, points)
+    assert fd.bound - fd.dimension == sum(lost for _, _, lost in fd.deficits)
+    # a box containing every vertex of the arrangement in its interior sees R^d's dimension
+    # exactly when every neuron's hyperplane meets it
+    assert fd.dimension <= functional_dimension(net).dimension
+
+
+def test_functional_dimension_on_a_box_counts_dead_and_affine_neurons():
+    from shallowsym import functional_dimension
+
+    net = ShallowNetwork([[1], [1], [1], [-1]], [-2, 5, "-1/2", 0], [[1, 1, 1, 2]], [0])
+    fd = functional_dimension(net, domain=Box([0], [1]))
+    # on [0, 1]: relu(x - 1/2) bends (2 + 1 = 3 dims with b2), relu(x + 5) = x + 5 adds the
+    # slope (the constant is b2's): 4; relu(x - 2) and relu(-x) are dead
+    assert fd == 4 and functional_dimension(net) == 9
+
+
+# -- symmetries on D -------------------------------------------------------------------------
+
+
+@given(seeds)
+def test_symmetries_on_a_box(seed):
+    from shallowsym import symmetries
+    from shallowsym.standard import find_standard_map
+
+    rng = random.Random(seed)
+    net = rand_net(rng, 2, rng.randint(1, 4), 1)
+    if any(not any(w) and beta == 0 for w, beta in zip(net.W1, net.b1)):
+        return
+    box = Box([0, 0], [1, 1])
+    report = symmetries(net, domain=box)
+    roles = report.roles.roles
+    assert report.fiber_dimension == net.num_parameters - report.functional_dimension.dimension
+    if "dead" in roles or "affine" in roles:
+        assert report.has_hidden_symmetries
+    else:
+        assert report.has_hidden_symmetries == symmetries(net).has_hidden_symmetries
+    witness = report.hidden_witness
+    if witness is not None:
+        assert z3_equal_on(net, witness, *box_rows([0, 0], [1, 1]))
+        assert find_standard_map(net, witness) is None
+    if "dead" in roles or "affine" in roles:
+        assert witness is not None
+    str(report)
+    json.dumps(report.to_dict())
