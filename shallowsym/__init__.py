@@ -10,8 +10,10 @@ True
 from . import deep, examples, fast, moves
 from .canonical import BentHyperplane, CanonicalForm, canonical_form
 from .certificates import Move, MoveCertificate, explain
+from .domain import Box, Polytope
 from .equivalence import Equivalence, equivalent
 from .errors import (
+    InvalidDomainError,
     InvalidNetworkError,
     MissingDependencyError,
     SearchLimitExceeded,
@@ -28,6 +30,7 @@ from .functional import (
 )
 from .graph import bent_hyperplane_graph, neuron_graph
 from .hyperplanes import neuron_keys
+from .maxdiff import MaxDifference, max_difference
 from .minimal import is_irreducible, minimal_width, reduce
 from .network import ShallowNetwork
 from .roles import CombinatorialType, NeuronRole, combinatorial_type, structure
@@ -39,19 +42,23 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BentHyperplane",
+    "Box",
     "CanonicalForm",
     "CombinatorialType",
     "Equivalence",
     "FiberType",
     "FunctionalDimension",
+    "InvalidDomainError",
     "InvalidNetworkError",
     "LocalDimension",
+    "MaxDifference",
     "Mechanism",
     "MissingDependencyError",
     "Move",
     "MoveCertificate",
     "NeuronRole",
     "NonDifferentiableError",
+    "Polytope",
     "SearchLimitExceeded",
     "ShallowNetwork",
     "ShallowSymError",
@@ -75,6 +82,7 @@ __all__ = [
     "functional_dimension",
     "is_irreducible",
     "local_dimension",
+    "max_difference",
     "minimal_width",
     "moves",
     "neuron_graph",

@@ -30,6 +30,7 @@ __all__ = [
     "exact_lp_min",
     "fold_onto",
     "key_side",
+    "polygon_vertices",
 ]
 
 Point = tuple[Fraction, ...]
@@ -417,6 +418,41 @@ class Polytope(Domain):
             "A": [[format_rational(v) for v in row] for row in self.A],
             "b": [format_rational(v) for v in self.b],
         }
+
+
+def polygon_vertices(domain: Box | Polytope) -> list[Point]:
+    """The vertices of a bounded d = 2 domain, exact, in counter-clockwise order.
+
+    Examples
+    --------
+    >>> tri = Polytope([[-1, 0], [0, -1], [1, 1]], [0, 0, 1])
+    >>> [tuple(map(str, p)) for p in polygon_vertices(tri)]
+    [('0', '0'), ('1', '0'), ('0', '1')]
+    """
+    if domain.d != 2 or not domain.bounded:
+        raise InvalidDomainError("polygon_vertices needs a bounded domain with d = 2")
+    A, b = domain.halfspaces()
+    points = set()
+    for i in range(len(A)):
+        for j in range(i + 1, len(A)):
+            (p, q), (r, s) = A[i], A[j]
+            det = p * s - q * r
+            if det:
+                x = (b[i] * s - b[j] * q) / det
+                y = (p * b[j] - r * b[i]) / det
+                if domain.contains((x, y)):
+                    points.add((x, y))
+    cx = sum(x for x, _ in points) / len(points)
+    cy = sum(y for _, y in points) / len(points)
+
+    def angle(p: Point) -> tuple[int, Fraction]:
+        x, y = p[0] - cx, p[1] - cy
+        half = 0 if (y > 0 or (y == 0 and x > 0)) else 1
+        return (half, -x / (abs(x) + abs(y)) if half == 0 else x / (abs(x) + abs(y)))
+
+    ordered = sorted(points, key=angle)
+    start = min(range(len(ordered)), key=lambda n: ordered[n])
+    return ordered[start:] + ordered[:start]
 
 
 def domain_from_dict(data: Any) -> Box | Polytope:

@@ -24,7 +24,7 @@ from typing import Any
 
 from .canonical import canonical_form
 from .domain import Box, Polytope, as_domain
-from .errors import InvalidDomainError
+from .errors import InvalidDomainError, MissingDependencyError
 from .hyperplanes import Key, hyperplane_normal_offset
 from .network import ShallowNetwork
 from .rationals import as_rational, format_rational, to_fraction
@@ -288,8 +288,15 @@ def _vertices(g: _Difference, domain, k: int):
 
 def _milp(a, b, g: _Difference, domain, k: int, time_limit):
     import numpy as np
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import lil_matrix
+
+    try:
+        from scipy.optimize import Bounds, LinearConstraint, milp
+        from scipy.sparse import lil_matrix
+    except ImportError:
+        raise MissingDependencyError(
+            f"max_difference with d = {domain.d} > 2 and {len(g.terms)} remaining hyperplanes "
+            "solves a MILP with scipy: pip install 'shallowsym[milp]'"
+        ) from None
 
     d = domain.d
     if isinstance(domain, Box):

@@ -566,3 +566,23 @@ def test_symmetries_on_a_box(seed):
         assert witness is not None
     str(report)
     json.dumps(report.to_dict())
+
+
+def test_plot_domain_greys_the_hyperplanes_missing_d():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from shallowsym.plot import plot_domain
+
+    # x1 = 2 misses [0, 1]^2 (grey), x1 + x2 = 1 is bent inside, x1 - x2 = 0 cancels inside
+    net = ShallowNetwork([[1, 0], [1, 1], [1, -1], [-1, 1]], [-2, -1, 0, 0], [[1, 1, 1, 1]], [0])
+    ax = plot_domain(net, BOX)
+    styles = [(line.get_linestyle(), line.get_color()) for line in ax.get_lines()]
+    assert styles.count((":", "0.7")) == 1
+    assert sum(1 for ls, _ in styles if ls == "--") == 0  # x1 - x2: kinks 1 and 1 do not cancel
+    assert sum(1 for ls, c in styles if ls == "-" and c == "tab:blue") == 3  # outline + 2 bent
+    tri = Polytope([[-1, 0], [0, -1], [1, 1]], [0, 0, 1])
+    ax = plot_domain(ShallowNetwork([[1, -1], [-1, 1]], [0, 0], [[1, -1]], [0]), tri)
+    styles = [line.get_linestyle() for line in ax.get_lines()]
+    assert styles.count("--") == 1  # relu(l) - relu(-l) = l: no kink on D, dashed
