@@ -283,9 +283,7 @@ def _compute_canonical_form(net: ShallowNetwork) -> CanonicalForm:
 
 def _on_domain(net: ShallowNetwork, domain: Box | Polytope) -> CanonicalForm:
     cf = canonical_form(net)
-    keys, kinks, linear, constant = fold_onto(
-        domain, cf.keys, cf.kinks, cf.linear, cf.constant
-    )
+    keys, kinks, linear, constant = fold_onto(domain, cf.keys, cf.kinks, cf.linear, cf.constant)
     return CanonicalForm(cf.d, cf.k, keys, kinks, linear, constant, domain)
 
 
