@@ -10,6 +10,7 @@ Every candidate is checked by exact evaluation of the two networks.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from .canonical import CanonicalForm
@@ -28,6 +29,12 @@ def _dot(u, x) -> Fraction:
 
 def _ell(key: Key, x: Point) -> Fraction:
     return sum((n * v for n, v in zip(key, x, strict=False) if n), Fraction(key[-1]))
+
+
+def _integer_point(x: Point) -> tuple[list[int], int]:
+    """(X, D) with x = X / D: integer arithmetic for many hyperplanes at one point."""
+    den = math.lcm(*(v.denominator for v in x))
+    return [v.numerator * (den // v.denominator) for v in x], den
 
 
 def _toward(c: Point, q: Point, lam: Fraction) -> Point:
@@ -61,7 +68,10 @@ def interior_point_on(domain: Box | Polytope, key: Key, avoid: list[Key]) -> Poi
     ln, lp = _dot(normal, neg) + offset, _dot(normal, pos) + offset
     p0 = _toward(neg, pos, ln / (ln - lp))
     others = [k for k in avoid if k != key]
-    bad = [k for k in others if _ell(k, p0) == 0]
+    P0, den0 = _integer_point(p0)
+    bad = [
+        k for k in others if sum(n * v for n, v in zip(k, P0, strict=False)) + k[-1] * den0 == 0
+    ]
     if not bad:
         return p0
     d = len(normal)
@@ -88,10 +98,13 @@ def _step(domain: Box | Polytope, p: Point, u: Point, avoid: list[Key]) -> Fract
     """t > 0 with p +- t u inside D and the segment crossing none of ``avoid``."""
     bounds = [domain.max_step(p, u), domain.max_step(p, [-a for a in u]), Fraction(1)]
     t = min(b for b in bounds if b is not None) / 2
+    P, den = _integer_point(p)
+    U, uden = _integer_point(u)
     for k in avoid:
-        slope = _dot(k[:-1], u)
+        slope = sum(n * v for n, v in zip(k, U, strict=False) if n)  # uden * (n . u)
         if slope:
-            t = min(t, abs(_ell(k, p) / slope) / 2)
+            ell = sum(n * v for n, v in zip(k, P, strict=False) if n) + k[-1] * den
+            t = min(t, Fraction(abs(ell) * uden, den * abs(slope) * 2))
     return t
 
 
