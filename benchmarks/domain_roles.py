@@ -19,7 +19,15 @@ import torch
 from scipy.ndimage import zoom
 from sklearn.datasets import load_digits
 
-from shallowsym import Box, ShallowNetwork, canonical_form, max_difference, symmetries
+from shallowsym import (
+    Box,
+    ShallowNetwork,
+    canonical_form,
+    functional_dimension,
+    max_difference,
+    symmetries,
+)
+from shallowsym.domainwidth import domain_roles
 from shallowsym.errors import SearchLimitExceeded
 from shallowsym.minimal import minimal_width
 
@@ -40,11 +48,11 @@ def train(seed: int = 0, epochs: int = 60):
             torch.nn.functional.cross_entropy(model(X[batch]), y[batch]).backward()
             opt.step()
     accuracy = (model(X).argmax(1) == y).float().mean().item()
-    return model, accuracy
+    return model, accuracy, X.double().numpy()
 
 
 def main() -> None:
-    model, accuracy = train()
+    model, accuracy, X = train()
     W1, b1 = model[0].weight.detach().double().numpy(), model[0].bias.detach().double().numpy()
     W2, b2 = model[2].weight.detach().double().numpy(), model[2].bias.detach().double().numpy()
     net = ShallowNetwork(W1, b1, W2, b2)  # float32 weights, converted exactly
@@ -54,9 +62,17 @@ def main() -> None:
     report = symmetries(net, domain=box)
     print(report)
     print(f"(report in {time.perf_counter() - start:.2f} s)")
+    start = time.perf_counter()
+    functional_dimension(net)
+    print(f"(functional_dimension on R^784 alone: {time.perf_counter() - start:.2f} s)")
     cf = canonical_form(net)
     cf_box = canonical_form(net, domain=box)
     print(f"bent hyperplanes: {cf.num_bent} on R^784, {cf_box.num_bent} meeting the box")
+    # the data's own bounding box, widened by 1/64 (pixels never lit get [-1/64, 1/64])
+    data_box = Box(X.min(axis=0) - 1 / 64, X.max(axis=0) + 1 / 64)
+    start = time.perf_counter()
+    roles = domain_roles(net, data_box)
+    print(f"on the data's bounding box (+-1/64): {roles} ({time.perf_counter() - start:.2f} s)")
     try:
         print("minimal width on the box:", minimal_width(net, domain=box))
     except SearchLimitExceeded as err:

@@ -117,8 +117,8 @@ class Box(Domain):
     hi: tuple[Fraction, ...]
 
     def __init__(self, lo: Any, hi: Any, *, d: int | None = None):
-        scalar_lo = not isinstance(lo, list | tuple) and not hasattr(lo, "shape")
-        scalar_hi = not isinstance(hi, list | tuple) and not hasattr(hi, "shape")
+        scalar_lo = not isinstance(lo, list | tuple) and getattr(lo, "shape", ()) == ()
+        scalar_hi = not isinstance(hi, list | tuple) and getattr(hi, "shape", ()) == ()
         if d is not None and (isinstance(d, bool) or not isinstance(d, int) or d < 1):
             raise InvalidDomainError(f"d must be a positive integer, not {d!r}")
         if scalar_lo and scalar_hi and d is None:
