@@ -377,15 +377,8 @@ def _milp(a, b, g: _Difference, domain, k: int, time_limit):
             options = {"mip_rel_gap": MILP_GAP}
             if time_limit is not None:
                 options["time_limit"] = time_limit
-            res = milp(
-                cost,
-                integrality=integrality,
-                bounds=Bounds(lo_b, hi_b),
-                constraints=constraints,
-                options=options,
-            )
-            if res.x is None:  # HiGHS's presolve occasionally fails with "Solve error"
-                options["presolve"] = False
+            for presolve in (True, False):  # HiGHS's presolve occasionally ends in "Solve error"
+                options["presolve"] = presolve
                 res = milp(
                     cost,
                     integrality=integrality,
@@ -393,6 +386,8 @@ def _milp(a, b, g: _Difference, domain, k: int, time_limit):
                     constraints=constraints,
                     options=options,
                 )
+                if res.x is not None:
+                    break
             if res.x is None:
                 raise RuntimeError(f"the MILP solver found no point: {res.message}")
             bound = getattr(res, "mip_dual_bound", None)

@@ -102,11 +102,21 @@ def plot_hyperplanes(
             ls="-" if group.bent else "--",
             lw=1 + 3 * size / largest,
         )
-        if abs(b) > 1e-12:
-            xs = np.array(xlim)
-            ax.plot(xs, -(a * xs + c) / b, **style)
-        else:
-            ax.plot([-c / a, -c / a], ylim, **style)
+        _line(ax, (a, b, c), xlim, ylim, style)
+    return _plane_axes(ax, xlim, ylim)
+
+
+def _line(ax, abc: tuple[float, float, float], xlim, ylim, style: dict) -> None:
+    """Draw the line a x1 + b x2 + c = 0 across the window."""
+    a, b, c = abc
+    if abs(b) > 1e-12:
+        xs = np.array(xlim)
+        ax.plot(xs, -(a * xs + c) / b, **style)
+    else:
+        ax.plot([-c / a, -c / a], ylim, **style)
+
+
+def _plane_axes(ax, xlim, ylim):
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal")
@@ -150,17 +160,8 @@ def plot_domain(
             style = dict(color=_ROLE_COLORS["bent"], ls="-", lw=1 + 3 * size / largest)
         else:
             style = dict(color=_ROLE_COLORS["cancelling"], ls="--", lw=1)
-        if abs(b) > 1e-12:
-            line = np.array(xlim)
-            ax.plot(line, -(a * line + c) / b, **style)
-        else:
-            ax.plot([-c / a, -c / a], ylim, **style)
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    ax.set_aspect("equal")
-    ax.set_xlabel("x1")
-    ax.set_ylabel("x2")
-    return ax
+        _line(ax, (a, b, c), xlim, ylim, style)
+    return _plane_axes(ax, xlim, ylim)
 
 
 def plot_fiber_types(net: ShallowNetwork, *, ax: Any = None, limit: int = 10_000) -> Any:

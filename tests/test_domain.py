@@ -406,7 +406,8 @@ def test_max_difference_milp_against_raw_milp(seed):
     if md.method != "milp":
         return
     raw = max(raw_milp(a, b, lo, hi, 0, s) for s in (1, -1))
-    assert abs(float(md.maximum) - raw) <= 1e-6 * (1 + abs(raw))
+    # the raw MILP's big-M constants are widened by 1e-6, which it may exploit per neuron
+    assert abs(float(md.maximum) - raw) <= 1e-5 * (1 + abs(raw))
     assert md.upper_bounds[0] >= float(md.maximum) - 1e-9
     x = md.points[0]
     assert abs(reference_eval(a, x)[0] - reference_eval(b, x)[0]) == md.values[0]
