@@ -307,6 +307,16 @@ def _milp(a, b, g: _Difference, domain, k: int, time_limit):
         x_lo = [float(r[0][0]) for r in ranges]
         x_hi = [float(r[1][0]) for r in ranges]
     values, points, uppers = [], [], []
+    exact_values: dict[Point, list[Fraction]] = {}
+    fa, fb = a.to_numpy(), b.to_numpy()
+
+    def float_difference(p: Point):
+        z = np.array([float(v) for v in p])
+        out = []
+        for W1, b1, W2, b2 in (fa, fb):
+            out.append(W2 @ np.maximum(W1 @ z + b1, 0) + b2)
+        return out[0] - out[1]
+
     ranges_by_key = {}
     for key, _, normal, offset in g.terms:
         (low, _), (high, _) = domain.affine_range(normal, offset)
@@ -321,7 +331,7 @@ def _milp(a, b, g: _Difference, domain, k: int, time_limit):
             for col, u in enumerate(normal):
                 if u:
                     L[col] -= kap * u / 2
-        best = None
+        candidates: list[Point] = []
         upper = None
         for sign in (1, -1):
             n = len(terms)
@@ -395,13 +405,14 @@ def _milp(a, b, g: _Difference, domain, k: int, time_limit):
                 bound = res.fun
             side_upper = -bound + sign * float(e)
             upper = side_upper if upper is None else max(upper, side_upper)
-            for x in _into_domain(domain, res.x[:d]):
-                v = abs(a(x)[j] - b(x)[j])
-                if best is None or v > best[0]:
-                    best = (v, x)
-        values.append(best[0])
-        points.append(best[1])
-        uppers.append(max(upper, float(best[0])))
+            candidates += _into_domain(domain, res.x[:d])
+        # the candidate with the largest float |g_j| is evaluated exactly: the certified value
+        x = max(candidates, key=lambda p: abs(float_difference(p)[j]))
+        if x not in exact_values:
+            exact_values[x] = [p - q for p, q in zip(a(x), b(x), strict=True)]
+        values.append(abs(exact_values[x][j]))
+        points.append(x)
+        uppers.append(max(upper, float(values[-1])))
     return MaxDifference(
         tuple(values), tuple(points), tuple(uppers), False, "milp", len(g.terms), g.cancelled
     )
