@@ -74,7 +74,7 @@ def main() -> None:
     roles = domain_roles(net, data_box)
     print(f"on the data's bounding box (+-1/64): {roles} ({time.perf_counter() - start:.2f} s)")
     try:
-        print("minimal width on the box:", minimal_width(net, domain=box))
+        print("minimal width on the box:", minimal_width(net, domain=box, limit=64))
     except SearchLimitExceeded as err:
         print(f"minimal width on the box: {err}")
     dead = [i for i, r in enumerate(report.roles.roles) if r == "dead"]

@@ -237,6 +237,12 @@ class Box(Domain):
     def __str__(self) -> str:
         if len(set(self.lo)) == 1 and len(set(self.hi)) == 1:
             return f"[{format_rational(self.lo[0])}, {format_rational(self.hi[0])}]^{self.d}"
+        if self.d > 4:
+            lo, hi = min(self.lo), max(self.hi)
+            return (
+                f"a box in R^{self.d} inside [{format_rational(lo)}, {format_rational(hi)}]^"
+                f"{self.d} (per-coordinate bounds)"
+            )
         return " x ".join(
             f"[{format_rational(a)}, {format_rational(b)}]"
             for a, b in zip(self.lo, self.hi, strict=True)

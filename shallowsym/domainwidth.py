@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from flint import fmpq, fmpq_mat
+
 from .canonical import canonical_form
 from .domain import Box, Polytope, as_domain
 from .errors import InvalidDomainError, SearchLimitExceeded, check_limit
@@ -104,6 +106,16 @@ def _rank_basis(rows: list[list[Fraction]]) -> list[int]:
     return chosen
 
 
+def _rank(rows: list[list[Fraction]]) -> int:
+    """The exact rank of a matrix of Fractions (flint)."""
+    if not rows or not rows[0]:
+        return 0
+    n = len(rows[0])
+    return fmpq_mat(
+        len(rows), n, [fmpq(v.numerator, v.denominator) for row in rows for v in row]
+    ).rank()
+
+
 def _best_flip(net: ShallowNetwork, domain, limit: int):
     cf = canonical_form(net, domain=domain)
     L, e = cf.sigma_form
@@ -119,7 +131,7 @@ def _best_flip(net: ShallowNetwork, domain, limit: int):
                 raise SearchLimitExceeded(
                     f"the flip-set search on D needs more than limit={limit} of the 2^{n} "
                     f"orientations; the minimal width on D is between {n} and "
-                    f"{n + len(_rank_basis(base))}",
+                    f"{n + _rank(base)}",
                     limit=limit,
                 )
             M = [list(row) for row in base]
@@ -128,7 +140,7 @@ def _best_flip(net: ShallowNetwork, domain, limit: int):
                 for j in range(cf.k):
                     if kink[j]:
                         M[j] = [x + kink[j] * u for x, u in zip(M[j], normal, strict=True)]
-            rank = len(_rank_basis(M))
+            rank = _rank(M)
             if best is None or rank < best[0]:
                 best = (rank, S, M)
             if rank == 0:

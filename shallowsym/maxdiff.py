@@ -398,14 +398,16 @@ def _milp(a, b, g: _Difference, domain, k: int, time_limit):
                 )
                 if res.x is not None:
                     break
-            if res.x is None:
-                raise RuntimeError(f"the MILP solver found no point: {res.message}")
-            bound = getattr(res, "mip_dual_bound", None)
-            if bound is None or not np.isfinite(bound):
-                bound = res.fun
+            if res.x is None:  # HiGHS failed twice: one LP per activation pattern instead
+                bound, point = _patterns(terms, L, domain, x_lo, x_hi, sign, res.message)
+            else:
+                bound = getattr(res, "mip_dual_bound", None)
+                if bound is None or not np.isfinite(bound):
+                    bound = res.fun
+                point = res.x[:d]
             side_upper = -bound + sign * float(e)
             upper = side_upper if upper is None else max(upper, side_upper)
-            candidates += _into_domain(domain, res.x[:d])
+            candidates += _into_domain(domain, point)
         # the candidate with the largest float |g_j| is evaluated exactly: the certified value
         x = max(candidates, key=lambda p: abs(float_difference(p)[j]))
         if x not in exact_values:
@@ -416,6 +418,43 @@ def _milp(a, b, g: _Difference, domain, k: int, time_limit):
     return MaxDifference(
         tuple(values), tuple(points), tuple(uppers), False, "milp", len(g.terms), g.cancelled
     )
+
+
+def _patterns(terms, L, domain, x_lo, x_hi, sign, message, max_terms: int = 12):
+    """max of sign * (sum kappa relu(l) + L x) by one LP per activation pattern (HiGHS's LP),
+    as (minus the optimum, argmax): the fallback when the MILP solver fails."""
+    import numpy as np
+    from scipy.optimize import linprog
+
+    if len(terms) > max_terms:
+        raise RuntimeError(f"the MILP solver found no point: {message}")
+    best, point = None, None
+    for pattern in itertools.product((0, 1), repeat=len(terms)):
+        c = np.array([sign * float(v) for v in L])
+        rows, rhs = [], []
+        for on, (_, kap, normal, offset) in zip(pattern, terms, strict=True):
+            u = np.array([float(v) for v in normal])
+            if on:  # l >= 0 contributes kappa l
+                c = c + sign * float(kap) * u
+                rows.append(-u)
+                rhs.append(float(offset))
+            else:
+                rows.append(u)
+                rhs.append(-float(offset))
+        const = sum(
+            sign * float(kap) * float(offset)
+            for on, (_, kap, _, offset) in zip(pattern, terms, strict=True)
+            if on
+        )
+        if isinstance(domain, Polytope):
+            rows += [[float(v) for v in row] for row in domain.A]
+            rhs += [float(v) for v in domain.b]
+        res = linprog(-c, A_ub=rows, b_ub=rhs, bounds=list(zip(x_lo, x_hi, strict=True)))
+        if res.status == 0 and (best is None or -res.fun + const > best):
+            best, point = -res.fun + const, res.x
+    if point is None:
+        raise RuntimeError(f"the MILP solver found no point: {message}")
+    return -best, point
 
 
 def _into_domain(domain, x) -> list[Point]:

@@ -69,9 +69,7 @@ def interior_point_on(domain: Box | Polytope, key: Key, avoid: list[Key]) -> Poi
     p0 = _toward(neg, pos, ln / (ln - lp))
     others = [k for k in avoid if k != key]
     P0, den0 = _integer_point(p0)
-    bad = [
-        k for k in others if sum(n * v for n, v in zip(k, P0, strict=False)) + k[-1] * den0 == 0
-    ]
+    bad = [k for k in others if sum(n * v for n, v in zip(k, P0, strict=False)) + k[-1] * den0 == 0]
     if not bad:
         return p0
     d = len(normal)
