@@ -11,8 +11,10 @@ from . import deep, examples, fast, moves
 from .alignment import Alignment, HyperplaneMatch, align
 from .canonical import BentHyperplane, CanonicalForm, canonical_form
 from .certificates import Move, MoveCertificate, explain
+from .domain import Box, Polytope
 from .equivalence import Equivalence, equivalent
 from .errors import (
+    InvalidDomainError,
     InvalidNetworkError,
     MissingDependencyError,
     SearchLimitExceeded,
@@ -29,6 +31,7 @@ from .functional import (
 )
 from .graph import bent_hyperplane_graph, neuron_graph
 from .hyperplanes import neuron_keys
+from .maxdiff import MaxDifference, max_difference
 from .minimal import ReducedNetwork, is_irreducible, minimal_width, reduce, reduction
 from .network import ShallowNetwork
 from .relabel import RelabelledEquivalence, Relabelling, relabelled_equivalent, relabelling_group
@@ -42,20 +45,24 @@ __version__ = "0.1.0"
 __all__ = [
     "Alignment",
     "BentHyperplane",
+    "Box",
     "CanonicalForm",
     "CombinatorialType",
     "Equivalence",
     "FiberType",
     "FunctionalDimension",
     "HyperplaneMatch",
+    "InvalidDomainError",
     "InvalidNetworkError",
     "LocalDimension",
+    "MaxDifference",
     "Mechanism",
     "MissingDependencyError",
     "Move",
     "MoveCertificate",
     "NeuronRole",
     "NonDifferentiableError",
+    "Polytope",
     "ReducedNetwork",
     "RelabelledEquivalence",
     "Relabelling",
@@ -83,6 +90,7 @@ __all__ = [
     "functional_dimension",
     "is_irreducible",
     "local_dimension",
+    "max_difference",
     "minimal_width",
     "moves",
     "neuron_graph",

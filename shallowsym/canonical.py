@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from flint import fmpq, fmpq_mat
 
+from .domain import Box, Polytope, as_domain, fold_onto
 from .dyadic import dyadic_product
 from .hyperplanes import (
     Key,
@@ -87,6 +88,7 @@ class CanonicalForm:
     _kinks: tuple[tuple[fmpq, ...], ...] = field(repr=False)
     _linear: tuple[tuple[fmpq, ...], ...] = field(repr=False)
     _constant: tuple[fmpq, ...] = field(repr=False)
+    domain: Box | Polytope | None = None
 
     @classmethod
     def from_parts(
@@ -98,6 +100,7 @@ class CanonicalForm:
         kinks: Any,
         linear: Any,
         constant: Any,
+        domain: Box | Polytope | None = None,
     ) -> CanonicalForm:
         """A canonical form from its parts, kinks, M and delta given as exact rationals
         (``Fraction``, int or flint); for modules that transform forms (relabelling, domains).
@@ -118,6 +121,7 @@ class CanonicalForm:
             _kinks=tuple(tuple(map(exact, kink)) for kink in kinks),
             _linear=tuple(tuple(map(exact, row)) for row in linear),
             _constant=tuple(map(exact, constant)),
+            domain=domain,
         )
 
     @cached_property
@@ -216,6 +220,8 @@ class CanonicalForm:
             for j in range(self.k):
                 name = "f" if self.k == 1 else f"f{j + 1}"
                 lines.append(f"{name}(x) = {self._output_formula(j, exact=exact, full=full)}")
+            if self.domain is not None:
+                lines.append(f"on D = {self.domain}")
             return "\n".join(lines)
         terms = None if full else 4
 
@@ -246,6 +252,8 @@ class CanonicalForm:
             indent="  ",
         )
         lines.append(f"delta = {vector(self.constant)}")
+        if self.domain is not None:
+            lines.append(f"on D = {self.domain}")
         return "\n".join(lines)
 
     def _output_formula(self, j: int, *, exact: bool = True, full: bool = True) -> str:
@@ -299,27 +307,34 @@ class CanonicalForm:
                 + self._output_formula(j, exact=True, full=False)
                 for j in range(self.k)
             ),
+            "domain": None if self.domain is None else self.domain.to_dict(),
         }
 
 
-def canonical_form(net: ShallowNetwork) -> CanonicalForm:
+def canonical_form(net: ShallowNetwork, *, domain: Box | Polytope | None = None) -> CanonicalForm:
     """The canonical form of the function of ``net`` (THEORY.md Theorems 1 and 3).
 
     Parameters
     ----------
     net
         A :class:`ShallowNetwork`.
+    domain
+        A :class:`~shallowsym.domain.Box` or :class:`~shallowsym.domain.Polytope`: the
+        canonical form of f on int(D) (proofs/domains.md, Theorem D3). Bent hyperplanes that
+        miss int(D) are folded into the affine part; the result keeps ``domain``.
 
     Returns
     -------
     CanonicalForm
-        Equal for two networks exactly when they compute the same function on R^d.
-        The result is cached on the (immutable) network.
+        Equal for two networks exactly when they compute the same function on R^d (on D,
+        with ``domain``). The result is cached on the (immutable) network.
 
     Raises
     ------
     TypeError
-        If ``net`` is not a ``ShallowNetwork``.
+        If ``net`` is not a ``ShallowNetwork`` (or ``domain`` not a domain).
+    InvalidDomainError
+        If the domain's dimension is not ``net.d``.
 
     Examples
     --------
@@ -330,6 +345,13 @@ def canonical_form(net: ShallowNetwork) -> CanonicalForm:
     >>> b = ShallowNetwork([[-1], [1]], [1, -3], [[1, 1]], [2])
     >>> canonical_form(a) == canonical_form(b)
     True
+
+    On [2, 4] the hyperplane x = 1 misses the domain, where relu(x - 1) = x - 1:
+
+    >>> from shallowsym.domain import Box
+    >>> print(canonical_form(a, domain=Box([2], [4])))
+    f(x) = 1/2 |x1 - 3| + 1/2 x1 + 1/2
+    on D = [2, 4]^1
 
     Notes
     -----
@@ -343,6 +365,9 @@ def canonical_form(net: ShallowNetwork) -> CanonicalForm:
     """
     if not isinstance(net, ShallowNetwork):
         raise TypeError(f"canonical_form expects a ShallowNetwork, not {type(net).__name__}")
+    if domain is not None:
+        domain = as_domain(domain, net.d)
+        return net._cached(("canonical_form", domain), lambda: _on_domain(net, domain))
     return net._cached("canonical_form", lambda: _compute_canonical_form(net))
 
 
@@ -424,6 +449,14 @@ def _dyadic_linear_constant(net: ShallowNetwork, keys: tuple[Key | None, ...]):
         c + row[d] / 2 + row[d + 1] for c, row in zip(net._c2.entries(), product, strict=True)
     )
     return linear, constant
+
+
+def _on_domain(net: ShallowNetwork, domain: Box | Polytope) -> CanonicalForm:
+    cf = canonical_form(net)
+    keys, kinks, linear, constant = fold_onto(domain, cf.keys, cf.kinks, cf.linear, cf.constant)
+    return CanonicalForm.from_parts(
+        d=cf.d, k=cf.k, keys=keys, kinks=kinks, linear=linear, constant=constant, domain=domain
+    )
 
 
 def _rows(m: fmpq_mat) -> tuple[tuple[fmpq, ...], ...]:

@@ -1,5 +1,6 @@
 """The ``shallowsym`` command line: ``equiv``, ``canon``, ``symmetries``, ``fundim``,
-``reduce`` and ``demo``.
+``reduce``, ``maxdiff`` and ``demo``; ``--box LO HI`` or ``--domain D.json`` restrict all but
+``demo`` to a bounded input domain.
 
 Exit codes: 0 success (for ``equiv``: equivalent), 1 not equivalent (only a decided verdict),
 2 bad input, 3 a search limit reached (pass a larger ``--limit``), 4 internal error (one line
@@ -20,12 +21,14 @@ from typing import Any
 from . import __version__, examples
 from .canonical import canonical_form
 from .certificates import DEFAULT_EXPLAIN_LIMIT
+from .domain import Box, domain_from_dict
 from .equivalence import equivalent
 from .errors import SearchLimitExceeded, ShallowSymError
 from .fibre import DEFAULT_TYPE_LIMIT
 from .flips import DEFAULT_LIMIT
 from .functional import functional_dimension
 from .io import RELU_ASSUMED, WRITABLE, read, save
+from .maxdiff import max_difference
 from .minimal import reduction
 from .network import ShallowNetwork
 from .relabel import DEFAULT_RELABEL_LIMIT, RELABEL_MODES, relabelled_equivalent
@@ -82,6 +85,22 @@ def _load(path: str, layers: str | None = None) -> ShallowNetwork:
         raise ShallowSymError(f"reading {path} needs an optional dependency: {err}") from None
 
 
+def _domain(args: argparse.Namespace, d: int):
+    """The domain of ``--box LO HI`` or ``--domain D.json`` (None when neither is given)."""
+    if getattr(args, "box", None) is not None and getattr(args, "domain", None) is not None:
+        raise ShallowSymError("give either --box or --domain, not both")
+    if getattr(args, "box", None) is not None:
+        lo, hi = args.box
+        return Box(lo, hi, d=d)
+    if getattr(args, "domain", None) is not None:
+        try:
+            with open(args.domain, encoding="utf-8") as handle:
+                return domain_from_dict(handle.read())
+        except OSError as err:
+            raise ShallowSymError(f"cannot read {args.domain}: {err.strerror or err}") from None
+    return None
+
+
 def _emit(args: argparse.Namespace, data, text) -> None:
     """Print JSON (``data``) or text; either may be a callable, called only when printed.
     JSON carries the notes of the command (what the input files could not say)."""
@@ -110,7 +129,10 @@ def _cmd_equiv(args: argparse.Namespace) -> int:
         )
         _emit(args, relabelled.to_dict, lambda: str(relabelled))
         return EXIT_OK if relabelled else EXIT_DIFFERENT
-    result = equivalent(a, b, method=args.method, limit=args.limit)
+    domain = _domain(args, a.d)
+    result = equivalent(
+        a, b, method=args.method, limit=args.limit, domain=domain, epsilon=args.epsilon
+    )
     _emit(args, result.to_dict, lambda: _flag(result.to_text(full=args.full, exact=args.exact)))
     return EXIT_OK if result else EXIT_DIFFERENT
 
@@ -150,7 +172,8 @@ def _cmd_deepequiv(args: argparse.Namespace) -> int:
 
 
 def _cmd_canon(args: argparse.Namespace) -> int:
-    cf = canonical_form(_load(args.network, args.layers))
+    net = _load(args.network, args.layers)
+    cf = canonical_form(net, domain=_domain(args, net.d))
     _emit(
         args,
         cf.to_dict,
@@ -164,7 +187,13 @@ def _cmd_canon(args: argparse.Namespace) -> int:
 
 @_limited("--limit")
 def _cmd_symmetries(args: argparse.Namespace) -> int:
-    report = symmetries(_load(args.network, args.layers), limit=args.limit)
+    net = _load(args.network, args.layers)
+    domain = _domain(args, net.d)
+    if domain is not None:
+        on_domain = symmetries(net, limit=args.limit, domain=domain)
+        _emit(args, on_domain.to_dict, lambda: str(on_domain))
+        return EXIT_OK
+    report = symmetries(net, limit=args.limit)
     types, reason = None, None
     if args.types:
         try:
@@ -207,7 +236,8 @@ def _cmd_symmetries(args: argparse.Namespace) -> int:
 
 
 def _cmd_fundim(args: argparse.Namespace) -> int:
-    fd = functional_dimension(_load(args.network, args.layers))
+    net = _load(args.network, args.layers)
+    fd = functional_dimension(net, domain=_domain(args, net.d))
     _emit(args, fd.to_dict, lambda: fd.to_text(full=args.full, exact=args.exact))
     return EXIT_OK
 
@@ -222,7 +252,7 @@ def _cmd_reduce(args: argparse.Namespace) -> int:
                 f"one of {', '.join(WRITABLE)}"
             )
     net = _load(args.network, args.layers)
-    result = reduction(net, limit=args.limit)
+    result = reduction(net, limit=args.limit, domain=_domain(args, net.d))
     exact = None
     if args.output is not None:
         try:
@@ -245,6 +275,16 @@ def _cmd_reduce(args: argparse.Namespace) -> int:
         return out
 
     _emit(args, data, text)
+    return EXIT_OK
+
+
+def _cmd_maxdiff(args: argparse.Namespace) -> int:
+    a, b = _load(args.a), _load(args.b)
+    domain = _domain(args, a.d)
+    if domain is None:
+        raise ShallowSymError("maxdiff needs a bounded domain: --box LO HI or --domain D.json")
+    result = max_difference(a, b, domain=domain, method=args.method, time_limit=args.time_limit)
+    _emit(args, result.to_dict(), str(result))
     return EXIT_OK
 
 
@@ -296,6 +336,13 @@ def _limit_option(parser: argparse.ArgumentParser, flag: str, default: int, what
     )
 
 
+def _domain_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--box", nargs=2, metavar=("LO", "HI"), help="the domain [LO, HI]^d (exact numbers)"
+    )
+    parser.add_argument("--domain", metavar="D.json", help="a domain file (Box or Polytope JSON)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="shallowsym",
@@ -320,6 +367,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="equivalent up to permuted inputs, outputs or both (exit 3 past --relabel-limit)",
     )
     _limit_option(p, "--relabel-limit", DEFAULT_RELABEL_LIMIT, "the relabelling search")
+    p.add_argument("--epsilon", help="with a domain: equal up to this sup |f_a - f_b| (exact)")
     p.set_defaults(run=_cmd_equiv)
     p = sub.add_parser("align", help="pair the bent hyperplanes of two networks", epilog=EPILOG)
     p.add_argument("a", help=FILE_HELP)
@@ -374,6 +422,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _limit_option(p, "--limit", DEFAULT_LIMIT, "the sign search")
     p.set_defaults(run=_cmd_reduce)
+    p = sub.add_parser(
+        "maxdiff", help="sup over a bounded domain of |f_a - f_b|", epilog=EPILOG
+    )
+    p.add_argument("a", help=FILE_HELP)
+    p.add_argument("b", help=FILE_HELP)
+    p.add_argument("--method", choices=("auto", "exact", "milp"), default="auto")
+    p.add_argument("--time-limit", type=float, help="seconds per MILP solve")
+    p.set_defaults(run=_cmd_maxdiff)
+    for name in ("equiv", "canon", "maxdiff", "reduce", "symmetries", "fundim"):
+        _domain_options(sub.choices[name])
     p = sub.add_parser("demo", help="run the main job on embedded example networks", epilog=EPILOG)
     _limit_option(p, "--limit", DEFAULT_EXPLAIN_LIMIT, "the move-certificate search")
     p.set_defaults(run=_cmd_demo)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
@@ -9,10 +10,13 @@ from typing import Any, Literal
 
 from .canonical import CanonicalForm, canonical_form
 from .certificates import DEFAULT_EXPLAIN_LIMIT, MoveCertificate, explain
+from .domain import Box, Polytope, as_domain
 from .errors import SearchLimitExceeded, check_limit
 from .graph import graph_standard_map, graphs_isomorphic
 from .hyperplanes import format_hyperplane
+from .maxdiff import epsilon_verdict
 from .network import ShallowNetwork
+from .ondomain import separating_point_in
 from .rationals import format_rational
 from .relabel import RelabelledEquivalence, RelabelMode, relabelled_equivalent
 from .standard import StandardCertificate, find_standard_map
@@ -165,6 +169,8 @@ def equivalent(
     *,
     method: Method = "canonical",
     relabel: RelabelMode | None = None,
+    domain: Box | Polytope | None = None,
+    epsilon: Any = None,
     limit: int = DEFAULT_EXPLAIN_LIMIT,
 ) -> Equivalence | RelabelledEquivalence:
     """Decide exactly whether a and b compute the same function on all of R^d.
@@ -184,6 +190,14 @@ def equivalent(
         permutations of the inputs (Q), the outputs (P), both, or signed permutations of the
         inputs, delegated to :func:`shallowsym.relabel.relabelled_equivalent`
         (which returns a ``RelabelledEquivalence`` with the permutations or an obstruction).
+    domain
+        A :class:`~shallowsym.domain.Box` or :class:`~shallowsym.domain.Polytope`: decide
+        f_a = f_b on int(D) by the canonical forms on D (proofs/domains.md, Theorem D3); the
+        witness is then a rational point inside D.
+    epsilon
+        With ``domain``: decide sup over D of |f_a - f_b| <= epsilon (every output) by
+        :func:`shallowsym.maxdiff.max_difference`; the reason says whether the value is exact
+        or the MILP solver's bound.
     limit
         Bound on the search for a move certificate, which runs only when ``certificate`` is
         first read (see :func:`shallowsym.explain`); the verdict never waits for it. With
@@ -235,7 +249,11 @@ def equivalent(
         raise ValueError(f"method must be one of {_METHODS}, not {method!r}")
     check_limit(limit)
     if relabel is not None:
+        if domain is not None or epsilon is not None:
+            raise ValueError("relabel= does not combine with domain= or epsilon=")
         return relabelled_equivalent(a, b, relabel=relabel, limit=limit)
+    if domain is not None or epsilon is not None:
+        return _on_domain(a, b, method, domain, epsilon, limit)
     if a.d != b.d:
         return Equivalence(False, f"a has input dimension {a.d} but b has {b.d}", method)
     if a.k != b.k:
@@ -246,6 +264,44 @@ def equivalent(
         x = separating_point(a, b, cf_a, cf_b)
         return Equivalence(False, _difference(cf_a, cf_b), method, witness=x, values=(a(x), b(x)))
     return _equivalent_verdict(a, b, method, limit)
+
+
+def _on_domain(a, b, method: str, domain, epsilon, limit: int) -> Equivalence:
+    """The verdict on int(D) (proofs/domains.md, Theorem D3), or within epsilon."""
+    if domain is None:
+        raise ValueError("epsilon needs a bounded domain= (the difference may be unbounded)")
+    domain = as_domain(domain, a.d)
+    if a.d != b.d:
+        return Equivalence(False, f"a has input dimension {a.d} but b has {b.d}", method)
+    if a.k != b.k:
+        return Equivalence(False, f"a has output dimension {a.k} but b has {b.k}", method)
+    if epsilon is not None:
+        same, reason, x = epsilon_verdict(a, b, domain, epsilon)
+        values = None if x is None else (a(x), b(x))
+        return Equivalence(same, reason, method, witness=x, values=values)
+    cf_a, cf_b = canonical_form(a, domain=domain), canonical_form(b, domain=domain)
+    if cf_a != cf_b:
+        x = separating_point_in(a, b, cf_a, cf_b)
+        return Equivalence(
+            False,
+            f"on D = {domain}, {_difference(cf_a, cf_b)} (hyperplanes missing D folded into "
+            "the affine part)",
+            method,
+            witness=x,
+            values=(a(x), b(x)),
+        )
+    if canonical_form(a) == canonical_form(b):
+        verdict = _equivalent_verdict(a, b, method, limit)
+        return dataclasses.replace(
+            verdict, reason=f"equal on D = {domain} and on all of R^d: {verdict.reason}"
+        )
+    return Equivalence(
+        True,
+        f"same canonical form on D = {domain}: equal on D, though they differ outside D (so b "
+        "is not in the standard-group orbit of a)",
+        method,
+        needs_hidden_symmetries=True,
+    )
 
 
 def _equivalent_verdict(

@@ -13,6 +13,12 @@ class InvalidNetworkError(ShallowSymError, ValueError):
     """
 
 
+class InvalidDomainError(ShallowSymError, ValueError):
+    """An input domain (a box or a polytope) is not valid: an entry is not a finite number,
+    the shapes or dimensions disagree, or the domain has empty interior. The message names the
+    argument and the entry."""
+
+
 class SearchLimitExceeded(ShallowSymError, RuntimeError):
     """An exponential search needed more steps than its ``limit=`` allows.
 

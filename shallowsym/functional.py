@@ -22,6 +22,8 @@ from typing import Any
 
 from flint import fmpq, fmpq_mat
 
+from .domain import Box, Polytope, as_domain, key_side
+from .domaincells import cell_points
 from .errors import InvalidNetworkError, ShallowSymError
 from .hyperplanes import neuron_keys
 from .linalg import nullspace
@@ -146,13 +148,20 @@ def _check_differentiable(net: ShallowNetwork) -> None:
         )
 
 
-def functional_dimension(net: ShallowNetwork) -> FunctionalDimension:
+def functional_dimension(
+    net: ShallowNetwork, *, domain: Box | Polytope | None = None
+) -> FunctionalDimension:
     """The exact functional dimension of ``net`` by the structural block algorithm.
 
     Parameters
     ----------
     net
         A network.
+    domain
+        A Box or Polytope: the functional dimension of theta -> f_theta on int(D)
+        (proofs/domains.md, Theorem D6). Only hyperplanes meeting int(D) form blocks; a neuron
+        dead on D contributes nothing, one always active on D contributes
+        e_j (x) (w_i, beta_i) and a_i (x) Q^(d+1) to the affine pool.
 
     Returns
     -------
@@ -182,14 +191,21 @@ def functional_dimension(net: ShallowNetwork) -> FunctionalDimension:
     if not isinstance(net, ShallowNetwork):
         raise TypeError(f"functional_dimension expects a ShallowNetwork, not {type(net).__name__}")
     _check_differentiable(net)
+    if domain is not None:
+        domain = as_domain(domain, net.d)
     d, k, h = net.d, net.k, net.h
     n = k * (d + 1)
     nk = neuron_keys(net)
     a_entries = net._A2.entries()
     columns = [[a_entries[j * h + i] for j in range(k)] for i in range(h)]
     groups: dict[tuple[int, ...], dict[int, list[int]]] = {}
+    off_domain: dict[int, list[int]] = {1: [], -1: []}  # always active / dead on D
     for i, key in enumerate(nk.keys):
         if key is not None:
+            side = 0 if domain is None else key_side(domain, key)
+            if side:
+                off_domain[side * nk.orientations[i]].append(i)
+                continue
             groups.setdefault(key, {1: [], -1: []})[nk.orientations[i]].append(i)
 
     def outputs(indices: list[int]) -> list[list[fmpq]]:
@@ -223,6 +239,12 @@ def functional_dimension(net: ShallowNetwork) -> FunctionalDimension:
     flat = [i for i in range(h) if nk.keys[i] is None]
     active = [i for i in flat if betas[i] > 0]
     spans += outputs(active)
+    for i in off_domain[1]:  # a_i relu(w_i . x + beta_i) = a_i (w_i . x + beta_i) on D
+        v = [*net._A1.entries()[i * d : (i + 1) * d], betas[i]]
+        pool += [_tensor(_unit(k, j), v) for j in range(k)]
+        spans += outputs([i])
+    if off_domain[-1]:
+        deficits.append(("dead", None, tuple(off_domain[-1]), len(off_domain[-1]) * (k + d)))
     # The pool holds A (x) Q^(d+1) for A = span(spans): when A is all of Q^k, the pool is
     # the whole affine block and no tensor needs building.
     if spans and _rank(spans, k) == k:
@@ -231,9 +253,11 @@ def functional_dimension(net: ShallowNetwork) -> FunctionalDimension:
         pool += [_tensor(a, _unit(d + 1, col)) for a in spans for col in range(d + 1)]
         pool_rank = _rank(pool, n)
     total += pool_rank
-    expected_pool += len(flat) * (k + d)
+    expected_pool += (len(flat) + len(off_domain[1])) * (k + d)
     if expected_pool != pool_rank:
-        deficits.append(("pool", None, tuple(flat), expected_pool - pool_rank))
+        pooled = tuple(sorted(flat + off_domain[1]))
+        kind = "pool" if domain is None else "pool on D"
+        deficits.append((kind, None, pooled, expected_pool - pool_rank))
     bound = h * (d + k) + k
     return FunctionalDimension(total, bound, tuple(deficits))
 
@@ -295,6 +319,11 @@ _CAUSES = {
     "pool": (
         "neurons with w = 0 (zero-input S4, or zero S3) and the affine parts of mixed groups "
         "(S6, S7)"
+    ),
+    "dead": "neurons dead on the domain (their parameters move freely there)",
+    "pool on D": (
+        "neurons with w = 0, neurons always active on the domain, and the affine parts of "
+        "mixed groups (S6, S7)"
     ),
 }
 
@@ -359,10 +388,16 @@ def batch_functional_dimension(net: ShallowNetwork, points: Any) -> int:
 
 
 # -- points that see every cell --------------------------------------------------------------
-def decisive_points(net: ShallowNetwork) -> list[tuple[Fraction, ...]]:
+def decisive_points(
+    net: ShallowNetwork, *, domain: Box | Polytope | None = None
+) -> list[tuple[Fraction, ...]]:
     """For d <= 2: d + 1 affinely independent rational points inside every cell of the
     arrangement of all neurons' hyperplanes (w_i != 0), so that the batch functional
     dimension on them equals the functional dimension.
+
+    With a bounded ``domain``, the points lie strictly inside D, in every cell of the
+    arrangement restricted to D (``shallowsym.domaincells``), and the batch functional
+    dimension on them equals ``functional_dimension(net, domain=D)``.
 
     Raises
     ------
@@ -379,6 +414,9 @@ def decisive_points(net: ShallowNetwork) -> list[tuple[Fraction, ...]]:
     if net.d > 2:
         raise ValueError(f"decisive_points supports d <= 2, not d = {net.d}")
     keys = sorted({k for k in neuron_keys(net).keys if k is not None})
+    if domain is not None:
+        domain = as_domain(domain, net.d)
+        return cell_points([k for k in keys if key_side(domain, k) == 0], domain)
     if net.d == 1:
         return _points_1d(keys)
     return _points_2d(keys)

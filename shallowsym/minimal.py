@@ -29,6 +29,8 @@ from fractions import Fraction
 from typing import Any
 
 from .canonical import CanonicalForm, canonical_form
+from .domain import as_domain
+from .domainwidth import minimal_width_on, reduce_on
 from .errors import SearchLimitExceeded, check_limit
 from .fibre import realize
 from .flips import DEFAULT_LIMIT
@@ -182,8 +184,11 @@ def _width(net: ShallowNetwork, limit: int) -> int:
     return len(_simplification(net)[0])  # attained by net with zero neurons and twins removed
 
 
-def minimal_width(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> int:
+def minimal_width(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=None) -> int:
     """N_min(f): the fewest hidden neurons of any network computing f_net.
+
+    With ``domain=D`` (a Box or Polytope): the fewest neurons of a network equal to f_net on
+    int(D), by :func:`shallowsym.domainwidth.minimal_width_on` (proofs/domains.md, Theorem D4).
 
     Raises
     ------
@@ -203,11 +208,13 @@ def minimal_width(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> int:
     THEORY.md section 6; S. Dereich and S. Kassing, "On minimal representations of shallow
     ReLU networks", Neural Networks 148 (2022) (the 0/1/2 trichotomy for k = 1).
     """
+    if domain is not None:
+        return minimal_width_on(net, domain, limit=limit)
     return _width(net, limit)
 
 
-def is_irreducible(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> bool:
-    """Whether no network with fewer neurons computes f_net (h == N_min).
+def is_irreducible(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=None) -> bool:
+    """Whether no network with fewer neurons computes f_net (h == N_min); on D with ``domain``.
 
     Examples
     --------
@@ -217,6 +224,8 @@ def is_irreducible(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> bool:
     >>> is_irreducible(ShallowNetwork([[1], [2]], [1, 2], [[1, 1]], [0]))
     False
     """
+    if domain is not None:
+        return net.h == minimal_width_on(net, domain, limit=limit)
     return net.h == _width(net, limit)
 
 
@@ -247,6 +256,7 @@ class ReducedNetwork:
     origin: tuple[int | None, ...]
     merged: tuple[tuple[int, ...], ...]
     removed: tuple[int, ...]
+    domain: Any = None
 
     @property
     def kept_neurons(self) -> bool:
@@ -261,6 +271,7 @@ class ReducedNetwork:
         net, orig = self.network, self.original
         lines = [
             f"width {orig.h}, minimal width {net.h}"
+            + ("" if self.domain is None else f" on D = {self.domain}")
             + (" (irreducible)" if net.h == orig.h else ""),
         ]
         if net.h < orig.h:
@@ -304,6 +315,7 @@ class ReducedNetwork:
             "origin": list(self.origin),
             "merged": [list(m) for m in self.merged],
             "removed": list(self.removed),
+            "domain": None if self.domain is None else self.domain.to_dict(),
             "network": self.network.to_dict(),
         }
 
@@ -351,7 +363,9 @@ def _simplification(net: ShallowNetwork):
     return kept, merged, outputs, b2
 
 
-def reduction(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> ReducedNetwork:
+def reduction(
+    net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain: Any = None
+) -> ReducedNetwork:
     """A network of minimal width computing f_net, with the map to the original neurons.
 
     Parameters
@@ -360,6 +374,9 @@ def reduction(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> ReducedNetw
         A network.
     limit
         Bound on the search over signs and mixed sets (only what the bounds leave open).
+    domain
+        A Box or Polytope: minimal width among networks equal to f_net on int(D)
+        (:func:`shallowsym.domainwidth.reduce_on`; the neurons are then built anew).
 
     Returns
     -------
@@ -388,6 +405,16 @@ def reduction(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> ReducedNetw
     ----------
     THEORY.md section 6 (proofs/minimal_width.md); twins and zero neurons: section 5, S3-S5.
     """
+    if domain is not None:
+        small = reduce_on(net, domain, limit=limit)
+        return ReducedNetwork(
+            small,
+            net,
+            (None,) * small.h,
+            ((),) * small.h,
+            tuple(range(net.h)),
+            as_domain(domain, net.d),
+        )
     best = _reduction(net, limit)
     cf = canonical_form(net)
     if best is None and net.h <= cf.num_bent:
@@ -403,11 +430,14 @@ def reduction(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> ReducedNetw
     return ReducedNetwork(out, net, (None,) * out.h, ((),) * out.h, tuple(range(net.h)))
 
 
-def reduce(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> ShallowNetwork:
+def reduce(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=None) -> ShallowNetwork:
     """A network of minimal width computing the same function (checked).
 
     Original neurons are kept where that is minimal (see :func:`reduction`, which also gives
     the map to them); ``reduce(reduce(net)) == reduce(net)``.
+
+    With ``domain=D``: minimal width among networks equal to f_net on int(D) (dead neurons
+    dropped, affine ones merged; :func:`shallowsym.domainwidth.reduce_on`).
 
     >>> from shallowsym import ShallowNetwork, equivalent
     >>> net = ShallowNetwork([[1], [2], [0], [5]], [1, 2, 3, 0], [[1, 1, 4, 0]], [0])
@@ -415,4 +445,6 @@ def reduce(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> ShallowNetwork
     >>> small.h, bool(equivalent(net, small))
     (1, True)
     """
+    if domain is not None:
+        return reduce_on(net, domain, limit=limit)
     return reduction(net, limit=limit).network

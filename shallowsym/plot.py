@@ -3,6 +3,8 @@
 * :func:`plot_function`: f for d = 1, with its bent points marked;
 * :func:`plot_hyperplanes`: for d = 2, the bent hyperplanes (solid, width by |kink|) and the
   cancelling ones (dashed) over a window;
+* :func:`plot_domain`: for d = 2, a domain D (box or polygon) with the neurons' hyperplanes:
+  bent on D solid, cancelling on D dashed, those missing D greyed;
 * :func:`plot_fiber_types`: one row per stratum of the fibre, the representative's neurons
   drawn where they sit (d = 1), coloured by role and marked by orientation.
 
@@ -17,11 +19,12 @@ from typing import Any
 import numpy as np
 
 from .canonical import canonical_form
+from .domain import Box, Polytope, as_domain, key_side, polygon_vertices
 from .fibre import fiber_types
 from .network import ShallowNetwork
 from .roles import structure
 
-__all__ = ["plot_fiber_types", "plot_function", "plot_hyperplanes"]
+__all__ = ["plot_domain", "plot_fiber_types", "plot_function", "plot_hyperplanes"]
 
 _ROLE_COLORS = {
     "bent": "tab:blue",
@@ -99,17 +102,66 @@ def plot_hyperplanes(
             ls="-" if group.bent else "--",
             lw=1 + 3 * size / largest,
         )
-        if abs(b) > 1e-12:
-            xs = np.array(xlim)
-            ax.plot(xs, -(a * xs + c) / b, **style)
-        else:
-            ax.plot([-c / a, -c / a], ylim, **style)
+        _line(ax, (a, b, c), xlim, ylim, style)
+    return _plane_axes(ax, xlim, ylim)
+
+
+def _line(ax, abc: tuple[float, float, float], xlim, ylim, style: dict) -> None:
+    """Draw the line a x1 + b x2 + c = 0 across the window."""
+    a, b, c = abc
+    if abs(b) > 1e-12:
+        xs = np.array(xlim)
+        ax.plot(xs, -(a * xs + c) / b, **style)
+    else:
+        ax.plot([-c / a, -c / a], ylim, **style)
+
+
+def _plane_axes(ax, xlim, ylim):
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal")
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     return ax
+
+
+def plot_domain(
+    net: ShallowNetwork, domain: Box | Polytope, *, ax: Any = None, margin: float = 0.5
+) -> Any:
+    """Draw a bounded d = 2 domain and the network's neuron hyperplanes over it: those bent on D
+    solid (width by the kink on D), those meeting D without a kink there dashed, and those
+    missing int(D) (dead or always active there) greyed and dotted.
+
+    Examples
+    --------
+    >>> from shallowsym import examples
+    >>> from shallowsym.domain import Box
+    >>> ax = plot_domain(examples.two_dimensional(), Box(0, 1, d=2))  # doctest: +SKIP
+    """
+    if net.d != 2:
+        raise ValueError(f"plot_domain draws d = 2 networks, not d = {net.d}")
+    domain = as_domain(domain, 2)
+    ax = _axes(ax)
+    corners = polygon_vertices(domain)
+    xs = [float(p[0]) for p in corners]
+    ys = [float(p[1]) for p in corners]
+    ax.fill(xs, ys, color="tab:blue", alpha=0.08, label="D")
+    ax.plot([*xs, xs[0]], [*ys, ys[0]], color="tab:blue", lw=1)
+    xlim = (min(xs) - margin, max(xs) + margin)
+    ylim = (min(ys) - margin, max(ys) + margin)
+    cf = canonical_form(net, domain=domain)
+    largest = max((max(abs(float(v)) for v in k) for k in cf.kinks), default=1.0) or 1.0
+    for group in structure(net).groups:
+        a, b, c = (float(v) for v in group.key)
+        if key_side(domain, group.key):
+            style = dict(color="0.7", ls=":", lw=1)
+        elif any(cf.kink(group.key)):
+            size = max(abs(float(v)) for v in cf.kink(group.key))
+            style = dict(color=_ROLE_COLORS["bent"], ls="-", lw=1 + 3 * size / largest)
+        else:
+            style = dict(color=_ROLE_COLORS["cancelling"], ls="--", lw=1)
+        _line(ax, (a, b, c), xlim, ylim, style)
+    return _plane_axes(ax, xlim, ylim)
 
 
 def plot_fiber_types(net: ShallowNetwork, *, ax: Any = None, limit: int = 10_000) -> Any:

@@ -18,6 +18,8 @@ from fractions import Fraction
 from typing import Any
 
 from .canonical import canonical_form
+from .domain import Box, Polytope
+from .domainsymmetry import DomainSymmetryReport, domain_symmetries
 from .errors import SearchLimitExceeded, check_limit
 from .fibre import (
     DEFAULT_TYPE_LIMIT,
@@ -503,7 +505,9 @@ class SymmetryReport:
         return data
 
 
-def symmetries(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> SymmetryReport:
+def symmetries(
+    net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain: Box | Polytope | None = None
+) -> SymmetryReport | DomainSymmetryReport:
     """The symmetry report of ``net``.
 
     Parameters
@@ -513,6 +517,10 @@ def symmetries(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> SymmetryRe
     limit
         Bound on the exponential searches (flips, other orientations) done on first use of
         ``flip_sets``, ``mechanisms``, ``has_hidden_symmetries`` and ``hidden_witness``.
+    domain
+        A Box or Polytope: a :class:`~shallowsym.domainsymmetry.DomainSymmetryReport` of the
+        roles on D (dead, always active, bent), functional and fibre dimension on D and
+        hidden symmetries on D (proofs/domains.md).
 
     Returns
     -------
@@ -539,6 +547,10 @@ def symmetries(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> SymmetryRe
     if not isinstance(net, ShallowNetwork):
         raise TypeError(f"symmetries expects a ShallowNetwork, not {type(net).__name__}")
     check_limit(limit)
+    if domain is not None:
+        return domain_symmetries(
+            net, domain, limit=limit, rd_report=lambda: symmetries(net, limit=limit)
+        )
     s = structure(net)
     mechanisms = tuple(_continuous_mechanisms(net))
     orbit = net.h - len(s.all_zero)

@@ -1,0 +1,96 @@
+"""Roles of a trained MNIST-sized model (784, 128, 10) on the pixel box [0, 1]^784.
+
+The model is trained here, with a fixed seed, on scikit-learn's bundled handwritten digits
+(1797 8 x 8 images, no download) upsampled to 28 x 28 and scaled to [0, 1], so its input has
+MNIST's size and range. Then shallowsym reports, exactly, which neurons are dead on the box,
+which are always active there (an affine map), and what that does to the canonical form,
+functional dimension and fibre on the box; and max_difference bounds what pruning the dead
+neurons and a few live ones costs on the whole box.
+
+Run:  python benchmarks/domain_roles.py
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import torch
+from scipy.ndimage import zoom
+from sklearn.datasets import load_digits
+
+from shallowsym import (
+    Box,
+    ShallowNetwork,
+    canonical_form,
+    functional_dimension,
+    max_difference,
+    symmetries,
+)
+from shallowsym.domainwidth import domain_roles
+from shallowsym.errors import SearchLimitExceeded
+from shallowsym.minimal import minimal_width
+
+
+def train(seed: int = 0, epochs: int = 60):
+    digits = load_digits()
+    images = np.stack([zoom(img / 16.0, 28 / 8, order=1) for img in digits.images])
+    X = torch.tensor(np.clip(images, 0, 1).reshape(-1, 784), dtype=torch.float32)
+    y = torch.tensor(digits.target)
+    torch.manual_seed(seed)
+    model = torch.nn.Sequential(
+        torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10)
+    )
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    for _ in range(epochs):
+        for batch in torch.randperm(len(X)).split(64):
+            opt.zero_grad()
+            torch.nn.functional.cross_entropy(model(X[batch]), y[batch]).backward()
+            opt.step()
+    accuracy = (model(X).argmax(1) == y).float().mean().item()
+    return model, accuracy, X.double().numpy()
+
+
+def main() -> None:
+    model, accuracy, X = train()
+    W1, b1 = model[0].weight.detach().double().numpy(), model[0].bias.detach().double().numpy()
+    W2, b2 = model[2].weight.detach().double().numpy(), model[2].bias.detach().double().numpy()
+    net = ShallowNetwork(W1, b1, W2, b2)  # float32 weights, converted exactly
+    box = Box(0, 1, d=784)
+    print(f"trained (784, 128, 10) on upsampled digits, training accuracy {accuracy:.3f}")
+    start = time.perf_counter()
+    report = symmetries(net, domain=box)
+    print(report)
+    print(f"(report in {time.perf_counter() - start:.2f} s)")
+    start = time.perf_counter()
+    functional_dimension(net)
+    print(f"(functional_dimension on R^784 alone: {time.perf_counter() - start:.2f} s)")
+    cf = canonical_form(net)
+    cf_box = canonical_form(net, domain=box)
+    print(f"bent hyperplanes: {cf.num_bent} on R^784, {cf_box.num_bent} meeting the box")
+    # the data's own bounding box, widened by 1/64 (pixels never lit get [-1/64, 1/64])
+    data_box = Box(X.min(axis=0) - 1 / 64, X.max(axis=0) + 1 / 64)
+    start = time.perf_counter()
+    roles = domain_roles(net, data_box)
+    print(f"on the data's bounding box (+-1/64): {roles} ({time.perf_counter() - start:.2f} s)")
+    try:
+        print("minimal width on the box:", minimal_width(net, domain=box, limit=64))
+    except SearchLimitExceeded as err:
+        print(f"minimal width on the box: {err}")
+    dead = [i for i, r in enumerate(report.roles.roles) if r == "dead"]
+    bent = [i for i, r in enumerate(report.roles.roles) if r == "bent"]
+    for pruned in (dead, dead + bent[:3]):
+        W2p = W2.copy()
+        W2p[:, pruned] = 0
+        start = time.perf_counter()
+        md = max_difference(net, ShallowNetwork(W1, b1, W2p, b2), domain=box)
+        label = "exact" if md.exact else f"certified lower bound, solver bound {md.upper_bound:.6g}"
+        print(
+            f"pruning {len(pruned)} neurons ({len(dead)} dead): max |f - f_pruned| on the box = "
+            f"{float(md.maximum):.6g} ({label}; {md.method}, {md.remaining} hyperplanes remain; "
+            f"{time.perf_counter() - start:.2f} s)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Exhaustive checks of Theorems D3 and D4 (proofs/domains.md) for one input on intervals.
+
+Every network of width <= 2 with w in {-1, 1, 2}, beta in {-2, ..., 2}, a in {-1, 1}, b2 = 0 is
+taken on the intervals [0, 1] and [-1, 2]. This file's own evaluation (plain Fractions at every
+point of (1/4)Z in the interval, which contains every breakpoint and a point between any two)
+decides which functions are equal on the interval and which have width <= 1 there (by lookup
+among all a relu(w x + beta) + c with w = +-1, beta in (1/2)Z, |beta| <= 3, 1 <= |a| <= 4: every
+width-1 function these targets can equal on the interval is of that form, see the module
+docstring of proofs/domains.md, Theorem D4). The library must agree: equal canonical forms on
+D exactly for equal functions on D, and minimal_width(net, domain=D) equal to the true value.
+"""
+
+import itertools
+from fractions import Fraction
+
+from shallowsym import ShallowNetwork, canonical_form, minimal_width
+from shallowsym.domain import Box
+
+TARGET_NEURONS = [(w, b, a) for w in (-1, 1, 2) for b in (-2, -1, 0, 1, 2) for a in (-1, 1)]
+SINGLE_NEURONS = [
+    (w, Fraction(b2, 2), a)
+    for w in (-1, 1)
+    for b2 in range(-6, 7)
+    for a in (-4, -3, -2, -1, 1, 2, 3, 4)
+]
+
+
+def evaluate(neurons, x):
+    return sum((a * max(w * x + b, 0) for w, b, a in neurons), Fraction(0))
+
+
+def signature(neurons, lo, hi):
+    points = [lo + Fraction(i, 4) for i in range(int((hi - lo) * 4) + 1)]
+    values = [evaluate(neurons, x) for x in points]
+    return tuple(v - values[0] for v in values), values[0]
+
+
+def targets():
+    yield ()
+    for n in TARGET_NEURONS:
+        yield (n,)
+    yield from itertools.combinations(TARGET_NEURONS, 2)
+
+
+def network(neurons):
+    return ShallowNetwork.from_rows(
+        [[w] for w, _, _ in neurons],
+        [b for _, b, _ in neurons],
+        [[a for _, _, a in neurons]],
+        [0],
+        d=1,
+    )
+
+
+def test_theorems_d3_and_d4_on_intervals():
+    for lo, hi in ((Fraction(0), Fraction(1)), (Fraction(-1), Fraction(2))):
+        box = Box([lo], [hi])
+        width_one = {signature((n,), lo, hi)[0] for n in SINGLE_NEURONS}
+        by_function: dict = {}
+        by_form: dict = {}
+        for neurons in targets():
+            shape, start = signature(neurons, lo, hi)
+            net = network(neurons)
+            form = canonical_form(net, domain=box)
+            by_function.setdefault((shape, start), set()).add(form)
+            by_form.setdefault(form, set()).add((shape, start))
+            if not any(shape):
+                true_width = 0
+            elif shape in width_one:
+                true_width = 1
+            else:
+                true_width = min(2, len(neurons))
+            assert minimal_width(net, domain=box) == true_width, (neurons, lo, hi)
+        # Theorem D3: equal on D exactly when the canonical forms on D are equal.
+        assert all(len(forms) == 1 for forms in by_function.values())
+        assert all(len(functions) == 1 for functions in by_form.values())

@@ -1,0 +1,692 @@
+"""Bounded input domains: a box or a polytope, exact and immutable (proofs/domains.md).
+
+A domain D stands for the open convex set int(D) of a box [lo, hi] or of a polytope
+{x : A x <= b} with non-empty interior. Two networks are equal on D when they agree on int(D)
+(by continuity, on its closure too). The questions a domain must answer exactly are the range
+of an affine function l over D (closed form on a box; an exact rational simplex on a polytope,
+whose answer is re-checked by a primal point in D and non-negative dual multipliers) and a
+rational point strictly inside D.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+from typing import Any
+
+from flint import fmpq, fmpq_mat
+
+from .errors import InvalidDomainError, InvalidNetworkError
+from .hyperplanes import format_affine, hyperplane_normal_offset
+from .rationals import as_matrix, as_vector, format_rational, to_fraction
+
+__all__ = [
+    "Box",
+    "Domain",
+    "Polytope",
+    "as_domain",
+    "domain_from_dict",
+    "exact_lp_min",
+    "fold_onto",
+    "key_side",
+    "polygon_vertices",
+]
+
+Point = tuple[Fraction, ...]
+
+
+def _fractions(values, name: str) -> tuple[Fraction, ...]:
+    try:
+        return tuple(to_fraction(v) for v in as_vector(values, name))
+    except InvalidNetworkError as err:
+        raise InvalidDomainError(str(err)) from None
+
+
+def _dot(u, x) -> Fraction:
+    return sum((a * b for a, b in zip(u, x, strict=True) if a), Fraction(0))
+
+
+class Domain:
+    """Base class of :class:`Box` and :class:`Polytope` (the open set int(D) is meant).
+
+    Every domain has ``d``, ``interior_point()`` (a rational point strictly inside),
+    ``contains(x, strict=False)``, ``affine_range(u, c)`` (exact (min, max) of u.x + c over
+    the closure, ``None`` for an unbounded side, with points attaining them) and
+    ``to_dict()``.
+    """
+
+    d: int
+
+    def meets(self, u, c) -> bool:
+        """Whether the hyperplane u.x + c = 0 meets int(D), i.e. min < 0 < max over D."""
+        (low, _), (high, _) = self.affine_range(u, c)
+        return (low is None or low < 0) and (high is None or high > 0)
+
+    def side(self, u, c) -> int:
+        """+1 when u.x + c >= 0 on D, -1 when <= 0 on D, 0 when its hyperplane meets int(D)."""
+        (low, _), (high, _) = self.affine_range(u, c)
+        if low is not None and low >= 0:
+            return 1
+        if high is not None and high <= 0:
+            return -1
+        return 0
+
+    def _repr_markdown_(self) -> str:
+        return f"`{self}`"
+
+    def to_json(self) -> str:
+        """The JSON text of :meth:`to_dict`."""
+        return json.dumps(self.to_dict())
+
+
+@dataclass(frozen=True)
+class Box(Domain):
+    """The box lo <= x <= hi (its interior is meant), with exact rational bounds.
+
+    Parameters
+    ----------
+    lo, hi
+        Sequences of d numbers, or scalars together with ``d=``. Each entry is converted
+        exactly (``"0.1"`` is 1/10, the float 0.1 its binary double).
+    d
+        Dimension, needed when both bounds are scalars.
+
+    Raises
+    ------
+    InvalidDomainError
+        If an entry is nan, infinite or not a number, the lengths differ, or lo[j] >= hi[j]
+        (a box with empty interior).
+
+    Examples
+    --------
+    >>> box = Box(0, 1, d=2)
+    >>> box
+    Box(lo=(0, 0), hi=(1, 1))
+    >>> box.affine_range((1, -1), 0)[1][0]
+    Fraction(1, 1)
+    >>> Box([0, 2], [1, 2])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    shallowsym.errors.InvalidDomainError: lo[1] = 2 is not below hi[1] = 2: the box has empty ...
+    """
+
+    lo: tuple[Fraction, ...]
+    hi: tuple[Fraction, ...]
+
+    def __init__(self, lo: Any, hi: Any, *, d: int | None = None):
+        scalar_lo = not isinstance(lo, list | tuple) and getattr(lo, "shape", ()) == ()
+        scalar_hi = not isinstance(hi, list | tuple) and getattr(hi, "shape", ()) == ()
+        if d is not None and (isinstance(d, bool) or not isinstance(d, int) or d < 1):
+            raise InvalidDomainError(f"d must be a positive integer, not {d!r}")
+        if scalar_lo and scalar_hi and d is None:
+            raise InvalidDomainError("Box with scalar lo and hi needs the dimension d=")
+        if not scalar_lo:
+            lo_t = _fractions(lo, "lo")
+        if not scalar_hi:
+            hi_t = _fractions(hi, "hi")
+        n = d if d is not None else len(lo_t if not scalar_lo else hi_t)
+        if scalar_lo:
+            lo_t = _fractions([lo], "lo") * n
+        if scalar_hi:
+            hi_t = _fractions([hi], "hi") * n
+        if len(lo_t) != n or len(hi_t) != n:
+            raise InvalidDomainError(
+                f"lo has {len(lo_t)} entries and hi has {len(hi_t)}, but the box has dimension {n}"
+            )
+        if n == 0:
+            raise InvalidDomainError("a box needs at least one coordinate")
+        for j, (a, b) in enumerate(zip(lo_t, hi_t, strict=True)):
+            if a >= b:
+                raise InvalidDomainError(
+                    f"lo[{j}] = {format_rational(a)} is not below hi[{j}] = {format_rational(b)}: "
+                    "the box has empty interior"
+                )
+        object.__setattr__(self, "lo", lo_t)
+        object.__setattr__(self, "hi", hi_t)
+
+    @property
+    def d(self) -> int:  # type: ignore[override]
+        """The dimension."""
+        return len(self.lo)
+
+    @cached_property
+    def _scaled(self) -> tuple[int, list[int], list[int]]:
+        """(D, D lo, D hi) as integers with a common denominator D."""
+        den = math.lcm(*(v.denominator for v in self.lo + self.hi))
+        return (
+            den,
+            [v.numerator * (den // v.denominator) for v in self.lo],
+            [v.numerator * (den // v.denominator) for v in self.hi],
+        )
+
+    def integer_range(self, key) -> tuple[Fraction, Fraction]:
+        """Exact (min, max) over the box of n.x + n0 for an integer key (n_1..n_d, n_0)."""
+        den, lo, hi = self._scaled
+        low = high = key[-1] * den
+        for n, a, b in zip(key, lo, hi, strict=False):
+            if n > 0:
+                low += n * a
+                high += n * b
+            elif n < 0:
+                low += n * b
+                high += n * a
+        return Fraction(low, den), Fraction(high, den)
+
+    def integer_side(self, key) -> int:
+        """:meth:`side` for an integer key, in integer arithmetic."""
+        low, high = self.integer_range(key)
+        return 1 if low >= 0 else (-1 if high <= 0 else 0)
+
+    def affine_range(self, u, c):
+        """Exact ((min, argmin), (max, argmax)) of u.x + c over the closed box."""
+        u = [Fraction(v) for v in u]
+        arg_lo = tuple(a if w >= 0 else b for w, a, b in zip(u, self.lo, self.hi, strict=True))
+        arg_hi = tuple(b if w >= 0 else a for w, a, b in zip(u, self.lo, self.hi, strict=True))
+        c = Fraction(c)
+        return (_dot(u, arg_lo) + c, arg_lo), (_dot(u, arg_hi) + c, arg_hi)
+
+    def interior_point(self) -> Point:
+        """The centre of the box."""
+        return tuple((a + b) / 2 for a, b in zip(self.lo, self.hi, strict=True))
+
+    def contains(self, x, *, strict: bool = False) -> bool:
+        """Whether lo <= x <= hi (strictly, with ``strict=True``)."""
+        if strict:
+            return all(a < v < b for a, v, b in zip(self.lo, x, self.hi, strict=True))
+        return all(a <= v <= b for a, v, b in zip(self.lo, x, self.hi, strict=True))
+
+    def max_step(self, p, direction) -> Fraction | None:
+        """The largest t with p + t direction in the closed box (None when unbounded)."""
+        best = None
+        for a, v, b, w in zip(self.lo, p, self.hi, direction, strict=True):
+            if w > 0:
+                t = (b - v) / w
+            elif w < 0:
+                t = (a - v) / w
+            else:
+                continue
+            best = t if best is None or t < best else best
+        return best
+
+    @property
+    def bounded(self) -> bool:
+        """Always True."""
+        return True
+
+    def halfspaces(self) -> tuple[tuple[tuple[Fraction, ...], ...], tuple[Fraction, ...]]:
+        """(A, b) with the box = {x : A x <= b} (2 d rows: x_j <= hi_j, -x_j <= -lo_j)."""
+        rows, rhs = [], []
+        for j in range(self.d):
+            e = [Fraction(0)] * self.d
+            e[j] = Fraction(1)
+            rows.append(tuple(e))
+            rhs.append(self.hi[j])
+            rows.append(tuple(-v for v in e))
+            rhs.append(-self.lo[j])
+        return tuple(rows), tuple(rhs)
+
+    def __repr__(self) -> str:
+        lo = ", ".join(map(format_rational, self.lo))
+        hi = ", ".join(map(format_rational, self.hi))
+        comma = "," if self.d == 1 else ""
+        return f"Box(lo=({lo}{comma}), hi=({hi}{comma}))"
+
+    def __str__(self) -> str:
+        if len(set(self.lo)) == 1 and len(set(self.hi)) == 1:
+            return f"[{format_rational(self.lo[0])}, {format_rational(self.hi[0])}]^{self.d}"
+        if self.d > 4:
+            lo, hi = min(self.lo), max(self.hi)
+            return (
+                f"a box in R^{self.d} inside [{format_rational(lo)}, {format_rational(hi)}]^"
+                f"{self.d} (per-coordinate bounds)"
+            )
+        return " x ".join(
+            f"[{format_rational(a)}, {format_rational(b)}]"
+            for a, b in zip(self.lo, self.hi, strict=True)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"type": "box", "lo": [...], "hi": [...]}`` with exact strings."""
+        return {
+            "type": "box",
+            "lo": [format_rational(v) for v in self.lo],
+            "hi": [format_rational(v) for v in self.hi],
+        }
+
+
+@dataclass(frozen=True)
+class Polytope(Domain):
+    """The polytope {x : A x <= b} (its interior is meant), exact and validated.
+
+    Parameters
+    ----------
+    A
+        An (m, d) matrix of exact numbers, no zero row.
+    b
+        m numbers.
+
+    Raises
+    ------
+    InvalidDomainError
+        If an entry is not a finite number, the shapes disagree, a row of A is zero, or the
+        polytope has empty interior (it is empty, or lower-dimensional, such as
+        x <= 0 and -x <= 0): decided by an exact linear program.
+
+    Examples
+    --------
+    >>> tri = Polytope([[-1, 0], [0, -1], [1, 1]], [0, 0, 1])   # x, y >= 0, x + y <= 1
+    >>> tri.interior_point()
+    (Fraction(1, 3), Fraction(1, 3))
+    >>> tri.meets((1, -1), 0), tri.meets((1, 1), -2)
+    (True, False)
+    >>> Polytope([[1], [-1]], [0, 0])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    shallowsym.errors.InvalidDomainError: the polytope A x <= b has empty interior: it is lower-...
+    """
+
+    A: tuple[tuple[Fraction, ...], ...]
+    b: tuple[Fraction, ...]
+
+    def __init__(self, A: Any, b: Any):
+        try:
+            entries, m, d = as_matrix(A, "A")
+        except InvalidNetworkError as err:
+            raise InvalidDomainError(str(err)) from None
+        rhs = _fractions(b, "b")
+        if m == 0 or d == 0:
+            raise InvalidDomainError(
+                f"A must have at least one row and one column; it is {m} x {d}"
+            )
+        if len(rhs) != m:
+            raise InvalidDomainError(f"A has {m} rows but b has {len(rhs)} entries")
+        rows = tuple(tuple(to_fraction(v) for v in entries[i * d : (i + 1) * d]) for i in range(m))
+        for i, row in enumerate(rows):
+            if not any(row):
+                raise InvalidDomainError(f"A[{i}] is zero: a row must define a half-space")
+        object.__setattr__(self, "A", rows)
+        object.__setattr__(self, "b", rhs)
+        # max t s.t. A x + t <= b, t <= 1; as a minimum of -t over (x, t).
+        value, point, _ = exact_lp_min(
+            (0,) * d + (-1,),
+            [(*row, Fraction(1)) for row in rows] + [(Fraction(0),) * d + (Fraction(1),)],
+            [*list(rhs), Fraction(1)],
+        )
+        t = -value
+        if t <= 0:
+            what = "empty" if t < 0 else "lower-dimensional"
+            raise InvalidDomainError(
+                f"the polytope A x <= b has empty interior: it is {what} "
+                f"(max over x of min_i (b_i - A_i x) is {format_rational(t)})"
+            )
+        object.__setattr__(self, "_centre", point[:d])
+
+    @property
+    def d(self) -> int:  # type: ignore[override]
+        """The dimension."""
+        return len(self.A[0])
+
+    def __hash__(self) -> int:
+        return hash((self.A, self.b))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Polytope) and (self.A, self.b) == (other.A, other.b)
+
+    def interior_point(self) -> Point:
+        """A rational point with A x < b (from the exact linear program of the validation)."""
+        return self._centre  # type: ignore[attr-defined]
+
+    def contains(self, x, *, strict: bool = False) -> bool:
+        """Whether A x <= b (A x < b with ``strict=True``)."""
+        for row, rhs in zip(self.A, self.b, strict=True):
+            v = _dot(row, x)
+            if v > rhs or (strict and v == rhs):
+                return False
+        return True
+
+    def affine_range(self, u, c):
+        """Exact ((min, argmin), (max, argmax)) of u.x + c over the polytope; None if unbounded.
+
+        Each side is an exact linear program over D with an extra bound on u.x + c, doubled
+        while the optimum lies on it unless a recession direction of D (a second exact program)
+        shows the side unbounded: then the value is None, with a point on the bound.
+        """
+        u = tuple(Fraction(v) for v in u)
+        c = Fraction(c)
+        out = []
+        centre = self.interior_point()
+        for sign in (1, -1):
+            su = tuple(sign * v for v in u)
+            if not any(su):
+                out.append((sign * (_dot(u, centre) + c), centre))
+                continue
+            # min sign*(u.x + c) over D with sign*(u.x + c) >= -cap; a bounded side is found
+            # by doubling cap, an unbounded one is told by a recession direction.
+            cap = abs(_dot(u, centre) + c) + 1 + sum(map(abs, self.b))
+            while True:
+                value, x, _ = exact_lp_min(
+                    su, [*list(self.A), tuple(-v for v in su)], [*list(self.b), cap + sign * c]
+                )
+                value += sign * c
+                if value > -cap:
+                    out.append((sign * value, x))
+                    break
+                ray, _, _ = exact_lp_min(
+                    su, [*list(self.A), tuple(-v for v in su)], [Fraction(0)] * len(self.b) + [1]
+                )
+                if ray < 0:
+                    out.append((None, x))
+                    break
+                cap *= 2
+        return out[0], out[1]
+
+    def max_step(self, p, direction) -> Fraction | None:
+        """The largest t with p + t direction in the polytope (None when unbounded)."""
+        best = None
+        for row, rhs in zip(self.A, self.b, strict=True):
+            w = _dot(row, direction)
+            if w > 0:
+                t = (rhs - _dot(row, p)) / w
+                best = t if best is None or t < best else best
+        return best
+
+    @cached_property
+    def bounded(self) -> bool:
+        """Whether the polytope is bounded (2 d exact linear programs)."""
+        for j in range(self.d):
+            e = [0] * self.d
+            e[j] = 1
+            (low, _), (high, _) = self.affine_range(e, 0)
+            if low is None or high is None:
+                return False
+        return True
+
+    def halfspaces(self):
+        """(A, b)."""
+        return self.A, self.b
+
+    def __repr__(self) -> str:
+        rows = ", ".join("[" + ", ".join(map(format_rational, r)) + "]" for r in self.A)
+        return f"Polytope(A=[{rows}], b=[{', '.join(map(format_rational, self.b))}])"
+
+    def __str__(self) -> str:
+        parts = [
+            f"{format_affine(row, Fraction(0))} <= {format_rational(rhs)}"
+            for row, rhs in zip(self.A, self.b, strict=True)
+        ]
+        return "{x : " + ", ".join(parts) + "}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"type": "polytope", "A": [[...]], "b": [...]}`` with exact strings."""
+        return {
+            "type": "polytope",
+            "A": [[format_rational(v) for v in row] for row in self.A],
+            "b": [format_rational(v) for v in self.b],
+        }
+
+
+def polygon_vertices(domain: Box | Polytope) -> list[Point]:
+    """The vertices of a bounded d = 2 domain, exact, in counter-clockwise order.
+
+    Examples
+    --------
+    >>> tri = Polytope([[-1, 0], [0, -1], [1, 1]], [0, 0, 1])
+    >>> [tuple(map(str, p)) for p in polygon_vertices(tri)]
+    [('0', '0'), ('1', '0'), ('0', '1')]
+    """
+    if domain.d != 2 or not domain.bounded:
+        raise InvalidDomainError("polygon_vertices needs a bounded domain with d = 2")
+    A, b = domain.halfspaces()
+    points = set()
+    for i in range(len(A)):
+        for j in range(i + 1, len(A)):
+            (p, q), (r, s) = A[i], A[j]
+            det = p * s - q * r
+            if det:
+                x = (b[i] * s - b[j] * q) / det
+                y = (p * b[j] - r * b[i]) / det
+                if domain.contains((x, y)):
+                    points.add((x, y))
+    cx = sum(x for x, _ in points) / len(points)
+    cy = sum(y for _, y in points) / len(points)
+
+    def angle(p: Point) -> tuple[int, Fraction]:
+        x, y = p[0] - cx, p[1] - cy
+        half = 0 if (y > 0 or (y == 0 and x > 0)) else 1
+        return (half, -x / (abs(x) + abs(y)) if half == 0 else x / (abs(x) + abs(y)))
+
+    ordered = sorted(points, key=angle)
+    start = min(range(len(ordered)), key=lambda n: ordered[n])
+    return ordered[start:] + ordered[:start]
+
+
+def domain_from_dict(data: Any) -> Box | Polytope:
+    """A domain from :meth:`Box.to_dict` / :meth:`Polytope.to_dict` output (or a JSON string).
+
+    Examples
+    --------
+    >>> domain_from_dict(Box(0, "1/2", d=2).to_dict())
+    Box(lo=(0, 0), hi=(1/2, 1/2))
+    """
+    if isinstance(data, str | bytes):
+        try:
+            data = json.loads(data)
+        except json.JSONDecodeError as err:
+            raise InvalidDomainError(f"domain JSON is not valid: {err}") from None
+    if not isinstance(data, dict):
+        raise InvalidDomainError(f"a domain must be a JSON object, not {type(data).__name__}")
+    kind = data.get("type")
+    try:
+        if kind == "box":
+            return Box(data["lo"], data["hi"], d=data.get("d"))
+        if kind == "polytope":
+            return Polytope(data["A"], data["b"])
+    except KeyError as err:
+        raise InvalidDomainError(f"a {kind} domain needs the field {err}") from None
+    raise InvalidDomainError(f"domain type must be 'box' or 'polytope', not {kind!r}")
+
+
+def as_domain(domain: Any, d: int, name: str = "domain") -> Box | Polytope:
+    """Check that ``domain`` is a Box or Polytope of dimension d (a dict is parsed).
+
+    Raises
+    ------
+    TypeError
+        If it is not a domain (or a dict describing one).
+    InvalidDomainError
+        If its dimension is not d.
+    """
+    if isinstance(domain, dict):
+        domain = domain_from_dict(domain)
+    if not isinstance(domain, Box | Polytope):
+        raise TypeError(f"{name} must be a Box or a Polytope, not {type(domain).__name__}")
+    if domain.d != d:
+        raise InvalidDomainError(f"{name} has dimension {domain.d} but the network has d = {d}")
+    return domain
+
+
+# -- an exact rational simplex ---------------------------------------------------------------
+
+
+def exact_lp_min(u, A, b) -> tuple[Fraction, Point, tuple[Fraction, ...]]:
+    """Exact min of u.x subject to A x <= b, for a feasible, bounded problem.
+
+    Solved as the dual standard-form problem min b.y s.t. A^T y = -u, y >= 0 by a dense
+    rational two-phase simplex with Bland's rule (which terminates); the primal optimum x is
+    read from the simplex multipliers. The answer is then re-checked from scratch: A x <= b,
+    A^T y = -u, y >= 0 and u.x = -b.y, so a wrong pivot could not go unnoticed.
+
+    Returns
+    -------
+    (value, x, y)
+        The optimum, a primal point attaining it, the dual multipliers certifying it.
+
+    Raises
+    ------
+    InvalidDomainError
+        If the problem is infeasible or unbounded (callers bound their problems).
+
+    Examples
+    --------
+    >>> exact_lp_min([1, 1], [[-1, 0], [0, -1], [-1, -2]], [0, 0, -1])[0]   # x, y >= 0, x+2y >= 1
+    Fraction(1, 2)
+    """
+    u = [Fraction(v) for v in u]
+    A = [[Fraction(v) for v in row] for row in A]
+    b = [Fraction(v) for v in b]
+    m, d = len(A), len(u)
+    # Rows: d equations sum_i A[i][j] y_i = -u_j; columns: y (m), artificials (d).
+    signs = [1 if -u[j] >= 0 else -1 for j in range(d)]
+    rows = []
+    for j in range(d):
+        s = signs[j]
+        rows.append(
+            [s * A[i][j] for i in range(m)]
+            + [Fraction(int(r == j)) for r in range(d)]
+            + [s * -u[j]]
+        )
+    basis = [m + j for j in range(d)]
+    n = m + d
+
+    def pivot(r: int, col: int) -> None:
+        row = rows[r]
+        p = row[col]
+        if p != 1:
+            rows[r] = row = [v / p for v in row]
+        for q, other in enumerate(rows):
+            if q != r and other[col]:
+                f = other[col]
+                rows[q] = [x - f * y for x, y in zip(other, row, strict=True)]
+        basis[r] = col
+
+    def run(cost: list[Fraction], allowed: int) -> bool:
+        """Minimize cost over the tableau; False when unbounded."""
+        while True:
+            cb = [cost[c] for c in basis]
+            entering = None
+            for col in range(allowed):
+                if col in basis:
+                    continue
+                reduced = cost[col] - sum(
+                    (cb[r] * rows[r][col] for r in range(d) if rows[r][col]), Fraction(0)
+                )
+                if reduced < 0:
+                    entering = col
+                    break
+            if entering is None:
+                return True
+            best = None
+            for r in range(d):
+                a = rows[r][entering]
+                if a > 0:
+                    ratio = rows[r][-1] / a
+                    if (
+                        best is None
+                        or ratio < best[0]
+                        or (ratio == best[0] and basis[r] < basis[best[1]])
+                    ):
+                        best = (ratio, r)
+            if best is None:
+                return False
+            pivot(best[1], entering)
+
+    phase1 = [Fraction(0)] * m + [Fraction(1)] * d
+    run(phase1, n)
+    if any(rows[r][-1] for r in range(d) if basis[r] >= m):
+        raise InvalidDomainError("internal LP: the problem is unbounded below")
+    # Drive zero-level artificials out of the basis where possible.
+    for r in range(d):
+        if basis[r] >= m:
+            col = next((c for c in range(m) if rows[r][c] and c not in basis), None)
+            if col is not None:
+                pivot(r, col)
+    cost = b + [Fraction(0)] * d
+    # Artificials may not enter again; their columns still carry B^-1.
+    if not run(cost, m):
+        raise InvalidDomainError("internal LP: the problem is infeasible")
+    y = [Fraction(0)] * m
+    for r, col in enumerate(basis):
+        if col < m:
+            y[col] = rows[r][-1]
+    cb = [cost[c] if c < m else Fraction(0) for c in basis]
+    # simplex multipliers pi_j = c_B B^-1 e_j = column of artificial j (times its row sign)
+    x = tuple(
+        signs[j] * sum((cb[r] * rows[r][m + j] for r in range(d) if rows[r][m + j]), Fraction(0))
+        for j in range(d)
+    )
+    value = _dot(u, x)
+    ok = (
+        all(v >= 0 for v in y)
+        and all(_dot(row, x) <= rhs for row, rhs in zip(A, b, strict=True))
+        and all(sum((A[i][j] * y[i] for i in range(m)), Fraction(0)) == -u[j] for j in range(d))
+        and value == -_dot(b, y)
+    )
+    if not ok:  # pragma: no cover - the checks guard the simplex, they never fail on purpose
+        raise AssertionError("internal error: the exact LP certificate does not check")
+    return value, x, tuple(y)
+
+
+def key_side(domain: Box | Polytope, key) -> int:
+    """:meth:`Domain.side` of the hyperplane of an integer key (n_1, ..., n_d, n_0).
+
+    Examples
+    --------
+    >>> box = Box([0], [2])
+    >>> key_side(box, (1, -3)), key_side(box, (1, 0)), key_side(box, (1, -1))
+    (-1, 1, 0)
+    """
+    if isinstance(domain, Box):
+        return domain.integer_side(key)
+    normal, offset = hyperplane_normal_offset(key)
+    return domain.side(normal, offset)
+
+
+def fold_onto(domain, keys, kinks, linear, constant):
+    """Fold the bent hyperplanes of a canonical form that miss int(D) into its affine part.
+
+    On D, |l_H| = s l_H with s = +1 or -1 when H misses int(D) (proofs/domains.md, Lemma D1),
+    so (kappa/2)|l_H| adds (s kappa / 2) u_H to the half linear part and s kappa c_H / 2 to
+    the constant. With the integer keys n_H = lead_H (u_H, c_H), the folded terms are one exact
+    product C N of the k x m rationals C = s kappa / lead and the m x (d + 1) integer keys.
+    Returns (keys, kinks, linear, constant) of the form on D.
+
+    Examples
+    --------
+    >>> fold_onto(Box([0], [1]), ((1, -2),), ((Fraction(3),),), ((Fraction(0),),), (Fraction(0),))
+    ((), (), ((Fraction(-3, 1),),), (Fraction(3, 1),))
+    """
+    kept_keys, kept_kinks, folded = [], [], []
+    for key, kink in zip(keys, kinks, strict=True):
+        side = key_side(domain, key)
+        if side == 0:
+            kept_keys.append(key)
+            kept_kinks.append(kink)
+        else:
+            folded.append((key, kink, side))
+    if not folded:
+        return tuple(kept_keys), tuple(kept_kinks), linear, constant
+    k, d = len(constant), len(keys[0]) - 1
+    C = fmpq_mat(k, len(folded))
+    N = fmpq_mat(len(folded), d + 1)
+    for col, (key, kink, side) in enumerate(folded):
+        lead = next(x for x in key if x)
+        for j, kappa in enumerate(kink):
+            if kappa:
+                C[j, col] = fmpq(side * kappa.numerator, kappa.denominator * lead)
+        for c, x in enumerate(key):
+            if x:
+                N[col, c] = x
+    product = C * N
+    base = fmpq_mat(k, d + 1)
+    for j in range(k):
+        for c, m in enumerate(linear[j]):
+            if m:
+                base[j, c] = fmpq(m.numerator, m.denominator)
+        base[j, d] = fmpq(2 * constant[j].numerator, constant[j].denominator)
+    entries = [to_fraction(v) for v in (base + product).entries()]
+    linear = tuple(tuple(entries[j * (d + 1) : j * (d + 1) + d]) for j in range(k))
+    constant = tuple(entries[j * (d + 1) + d] / 2 for j in range(k))
+    return tuple(kept_keys), tuple(kept_kinks), linear, constant

@@ -1,0 +1,197 @@
+"""Symmetries of a network on a domain D (proofs/domains.md, "Symmetries on D").
+
+The standard group acts on parameters, so theta's stabilizer is the same on every D. What D
+changes is the fibre {theta' : f_theta' = f_theta on int(D)}: a neuron dead on D moves freely
+while it stays dead, an always-active one shifts its bias against b2, and otherwise (every
+neuron bent on D) hidden symmetries on D exist exactly when they exist on R^d.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from .canonical import canonical_form
+from .domain import Box, Polytope, as_domain
+from .domainwidth import DomainRoles, domain_roles
+from .errors import SearchLimitExceeded, check_limit
+from .functional import FunctionalDimension, functional_dimension
+from .network import ShallowNetwork
+from .standard import find_standard_map
+
+__all__ = ["DomainSymmetryReport", "domain_symmetries"]
+
+
+@dataclass(frozen=True)
+class DomainSymmetryReport:
+    """Roles on D, the functional and fibre dimension on D, and hidden symmetries on D.
+
+    Attributes
+    ----------
+    roles
+        :class:`~shallowsym.domainwidth.DomainRoles`: bent, dead, affine or zero-output on D.
+    functional_dimension
+        The exact functional dimension on D (proofs/domains.md, Theorem D6).
+    fiber_dimension
+        P minus the functional dimension on D: the fibre's dimension on D where the
+        realization map has constant rank near theta (at a degenerate theta a lower bound).
+    orbit_dimension
+        The dimension of theta's standard-group orbit (the same on every D).
+    """
+
+    net: ShallowNetwork
+    domain: Box | Polytope
+    roles: DomainRoles
+    functional_dimension: FunctionalDimension
+    orbit_dimension: int
+    limit: int
+    _rd_report: Callable[[], Any] = field(repr=False, compare=False)
+
+    @property
+    def fiber_dimension(self) -> int:
+        """P minus the functional dimension on D."""
+        return self.net.num_parameters - self.functional_dimension.dimension
+
+    @cached_property
+    def hidden_witness(self) -> ShallowNetwork | None:
+        """A network of the same architecture equal to theta on D and outside its orbit
+        (checked exactly), or None; may raise SearchLimitExceeded via the R^d search."""
+        for i, role in enumerate(self.roles.roles):
+            if role in ("dead", "affine"):
+                other = _moved(self.net, i, role)
+                if self._checked(other):
+                    return other
+        witness = self._rd_report().hidden_witness
+        return witness if witness is not None and self._checked(witness) else None
+
+    def _checked(self, other: ShallowNetwork) -> bool:
+        same = canonical_form(other, domain=self.domain) == canonical_form(
+            self.net, domain=self.domain
+        )
+        return same and find_standard_map(self.net, other) is None
+
+    @property
+    def has_hidden_symmetries(self) -> bool:
+        """Whether the fibre on D within the architecture is larger than the orbit."""
+        if self.roles.count("dead") or self.roles.count("affine"):
+            return True
+        return bool(self._rd_report().has_hidden_symmetries)
+
+    def _hidden_text(self) -> str:
+        try:
+            return "yes" if self.has_hidden_symmetries else "no"
+        except SearchLimitExceeded as err:
+            return f"undecided ({err})"
+
+    def __str__(self) -> str:
+        fd = self.functional_dimension
+        lines = [
+            f"network: d = {self.net.d}, h = {self.net.h}, k = {self.net.k}; domain D = "
+            f"{self.domain}",
+            str(self.roles),
+        ]
+        for role, what in (
+            ("dead", "dead on D (each moves freely while it stays dead: +d+1+k dimensions)"),
+            (
+                "affine",
+                "always active on D (computes an affine map there; its bias trades against b2)",
+            ),
+            ("zero-output", "zero-output"),
+        ):
+            neurons = [i for i, r in enumerate(self.roles.roles) if r == role]
+            if neurons:
+                shown = ", ".join(map(str, neurons[:20])) + (" ..." if len(neurons) > 20 else "")
+                lines.append(f"  {what}: neurons {shown}")
+        lines.append(f"functional dimension on D: {fd.dimension} (bound P - h = {fd.bound})")
+        lines.append(
+            f"fibre dimension on D: {self.fiber_dimension} (P - functional dimension; "
+            f"standard orbit: {self.orbit_dimension})"
+        )
+        lines.append(f"hidden symmetries on D: {self._hidden_text()}")
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        return "```\n" + str(self) + "\n```"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        data: dict[str, Any] = {
+            "d": self.net.d,
+            "h": self.net.h,
+            "k": self.net.k,
+            "domain": self.domain.to_dict(),
+            "roles": self.roles.to_dict(),
+            "functional_dimension": self.functional_dimension.to_dict(),
+            "fiber_dimension": self.fiber_dimension,
+            "orbit_dimension": self.orbit_dimension,
+        }
+        try:
+            data["has_hidden_symmetries"] = self.has_hidden_symmetries
+            witness = self.hidden_witness
+            data["hidden_witness"] = None if witness is None else witness.to_dict()
+        except SearchLimitExceeded as err:
+            data["has_hidden_symmetries"] = None
+            data["undecided"] = str(err)
+        return data
+
+
+def _moved(net: ShallowNetwork, i: int, role: str) -> ShallowNetwork:
+    """Neuron i moved within its role on D: a dead one deeper and with a_i + 1; an always-active
+    one with beta_i + 1 and b2 - a_i."""
+    W1, b1 = [list(r) for r in net.W1], list(net.b1)
+    W2, b2 = [list(r) for r in net.W2], list(net.b2)
+    if role == "dead":
+        b1[i] -= 1
+        for row in W2:
+            row[i] += 1
+    else:
+        b1[i] += 1
+        for j, row in enumerate(W2):
+            b2[j] -= row[i]
+    return ShallowNetwork(W1, b1, W2, b2)
+
+
+def domain_symmetries(
+    net: ShallowNetwork,
+    domain: Box | Polytope,
+    *,
+    limit: int,
+    rd_report: Callable[[], Any],
+) -> DomainSymmetryReport:
+    """The report behind ``symmetries(net, domain=D)``; ``rd_report`` builds the R^d report
+    (used only when every neuron is bent on D).
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork, symmetries
+    >>> net = ShallowNetwork([[1], [1], [1]], [-2, 5, "-1/2"], [[1, 1, 1]], [0])
+    >>> report = symmetries(net, domain=Box([0], [1]))
+    >>> print(report)
+    network: d = 1, h = 3, k = 1; domain D = [0, 1]^1
+    roles on D = [0, 1]^1: 1 bent, 1 dead, 1 affine, 0 zero-output
+      dead on D (each moves freely while it stays dead: +d+1+k dimensions): neurons 0
+      always active on D (computes an affine map there; its bias trades against b2): neurons 1
+    functional dimension on D: 4 (bound P - h = 7)
+    fibre dimension on D: 6 (P - functional dimension; standard orbit: 3)
+    hidden symmetries on D: yes
+    >>> report.hidden_witness
+    ShallowNetwork(W1=[[1], [1], [1]], b1=[-3, 5, -1/2], W2=[[2, 1, 1]], b2=[0])
+    """
+    check_limit(limit)
+    domain = as_domain(domain, net.d)
+    orbit = sum(
+        1
+        for i in range(net.h)
+        if any(net.W1[i]) or net.b1[i] or any(net.W2[j][i] for j in range(net.k))
+    )
+    return DomainSymmetryReport(
+        net=net,
+        domain=domain,
+        roles=domain_roles(net, domain),
+        functional_dimension=functional_dimension(net, domain=domain),
+        orbit_dimension=orbit,
+        limit=limit,
+        _rd_report=rd_report,
+    )

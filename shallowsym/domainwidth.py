@@ -1,0 +1,241 @@
+"""Roles, minimal width and reduction on a bounded domain D (proofs/domains.md, Theorem D4).
+
+On D a neuron whose hyperplane misses int(D) is dead there (it computes 0) or always active
+(it computes an affine map). In the sigma form on D, f = sum_H kappa_H relu(l_H) + L x + e over
+the bent hyperplanes H meeting int(D); choosing the orientation of each such neuron (a flip set
+S) changes L to L_S = L + sum_{H in S} kappa_H u_H^T. A linear map of rank r costs r
+always-active neurons on a bounded D (one cancelling pair per rank on R^d), so
+
+    N_min(f on D) = #bent hyperplanes meeting int(D) + min over S of rank(L_S).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from flint import fmpq, fmpq_mat
+
+from .canonical import canonical_form
+from .domain import Box, Polytope, as_domain
+from .errors import InvalidDomainError, SearchLimitExceeded, check_limit
+from .network import ShallowNetwork
+
+__all__ = ["DomainRoles", "domain_roles", "minimal_width_on", "reduce_on"]
+
+DEFAULT_LIMIT = 4096
+
+
+@dataclass(frozen=True)
+class DomainRoles:
+    """Each neuron's role on D: ``"bent"`` (its hyperplane meets int(D)), ``"dead"``,
+    ``"affine"`` (always active on D), or ``"zero-output"`` (a_i = 0).
+
+    A dead neuron's (w_i, beta_i, a_i) move freely while it stays dead (an open set when its
+    hyperplane misses the closure of D); an always-active neuron only contributes the affine
+    map a_i (w_i . x + beta_i), so always-active neurons can be traded for any other
+    factorization of their sum.
+    """
+
+    roles: tuple[str, ...]
+    domain: Box | Polytope
+
+    def count(self, role: str) -> int:
+        """How many neurons have this role."""
+        return self.roles.count(role)
+
+    def __str__(self) -> str:
+        counts = ", ".join(
+            f"{self.count(r)} {r}" for r in ("bent", "dead", "affine", "zero-output")
+        )
+        return f"roles on D = {self.domain}: {counts}"
+
+    def _repr_markdown_(self) -> str:
+        return f"`{self}`"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "domain": self.domain.to_dict(),
+            "roles": list(self.roles),
+            "counts": {r: self.count(r) for r in ("bent", "dead", "affine", "zero-output")},
+        }
+
+
+def domain_roles(net: ShallowNetwork, domain: Box | Polytope) -> DomainRoles:
+    """The role of every neuron of ``net`` on D.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> net = ShallowNetwork([[1], [1], [1], [0]], [-2, 5, "-1/2", 1], [[1, 1, 1, 0]], [0])
+    >>> print(domain_roles(net, Box([0], [1])))
+    roles on D = [0, 1]^1: 1 bent, 1 dead, 1 affine, 1 zero-output
+    """
+    if not isinstance(net, ShallowNetwork):
+        raise TypeError(f"domain_roles expects a ShallowNetwork, not {type(net).__name__}")
+    domain = as_domain(domain, net.d)
+    out = []
+    for i, (w, beta) in enumerate(zip(net.W1, net.b1, strict=True)):
+        if not any(net.W2[j][i] for j in range(net.k)):
+            out.append("zero-output")
+            continue
+        side = domain.side(w, beta) if any(w) else (1 if beta > 0 else -1)
+        out.append("bent" if side == 0 else ("affine" if side > 0 else "dead"))
+    return DomainRoles(tuple(out), domain)
+
+
+def _rank_basis(rows: list[list[Fraction]]) -> list[int]:
+    """Indices of a maximal independent subset of ``rows`` (exact elimination)."""
+    basis: list[list[Fraction]] = []
+    pivots: list[int] = []
+    chosen = []
+    for index, row in enumerate(rows):
+        r = list(row)
+        for b, p in zip(basis, pivots, strict=True):
+            if r[p]:
+                f = r[p] / b[p]
+                r = [x - f * y for x, y in zip(r, b, strict=True)]
+        p = next((j for j, v in enumerate(r) if v), None)
+        if p is not None:
+            basis.append(r)
+            pivots.append(p)
+            chosen.append(index)
+    return chosen
+
+
+def _rank(rows: list[list[Fraction]]) -> int:
+    """The exact rank of a matrix of Fractions (flint)."""
+    if not rows or not rows[0]:
+        return 0
+    n = len(rows[0])
+    return fmpq_mat(
+        len(rows), n, [fmpq(v.numerator, v.denominator) for row in rows for v in row]
+    ).rank()
+
+
+def _best_flip(net: ShallowNetwork, domain, limit: int):
+    cf = canonical_form(net, domain=domain)
+    L, e = cf.sigma_form
+    bent = cf.bent_hyperplanes
+    n = len(bent)
+    base = [list(row) for row in L]
+    best = None
+    steps = 0
+    for size in range(n + 1):
+        for S in itertools.combinations(range(n), size):
+            steps += 1
+            if steps > limit:
+                raise SearchLimitExceeded(
+                    f"the flip-set search on D needs more than limit={limit} of the 2^{n} "
+                    f"orientations; the minimal width on D is between {n} and "
+                    f"{n + _rank(base)}",
+                    limit=limit,
+                )
+            M = [list(row) for row in base]
+            for h in S:
+                normal, _, kink = bent[h]
+                for j in range(cf.k):
+                    if kink[j]:
+                        M[j] = [x + kink[j] * u for x, u in zip(M[j], normal, strict=True)]
+            rank = _rank(M)
+            if best is None or rank < best[0]:
+                best = (rank, S, M)
+            if rank == 0:
+                return cf, e, best
+        if best is not None and best[0] <= size + 1:  # a larger S cannot beat it by the bound
+            pass
+    return cf, e, best
+
+
+def minimal_width_on(
+    net: ShallowNetwork, domain: Box | Polytope, *, limit: int = DEFAULT_LIMIT
+) -> int:
+    """N_min of f on D: bent hyperplanes meeting int(D) plus min over flips of rank(L_S).
+
+    Raises
+    ------
+    SearchLimitExceeded
+        When more than ``limit`` flip sets would be examined (the message gives the bounds).
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> net = ShallowNetwork([[1], [-1]], [0, 0], [[1, -1]], [0])   # relu(x) - relu(-x) = x
+    >>> minimal_width_on(net, Box([-1], [1]))                       # one always-active neuron
+    1
+    """
+    check_limit(limit)
+    domain = as_domain(domain, net.d)
+    cf, _, best = _best_flip(net, domain, limit)
+    return cf.num_bent + best[0]
+
+
+def reduce_on(
+    net: ShallowNetwork, domain: Box | Polytope, *, limit: int = DEFAULT_LIMIT
+) -> ShallowNetwork:
+    """A network of minimal width equal to ``net`` on D: dead neurons dropped, neurons on one
+    hyperplane merged, and the affine part carried by rank(L_S) always-active neurons.
+
+    Raises
+    ------
+    InvalidDomainError
+        If the domain is unbounded and the affine part needs always-active neurons.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> net = ShallowNetwork([[1], [1], [2]], [5, -9, 10], [[1, 3, 1]], [0])
+    >>> small = reduce_on(net, Box([0], [1]))
+    >>> small
+    ShallowNetwork(W1=[[3]], b1=[1], W2=[[1]], b2=[14])
+    """
+    check_limit(limit)
+    domain = as_domain(domain, net.d)
+    cf, e, (_rank, S, M) = _best_flip(net, domain, limit)
+    W1, b1, cols = [], [], []
+    e = list(e)
+    for h, (normal, offset, kink) in enumerate(cf.bent_hyperplanes):
+        sign = -1 if h in S else 1
+        W1.append([sign * u for u in normal])
+        b1.append(sign * offset)
+        cols.append(list(kink))
+        if h in S:  # kappa relu(l) = kappa relu(-l) + kappa l
+            e = [x + kap * offset for x, kap in zip(e, kink, strict=True)]
+    chosen = _rank_basis(M)
+    if chosen and not domain.bounded:
+        raise InvalidDomainError("an affine part on an unbounded polytope needs a bounded domain")
+    # M = P Q with Q the chosen rows: solve each row of M in the basis Q.
+    Q = [M[r] for r in chosen]
+    for t, q in enumerate(Q):
+        (low, _), _ = domain.affine_range(q, 0)
+        beta = 1 - low  # q.x + beta >= 1 > 0 on D
+        W1.append(list(q))
+        b1.append(beta)
+        column = [_coefficient(M[j], Q, t) for j in range(cf.k)]
+        cols.append(column)
+        e = [x - c * beta for x, c in zip(e, column, strict=True)]
+    W2 = [[col[j] for col in cols] for j in range(cf.k)]
+    if not W1:
+        return ShallowNetwork.from_rows([], [], [[] for _ in range(cf.k)], e, d=cf.d)
+    return ShallowNetwork(W1, b1, W2, e)
+
+
+def _coefficient(row: list[Fraction], Q: list[list[Fraction]], t: int) -> Fraction:
+    """The coefficient of Q[t] when ``row`` (in the span of Q) is written in the basis Q."""
+    r = len(Q)
+    # Solve sum_s c_s Q[s] = row: the d equations (columns) form an augmented r + 1 system.
+    eqs = [[Q[s][col] for s in range(r)] + [row[col]] for col in range(len(row))]
+    pivot_rows = []
+    for var in range(r):
+        p = next(i for i, eq in enumerate(eqs) if eq[var] and i not in pivot_rows)
+        pivot_rows.append(p)
+        eq = eqs[p]
+        for i, other in enumerate(eqs):
+            if i != p and other[var]:
+                f = other[var] / eq[var]
+                eqs[i] = [x - f * y for x, y in zip(other, eq, strict=True)]
+    eq = eqs[pivot_rows[t]]
+    return eq[-1] / eq[t]

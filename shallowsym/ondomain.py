@@ -1,0 +1,151 @@
+"""Separating points inside a domain D (proofs/domains.md, "Witness inside D").
+
+Let g = f_a - f_b on int(D). If g bends on a hyperplane H meeting int(D), take a rational
+p in H inside D and off every other hyperplane where f_a or f_b bends inside D, and t > 0 so
+small that p +- t u_H stay in D and the segment meets no other such hyperplane. Then
+g(p + t u_H) + g(p - t u_H) - 2 g(p) = kappa t |u_H|^2 != 0, so one of the three points
+separates a and b. If g is affine on D and non-zero, the interior point c or c + s e_j does.
+Every candidate is checked by exact evaluation of the two networks.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from .canonical import CanonicalForm
+from .domain import Box, Polytope
+from .hyperplanes import Key, hyperplane_normal_offset
+from .network import ShallowNetwork
+
+__all__ = ["interior_point_on", "separating_point_in"]
+
+Point = tuple[Fraction, ...]
+
+
+def _dot(u, x) -> Fraction:
+    return sum((a * b for a, b in zip(u, x, strict=True) if a), Fraction(0))
+
+
+def _ell(key: Key, x: Point) -> Fraction:
+    return sum((n * v for n, v in zip(key, x, strict=False) if n), Fraction(key[-1]))
+
+
+def _integer_point(x: Point) -> tuple[list[int], int]:
+    """(X, D) with x = X / D: integer arithmetic for many hyperplanes at one point."""
+    den = math.lcm(*(v.denominator for v in x))
+    return [v.numerator * (den // v.denominator) for v in x], den
+
+
+def _toward(c: Point, q: Point, lam: Fraction) -> Point:
+    return tuple(a + lam * (b - a) for a, b in zip(c, q, strict=True))
+
+
+def _strict_side(domain: Box | Polytope, key: Key, sign: int) -> Point:
+    """A point of int(D) where sign * l_H > 0 (H meets int(D))."""
+    normal, offset = hyperplane_normal_offset(key)
+    c = domain.interior_point()
+    lc = sign * (_dot(normal, c) + offset)
+    if lc > 0:
+        return c
+    (_low, x_low), (_high, x_high) = domain.affine_range(normal, offset)
+    q = x_high if sign > 0 else x_low
+    lq = sign * (_dot(normal, q) + offset)
+    # l(c + lam (q - c)) = lc + lam (lq - lc) > 0 for lam > lam0 = -lc / (lq - lc) in [0, 1).
+    lam0 = -lc / (lq - lc)
+    return _toward(c, q, (1 + lam0) / 2)
+
+
+def interior_point_on(domain: Box | Polytope, key: Key, avoid: list[Key]) -> Point:
+    """A rational point of H (the hyperplane of ``key``) in int(D), on none of ``avoid``.
+
+    H must meet int(D). The point is moved inside H along a direction that is generic
+    (the moment curve), by steps s/2, s/3, ... within D; each hyperplane not parallel to H
+    vanishes for at most one step, so the loop ends.
+    """
+    normal, offset = hyperplane_normal_offset(key)
+    neg, pos = _strict_side(domain, key, -1), _strict_side(domain, key, 1)
+    ln, lp = _dot(normal, neg) + offset, _dot(normal, pos) + offset
+    p0 = _toward(neg, pos, ln / (ln - lp))
+    others = [k for k in avoid if k != key]
+    P0, den0 = _integer_point(p0)
+    bad = [k for k in others if sum(n * v for n, v in zip(k, P0, strict=False)) + k[-1] * den0 == 0]
+    if not bad:
+        return p0
+    d = len(normal)
+    norm2 = _dot(normal, normal)
+    for m in range(1, 4 * d + len(others) + 4):
+        v = [Fraction(m) ** (j + 1) for j in range(d)]
+        proj = _dot(normal, v) / norm2
+        v = [a - proj * u for a, u in zip(v, normal, strict=True)]
+        if not any(v):
+            continue
+        s_plus = domain.max_step(p0, v)
+        s_minus = domain.max_step(p0, [-a for a in v])
+        s = min(t for t in (s_plus, s_minus, Fraction(1)) if t is not None)
+        if s <= 0:
+            continue
+        for n in range(2, len(others) + 3):
+            p = tuple(a + (s / n) * b for a, b in zip(p0, v, strict=True))
+            if all(_ell(k, p) != 0 for k in others) and domain.contains(p, strict=True):
+                return p
+    raise AssertionError("internal error: no point of the hyperplane avoids the others in D")
+
+
+def _step(domain: Box | Polytope, p: Point, u: Point, avoid: list[Key]) -> Fraction:
+    """t > 0 with p +- t u inside D and the segment crossing none of ``avoid``."""
+    bounds = [domain.max_step(p, u), domain.max_step(p, [-a for a in u]), Fraction(1)]
+    t = min(b for b in bounds if b is not None) / 2
+    P, den = _integer_point(p)
+    U, uden = _integer_point(u)
+    for k in avoid:
+        slope = sum(n * v for n, v in zip(k, U, strict=False) if n)  # uden * (n . u)
+        if slope:
+            ell = sum(n * v for n, v in zip(k, P, strict=False) if n) + k[-1] * den
+            t = min(t, Fraction(abs(ell) * uden, den * abs(slope) * 2))
+    return t
+
+
+def separating_point_in(
+    a: ShallowNetwork, b: ShallowNetwork, cf_a: CanonicalForm, cf_b: CanonicalForm
+) -> Point:
+    """A rational point of int(D) where a and b differ (their forms on D differ), checked.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork, canonical_form
+    >>> from shallowsym.domain import Box
+    >>> a = ShallowNetwork([[1]], [0], [[1]], [0])          # relu(x)
+    >>> b = ShallowNetwork([[1]], [0], [[2]], [0])          # 2 relu(x)
+    >>> D = Box([-1], [1])
+    >>> x = separating_point_in(a, b, canonical_form(a, domain=D), canonical_form(b, domain=D))
+    >>> D.contains(x, strict=True), a(x) != b(x)
+    (True, True)
+    """
+    domain = cf_a.domain
+    keys = sorted(set(cf_a.keys) | set(cf_b.keys))
+    candidates: list[Point] = []
+    for key in keys:
+        if cf_a.kink(key) == cf_b.kink(key):
+            continue
+        p = interior_point_on(domain, key, keys)
+        u, _ = hyperplane_normal_offset(key)
+        t = _step(domain, p, u, [k for k in keys if k != key])
+        candidates += [
+            p,
+            tuple(x + t * v for x, v in zip(p, u, strict=True)),
+            tuple(x - t * v for x, v in zip(p, u, strict=True)),
+        ]
+        break
+    else:
+        c = domain.interior_point()
+        candidates.append(c)
+        for j in range(cf_a.d):
+            e = [Fraction(0)] * cf_a.d
+            e[j] = Fraction(1)
+            s = _step(domain, c, e, keys)
+            candidates.append(tuple(x + s * v for x, v in zip(c, e, strict=True)))
+    for x in candidates:
+        if a(x) != b(x):
+            return x
+    raise AssertionError("internal error: no candidate point separates the networks on D")
