@@ -1,5 +1,5 @@
 """The ``shallowsym`` command line: ``equiv``, ``canon``, ``symmetries``, ``fundim``,
-``reduce`` and ``demo``.
+``reduce``, ``zoo`` and ``demo``.
 
 Exit codes: 0 success (for ``equiv``: equivalent), 1 not equivalent, 2 bad input.
 """
@@ -23,6 +23,7 @@ from .io import load
 from .minimal import reduce
 from .network import ShallowNetwork
 from .symmetry import symmetries
+from .zoo import zoo
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 1, 2
 FILE_HELP = "network file: .json, .npz, .safetensors, .onnx or .pt (state dict)"
@@ -93,6 +94,28 @@ def _cmd_reduce(args: argparse.Namespace) -> int:
         + (f"; wrote {args.output}" if args.output else f"\n{small}")
     )
     _emit(args, data, text)
+    return EXIT_OK
+
+
+def _cmd_zoo(args: argparse.Namespace) -> int:
+    try:
+        result = zoo(
+            args.source,
+            output=args.output,
+            mode="fast" if args.fast else "exact",
+            backend=args.backend,
+            scheduler=args.scheduler,
+            n_workers=args.workers,
+            batch_size=args.batch_size,
+            limit=args.limit,
+            resume=args.resume,
+        )
+    except (ValueError, TypeError) as err:
+        raise ShallowSymError(str(err)) from None
+    except OSError as err:
+        raise ShallowSymError(f"cannot write {args.output}: {err.strerror or err}") from None
+    data = {k: v for k, v in result.to_dict().items() if k != "rows"}
+    _emit(args, data, str(result))
     return EXIT_OK
 
 
@@ -171,6 +194,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="write the reduced network here (JSON)")
     _limit_option(p, "--limit", DEFAULT_LIMIT, "the sign search")
     p.set_defaults(run=_cmd_reduce)
+    p = sub.add_parser("zoo", help="keys, duplicates and statistics of a folder of networks")
+    p.add_argument("source", help="a folder: every network file below it is read")
+    p.add_argument("-o", "--output", help="write the table here (.parquet, .csv or .json)")
+    p.add_argument("--backend", choices=("serial", "dask"), default="serial")
+    p.add_argument("--scheduler", help="address of a running Dask scheduler (--backend dask)")
+    p.add_argument("--workers", type=_positive, default=2, help="workers of the local cluster")
+    p.add_argument("--batch-size", type=_positive, default=1000, help="networks per task")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--exact", action="store_true", help="exact keys and statistics (default)")
+    mode.add_argument("--fast", action="store_true", help="float64 keys and duplicate groups")
+    p.add_argument("--resume", action="store_true", help="skip networks done by an earlier run")
+    _limit_option(p, "--limit", DEFAULT_LIMIT, "each network's searches")
+    p.set_defaults(run=_cmd_zoo)
     p = sub.add_parser("demo", help="run the main job on embedded example networks")
     p.set_defaults(run=_cmd_demo)
     for p in sub.choices.values():

@@ -12,9 +12,10 @@ over this byte encoding (ASCII, lines joined by ``\\n``, no trailing newline)::
     delta <delta_1> ... <delta_k>
 
 ``n_1 ... n_d n_0`` is the primitive integer vector of the hyperplane (first non-zero entry
-positive, gcd 1), lines in the canonical form's sorted order; every rational is written
-``p/q`` in lowest terms with q > 0, or ``p`` when q = 1, in decimal. Nothing in the encoding
-depends on Python's hash, dict order, the machine or the process, so the digest is the same
+positive, gcd 1), lines in the canonical form's sorted order; ``kappa`` is the canonical
+form's kink across u.x + c = 0 with u = n / n_p (n_p the first non-zero entry). Every rational
+is written ``p/q`` in lowest terms with q > 0, or ``p`` when q = 1, in decimal. Nothing in the
+encoding depends on Python's hash, dict order, the machine or the process, so the digest is the same
 across runs, processes, machines and PYTHONHASHSEED values; two networks have the same digest
 exactly when they compute the same function (up to a SHA-256 collision).
 
@@ -154,7 +155,7 @@ def canonical_digest(value: ShallowNetwork | CanonicalForm) -> bytes:
     ----------
     proofs/canonical_form.md.
     """
-    return hashlib.sha256(canonical_bytes(value)).digest()
+    return hashlib.sha256(canonical_bytes(_form(value, "canonical_digest"))).digest()
 
 
 def canonical_key(value: ShallowNetwork | CanonicalForm) -> str:
@@ -184,7 +185,7 @@ def canonical_key(value: ShallowNetwork | CanonicalForm) -> str:
     ----------
     proofs/canonical_form.md.
     """
-    return canonical_digest(value).hex()
+    return canonical_digest(_form(value, "canonical_key")).hex()
 
 
 @dataclass(frozen=True)

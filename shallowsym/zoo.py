@@ -548,8 +548,8 @@ def zoo(
             rows[index] = row
         else:
             todo.append((index, item, payload))
-    if journal is not None and not resume:
-        journal.write_text("", encoding="utf-8")
+    if journal is not None:  # keep only whole rows: a crash may have cut the last line short
+        journal.write_text("".join(json.dumps(row) + "\n" for row in done.values()), "utf-8")
 
     workers = n_workers if backend == "dask" and client is None and scheduler is None else 2
     size = max(1, min(batch_size, math.ceil(len(todo) / (4 * workers)))) if todo else 1
