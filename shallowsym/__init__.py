@@ -7,7 +7,7 @@
 True
 """
 
-from . import deep, examples, fast, moves
+from . import deep, examples, fast, keys, moves, zoo
 from .canonical import BentHyperplane, CanonicalForm, canonical_form
 from .certificates import Move, MoveCertificate, explain
 from .equivalence import Equivalence, equivalent
@@ -74,6 +74,7 @@ __all__ = [
     "flip_sets",
     "functional_dimension",
     "is_irreducible",
+    "keys",
     "local_dimension",
     "minimal_width",
     "moves",
@@ -84,4 +85,5 @@ __all__ = [
     "stratum_dimension",
     "structure",
     "symmetries",
+    "zoo",
 ]

@@ -22,18 +22,22 @@ exactly when they compute the same function (up to a SHA-256 collision).
 Float key
 ---------
 :func:`fast_keys` quantizes the float64 canonical form (``shallowsym.fast``) on a grid of step
-``resolution``: every value x (hyperplane normals with u[p] = 1, offsets, kinks, M, delta)
-becomes the integer ``round(x / resolution)``, the bent hyperplanes are sorted by their integer
-rows, and the digest is SHA-256 of the same encoding with integers (header
-``shallowsym-float-key-v1``). Two networks whose canonical values agree within the tolerance
-``tol(x) = atol + rtol * max(1, |x|)`` value by value get equal keys, except when a value lies
-within ``tol(x)`` of a cell boundary: there a value inside the tolerance can fall in the next
-cell. Such values are counted (``boundary``); a key with boundary values, or whose float
-canonical form is itself uncertain (nearly coincident hyperplanes), is flagged ``uncertain``.
-For up to ``max_neighbours`` boundary values the keys of all the neighbouring cells are listed
-too (``neighbours``), so a caller can look a network up under every key it could have had
-(``shallowsym.zoo`` does). Equal float keys mean the canonical values agree within one grid
-step, not that the functions are equal: callers confirm with ``fast.equivalent``.
+``resolution`` (default 2^-10): every value x (hyperplane normals with u[p] = 1, offsets,
+kinks, M, delta) becomes the integer ``round(x / resolution)``. The digest is SHA-256 of the
+ASCII line ``shallowsym-float-key-v1 d <d> k <k> bent <n>`` followed by the integers as
+little-endian int64: the bent hyperplanes' rows (u, c, kappa) sorted lexicographically, then M
+row by row, then delta. The tolerance is ``tol(x) = atol + rtol * max(1, |x|)`` (the fast
+path's ``rtol = 1e-9``, ``atol = 1e-12`` by default). Two networks whose canonical values agree
+within it value by value get equal keys, except where a value lies within ``tol(x)`` of a cell
+boundary: a value inside the tolerance can then fall in the next cell. Such values are counted
+(``boundary``), and for up to ``max_neighbours`` of them the keys of every neighbouring cell are
+listed (``neighbours``, 2^boundary - 1 keys): a network looked up under its key and its
+neighbours' keys finds every network within tolerance (``shallowsym.zoo`` does this). The key
+is ``uncertain`` when that lookup is incomplete: more boundary values than ``max_neighbours``, a
+value too large for the grid, or a float canonical form that is itself uncertain (nearly
+coincident hyperplanes, weights near ``atol``). Equal float keys mean the canonical values agree
+within one grid step, not that the functions are equal: callers confirm with
+``fast.equivalent`` (``shallowsym.zoo`` does).
 """
 
 from __future__ import annotations
@@ -60,7 +64,7 @@ __all__ = [
 
 EXACT_HEADER = "shallowsym-canonical-form-v1"
 FLOAT_HEADER = "shallowsym-float-key-v1"
-RESOLUTION = 2.0**-16
+RESOLUTION = 2.0**-10
 MAX_NEIGHBOURS = 4
 
 
@@ -197,13 +201,14 @@ class FastKey:
     digest
         SHA-256 (32 bytes) of the quantized float canonical form.
     uncertain
-        True when a value lies within its tolerance of a cell boundary, or the float
-        canonical form is uncertain: a network within tolerance may then have another key.
+        True when a network within tolerance may have a key outside ``digest`` and
+        ``neighbours``: too many boundary values, a value too large for the grid, or an
+        uncertain float canonical form.
     boundary
         The number of values within their tolerance of a cell boundary.
     neighbours
-        The digests of the neighbouring cells (all 2^boundary - 1 of them) when
-        ``boundary <= max_neighbours`` and the canonical form itself is certain; else empty.
+        The digests of the neighbouring cells (all 2^boundary - 1 of them), unless
+        ``uncertain``.
     resolution, rtol, atol
         The grid step and the tolerances used.
     """
@@ -221,7 +226,7 @@ class FastKey:
         return self.digest.hex()
 
     def __str__(self) -> str:
-        state = f"uncertain ({self.boundary} boundary values)" if self.uncertain else "certain"
+        state = "uncertain" if self.uncertain else f"{len(self.neighbours)} neighbour cells"
         return f"float key {self.hex[:16]}... {state}, resolution {self.resolution:g}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -240,25 +245,24 @@ class FastKey:
 
 
 def _float_digest(d: int, k: int, rows: np.ndarray, linear: np.ndarray, const: np.ndarray):
-    order = np.lexsort(rows.T[::-1]) if len(rows) else np.arange(0)
-    lines = [FLOAT_HEADER, f"d {d} k {k} bent {len(rows)}"]
-    for row in rows[order]:
-        hyperplane, kink = " ".join(map(str, row[: d + 1])), " ".join(map(str, row[d + 1 :]))
-        lines.append(f"H {hyperplane} : {kink}")
-    for row in linear:
-        lines.append("M " + " ".join(map(str, row)))
-    lines.append("delta " + " ".join(map(str, const)))
-    return hashlib.sha256("\n".join(lines).encode("ascii")).digest()
+    rows = rows[np.lexsort(rows.T[::-1])] if len(rows) else rows
+    digest = hashlib.sha256(f"{FLOAT_HEADER} d {d} k {k} bent {len(rows)}\n".encode("ascii"))
+    for part in (rows, linear, const):
+        digest.update(np.ascontiguousarray(part, dtype="<i8").tobytes())
+    return digest.digest()
 
 
 def _quantize(values: np.ndarray, resolution: float, rtol: float, atol: float):
+    """(cells, near a boundary, the other cell, too large for the grid)."""
     scaled = values / resolution
+    huge = ~(np.abs(scaled) < 2.0**62)
+    scaled = np.where(huge, 0.0, scaled)
     q = np.rint(scaled)
     frac = scaled - q  # in [-1/2, 1/2]
     tol = (atol + rtol * np.maximum(1.0, np.abs(values))) / resolution
-    near = np.abs(np.abs(frac) - 0.5) <= tol
+    near = (np.abs(np.abs(frac) - 0.5) <= tol) & ~huge
     other = q + np.where(frac >= 0, 1.0, -1.0)
-    return q.astype(np.int64), near, other.astype(np.int64)
+    return q.astype(np.int64), near, other.astype(np.int64), huge
 
 
 def fast_keys(
@@ -279,7 +283,7 @@ def fast_keys(
     W1, b1, W2, b2
         Float arrays of one architecture (anything ``numpy.asarray`` accepts).
     resolution
-        Grid step of the quantization of the canonical values (default 2^-16).
+        Grid step of the quantization of the canonical values (default 2^-10).
     rtol, atol
         Tolerances of ``fast.canonicalize_batch`` and of the boundary test.
     max_neighbours
@@ -324,11 +328,11 @@ def fast_keys(
         if len(batch.offsets)
         else np.zeros((0, d + 1 + k))
     )
-    qr, nr, orr = _quantize(rows_all, resolution, rtol, atol)
-    ql, nl, ol = _quantize(batch.linear, resolution, rtol, atol)
-    qc, nc, oc = _quantize(batch.constant, resolution, rtol, atol)
-    starts = np.concatenate([[0], np.cumsum(batch.counts)])
+    qr, nr, orr, hr = _quantize(rows_all, resolution, rtol, atol)
+    ql, nl, ol, hl = _quantize(batch.linear, resolution, rtol, atol)
+    qc, nc, oc, hc = _quantize(batch.constant, resolution, rtol, atol)
     order = np.argsort(batch.network, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(batch.counts)])
     keys = []
     for n in range(N):
         sel = order[starts[n] : starts[n + 1]]
@@ -339,9 +343,13 @@ def fast_keys(
             + [("l", i, j, ol[n][i, j]) for i, j in np.argwhere(nl[n])]
             + [("c", j, 0, oc[n][j]) for (j,) in np.argwhere(nc[n])]
         )
-        form_uncertain = bool(batch.uncertain[n])
+        incomplete = (
+            bool(batch.uncertain[n])
+            or bool(hr[sel].any() or hl[n].any() or hc[n].any())
+            or len(spots) > max_neighbours
+        )
         neighbours: list[bytes] = []
-        if spots and len(spots) <= max_neighbours and not form_uncertain:
+        if spots and not incomplete:
             for choice in itertools.product((False, True), repeat=len(spots)):
                 if not any(choice):
                     continue
@@ -358,7 +366,7 @@ def fast_keys(
         keys.append(
             FastKey(
                 digest=digest,
-                uncertain=form_uncertain or bool(spots),
+                uncertain=incomplete,
                 boundary=len(spots),
                 neighbours=tuple(neighbours),
                 resolution=float(resolution),

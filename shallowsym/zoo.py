@@ -33,6 +33,7 @@ import csv
 import json
 import math
 import os
+import random
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -41,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from flint import nmod_mat
 
 from . import fast
 from .canonical import canonical_form
@@ -78,6 +80,7 @@ COLUMNS = (
     "group_size",
 )
 _JOURNAL_SUFFIX = ".journal.jsonl"
+_PRIME = 2**61 - 1
 
 
 # -- per-network work (runs on workers: plain data in, plain rows out) ----------------------
@@ -95,8 +98,10 @@ def _error_text(err: BaseException) -> str:
 def _exact_row(row: dict[str, Any], net: ShallowNetwork, limit: int) -> None:
     cf = canonical_form(net)
     row.update(d=net.d, h=net.h, k=net.k, key=canonical_digest(cf), num_bent=cf.num_bent)
-    try:
-        row["width_after_reduce"] = minimal_width(net, limit=limit)
+    try:  # cheap bound first: every bent hyperplane needs a neuron, so h bent means width h
+        row["width_after_reduce"] = (
+            net.h if cf.num_bent == net.h else minimal_width(net, limit=limit)
+        )
     except SearchLimitExceeded:
         row["width_after_reduce"] = None
     try:
@@ -104,14 +109,52 @@ def _exact_row(row: dict[str, Any], net: ShallowNetwork, limit: int) -> None:
         row["functional_dimension"], row["dimension_bound"] = fd.dimension, fd.bound
     except NonDifferentiableError:
         pass
-    try:
-        hidden = symmetries(net, limit=limit).has_hidden_symmetries
-        row["hidden_symmetries"] = "yes" if hidden else "no"
-    except SearchLimitExceeded:
-        row["hidden_symmetries"] = "undecided"
+    row["hidden_symmetries"] = _hidden_verdict(net, limit)
     counts = Counter(role.role for role in structure(net).roles)
     for role in ROLES:
         row[f"n_{role.replace('-', '_')}"] = counts.get(role, 0)
+
+
+def _independent_flip_vectors(net: ShallowNetwork, live: list[int]) -> bool:
+    """True when the vectors a_i w_i^T (flattened k x d) of the ``live`` neurons are certified
+    linearly independent: then no non-empty set of them sums to 0, so no flip exists (S8).
+
+    The certificate is the rank, modulo the prime 2^61 - 1, of the rows of a fixed
+    pseudo-random subset of n + 8 coordinates: a rank n mod p implies rank n over Q. False
+    means "not certified" (dependent, or unlucky rows), never "dependent"."""
+    n, kd = len(live), net.k * net.d
+    if n == 0:
+        return True
+    if n > kd:
+        return False
+    W1, W2 = net.W1, net.W2
+    rows = sorted(random.Random(1_000_003 * n + kd).sample(range(kd), min(kd, n + 8)))
+    entries = []
+    for r in rows:
+        j, c = divmod(r, net.d)
+        for i in live:
+            value = W2[j][i] * W1[i][c]
+            if value.denominator % _PRIME == 0:
+                return False
+            entries.append(value.numerator * pow(value.denominator, -1, _PRIME) % _PRIME)
+    return nmod_mat(len(rows), n, entries, _PRIME).rank() == n
+
+
+def _hidden_verdict(net: ShallowNetwork, limit: int) -> str:
+    """ "yes", "no" or "undecided": ``symmetries(net).has_hidden_symmetries`` with cheap
+    certificates first (a stratum larger than the orbit; no mixed group and independent flip
+    vectors, so no other orientation and no flip: proofs/generic_fibres.md)."""
+    report = symmetries(net, limit=limit)
+    if report.stratum_dimension > report.orbit_dimension:
+        return "yes"
+    groups = structure(net).groups
+    if not any(g.mixed for g in groups):
+        if _independent_flip_vectors(net, sorted(i for g in groups for i in g.neurons)):
+            return "no"
+    try:
+        return "yes" if report.has_hidden_symmetries else "no"
+    except SearchLimitExceeded:
+        return "undecided"
 
 
 def _fast_rows(rows: list[dict[str, Any]], arrays: list, resolution: float) -> None:

@@ -21,7 +21,7 @@ import pytest
 from oracles import reference_eval
 
 from shallowsym import ShallowNetwork, canonical_form, cli, io, moves
-from shallowsym.keys import canonical_bytes, canonical_digest, canonical_key, fast_keys
+from shallowsym.keys import RESOLUTION, canonical_bytes, canonical_digest, canonical_key, fast_keys
 from shallowsym.zoo import COLUMNS, zoo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,9 +40,9 @@ def _base(rng, d=2, h=3, k=1, opposite=False):
         row[0] = _rand(rng, nonzero=True)
     b1 = [_rand(rng) for _ in range(h)]
     W2 = [[_rand(rng, nonzero=True) for _ in range(h)] for _ in range(k)]
-    if opposite:  # an opposite pair with equal output weights: flippable together
-        W1.append([-x for x in W1[0]])
-        b1.append(-b1[0])
+    if opposite:  # an opposite normal with equal output weights on another hyperplane:
+        W1.append([-x for x in W1[0]])  # flipping neurons 0 and 3 together keeps f (S8)
+        b1.append(-b1[0] + 1 + abs(_rand(rng)))
         for row in W2:
             row.append(row[0])
     return ShallowNetwork(W1, b1, W2, [_rand(rng) for _ in range(k)])
@@ -221,16 +221,22 @@ def test_fast_keys_of_equivalent_float_networks():
 
 
 def test_fast_key_on_a_cell_boundary_lists_the_neighbour():
-    res = 2.0**-16
+    res = RESOLUTION
     W1, b1, W2 = np.array([[[1.0]]]), np.array([[0.0]]), np.array([[[1.0]]])
-    on = fast_keys(W1, b1, W2, np.array([[0.5 * res]]))[0]
-    near = fast_keys(W1, b1, W2, np.array([[0.5 * res + 1e-14]]))[0]
-    below = fast_keys(W1, b1, W2, np.array([[0.5 * res - 1e-14]]))[0]
-    assert on.uncertain and near.uncertain and on.boundary == 1
-    assert near.digest != below.digest  # the two sides of the boundary
+
+    def key(b2, **kw):
+        return fast_keys(W1, b1, W2, np.array([[b2]]), **kw)[0]
+
+    on, near, below = key(0.5 * res), key(0.5 * res + 1e-13), key(0.5 * res - 1e-13)
+    assert on.boundary == near.boundary == below.boundary == 1
+    assert not on.uncertain and len(on.neighbours) == 1
+    assert near.digest != below.digest  # the two sides of the boundary, within tolerance
     assert {near.digest, below.digest} == {on.digest, *on.neighbours}
-    far = fast_keys(W1, b1, W2, np.array([[0.25 * res]]))[0]
-    assert not far.uncertain and far.neighbours == ()
+    assert below.digest in near.neighbours and near.digest in below.neighbours
+    far = key(0.25 * res)
+    assert far.boundary == 0 and not far.uncertain and far.neighbours == ()
+    assert key(0.5 * res, max_neighbours=0).uncertain  # the lookup would be incomplete
+    assert key(1e300).uncertain  # too large for the grid
 
 
 def test_key_arguments_are_validated():
@@ -398,3 +404,24 @@ def test_dask_worker_killed_mid_run_loses_no_result(planted, client, tmp_path):
     assert killed, "the run finished before a worker could be killed"
     assert _comparable(result) == _comparable(serial)
     client.wait_for_workers(2, timeout=60)
+
+
+def test_cheap_certificates_agree_with_the_full_searches(planted):
+    from netgen import admissible_flips
+
+    from shallowsym import minimal_width, symmetries
+
+    rng = random.Random(3)
+    generic = [_base(rng, d=3, h=5, k=2) for _ in range(4)]
+    flippable = [_base(rng, d=2, h=3, k=2, opposite=True) for _ in range(3)]
+    nets = planted[0][:30] + generic + flippable
+    rows = zoo(nets, progress=False).rows
+    verdicts = [r["hidden_symmetries"] for r in rows]
+    assert verdicts[-3:] == ["yes"] * 3 and verdicts[-7:-3] == ["no"] * 4
+    for net, row in zip(nets, rows):
+        assert row["hidden_symmetries"] == (
+            "yes" if symmetries(net).has_hidden_symmetries else "no"
+        )
+        assert row["width_after_reduce"] == minimal_width(net)
+        if row["hidden_symmetries"] == "no":  # brute force over every subset of neurons
+            assert admissible_flips(net) == []
