@@ -114,6 +114,12 @@ def _cmd_zoo(args: argparse.Namespace) -> int:
         raise ShallowSymError(str(err)) from None
     except OSError as err:
         raise ShallowSymError(f"cannot write {args.output}: {err.strerror or err}") from None
+    except KeyboardInterrupt:
+        print(
+            "shallowsym: interrupted; finished batches are kept, rerun with --resume",
+            file=sys.stderr,
+        )
+        return 130
     data = {k: v for k, v in result.to_dict().items() if k != "rows"}
     _emit(args, data, str(result))
     return EXIT_OK

@@ -404,16 +404,19 @@ class ZooResult:
 
 
 # -- output -------------------------------------------------------------------------------
+def _require(module: str, what: str) -> None:
+    try:
+        __import__(module)
+    except ImportError:
+        raise MissingDependencyError(f"{what}: pip install 'shallowsym[zoo]'") from None
+
+
 def _write_table(rows: list[dict], path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        try:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-        except ImportError:
-            raise MissingDependencyError(
-                "writing Parquet needs pyarrow: pip install 'shallowsym[zoo]', or use .csv/.json"
-            ) from None
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         pq.write_table(pa.Table.from_pylist(rows), path)
     elif suffix == ".csv":
         with open(path, "w", newline="", encoding="utf-8") as handle:
@@ -457,12 +460,8 @@ def _run_serial(batches, options, collect) -> None:
 
 
 def _run_dask(batches, options, collect, scheduler, client, n_workers) -> None:
-    try:
-        from distributed import Client, LocalCluster, as_completed
-    except ImportError:
-        raise MissingDependencyError(
-            "backend='dask' needs dask.distributed: pip install 'shallowsym[zoo]'"
-        ) from None
+    from distributed import Client, LocalCluster, as_completed
+
     own_cluster = own_client = None
     if client is None:
         if scheduler is None:
@@ -576,6 +575,14 @@ def zoo(
         raise ValueError("resume=True needs output= (the journal lives next to the table)")
     if (scheduler is not None or client is not None) and backend != "dask":
         raise ValueError("scheduler= and client= need backend='dask'")
+    if output is not None:
+        suffix = Path(output).suffix.lower()
+        if suffix not in (".parquet", ".csv", ".json"):
+            raise ValueError(f"output must end in .parquet, .csv or .json, not {suffix!r}")
+        if suffix == ".parquet":
+            _require("pyarrow", "writing Parquet needs pyarrow")
+    if backend == "dask":
+        _require("distributed", "backend='dask' needs dask.distributed")
     items = _items(source)
     payloads = {index: payload for index, _, payload in items}
     options = {"mode": mode, "limit": limit, "resolution": float(resolution)}

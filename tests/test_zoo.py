@@ -425,3 +425,24 @@ def test_cheap_certificates_agree_with_the_full_searches(planted):
         assert row["width_after_reduce"] == minimal_width(net)
         if row["hidden_symmetries"] == "no":  # brute force over every subset of neurons
             assert admissible_flips(net) == []
+
+
+@pytest.mark.parametrize(
+    ("module", "options"),
+    [("distributed", {"backend": "dask"}), ("pyarrow", {"output": "t.parquet"})],
+)
+def test_missing_zoo_extra_is_named(monkeypatch, tmp_path, module, options):
+    from shallowsym import MissingDependencyError
+
+    monkeypatch.setitem(sys.modules, module, None)
+    if "output" in options:
+        options = {"output": tmp_path / options["output"]}
+    with pytest.raises(MissingDependencyError, match=r"shallowsym\[zoo\]"):
+        zoo([ShallowNetwork([[1]], [0], [[1]], [0])], **options)
+
+
+def test_parquet_table(planted, tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    result = zoo(planted[0][:6], output=tmp_path / "t.parquet", progress=False)
+    table = pq.read_table(tmp_path / "t.parquet").to_pylist()
+    assert table == [dict(r) for r in result.rows]
