@@ -30,6 +30,7 @@ is appended to ``<output>.journal.jsonl``; ``resume=True`` skips the networks fo
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import math
 import os
@@ -472,10 +473,17 @@ def _run_dask(batches, options, collect, scheduler, client, n_workers) -> None:
         else:
             own_client = client = Client(scheduler)
     try:
-        futures = [client.submit(process_batch, batch, options, pure=False) for batch in batches]
-        for future in as_completed(futures):
+        # At most two tasks per worker thread in flight: big networks are not all shipped at once.
+        queue = iter(batches)
+        running = as_completed()
+        for batch in itertools.islice(queue, 2 * max(1, sum(client.nthreads().values()))):
+            running.add(client.submit(process_batch, batch, options, pure=False))
+        for future in running:
             collect(future.result())
             future.release()
+            batch = next(queue, None)
+            if batch is not None:
+                running.add(client.submit(process_batch, batch, options, pure=False))
     finally:
         if own_client is not None:
             own_client.close()
