@@ -200,6 +200,8 @@ class FastKey:
     ----------
     digest
         SHA-256 (32 bytes) of the quantized float canonical form.
+    num_bent
+        The number of bent hyperplanes of the float canonical form.
     uncertain
         True when a network within tolerance may have a key outside ``digest`` and
         ``neighbours``: too many boundary values, a value too large for the grid, or an
@@ -214,6 +216,7 @@ class FastKey:
     """
 
     digest: bytes
+    num_bent: int
     uncertain: bool
     boundary: int
     neighbours: tuple[bytes, ...]
@@ -232,6 +235,7 @@ class FastKey:
     def to_dict(self) -> dict[str, Any]:
         return {
             "key": self.hex,
+            "num_bent": self.num_bent,
             "uncertain": self.uncertain,
             "boundary": self.boundary,
             "neighbours": [n.hex() for n in self.neighbours],
@@ -333,21 +337,24 @@ def fast_keys(
     qc, nc, oc, hc = _quantize(batch.constant, resolution, rtol, atol)
     order = np.argsort(batch.network, kind="stable")
     starts = np.concatenate([[0], np.cumsum(batch.counts)])
+    network = batch.network[order]
+    near_count = np.bincount(network, weights=nr[order].sum(axis=1), minlength=N)
+    near_count += nl.reshape(N, -1).sum(axis=1) + nc.sum(axis=1)
+    huge = np.bincount(network, weights=hr[order].sum(axis=1), minlength=N) > 0
+    huge |= hl.reshape(N, -1).any(axis=1) | hc.any(axis=1)
     keys = []
     for n in range(N):
         sel = order[starts[n] : starts[n + 1]]
         rows, lin, const = qr[sel], ql[n], qc[n]
         digest = _float_digest(d, k, rows, lin, const)
-        spots = (
-            [("r", i, j, orr[sel][i, j]) for i, j in np.argwhere(nr[sel])]
-            + [("l", i, j, ol[n][i, j]) for i, j in np.argwhere(nl[n])]
-            + [("c", j, 0, oc[n][j]) for (j,) in np.argwhere(nc[n])]
-        )
-        incomplete = (
-            bool(batch.uncertain[n])
-            or bool(hr[sel].any() or hl[n].any() or hc[n].any())
-            or len(spots) > max_neighbours
-        )
+        spots = []
+        if near_count[n]:
+            spots = (
+                [("r", i, j, orr[sel][i, j]) for i, j in np.argwhere(nr[sel])]
+                + [("l", i, j, ol[n][i, j]) for i, j in np.argwhere(nl[n])]
+                + [("c", j, 0, oc[n][j]) for (j,) in np.argwhere(nc[n])]
+            )
+        incomplete = bool(batch.uncertain[n]) or bool(huge[n]) or len(spots) > max_neighbours
         neighbours: list[bytes] = []
         if spots and not incomplete:
             for choice in itertools.product((False, True), repeat=len(spots)):
@@ -366,6 +373,7 @@ def fast_keys(
         keys.append(
             FastKey(
                 digest=digest,
+                num_bent=int(batch.counts[n]),
                 uncertain=incomplete,
                 boundary=len(spots),
                 neighbours=tuple(neighbours),

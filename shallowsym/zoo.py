@@ -36,6 +36,7 @@ import math
 import os
 import random
 import sys
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -82,6 +83,7 @@ COLUMNS = (
 )
 _JOURNAL_SUFFIX = ".journal.jsonl"
 _PRIME = 2**61 - 1
+_RESUBMISSIONS = 3
 
 
 # -- per-network work (runs on workers: plain data in, plain rows out) ----------------------
@@ -174,16 +176,21 @@ def _fast_rows(rows: list[dict[str, Any]], arrays: list, resolution: float) -> N
                 key=key.digest,
                 neighbours=list(key.neighbours),
                 uncertain=key.uncertain,
+                num_bent=key.num_bent,
             )
-        batch = fast.canonicalize_batch(*stacks)
-        for n, count in zip(members, batch.counts.tolist(), strict=True):
-            rows[n]["num_bent"] = count
 
 
-def process_batch(batch: list[tuple[int, str, Any]], options: dict[str, Any]) -> list[dict]:
+def process_batch(batch: list[tuple[int, str, Any]] | dict, options: dict[str, Any]) -> list[dict]:
     """Rows for one batch of ``(index, item, payload)``; the payload is a path, a
-    ``ShallowNetwork`` or a tuple of float arrays. An error on one network is recorded in its
-    row. Internal API of :func:`zoo`, public so that Dask workers can import it."""
+    ``ShallowNetwork`` or a tuple of float arrays (or a batch packed as one stack). An error on
+    one network is recorded in its row. Internal API of :func:`zoo`, public so that Dask
+    workers can import it."""
+    if isinstance(batch, dict):  # packed by _pack: one stack of arrays for the whole batch
+        stack = batch["stack"]
+        batch = [
+            (index, item, tuple(a[n] for a in stack))
+            for n, (index, item) in enumerate(batch["meta"])
+        ]
     mode = options["mode"]
     rows, arrays, fast_rows = [], [], []
     for index, item, payload in batch:
@@ -286,11 +293,34 @@ def _group_fast(rows: list[dict], payloads: dict[int, Any]) -> None:
     candidates: dict[int, list[dict]] = {}
     for row in ok:
         candidates.setdefault(find(row["index"]), []).append(row)
-    for members in candidates.values():
-        reps: list[tuple[int, tuple]] = []
-        for row in members:  # in index order
-            arrays = _payload_arrays(payloads[row["index"]]) if len(members) > 1 else None
+    # Confirm each candidate against its group's first member, in one batch per shape pair;
+    # the members it rejects are grouped among themselves one by one (rare).
+    pairs: dict[tuple, list[tuple[dict, tuple, dict, tuple]]] = {}
+    leftovers: dict[int, list[tuple[dict, tuple]]] = {}
+    for root, members in candidates.items():
+        for row in members:
             row["group"] = row["index"]
+        if len(members) == 1:
+            continue
+        rep, rep_arrays = members[0], _payload_arrays(payloads[members[0]["index"]])
+        for row in members[1:]:
+            arrays = _payload_arrays(payloads[row["index"]])
+            shape = (tuple(a.shape for a in rep_arrays), tuple(a.shape for a in arrays))
+            pairs.setdefault(shape, []).append((rep, rep_arrays, row, arrays))
+        leftovers[root] = []
+    for batch in pairs.values():
+        A = [np.stack([p[1][i] for p in batch]) for i in range(4)]
+        B = [np.stack([p[3][i] for p in batch]) for i in range(4)]
+        equal, uncertain, _ = fast.equivalent_batch(A, B)
+        for (rep, _, row, arrays), eq, unc in zip(batch, equal, uncertain, strict=True):
+            if eq and not unc:
+                row["group"] = rep["index"]
+            else:
+                row["uncertain"] = row["uncertain"] or bool(unc)
+                leftovers[find(rep["index"])].append((row, arrays))
+    for rest in leftovers.values():
+        reps: list[tuple[int, tuple]] = []
+        for row, arrays in sorted(rest, key=lambda item: item[0]["index"]):
             for rep_index, rep_arrays in reps:
                 verdict = fast.equivalent(rep_arrays, arrays)
                 if verdict.equivalent:
@@ -298,7 +328,7 @@ def _group_fast(rows: list[dict], payloads: dict[int, Any]) -> None:
                     break
                 if verdict.equivalent is None:
                     row["uncertain"] = True
-            if row["group"] == row["index"] and arrays is not None:
+            if row["group"] == row["index"]:
                 reps.append((row["index"], arrays))
 
 
@@ -455,13 +485,28 @@ def _batches(items: list, size: int) -> list[list]:
     return [items[n : n + size] for n in range(0, len(items), size)]
 
 
+def _pack(batch: list[tuple[int, str, Any]]) -> list | dict:
+    """Float arrays of one shape travel as one stack per batch (one pickle, not 4 per net)."""
+    payloads = [payload for _, _, payload in batch]
+    if not all(isinstance(p, tuple) for p in payloads):
+        return batch
+    shapes = {tuple(a.shape for a in p) for p in payloads}
+    if len(shapes) != 1:
+        return batch
+    return {
+        "meta": [(index, item) for index, item, _ in batch],
+        "stack": tuple(np.stack([p[i] for p in payloads]) for i in range(4)),
+    }
+
+
 def _run_serial(batches, options, collect) -> None:
     for batch in batches:
         collect(process_batch(batch, options))
 
 
 def _run_dask(batches, options, collect, scheduler, client, n_workers) -> None:
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import CancelledError, Client, LocalCluster, as_completed
+    from distributed.scheduler import KilledWorker
 
     own_cluster = own_client = None
     if client is None:
@@ -476,14 +521,33 @@ def _run_dask(batches, options, collect, scheduler, client, n_workers) -> None:
         # At most two tasks per worker thread in flight: big networks are not all shipped at once.
         queue = iter(batches)
         running = as_completed()
+        batch_of: dict[Any, tuple[list, int]] = {}
+
+        def submit(batch, attempt=0):
+            with warnings.catch_warnings():  # big networks make big tasks; that is expected
+                warnings.filterwarnings("ignore", message="Sending large graph")
+                future = client.submit(process_batch, _pack(batch), options, pure=False)
+            batch_of[future] = (batch, attempt)
+            running.add(future)
+
         for batch in itertools.islice(queue, 2 * max(1, sum(client.nthreads().values()))):
-            running.add(client.submit(process_batch, batch, options, pure=False))
+            submit(batch)
         for future in running:
-            collect(future.result())
+            batch, attempt = batch_of.pop(future)
+            try:
+                result = future.result()
+            except (CancelledError, KilledWorker):
+                # Dask reruns the tasks of a dead worker itself; past its allowed failures, or
+                # when the scheduler forgot the task, the batch is sent again from here.
+                if attempt >= _RESUBMISSIONS:
+                    raise
+                submit(batch, attempt + 1)
+                continue
+            collect(result)
             future.release()
             batch = next(queue, None)
             if batch is not None:
-                running.add(client.submit(process_batch, batch, options, pure=False))
+                submit(batch)
     finally:
         if own_client is not None:
             own_client.close()
