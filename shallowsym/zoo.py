@@ -130,16 +130,18 @@ def _independent_flip_vectors(net: ShallowNetwork, live: list[int]) -> bool:
         return True
     if n > kd:
         return False
-    W1, W2 = net.W1, net.W2
+    w, a = net._A1.entries(), net._A2.entries()  # flint fmpq, as canonical.py reads them
+    d, h = net.d, net.h
     rows = sorted(random.Random(1_000_003 * n + kd).sample(range(kd), min(kd, n + 8)))
     entries = []
     for r in rows:
-        j, c = divmod(r, net.d)
+        j, c = divmod(r, d)
         for i in live:
-            value = W2[j][i] * W1[i][c]
-            if value.denominator % _PRIME == 0:
+            value = a[j * h + i] * w[i * d + c]
+            den = int(value.q)
+            if den % _PRIME == 0:
                 return False
-            entries.append(value.numerator * pow(value.denominator, -1, _PRIME) % _PRIME)
+            entries.append(int(value.p) * pow(den, -1, _PRIME) % _PRIME)
     return nmod_mat(len(rows), n, entries, _PRIME).rank() == n
 
 
