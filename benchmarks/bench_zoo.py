@@ -8,8 +8,10 @@ permuted copy of an earlier network, rescaled by powers of 2 so that it is exact
 
 For each: networks per second, the peak resident memory of the driver and of each worker
 (``ru_maxrss``), the Dask speedup over serial and the scaling efficiency (speedup / workers).
-The cluster is started once, before the timings (its start-up time is printed apart); the
-peer is the serial backend, run in the same process on the same arrays. Both backends must
+The cluster is started once, before the timings (its start-up time is printed apart), and a
+calibration row shows the parallelism the machine gives at the time (a pure-Python loop on
+the same workers): on a shared machine it bounds what the zoo can show. The peer is the serial
+backend, run in the same process on the same arrays. Both backends must
 return identical rows (checked).
 
 Run:  python benchmarks/bench_zoo.py [--quick]
@@ -48,6 +50,32 @@ def planted_stack(n: int, d: int, h: int, k: int, seed: int):
 def ends(stack, n: int):
     """The first and last n/2 networks: the last ones are copies of the first ones."""
     return tuple(np.concatenate([a[: n // 2], a[len(a) - n // 2 :]]) for a in stack)
+
+
+def burn(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i % 7
+    return total
+
+
+def calibrate(client, workers) -> None:
+    """What parallelism the machine gives right now: the same pure-Python loop, 4 times in
+    this process, then as 4 tasks on the workers (no data, no shallowsym)."""
+    n = 3_000_000
+    t0 = time.perf_counter()
+    for _ in range(4):
+        burn(n)
+    t_serial = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    client.gather([client.submit(burn, n, pure=False, key=f"burn-{m}") for m in range(4)])
+    t_dask = time.perf_counter() - t0
+    speedup = t_serial / t_dask
+    print(
+        f"calibration (a pure-Python loop, 4 runs): serial {t_serial:.1f} s, dask "
+        f"{t_dask:.1f} s, speedup {speedup:.2f}x, efficiency {speedup / workers:.0%}",
+        flush=True,
+    )
 
 
 def maxrss_mb() -> float:
@@ -92,6 +120,7 @@ def main() -> None:
     )
     client = Client(cluster)
     print(f"LocalCluster start-up ({workers} worker processes): {time.perf_counter() - t0:.1f} s")
+    calibrate(client, workers)
     print(
         "| zoo | mode | networks | serial net/s | dask net/s | speedup | efficiency "
         "| driver MB | worker MB | found |"
