@@ -25,8 +25,8 @@ Float key
 ``resolution`` (default 2^-10): every value x (hyperplane normals with u[p] = 1, offsets,
 kinks, M, delta) becomes the integer ``round(x / resolution)``. The digest is SHA-256 of the
 ASCII line ``shallowsym-float-key-v1 d <d> k <k> bent <n>`` followed by the integers as
-little-endian int64: the bent hyperplanes' rows (u, c, kappa) sorted lexicographically, then M
-row by row, then delta. The tolerance is ``tol(x) = atol + rtol * max(1, |x|)`` (the fast
+little-endian int64: the bent hyperplanes' rows (u, c, kappa), in the order of their bytes,
+then M row by row, then delta. The tolerance is ``tol(x) = atol + rtol * max(1, |x|)`` (the fast
 path's ``rtol = 1e-9``, ``atol = 1e-12`` by default). Two networks whose canonical values agree
 within it value by value get equal keys, except where a value lies within ``tol(x)`` of a cell
 boundary: a value inside the tolerance can then fall in the next cell. Such values are counted
@@ -249,9 +249,10 @@ class FastKey:
 
 
 def _float_digest(d: int, k: int, rows: np.ndarray, linear: np.ndarray, const: np.ndarray):
-    rows = rows[np.lexsort(rows.T[::-1])] if len(rows) else rows
     digest = hashlib.sha256(f"{FLOAT_HEADER} d {d} k {k} bent {len(rows)}\n".encode("ascii"))
-    for part in (rows, linear, const):
+    for row in sorted(np.ascontiguousarray(row, dtype="<i8").tobytes() for row in rows):
+        digest.update(row)
+    for part in (linear, const):
         digest.update(np.ascontiguousarray(part, dtype="<i8").tobytes())
     return digest.digest()
 
