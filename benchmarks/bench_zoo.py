@@ -11,7 +11,9 @@ For each: networks per second, the peak resident memory of the driver and of eac
 The cluster is started once, before the timings (its start-up time is printed apart), and a
 calibration row shows the parallelism the machine gives at the time (a pure-Python loop on
 the same workers): on a shared machine it bounds what the zoo can show. The peer is the serial
-backend, run in the same process on the same arrays. Both backends must
+backend, run in the same process on the same arrays with one BLAS thread (Dask sets
+OMP/OPENBLAS/MKL_NUM_THREADS=1 in its workers; numpy's default of one thread per core would
+let the "serial" run use both cores in its matrix products). Both backends must
 return identical rows (checked).
 
 Run:  python benchmarks/bench_zoo.py [--quick]
@@ -19,15 +21,20 @@ Run:  python benchmarks/bench_zoo.py [--quick]
 
 from __future__ import annotations
 
-import argparse
 import os
-import platform
-import resource
-import time
 
-import numpy as np
+# One BLAS thread in this process, as Dask gives its workers: "serial" is then one core.
+for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
 
-from shallowsym.zoo import zoo
+import argparse  # noqa: E402
+import platform  # noqa: E402
+import resource  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from shallowsym.zoo import zoo  # noqa: E402
 
 
 def planted_stack(n: int, d: int, h: int, k: int, seed: int):
