@@ -395,7 +395,7 @@ def test_dask_equals_serial(planted, zoo_folder, client):
 
 def test_dask_worker_killed_mid_run_loses_no_result(planted, client, tmp_path):
     nets, _, _ = planted
-    many = nets * 4
+    many = nets * 2
     serial = zoo(many, progress=False)
     pids = list(client.run(os.getpid).values())
     out = tmp_path / "t.json"
