@@ -7,7 +7,7 @@
 True
 """
 
-from . import deep, examples, fast, moves
+from . import deep, examples, fast, keys, moves, zoo
 from .alignment import Alignment, HyperplaneMatch, align
 from .canonical import BentHyperplane, CanonicalForm, canonical_form
 from .certificates import Move, MoveCertificate, explain
@@ -89,6 +89,7 @@ __all__ = [
     "flip_sets",
     "functional_dimension",
     "is_irreducible",
+    "keys",
     "local_dimension",
     "max_difference",
     "minimal_width",
@@ -103,4 +104,5 @@ __all__ = [
     "stratum_dimension",
     "structure",
     "symmetries",
+    "zoo",
 ]

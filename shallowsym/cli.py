@@ -1,5 +1,5 @@
 """The ``shallowsym`` command line: ``equiv``, ``canon``, ``symmetries``, ``fundim``,
-``reduce``, ``maxdiff`` and ``demo``; ``--box LO HI`` or ``--domain D.json`` restrict all but
+``reduce``, ``maxdiff``, ``zoo`` and ``demo``; ``--box LO HI`` or ``--domain D.json`` restrict all but
 ``demo`` to a bounded input domain.
 
 Exit codes: 0 success (for ``equiv``: equivalent), 1 not equivalent (only a decided verdict),
@@ -34,6 +34,7 @@ from .network import ShallowNetwork
 from .relabel import DEFAULT_RELABEL_LIMIT, RELABEL_MODES, relabelled_equivalent
 from .symmetry import symmetries
 from .text import short_message, shorten
+from .zoo import zoo
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_LIMIT, EXIT_INTERNAL, EXIT_INTERRUPTED = 3, 4, 130
@@ -288,6 +289,34 @@ def _cmd_maxdiff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_zoo(args: argparse.Namespace) -> int:
+    try:
+        result = zoo(
+            args.source,
+            output=args.output,
+            mode="fast" if args.fast else "exact",
+            backend=args.backend,
+            scheduler=args.scheduler,
+            n_workers=args.workers,
+            batch_size=args.batch_size,
+            limit=args.limit,
+            resume=args.resume,
+        )
+    except (ValueError, TypeError) as err:
+        raise ShallowSymError(str(err)) from None
+    except OSError as err:
+        raise ShallowSymError(f"cannot write {args.output}: {err.strerror or err}") from None
+    except KeyboardInterrupt:
+        print(
+            "shallowsym: interrupted; finished batches are kept, rerun with --resume",
+            file=sys.stderr,
+        )
+        return 130
+    data = {k: v for k, v in result.to_dict().items() if k != "rows"}
+    _emit(args, data, str(result))
+    return EXIT_OK
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     a, b = examples.flip_pair()
     c, e = examples.near_miss()
@@ -432,10 +461,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_maxdiff)
     for name in ("equiv", "canon", "maxdiff", "reduce", "symmetries", "fundim"):
         _domain_options(sub.choices[name])
+    p = sub.add_parser(
+        "zoo", help="keys, duplicates and statistics of a folder of networks", epilog=EPILOG
+    )
+    p.add_argument("source", help="a folder: every network file below it is read")
+    p.add_argument("-o", "--output", help="write the table here (.parquet, .csv or .json)")
+    p.add_argument("--backend", choices=("serial", "dask"), default="serial")
+    p.add_argument("--scheduler", help="address of a running Dask scheduler (--backend dask)")
+    p.add_argument("--workers", type=_positive, default=2, help="workers of the local cluster")
+    p.add_argument("--batch-size", type=_positive, default=1000, help="networks per task")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--exact", action="store_true", help="exact keys and statistics (default)")
+    mode.add_argument("--fast", action="store_true", help="float64 keys and duplicate groups")
+    p.add_argument("--resume", action="store_true", help="skip networks done by an earlier run")
+    _limit_option(p, "--limit", DEFAULT_LIMIT, "each network's searches")
+    p.set_defaults(run=_cmd_zoo)
     p = sub.add_parser("demo", help="run the main job on embedded example networks", epilog=EPILOG)
     _limit_option(p, "--limit", DEFAULT_EXPLAIN_LIMIT, "the move-certificate search")
     p.set_defaults(run=_cmd_demo)
-    for p in sub.choices.values():
+    for name, p in sub.choices.items():
         p.add_argument("--json", action="store_true", help="print machine-readable JSON")
         p.add_argument(
             "--layers",
@@ -448,11 +492,12 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="print every item of long lists (default: the first few)",
         )
-        p.add_argument(
-            "--exact",
-            action="store_true",
-            help="print every number as an exact rational (default: long ones as ~ decimals)",
-        )
+        if name != "zoo":  # zoo's --exact chooses the exact mode (against --fast)
+            p.add_argument(
+                "--exact",
+                action="store_true",
+                help="print every number as an exact rational (default: long ones as ~ decimals)",
+            )
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=SUPPRESS)
     return parser
 
