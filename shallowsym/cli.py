@@ -1,6 +1,7 @@
-"""The ``shallowsym`` command line: ``equiv``, ``canon``, ``symmetries``, ``fundim``,
-``reduce``, ``maxdiff``, ``zoo`` and ``demo``; ``--box LO HI`` or ``--domain D.json`` restrict all but
-``demo`` to a bounded input domain.
+"""The ``shallowsym`` command line: ``equiv``, ``align``, ``canon``, ``symmetries``,
+``fundim``, ``reduce``, ``maxdiff``, ``deepequiv``, ``zoo`` and ``demo``; ``--box LO HI`` or
+``--domain D.json`` restrict ``equiv``, ``canon``, ``symmetries``, ``fundim``, ``reduce`` and
+``maxdiff`` to a bounded input domain.
 
 Exit codes: 0 success (for ``equiv``: equivalent), 1 not equivalent (only a decided verdict),
 2 bad input, 3 a search limit reached (pass a larger ``--limit``), 4 internal error (one line
