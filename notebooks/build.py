@@ -15,7 +15,7 @@ TOUR = [
     new_markdown_cell(
         "# A tour of shallowsym: equivalence, canonical forms, symmetries\n\n"
         "Exact answers for one-hidden-layer ReLU networks. The mathematics is in "
-        "THEORY.md; every verdict below is a theorem about the numbers given."
+        "docs/theory.md; every verdict below is a theorem about the numbers given."
     ),
     new_code_cell(
         "%matplotlib inline\nimport matplotlib.pyplot as plt\n"

@@ -61,7 +61,7 @@ def test_s6_s7_opposite_orientations_give_an_affine_map():
     P = sp.Symbol("P", real=True)
     ell = sp.Symbol("l", real=True)
     assert holds_on_every_sign_pattern(P * relu(ell) - P * relu(-ell) - P * ell, [ell])
-    # THEORY's S7 example, for every offset c (not only 5):
+    # docs/theory.md's S7 example, for every offset c (not only 5):
     u, v, w_ = sp.symbols("u v w", real=True)  # u = 2x, v = x + c stand for independent signs
     expr = relu(u) - (relu(-u) + 2 * relu(v) - 2 * relu(-v) - 2 * c)
     # substitute back u = 2x, v = x + c after using relu(y) - relu(-y) = y on both pairs

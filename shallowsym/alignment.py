@@ -1,5 +1,5 @@
 """How two networks match: their bent hyperplanes paired, with the neurons on each and the
-differences of normal, offset and kink (THEORY.md section 4: a network's function is fixed by
+differences of normal, offset and kink (docs/theory.md section 4: a network's function is fixed by
 its bent hyperplanes, their kinks, M and delta, so these are what two models can differ in).
 
 :func:`align` is exact: hyperplanes match when their exact keys are equal, differences are

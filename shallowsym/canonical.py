@@ -1,4 +1,4 @@
-"""The canonical form of the function of a network (THEORY.md section 4, Theorems 1 and 3)."""
+"""The canonical form of the function of a network (docs/theory.md section 4, Theorems 1 and 3)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ class CanonicalForm:
     hyperplanes H (kink kappa_H != 0), in a deterministic sorted order.
 
     Two canonical forms are ``==`` exactly when the two networks compute the same
-    function on all of R^d (THEORY.md Theorem 3). Canonical forms are immutable and
+    function on all of R^d (docs/theory.md Theorem 3). Canonical forms are immutable and
     hashable, so they can key a dict of functions.
 
     Attributes
@@ -164,7 +164,7 @@ class CanonicalForm:
 
     @cached_property
     def sigma_form(self) -> tuple[tuple[tuple[Fraction, ...], ...], tuple[Fraction, ...]]:
-        """(L, e) with f(x) = sum_H kappa_H relu(u_H.x + c_H) + L x + e (THEORY.md section 4).
+        """(L, e) with f(x) = sum_H kappa_H relu(u_H.x + c_H) + L x + e (docs/theory.md section 4).
 
         L = M/2 - (1/2) sum_H kappa_H u_H^T and e = delta - (1/2) sum_H kappa_H c_H.
         """
@@ -312,7 +312,7 @@ class CanonicalForm:
 
 
 def canonical_form(net: ShallowNetwork, *, domain: Box | Polytope | None = None) -> CanonicalForm:
-    """The canonical form of the function of ``net`` (THEORY.md Theorems 1 and 3).
+    """The canonical form of the function of ``net`` (docs/theory.md Theorems 1 and 3).
 
     Parameters
     ----------
@@ -360,7 +360,7 @@ def canonical_form(net: ShallowNetwork, *, domain: Box | Polytope | None = None)
 
     References
     ----------
-    THEORY.md section 4 (Theorem 1: canonical form; Lemma 2: independence of the
+    docs/theory.md section 4 (Theorem 1: canonical form; Lemma 2: independence of the
     |l_H|; Theorem 3: functional equivalence).
     """
     if not isinstance(net, ShallowNetwork):

@@ -1,6 +1,6 @@
 """Certificates that explain a hidden equivalence as a sequence of named moves.
 
-Both networks are driven to a *normal form* by reversible moves (THEORY.md section 5): twins
+Both networks are driven to a *normal form* by reversible moves (docs/theory.md section 5): twins
 merged into one neuron (S5), zero-input and zero-output neurons zeroed (S4, S3), live neurons
 scaled to s_i = 1. The two normal forms are then bridged: a may be flipped (S8, plainly, after
 splitting a twin, or paid for by mixed groups) or regrouped, b may be regrouped (a live neuron
@@ -490,7 +490,7 @@ def explain(
 
     References
     ----------
-    proofs/equivalence.md (the moves of THEORY.md section 5 and why each preserves f).
+    proofs/equivalence.md (the moves of docs/theory.md section 5 and why each preserves f).
     """
     for name, net in (("a", a), ("b", b)):
         if not isinstance(net, ShallowNetwork):

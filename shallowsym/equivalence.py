@@ -180,7 +180,7 @@ def equivalent(
     a, b
         Networks; their widths may differ.
     method
-        ``"canonical"`` compares canonical forms (THEORY.md Theorem 3) and matches neurons by
+        ``"canonical"`` compares canonical forms (docs/theory.md Theorem 3) and matches neurons by
         their normal forms; ``"graph"`` decides by labelled isomorphism of the
         bent-hyperplane graphs and finds the standard certificate by isomorphism of the
         neuron graphs (networkx vf2pp). Both give the same verdict.
@@ -237,7 +237,7 @@ def equivalent(
 
     References
     ----------
-    THEORY.md section 4: Theorem 3 (functional equivalence) and the witness construction;
+    docs/theory.md section 4: Theorem 3 (functional equivalence) and the witness construction;
     proofs/relabelling.md for ``relabel``.
     """
     for name, net in (("a", a), ("b", b)):

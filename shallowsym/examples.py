@@ -1,4 +1,4 @@
-"""Small example networks from THEORY.md section 5, used by the demo, the docs and the tests."""
+"""Small example networks from docs/theory.md section 5, for the demo, the docs and the tests."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The fibre of a function: every parameter of an architecture that realizes it, by stratum.
 
-(THEORY.md section 5.) theta of width h realizes f = (S, kappa, M, delta) iff (F1) the kinks of
+(docs/theory.md section 5.) theta of width h realizes f = (S, kappa, M, delta) iff (F1) the kinks of
 the live neurons on each hyperplane H sum to kappa_H (0 off S), (F2) W2 W1 = M, (F3) b2 fixes
 delta. Write P_H, Q_H for the summed s_i a_i of a group's positively and negatively oriented
 neurons; a group adds (P_H - Q_H) u_H^T to W2 W1. A *pure* group on a bent hyperplane adds
@@ -12,7 +12,7 @@ direction and offset (S7). So, with R = M - sum over pure bent groups of eps kap
 
 A type is realizable iff this has a solution meeting the open conditions (a single positively
 oriented neuron needs P_H != 0, and so on). Writing Q_J for a basis of the annihilator of
-{u_H : H in J}, the C-terms must supply R Q_J, so |C| >= rank(R Q_J) (THEORY.md section 6).
+{u_H : H in J}, the C-terms must supply R Q_J, so |C| >= rank(R Q_J) (docs/theory.md section 6).
 
 :func:`realize` builds an exact random network of a given type realizing f (or proves there is
 none); :func:`stratum_dimension` gives the dimension of the stratum; :func:`fiber_types` lists
@@ -33,7 +33,7 @@ from .errors import SearchLimitExceeded, check_limit
 from .factorization import factorization_dimension
 from .hyperplanes import hyperplane_normal_offset
 from .linalg import extend_echelon, nullspace, rank, rref, solve
-from .network import ShallowNetwork
+from .network import ShallowNetwork, check_network
 from .residual import annihilator, normals, projected, residual
 from .roles import CombinatorialType, structure
 
@@ -335,6 +335,12 @@ def realize(
     >>> realize(cf, CombinatorialType(bent=((1, 0), (1, 0)))) is None   # M would be 2, not 0
     True
     """
+    if not isinstance(cf, CanonicalForm):
+        raise TypeError(f"realize expects a CanonicalForm for cf, not {type(cf).__name__}")
+    if not isinstance(ctype, CombinatorialType):
+        raise TypeError(
+            f"realize expects a CombinatorialType for ctype, not {type(ctype).__name__}"
+        )
     if len(ctype.bent) != cf.num_bent or any(p + q < 1 for p, q in ctype.bent):
         raise ValueError("the type needs a signature with at least one neuron per bent hyperplane")
     if any(p + q < 2 for p, q in ctype.cancelling):
@@ -486,6 +492,7 @@ def stratum_dimension(net: ShallowNetwork) -> int:
     >>> stratum_dimension(ShallowNetwork([[1], [2]], [1, 2], [[1, 1]], [0]))
     3
     """
+    check_network(net, "stratum_dimension", "net")
     return _neuron_dimension(net) + _w_dimension(net.d, net.k, *_mixed_terms(net))
 
 
@@ -582,7 +589,7 @@ def fiber_types(
 
     References
     ----------
-    THEORY.md section 5 (F1-F3 and the mechanisms S3-S9).
+    docs/theory.md section 5 (F1-F3 and the mechanisms S3-S9).
     """
     from tqdm import tqdm
 

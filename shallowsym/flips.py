@@ -1,7 +1,7 @@
 """Discrete flips (S8) by an exact meet-in-the-middle search over subset sums.
 
 Flipping a set T of live neurons, (w_i, beta_i) -> (-w_i, -beta_i) with sum_T a_i beta_i added
-to b2, keeps the function iff sum_T a_i w_i^T = 0 (THEORY.md section 5, S8). Deciding whether
+to b2, keeps the function iff sum_T a_i w_i^T = 0 (docs/theory.md section 5, S8). Deciding whether
 such a T exists contains zero subset-sum, so it is NP-complete (Proposition 4); the search
 here splits the items into two halves, lists the 2^(n/2) subset sums of each half, and matches
 them. Items whose vector is not in the span of the others cannot take part in a zero sum and
@@ -183,7 +183,7 @@ def subset_sums(
 
     References
     ----------
-    proofs/fibre_mechanisms.md (S8); THEORY.md Proposition 4 (meet in the middle).
+    proofs/fibre_mechanisms.md (S8); docs/theory.md Proposition 4 (meet in the middle).
     """
     check_limit(limit)
     n = len(vectors)
@@ -281,7 +281,7 @@ def flip_sets(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> tuple[tuple
 
     References
     ----------
-    THEORY.md section 5 (S8) and Proposition 4 (NP-completeness; meet in the middle).
+    docs/theory.md section 5 (S8) and Proposition 4 (NP-completeness; meet in the middle).
     """
     if not isinstance(net, ShallowNetwork):
         raise TypeError(f"flip_sets expects a ShallowNetwork, not {type(net).__name__}")

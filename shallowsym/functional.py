@@ -1,4 +1,4 @@
-"""Functional dimension, exactly (THEORY.md section 7).
+"""Functional dimension, exactly (docs/theory.md section 7).
 
 The functional dimension at theta is the dimension of the span V of the partial derivatives of
 theta -> f_theta. Every function in V is affine on each side of each neuron hyperplane, and
@@ -27,7 +27,7 @@ from .domaincells import cell_points
 from .errors import InvalidNetworkError, ShallowSymError
 from .hyperplanes import neuron_keys
 from .linalg import nullspace
-from .network import ShallowNetwork, _point
+from .network import ShallowNetwork, _point, check_network
 from .rationals import to_fraction
 
 __all__ = [
@@ -185,7 +185,7 @@ def functional_dimension(
 
     References
     ----------
-    THEORY.md section 7; J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU
+    docs/theory.md section 7; J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU
     networks", ICML 2023 (functional dimension).
     """
     if not isinstance(net, ShallowNetwork):
@@ -358,6 +358,7 @@ def batch_functional_dimension(net: ShallowNetwork, points: Any) -> int:
     ...
     shallowsym.errors.InvalidNetworkError: points[0] lies on the hyperplane of neuron 0
     """
+    check_network(net, "batch_functional_dimension", "net")
     d, h, k = net.d, net.h, net.k
     zs = [[to_fraction(v) for v in _point(p, d, f"points[{n}]")] for n, p in enumerate(points)]
     W1, b1, W2 = net.W1, net.b1, net.W2
@@ -411,6 +412,7 @@ def decisive_points(
     >>> [str(p[0]) for p in pts]
     ['-2', '-1', '1/2', '3/2', '3', '4']
     """
+    check_network(net, "decisive_points", "net")
     if net.d > 2:
         raise ValueError(f"decisive_points supports d <= 2, not d = {net.d}")
     keys = sorted({k for k in neuron_keys(net).keys if k is not None})

@@ -16,7 +16,7 @@ import networkx as nx
 
 from .canonical import canonical_form
 from .hyperplanes import neuron_keys
-from .network import ShallowNetwork
+from .network import ShallowNetwork, check_network
 from .standard import (
     StandardCertificate,
     certificate_from_matching,
@@ -52,6 +52,7 @@ def neuron_graph(net: ShallowNetwork) -> nx.Graph:
     >>> sorted(n for n in g.nodes if n[0] == "hyperplane"), g.degree[("hyperplane", (1, 1))]
     ([('hyperplane', (1, 1))], 2)
     """
+    check_network(net, "neuron_graph", "net")
     labels, _ = neuron_normal_forms(net)
     keys = neuron_keys(net).keys
     graph = nx.Graph()

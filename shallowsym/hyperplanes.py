@@ -1,4 +1,4 @@
-"""Exact hyperplane keys of neurons (THEORY.md section 3).
+"""Exact hyperplane keys of neurons (docs/theory.md section 3).
 
 For a neuron with w_i != 0 let p be the first index with w_i[p] != 0. Then
 (w_i, beta_i) = eps_i s_i (u_H, c_H) with s_i = |w_i[p]| > 0, eps_i = sign(w_i[p]) and
@@ -17,6 +17,7 @@ from fractions import Fraction
 import numpy as np
 from flint import fmpq, fmpq_mat
 
+from .network import check_network
 from .rationals import primitive_dyadic_keys, to_fraction
 from .text import format_number
 
@@ -73,6 +74,7 @@ def neuron_keys(net) -> NeuronKeys:
     >>> nk.orientations, [nk.scale(i) for i in range(3)]
     ((1, -1, 0), [Fraction(2, 1), Fraction(1, 1), Fraction(0, 1)])
     """
+    check_network(net, "neuron_keys", "net")
     return net._cached("neuron_keys", lambda: _compute_neuron_keys(net))
 
 
@@ -121,7 +123,7 @@ def _dyadic_neuron_keys(rows, zero_output: tuple[bool, ...]) -> NeuronKeys:
 
 
 def hyperplane_normal_offset(key: Key) -> tuple[tuple[Fraction, ...], Fraction]:
-    """(u_H, c_H) of THEORY.md section 3, with u_H[p] = 1 at the first non-zero index p.
+    """(u_H, c_H) of docs/theory.md section 3, with u_H[p] = 1 at the first non-zero index p.
 
     >>> hyperplane_normal_offset((2, 1, -4))
     ((Fraction(1, 1), Fraction(1, 2)), Fraction(-2, 1))

@@ -1,4 +1,4 @@
-"""Minimal width, irreducibility and lossless reduction (THEORY.md section 6).
+"""Minimal width, irreducibility and lossless reduction (docs/theory.md section 6).
 
 With s bent hyperplanes and signs eps, R_eps = M - sum_H eps_H kappa_H u_H^T. A second neuron
 on a bent hyperplane H frees the term along u_H (S6); a cancelling pair on a new hyperplane adds
@@ -36,7 +36,7 @@ from .fibre import realize
 from .flips import DEFAULT_LIMIT
 from .hyperplanes import neuron_keys
 from .linalg import rank
-from .network import ShallowNetwork
+from .network import ShallowNetwork, check_network
 from .residual import (
     annihilator,
     normals,
@@ -205,7 +205,7 @@ def minimal_width(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=Non
 
     References
     ----------
-    THEORY.md section 6; S. Dereich and S. Kassing, "On minimal representations of shallow
+    docs/theory.md section 6; S. Dereich and S. Kassing, "On minimal representations of shallow
     ReLU networks", Neural Networks 148 (2022) (the 0/1/2 trichotomy for k = 1).
     """
     if domain is not None:
@@ -224,6 +224,7 @@ def is_irreducible(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=No
     >>> is_irreducible(ShallowNetwork([[1], [2]], [1, 2], [[1, 1]], [0]))
     False
     """
+    check_network(net, "is_irreducible", "net")
     if domain is not None:
         return net.h == minimal_width_on(net, domain, limit=limit)
     return net.h == _width(net, limit)
@@ -403,7 +404,7 @@ def reduction(
 
     References
     ----------
-    THEORY.md section 6 (proofs/minimal_width.md); twins and zero neurons: section 5, S3-S5.
+    docs/theory.md section 6 (proofs/minimal_width.md); twins and zero neurons: section 5, S3-S5.
     """
     if domain is not None:
         small = reduce_on(net, domain, limit=limit)

@@ -1,7 +1,7 @@
 """Moves: functions that change a network's parameters but never its function.
 
 Each move returns a new :class:`ShallowNetwork` computing the same function on R^d as its
-input (THEORY.md sections 2 and 5), or raises ``ValueError`` when its precondition fails.
+input (docs/theory.md sections 2 and 5), or raises ``ValueError`` when its precondition fails.
 They compose, so a user can walk a fibre by hand::
 
     >>> from shallowsym import ShallowNetwork, equivalent

@@ -507,3 +507,18 @@ def _format_rows(m: fmpq_mat) -> str:
     if m.ncols() == 0:
         return "[" + ", ".join("[]" for _ in range(m.nrows())) + "]"
     return "[" + ", ".join(_format_list(r) for r in _chunks(m.entries(), m.ncols())) + "]"
+
+
+def check_network(value: Any, function: str, argument: str = "net") -> None:
+    """Raise TypeError naming ``function``, ``argument`` and the type unless ``value`` is a
+    ShallowNetwork: the first line of every public function that takes a network.
+
+    >>> check_network([[1]], "structure")
+    Traceback (most recent call last):
+        ...
+    TypeError: structure expects a ShallowNetwork for net, not list
+    """
+    if not isinstance(value, ShallowNetwork):
+        raise TypeError(
+            f"{function} expects a ShallowNetwork for {argument}, not {type(value).__name__}"
+        )

@@ -1,4 +1,4 @@
-"""The residual R_eps Q_J of THEORY.md section 6, shared by fibre types, hidden-symmetry search
+"""The residual R_eps Q_J of docs/theory.md section 6, shared by fibre types, hidden-symmetry search
 and minimal width.
 
 With signs eps on the pure bent hyperplanes, R_eps = M - sum_H eps_H kappa_H u_H^T is what the

@@ -1,6 +1,6 @@
 """How a network's neurons realize its function: roles, hyperplane groups, combinatorial type.
 
-(THEORY.md sections 1 and 5.) Every neuron is one of
+(docs/theory.md sections 1 and 5.) Every neuron is one of
 
 * **zero-output** (a_i = 0): contributes nothing, (w_i, beta_i) free (S3);
 * **zero-input** (w_i = 0, a_i != 0): adds the constant a_i relu(beta_i), *active* when
@@ -23,7 +23,7 @@ from typing import Any
 
 from .canonical import canonical_form
 from .hyperplanes import Key, format_hyperplane, neuron_keys
-from .network import ShallowNetwork
+from .network import ShallowNetwork, check_network
 from .rationals import to_fraction
 
 __all__ = [
@@ -40,7 +40,7 @@ Vector = tuple[Fraction, ...]
 
 @dataclass(frozen=True)
 class HyperplaneGroup:
-    """The live neurons on one hyperplane (THEORY.md section 5: P_H, Q_H)."""
+    """The live neurons on one hyperplane (docs/theory.md section 5: P_H, Q_H)."""
 
     key: Key
     bent_index: int | None  # position among f's bent hyperplanes; None when cancelling
@@ -203,6 +203,7 @@ def structure(net: ShallowNetwork) -> Structure:
     [('cancelling', 0, 1), ('cancelling', 0, 1),
      ('zero-input-active', None, 0), ('zero-output', None, 1)]
     """
+    check_network(net, "structure", "net")
     return net._cached("structure", lambda: _compute_structure(net))
 
 

@@ -1,4 +1,4 @@
-"""The standard symmetry group G_h = S_h x| (R_>0)^h (THEORY.md section 2).
+"""The standard symmetry group G_h = S_h x| (R_>0)^h (docs/theory.md section 2).
 
 An element acts by permuting neurons and scaling each neuron (w, beta, a) to
 (t w, t beta, a / t) with t > 0. Every neuron has an exact *normal form*, the one point of its
@@ -16,7 +16,7 @@ from typing import Any
 from flint import fmpq, fmpq_mat
 
 from .hyperplanes import neuron_keys
-from .network import ShallowNetwork
+from .network import ShallowNetwork, check_network
 from .rationals import as_rational, format_rational, to_fraction
 
 __all__ = ["StandardCertificate", "apply_standard", "find_standard_map", "neuron_normal_forms"]
@@ -142,6 +142,7 @@ def apply_standard(
     >>> apply_standard(net, [1, 0], [1, "1/2"])
     ShallowNetwork(W1=[[1], [1]], b1=[1/2, 0], W2=[[8, 3]], b2=[5])
     """
+    check_network(net, "apply_standard", "net")
     h = net.h
     perm = [int(p) for p in permutation]
     if sorted(perm) != list(range(h)):
@@ -189,6 +190,8 @@ def find_standard_map(a: ShallowNetwork, b: ShallowNetwork) -> StandardCertifica
     >>> find_standard_map(a, b).apply(a) == b
     True
     """
+    check_network(a, "find_standard_map", "a")
+    check_network(b, "find_standard_map", "b")
     if (a.d, a.h, a.k) != (b.d, b.h, b.k) or a._c2 != b._c2:
         return None
     labels_a, _ = neuron_normal_forms(a)

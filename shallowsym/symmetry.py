@@ -1,6 +1,6 @@
 """The symmetry report of a network: roles, stabilizer, hidden mechanisms, flips, the fibre.
 
-(THEORY.md sections 2 and 5.) ``symmetries(net)`` answers: which part of G_h fixes theta (the
+(docs/theory.md sections 2 and 5.) ``symmetries(net)`` answers: which part of G_h fixes theta (the
 stabilizer), which hidden mechanisms S3-S8 are present and how many dimensions each adds, the
 dimension of the fibre at theta, and whether theta has hidden symmetries at all (with an exact
 witness). Deciding discrete flips is NP-complete, so the parts that need the flip search are
@@ -165,7 +165,7 @@ class Stabilizer:
 
 @dataclass(frozen=True)
 class Mechanism:
-    """One hidden-symmetry mechanism present in theta (THEORY.md section 5, S3-S8)."""
+    """One hidden-symmetry mechanism present in theta (docs/theory.md section 5, S3-S8)."""
 
     code: str
     name: str
@@ -542,7 +542,7 @@ def symmetries(
 
     References
     ----------
-    THEORY.md section 2 (the standard group), section 5 (S3-S9, Proposition 4).
+    docs/theory.md section 2 (the standard group), section 5 (S3-S9, Proposition 4).
     """
     if not isinstance(net, ShallowNetwork):
         raise TypeError(f"symmetries expects a ShallowNetwork, not {type(net).__name__}")
@@ -637,7 +637,7 @@ def _hidden_witness(report: SymmetryReport) -> ShallowNetwork | None:
         )
     # Now every neuron is live, each group is one neuron or a (1+,1-) pair on a bent hyperplane
     # and the pairs' normals are independent: theta's stratum is its orbit. Another realization
-    # must use another choice of orientations (THEORY.md sections 5-6).
+    # must use another choice of orientations (docs/theory.md sections 5-6).
     mixed = [g.bent_index for g in structure(net).groups if g.mixed]
     if not mixed:
         flips = report.flip_sets

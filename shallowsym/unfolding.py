@@ -1014,7 +1014,7 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
 
     References
     ----------
-    THEORY.md section 5 (F1-F3, S3-S9).
+    docs/theory.md section 5 (F1-F3, S3-S9).
     """
     if not isinstance(net, ShallowNetwork):
         raise TypeError(f"local_dimension expects a ShallowNetwork, not {type(net).__name__}")

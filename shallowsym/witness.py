@@ -1,4 +1,4 @@
-"""Points that separate two inequivalent networks (THEORY.md section 4, "Witness").
+"""Points that separate two inequivalent networks (docs/theory.md section 4, "Witness").
 
 Let g = f_a - f_b. If g bends on a hyperplane H (kink difference != 0), take a rational x0 on H
 and off every other hyperplane where g bends, and a rational t so small that the segment

@@ -1,5 +1,5 @@
 """Canonical form: Theorem 1 against direct evaluation, invariance under the standard group,
-the examples of THEORY.md section 5, degenerate shapes and big numbers."""
+the examples of docs/theory.md section 5, degenerate shapes and big numbers."""
 
 from fractions import Fraction
 

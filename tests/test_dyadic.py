@@ -83,7 +83,7 @@ def test_dyadic_product_empty_shapes():
 
 
 def fraction_canonical(W1, b1, W2, b2):
-    """Keys, kinks, M and delta of THEORY.md section 4 with plain Fractions."""
+    """Keys, kinks, M and delta of docs/theory.md section 4 with plain Fractions."""
     h, d = len(W1), len(W1[0])
     k = len(W2)
     sums = {}

@@ -201,7 +201,7 @@ def test_witness_on_a_crowded_two_dimensional_difference():
 
 @given(networks(max_h=5), st.data())
 def test_witness_candidates_isolate_one_kink(net, data):
-    """THEORY.md section 4: at x0 on H and off the other bent hyperplanes of g = f_a - f_b,
+    """docs/theory.md section 4: at x0 on H and off the other bent hyperplanes of g = f_a - f_b,
     g(x0 + t u) + g(x0 - t u) - 2 g(x0) = kappa_g t |u|^2 exactly (no other kink crossed)."""
     from shallowsym import canonical_form
     from shallowsym.hyperplanes import hyperplane_normal_offset

@@ -1,4 +1,4 @@
-"""Deep ReLU networks (THEORY.md section 8): batch functional dimension at any depth.
+"""Deep ReLU networks (docs/theory.md section 8): batch functional dimension at any depth.
 
 An MLP of architecture (n_0, n_1, ..., n_L) is given as lists of weights (n_l, n_{l-1}) and
 biases (n_l,) in PyTorch's layout, ReLU after every layer but the last. The batch functional

@@ -1,5 +1,5 @@
 """Functional dimension in float64: the structural algorithm with SVD ranks, and the
-Jacobian-rank method (THEORY.md section 7)."""
+Jacobian-rank method (docs/theory.md section 7)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def _rank(matrix: np.ndarray, rtol: float) -> int:
 
 
 def functional_dimension(net, *, rtol: float = 1e-9, atol: float = ATOL) -> int:
-    """The structural functional dimension (THEORY.md section 7) with SVD ranks.
+    """The structural functional dimension (docs/theory.md section 7) with SVD ranks.
 
     Singular values below ``rtol * sigma_max * max(shape)`` count as zero; hyperplanes are
     grouped as in :func:`canonical_form`.

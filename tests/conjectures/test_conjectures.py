@@ -5,7 +5,7 @@
 2. reduce is idempotent, and its result is irreducible.
 3. A network whose live neurons lie on distinct hyperplanes, with no zero-output or zero-input
    neuron and no admissible flip (no zero signed sub-sum of a_i w_i^T), has no hidden
-   symmetries (THEORY.md Proposition 4).
+   symmetries (docs/theory.md Proposition 4).
 """
 
 from hypothesis import assume, given

@@ -1,0 +1,37 @@
+"""One public API style: every public function of the package that takes networks refuses
+anything else with a TypeError naming itself, never an AttributeError from deep inside."""
+
+import inspect
+
+import pytest
+
+import shallowsym
+
+FUNCTIONS = sorted(
+    name
+    for name in shallowsym.__all__
+    if inspect.isfunction(getattr(shallowsym, name)) and not name.startswith("_")
+)
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+@pytest.mark.parametrize("wrong", [[[1], [2]], None, "net.json"])
+def test_a_wrong_type_is_named(name, wrong):
+    function = getattr(shallowsym, name)
+    required = [
+        p
+        for p in inspect.signature(function).parameters.values()
+        if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    with pytest.raises(TypeError) as err:
+        function(*[wrong] * len(required))
+    message = str(err.value)
+    assert type(wrong).__name__ in message or name in message, message
+
+
+@pytest.mark.parametrize("limit", [0, -5, 1.5, "7", True])
+def test_bad_limits_are_refused(limit):
+    net = shallowsym.ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0])
+    for function in (shallowsym.flip_sets, shallowsym.fiber_types, shallowsym.minimal_width):
+        with pytest.raises(ValueError):
+            function(net, limit=limit)
