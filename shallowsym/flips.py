@@ -28,10 +28,9 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 import numpy as np
-from flint import fmpz
+from flint import fmpq, fmpq_mat, fmpz
 
 from .errors import SearchLimitExceeded, check_limit
-from .linalg import rref
 from .network import ShallowNetwork
 from .roles import structure
 
@@ -121,14 +120,31 @@ def _span_prune(vectors: list[Vector], items: list[int], dim: int) -> list[int]:
     form, never the n x n null space (h = 8000 neurons at d = k = 1 would need 64 million
     entries).
     """
-    rows = [[vectors[i][c] for i in items] for c in range(dim)]
-    reduced, pivots = rref(rows, len(items))
+    columns = [[fmpq(x.numerator, x.denominator) for x in vectors[i]] for i in items]
+    kept = _non_coloops(columns, dim)
+    return [items[n] for n in kept]
+
+
+def _non_coloops(columns: list[list[fmpq]], dim: int) -> list[int]:
+    """The indices of the columns that lie in some linear relation among the columns, by one
+    flint echelon form of the dim x n matrix (exact; no Fraction is built)."""
+    n = len(columns)
+    if not n or not dim:
+        return list(range(n)) if not dim else []
+    matrix = fmpq_mat(dim, n, [columns[i][c] for c in range(dim) for i in range(n)])
+    reduced, rank_ = matrix.rref()
+    entries = reduced.entries()
+    pivots = []
+    for r in range(rank_):
+        row = entries[r * n : (r + 1) * n]
+        pivots.append(next(c for c, x in enumerate(row) if x != 0))
     pivot_set = set(pivots)
-    keep = set(range(len(items))) - pivot_set
-    for row, p in zip(reduced, pivots, strict=True):
-        if any(x for n, x in enumerate(row) if n not in pivot_set):
+    keep = set(range(n)) - pivot_set
+    for r, p in enumerate(pivots):
+        row = entries[r * n : (r + 1) * n]
+        if any(row[c] != 0 for c in range(n) if c not in pivot_set):
             keep.add(p)
-    return [i for n, i in enumerate(items) if n in keep]
+    return sorted(keep)
 
 
 def _too_much(what: str, work: int, limit: int) -> SearchLimitExceeded:
@@ -245,6 +261,18 @@ def flip_vectors(net: ShallowNetwork) -> tuple[list[int], list[list[Fraction]]]:
     return live, vectors
 
 
+def _exact_flip_columns(net: ShallowNetwork, live: list[int]) -> list[list[fmpq]]:
+    """a_i w_i^T of the live neurons as flint rationals (no Fraction: at (784, 1024, 10) these
+    are 8 million products)."""
+    out = []
+    for i in live:
+        w, _, a = net.neuron(i)
+        wq = [fmpq(x.numerator, x.denominator) for x in w]
+        aq = [fmpq(x.numerator, x.denominator) for x in a]
+        out.append([x * y for x in aq for y in wq])
+    return out
+
+
 def flip_sets(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> tuple[tuple[int, ...], ...]:
     """Every admissible flip: each non-empty set T of live neurons with sum_T a_i w_i^T = 0.
 
@@ -286,6 +314,13 @@ def flip_sets(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> tuple[tuple
     if not isinstance(net, ShallowNetwork):
         raise TypeError(f"flip_sets expects a ShallowNetwork, not {type(net).__name__}")
     check_limit(limit)
-    live, vectors = flip_vectors(net)
+    live = sorted(i for g in structure(net).groups for i in g.neurons)
+    # the coloops (in no relation, so in no flip) are dropped first, in flint; only the
+    # neurons left are handed to the subset-sum search as Fractions
+    kept = [live[n] for n in _non_coloops(_exact_flip_columns(net, live), net.k * net.d)]
+    vectors = []
+    for i in kept:
+        w, _, a = net.neuron(i)
+        vectors.append([aj * wl for aj in a for wl in w])
     found = subset_sums(vectors, limit=limit)
-    return tuple(tuple(live[i] for i in t) for t in found)
+    return tuple(tuple(kept[i] for i in t) for t in found)
