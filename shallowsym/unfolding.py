@@ -59,8 +59,6 @@ from itertools import combinations, product
 from math import comb, prod
 from typing import Any
 
-from sympy import nextprime
-
 from .canonical import canonical_form
 from .errors import SearchLimitExceeded, check_limit
 from .fibre import _mixed_terms, _neuron_dimension, _w_dimension, stratum_dimension
@@ -80,24 +78,25 @@ _STEP: ContextVar[Fraction] = ContextVar("shallowsym_unfolding_step", default=ST
 
 
 def steps(net: ShallowNetwork) -> tuple[Fraction, Fraction, Fraction]:
-    """The steps tried for ``net``: 1/N, 1/p and 1/q with N the first power of ten from 1000
-    above H^2 and p < q the next primes, H the largest numerator or denominator among the
-    weights and biases: a difference of two of the network's numbers has no such denominator,
-    and planting these steps in the network moves them. ``STEPS`` when H <= 31.
+    """The steps tried for ``net``: 1/N, 1/(N + 9) and 1/(N + 13) with N the first power of ten
+    from 1000 above H^2, H the largest numerator or denominator among the weights and biases:
+    a difference of two of the network's numbers has a denominator of at most H^2, so none
+    equals a step, and planting these steps in the network moves them. ``STEPS`` when H <= 31.
 
     >>> from shallowsym import ShallowNetwork
     >>> steps(ShallowNetwork([[1]], ["1/1000"], [[1]], [0]))
-    (Fraction(1, 10000000), Fraction(1, 10000019), Fraction(1, 10000079))
+    (Fraction(1, 10000000), Fraction(1, 10000009), Fraction(1, 10000013))
     """
     height = 1
     for row in (*net.W1, net.b1, *net.W2):
         for x in row:
             height = max(height, abs(x.numerator), x.denominator)
-    scale = 1000
-    while scale <= height * height:
+    square = height * height
+    exponent = max(3, (square.bit_length() * 30103) // 100000)  # about log10, from below
+    scale = 10**exponent
+    while scale <= square:  # at most a step or two; no decimal text of a huge number
         scale *= 10
-    p = nextprime(scale)
-    return Fraction(1, scale), Fraction(1, p), Fraction(1, nextprime(p))
+    return Fraction(1, scale), Fraction(1, scale + 9), Fraction(1, scale + 13)
 
 
 # Each combination of unfoldings is built and measured at two steps, some milliseconds of
