@@ -442,6 +442,9 @@ def _matrix(value: Any, name: str, columns: int | None) -> tuple[fmpq_mat, int, 
         if exact is not None:
             return exact, floats.shape[0], floats.shape[1]
     entries, rows, cols = as_matrix(value, name, columns=columns)
+    # before any allocation: an empty W1 may declare a huge d (FLINT aborts on huge sizes);
+    # a network with d columns has at least d entries of W2 W1 for each output
+    check_count(max(rows, 1) * cols, f"{name} has {rows} rows and {cols} columns")
     return fmpq_mat(rows, cols, entries), rows, cols
 
 

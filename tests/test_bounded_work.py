@@ -305,3 +305,24 @@ def test_ten_thousand_digit_denominators_are_hashed_by_their_bytes():
     assert flip_sets(net) == ((0, 1),)  # a_i w_i: 1/big, -1/big, 1/(big+2), -2/(big+2)
     vectors = [[x] for x in (Fraction(1, big), Fraction(-1, big), Fraction(3, big + 2))]
     assert subset_sums(vectors) == brute_subset_sums(vectors)
+
+
+@pytest.mark.parametrize("d", [10**8, 10**30])
+def test_an_empty_network_declaring_a_huge_d_is_refused_by_name(tmp_path, capsys, d):
+    # found by the CLI fuzz campaign: d = 10^30 overflowed FLINT's C long (exit 4)
+    path = tmp_path / "huge.json"
+    path.write_text('{"d": %d, "W1": [], "b1": [], "W2": [[]], "b2": ["0"]}' % d)
+    assert cli_module.main(["symmetries", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "columns" in err and "max_entries" in err
+
+
+def test_a_huge_bias_does_not_hang_the_symmetry_report(tmp_path):
+    # found by the CLI fuzz campaign: the unfolding steps are past H^2 = 10^800 here, and
+    # choosing them must not search for primes of 800 digits
+    net = ShallowNetwork(
+        [[1, -1], [2, 1], [1, -1], [2, 1]], [-1, "1e400", 0, 1], [[0, -1, 1, 2]], [-1]
+    )
+    start = time.process_time()
+    assert "fibre dimension: 6" in str(symmetries(net))
+    assert time.process_time() - start < 60  # a guard against a hang, not a speed test
