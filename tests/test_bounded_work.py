@@ -9,6 +9,7 @@ the full matrix is not used). The long campaigns are ``benchmarks/fuzz_cli.py`` 
 """
 
 import itertools
+import json
 import signal
 import subprocess
 import sys
@@ -311,7 +312,7 @@ def test_ten_thousand_digit_denominators_are_hashed_by_their_bytes():
 def test_an_empty_network_declaring_a_huge_d_is_refused_by_name(tmp_path, capsys, d):
     # found by the CLI fuzz campaign: d = 10^30 overflowed FLINT's C long (exit 4)
     path = tmp_path / "huge.json"
-    path.write_text('{"d": %d, "W1": [], "b1": [], "W2": [[]], "b2": ["0"]}' % d)
+    path.write_text(json.dumps({"d": d, "W1": [], "b1": [], "W2": [[]], "b2": ["0"]}))
     assert cli_module.main(["symmetries", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "columns" in err and "max_entries" in err
