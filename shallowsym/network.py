@@ -353,21 +353,7 @@ class ShallowNetwork:
         """Read a network from JSON text (``str``, or UTF-8 ``bytes``). JSON numbers are read as
         exact decimals; integers of any length up to the cap ``max_digits`` (not only Python's
         4300 digits) are read exactly."""
-        if not isinstance(text, str | bytes | bytearray):
-            raise InvalidNetworkError(f"JSON text must be str or bytes, not {type(text).__name__}")
-        try:
-            data = json.loads(
-                text, parse_float=str, parse_int=_json_int, parse_constant=_reject_constant
-            )
-        except json.JSONDecodeError as err:
-            raise InvalidNetworkError(f"not valid JSON: {err}") from None
-        except UnicodeDecodeError as err:
-            raise InvalidNetworkError(
-                f"not valid JSON: the bytes are not UTF-8 ({err.reason})"
-            ) from None
-        except RecursionError:
-            raise InvalidNetworkError("not valid JSON: nested too deeply") from None
-        return cls.from_dict(data)
+        return cls.from_dict(parse_json(text))
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the exact JSON form to ``path``."""
@@ -380,15 +366,45 @@ class ShallowNetwork:
         """Read a network saved by :meth:`save` (or any JSON in that format).
 
         Only regular files are read, with a bound (:mod:`shallowsym.caps`)."""
-        raw = read_regular_file(path)
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise InvalidNetworkError(f"{os.fspath(path)} is not UTF-8 text") from None
+        text = read_text_file(path)
         try:
             return cls.from_json(text)
         except InvalidNetworkError as err:
             raise InvalidNetworkError(f"{os.fspath(path)}: {err}") from None
+
+
+def parse_json(text: str | bytes) -> Any:
+    """JSON text (``str``, or UTF-8 ``bytes``) parsed with exact numbers, for the network types:
+    decimals kept as text, integers of any length up to the cap ``max_digits``, and
+    InvalidNetworkError (never another exception) for anything that is not such JSON.
+
+    >>> parse_json('{"b2": [0.1, 3]}')
+    {'b2': ['0.1', 3]}
+    """
+    if not isinstance(text, str | bytes | bytearray):
+        raise InvalidNetworkError(f"JSON text must be str or bytes, not {type(text).__name__}")
+    try:
+        data = json.loads(
+            text, parse_float=str, parse_int=_json_int, parse_constant=_reject_constant
+        )
+    except json.JSONDecodeError as err:
+        raise InvalidNetworkError(f"not valid JSON: {err}") from None
+    except UnicodeDecodeError as err:
+        raise InvalidNetworkError(
+            f"not valid JSON: the bytes are not UTF-8 ({err.reason})"
+        ) from None
+    except RecursionError:
+        raise InvalidNetworkError("not valid JSON: nested too deeply") from None
+    return data
+
+
+def read_text_file(path: str | os.PathLike) -> str:
+    """The UTF-8 text of a regular file, read with a bound (:mod:`shallowsym.caps`)."""
+    raw = read_regular_file(path)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidNetworkError(f"{os.fspath(path)} is not UTF-8 text") from None
 
 
 def _clip(value: Any) -> str:

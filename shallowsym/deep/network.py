@@ -18,7 +18,7 @@ import numpy as np
 from flint import fmpq, fmpq_mat
 
 from ..errors import InvalidNetworkError
-from ..network import ShallowNetwork
+from ..network import ShallowNetwork, parse_json, read_text_file
 from ..rationals import as_matrix, as_vector, format_rational, to_fraction
 
 __all__ = ["DeepNetwork", "relu_columns"]
@@ -318,13 +318,7 @@ class DeepNetwork:
     @classmethod
     def from_json(cls, text: str | bytes) -> DeepNetwork:
         """Read a network from JSON text. JSON numbers are read as exact decimals."""
-        try:
-            data = json.loads(text, parse_float=str, parse_constant=_reject_constant)
-        except json.JSONDecodeError as err:
-            raise InvalidNetworkError(f"not valid JSON: {err}") from None
-        except RecursionError:
-            raise InvalidNetworkError("not valid JSON: nested too deeply") from None
-        return cls.from_dict(data)
+        return cls.from_dict(parse_json(text))
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the exact JSON form to ``path``."""
@@ -334,20 +328,12 @@ class DeepNetwork:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> DeepNetwork:
-        """Read a network saved by :meth:`save`."""
-        try:
-            with open(path, encoding="utf-8") as fh:
-                text = fh.read()
-        except UnicodeDecodeError:
-            raise InvalidNetworkError(f"{os.fspath(path)} is not UTF-8 text") from None
+        """Read a network saved by :meth:`save` (regular files only, read with a bound)."""
+        text = read_text_file(path)
         try:
             return cls.from_json(text)
         except InvalidNetworkError as err:
             raise InvalidNetworkError(f"{os.fspath(path)}: {err}") from None
-
-
-def _reject_constant(name: str) -> None:
-    raise InvalidNetworkError(f"the JSON holds {name}, which is not an exact number")
 
 
 def _parse(weights: Any, biases: Any, d: int | None) -> tuple[Layer, ...]:
