@@ -147,7 +147,7 @@ def timed(fn, *args, repeat=1):
 
 def fresh(net: ShallowNetwork) -> ShallowNetwork:
     """The same parameters with an empty cache (canonical forms are cached per network)."""
-    return ShallowNetwork._from_exact(net._A1, net._c1, net._A2, net._c2)
+    return ShallowNetwork.from_exact(net.exact.W1, net.exact.b1, net.exact.W2, net.exact.b2)
 
 
 def time_equivalent(a: ShallowNetwork, b: ShallowNetwork, repeat: int = 3):

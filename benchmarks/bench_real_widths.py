@@ -157,7 +157,7 @@ def measure(name: str, arrays, folder: str, suffix: str) -> None:
     ]
     for label, fn, args in calls:
         fresh = tuple(
-            ShallowNetwork._from_exact(a._A1, a._c1, a._A2, a._c2)
+            ShallowNetwork.from_exact(a.exact.W1, a.exact.b1, a.exact.W2, a.exact.b2)
             if isinstance(a, ShallowNetwork)
             else a
             for a in args

@@ -10,7 +10,6 @@ True
 from . import deep, examples, fast, keys, moves, zoo
 from .alignment import Alignment, HyperplaneMatch, align
 from .canonical import BentHyperplane, CanonicalForm, canonical_form
-from .certificates import Move, MoveCertificate, explain
 from .domain import Box, Polytope
 from .equivalence import Equivalence, equivalent
 from .errors import (
@@ -20,8 +19,9 @@ from .errors import (
     SearchLimitExceeded,
     ShallowSymError,
 )
-from .fibre import FiberType, fiber_types, realize, stratum_dimension
-from .flips import flip_sets
+from .fibre.flips import flip_sets
+from .fibre.strata import FiberType, fiber_types, realize, stratum_dimension
+from .fibre.unfolding import LocalDimension, local_dimension
 from .functional import (
     FunctionalDimension,
     NonDifferentiableError,
@@ -33,12 +33,12 @@ from .graph import bent_hyperplane_graph, neuron_graph
 from .hyperplanes import neuron_keys
 from .maxdiff import MaxDifference, max_difference
 from .minimal import ReducedNetwork, is_irreducible, minimal_width, reduce, reduction
+from .moves.certificates import Move, MoveCertificate, explain
 from .network import ShallowNetwork
 from .relabel import RelabelledEquivalence, Relabelling, relabelled_equivalent, relabelling_group
 from .roles import CombinatorialType, NeuronRole, combinatorial_type, structure
 from .standard import StandardCertificate, apply_standard, find_standard_map
 from .symmetry import Mechanism, Stabilizer, SymmetryReport, symmetries
-from .unfolding import LocalDimension, local_dimension
 
 __version__ = "0.1.0"
 

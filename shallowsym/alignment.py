@@ -384,10 +384,10 @@ def _exact_groups(net: ShallowNetwork):
     """{key: (neurons, kink as Fractions, all outputs zero)} and the zero-input neurons."""
     nk = neuron_keys(net)
     h, k = net.h, net.k
-    columns = net._A2.transpose().entries()
+    columns = net.exact.W2.transpose().entries()
     groups: dict = {}
     constants = []
-    biases = net._c1.entries()
+    biases = net.exact.b1.entries()
     for i, key in enumerate(nk.keys):
         if key is None:
             constants.append((i, "active" if biases[i] > 0 else "inactive"))

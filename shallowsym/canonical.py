@@ -19,7 +19,7 @@ from .hyperplanes import (
     hyperplane_normal_offset,
     neuron_keys,
 )
-from .network import ShallowNetwork, _point
+from .network import ShallowNetwork, as_point
 from .rationals import format_rational, to_fraction
 from .text import SHOWN, format_number, markdown_block, shorten_rendered, vector_text
 
@@ -182,7 +182,7 @@ class CanonicalForm:
 
     def __call__(self, x: Any) -> tuple[Fraction, ...]:
         """Evaluate f exactly from the canonical form (an independent check of Theorem 1)."""
-        point = [to_fraction(v) for v in _point(x, self.d, "x")]
+        point = [to_fraction(v) for v in as_point(x, self.d, "x")]
         out = list(self.constant)
         for j, row in enumerate(self.linear):
             out[j] += sum((m * v for m, v in zip(row, point, strict=True)), Fraction(0)) / 2
@@ -367,8 +367,8 @@ def canonical_form(net: ShallowNetwork, *, domain: Box | Polytope | None = None)
         raise TypeError(f"canonical_form expects a ShallowNetwork, not {type(net).__name__}")
     if domain is not None:
         domain = as_domain(domain, net.d)
-        return net._cached(("canonical_form", domain), lambda: _on_domain(net, domain))
-    return net._cached("canonical_form", lambda: _compute_canonical_form(net))
+        return net.cached(("canonical_form", domain), lambda: _on_domain(net, domain))
+    return net.cached("canonical_form", lambda: _compute_canonical_form(net))
 
 
 def _compute_canonical_form(net: ShallowNetwork) -> CanonicalForm:
@@ -390,7 +390,7 @@ def _compute_canonical_form(net: ShallowNetwork) -> CanonicalForm:
         # kappa of neuron i is s_i a_i: one numpy pass over object arrays of flint rationals
         # (numpy calls fmpq.__mul__ per entry, with no Python loop).
         weights = np.empty(k * h, dtype=object)
-        weights[:] = net._A2.entries()
+        weights[:] = net.exact.W2.entries()
         scales = np.empty(h, dtype=object)
         scales[:] = nk.scales
         products = list(map(tuple, (weights.reshape(k, h).T * scales[:, None]).tolist()))
@@ -406,13 +406,13 @@ def _compute_canonical_form(net: ShallowNetwork) -> CanonicalForm:
                 bent.append(key)
     exact = _dyadic_linear_constant(net, nk.keys)
     if exact is None:
-        linear = _rows(net._A2 * net._A1)
+        linear = _rows(net.exact.W2 * net.exact.W1)
         # delta = b2 + W2 (b1 + z) / 2 with z_i = |beta_i| on zero-input neurons.
         shifted = [
             beta + abs(beta) if key is None else beta
-            for beta, key in zip(net._c1.entries(), nk.keys, strict=True)
+            for beta, key in zip(net.exact.b1.entries(), nk.keys, strict=True)
         ]
-        constant = tuple((net._c2 + net._A2 * fmpq_mat(h, 1, shifted) / 2).entries())
+        constant = tuple((net.exact.b2 + net.exact.W2 * fmpq_mat(h, 1, shifted) / 2).entries())
     else:
         linear, constant = exact
     return CanonicalForm(
@@ -446,7 +446,7 @@ def _dyadic_linear_constant(net: ShallowNetwork, keys: tuple[Key | None, ...]):
         return None
     linear = tuple(tuple(row[:d]) for row in product)
     constant = tuple(
-        c + row[d] / 2 + row[d + 1] for c, row in zip(net._c2.entries(), product, strict=True)
+        c + row[d] / 2 + row[d + 1] for c, row in zip(net.exact.b2.entries(), product, strict=True)
     )
     return linear, constant
 

@@ -9,12 +9,12 @@ from functools import cached_property
 from typing import Any, Literal
 
 from .canonical import CanonicalForm, canonical_form
-from .certificates import DEFAULT_EXPLAIN_LIMIT, MoveCertificate, explain
 from .domain import Box, Polytope, as_domain
 from .errors import SearchLimitExceeded, check_limit
 from .graph import graph_standard_map, graphs_isomorphic
 from .hyperplanes import format_hyperplane
 from .maxdiff import epsilon_verdict
+from .moves.certificates import DEFAULT_EXPLAIN_LIMIT, MoveCertificate, explain
 from .network import ShallowNetwork
 from .ondomain import separating_point_in
 from .rationals import format_rational

@@ -27,7 +27,7 @@ from .domaincells import cell_points
 from .errors import InvalidNetworkError, ShallowSymError
 from .hyperplanes import neuron_keys
 from .linalg import nullspace
-from .network import ShallowNetwork, _point, check_network
+from .network import ShallowNetwork, as_point, check_network
 from .rationals import to_fraction
 
 __all__ = [
@@ -131,8 +131,8 @@ class FunctionalDimension:
 
 def _check_differentiable(net: ShallowNetwork) -> None:
     keys = neuron_keys(net).keys
-    betas = net._c1.entries()
-    a = net._A2.entries()
+    betas = net.exact.b1.entries()
+    a = net.exact.W2.entries()
     h = net.h
     bad = tuple(
         i
@@ -196,7 +196,7 @@ def functional_dimension(
     d, k, h = net.d, net.k, net.h
     n = k * (d + 1)
     nk = neuron_keys(net)
-    a_entries = net._A2.entries()
+    a_entries = net.exact.W2.entries()
     columns = [[a_entries[j * h + i] for j in range(k)] for i in range(h)]
     groups: dict[tuple[int, ...], dict[int, list[int]]] = {}
     off_domain: dict[int, list[int]] = {1: [], -1: []}  # always active / dead on D
@@ -235,12 +235,12 @@ def functional_dimension(
             expected_pool += overlap
         if lost:
             deficits.append((_cause_kind(columns, sides), key, tuple(members), lost))
-    betas = net._c1.entries()
+    betas = net.exact.b1.entries()
     flat = [i for i in range(h) if nk.keys[i] is None]
     active = [i for i in flat if betas[i] > 0]
     spans += outputs(active)
     for i in off_domain[1]:  # a_i relu(w_i . x + beta_i) = a_i (w_i . x + beta_i) on D
-        v = [*net._A1.entries()[i * d : (i + 1) * d], betas[i]]
+        v = [*net.exact.W1.entries()[i * d : (i + 1) * d], betas[i]]
         pool += [_tensor(_unit(k, j), v) for j in range(k)]
         spans += outputs([i])
     if off_domain[-1]:
@@ -360,7 +360,7 @@ def batch_functional_dimension(net: ShallowNetwork, points: Any) -> int:
     """
     check_network(net, "batch_functional_dimension", "net")
     d, h, k = net.d, net.h, net.k
-    zs = [[to_fraction(v) for v in _point(p, d, f"points[{n}]")] for n, p in enumerate(points)]
+    zs = [[to_fraction(v) for v in as_point(p, d, f"points[{n}]")] for n, p in enumerate(points)]
     W1, b1, W2 = net.W1, net.b1, net.W2
     rows = []
     for n, z in enumerate(zs):

@@ -75,7 +75,7 @@ def neuron_keys(net) -> NeuronKeys:
     ((1, -1, 0), [Fraction(2, 1), Fraction(1, 1), Fraction(0, 1)])
     """
     check_network(net, "neuron_keys", "net")
-    return net._cached("neuron_keys", lambda: _compute_neuron_keys(net))
+    return net.cached("neuron_keys", lambda: _compute_neuron_keys(net))
 
 
 def _compute_neuron_keys(net) -> NeuronKeys:
@@ -84,13 +84,13 @@ def _compute_neuron_keys(net) -> NeuronKeys:
     if w2 is not None:
         zero_output = tuple((~w2.any(axis=0)).tolist())
     else:
-        a_columns = net._A2.transpose().entries()  # row i: the output weights a_i of neuron i
+        a_columns = net.exact.W2.transpose().entries()  # row i: the output weights a_i of neuron i
         zero_output = tuple(not any(a_columns[i * k : (i + 1) * k]) for i in range(h))
     rows = net._cache.get("dyadic_rows")
     if rows is not None:
         return _dyadic_neuron_keys(rows, zero_output)
-    A1 = net._A1
-    b_entries = net._c1.entries()
+    A1 = net.exact.W1
+    b_entries = net.exact.b1.entries()
     keys: list[Key | None] = []
     orientations: list[int] = []
     scales: list[fmpq] = []

@@ -32,12 +32,8 @@ from .canonical import CanonicalForm, canonical_form
 from .domain import as_domain
 from .domainwidth import minimal_width_on, reduce_on
 from .errors import SearchLimitExceeded, check_limit
-from .fibre import realize
-from .flips import DEFAULT_LIMIT
-from .hyperplanes import neuron_keys
-from .linalg import rank
-from .network import ShallowNetwork, check_network
-from .residual import (
+from .fibre.flips import DEFAULT_LIMIT
+from .fibre.residual import (
     annihilator,
     normals,
     projected,
@@ -45,6 +41,10 @@ from .residual import (
     residual_cost,
     zero_residual_signs,
 )
+from .fibre.strata import realize
+from .hyperplanes import neuron_keys
+from .linalg import rank
+from .network import ShallowNetwork, check_network
 from .roles import CombinatorialType, structure
 from .text import markdown_block, network_text, shorten
 

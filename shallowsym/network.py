@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from flint import fmpq, fmpq_mat
@@ -30,6 +30,16 @@ JSON_VERSION = 1
 
 Matrix = tuple[tuple[Fraction, ...], ...]
 Vector = tuple[Fraction, ...]
+Neuron = tuple[Vector, Fraction, Vector]  # (w_i, beta_i, a_i)
+
+
+class ExactArrays(NamedTuple):
+    """A network's exact parameters as python-flint matrices (see ``ShallowNetwork.exact``)."""
+
+    W1: fmpq_mat  # (h, d)
+    b1: fmpq_mat  # (h, 1)
+    W2: fmpq_mat  # (k, h)
+    b2: fmpq_mat  # (k, 1)
 
 
 def _relu(z: fmpq) -> fmpq:
@@ -104,8 +114,9 @@ class ShallowNetwork:
         set_(self, "_cache", {})
 
     @classmethod
-    def _from_exact(cls, A1: fmpq_mat, c1: fmpq_mat, A2: fmpq_mat, c2: fmpq_mat) -> ShallowNetwork:
-        """Internal constructor from flint matrices the package built itself (not copied)."""
+    def from_exact(cls, A1: fmpq_mat, c1: fmpq_mat, A2: fmpq_mat, c2: fmpq_mat) -> ShallowNetwork:
+        """Internal constructor from flint matrices the package built itself (not copied, not
+        validated: the caller guarantees shapes (h, d), (h, 1), (k, h), (k, 1))."""
         net = cls.__new__(cls)
         net._init(A1, c1, A2, c2)
         return net
@@ -117,7 +128,7 @@ class ShallowNetwork:
         >>> ShallowNetwork.from_rows([], [], [[]], [5], d=2)
         ShallowNetwork(d=2, W1=[], b1=[], W2=[[]], b2=[5])
         """
-        return cls._from_exact(*_parse(W1, b1, W2, b2, d=d))
+        return cls.from_exact(*_parse(W1, b1, W2, b2, d=d))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("ShallowNetwork is immutable")
@@ -147,7 +158,14 @@ class ShallowNetwork:
         return self._h * (self._d + 1) + self._k * (self._h + 1)
 
     # -- exact parameters ------------------------------------------------------------
-    def _cached(self, key: str, make):
+    def cached(self, key: Any, make: Callable[[], Any]) -> Any:
+        """``make()``, computed once per network and key and remembered (the network is
+        immutable, so derived values such as keys and canonical forms can be shared).
+
+        >>> net = ShallowNetwork([[1]], [0], [[1]], [0])
+        >>> net.cached("answer", lambda: 42), net.cached("answer", lambda: 0)
+        (42, 42)
+        """
         cache = self._cache
         if key not in cache:
             cache[key] = make()
@@ -156,22 +174,22 @@ class ShallowNetwork:
     @property
     def W1(self) -> Matrix:
         """First-layer weights, (h, d), as a tuple of rows of ``Fraction``."""
-        return self._cached("W1", lambda: _fraction_rows(self._A1))
+        return self.cached("W1", lambda: _fraction_rows(self._A1))
 
     @property
     def b1(self) -> Vector:
         """First-layer biases, (h,), as ``Fraction``."""
-        return self._cached("b1", lambda: tuple(map(to_fraction, self._c1.entries())))
+        return self.cached("b1", lambda: tuple(map(to_fraction, self._c1.entries())))
 
     @property
     def W2(self) -> Matrix:
         """Second-layer weights, (k, h), as a tuple of rows of ``Fraction``."""
-        return self._cached("W2", lambda: _fraction_rows(self._A2))
+        return self.cached("W2", lambda: _fraction_rows(self._A2))
 
     @property
     def b2(self) -> Vector:
         """Output biases, (k,), as ``Fraction``."""
-        return self._cached("b2", lambda: tuple(map(to_fraction, self._c2.entries())))
+        return self.cached("b2", lambda: tuple(map(to_fraction, self._c2.entries())))
 
     def neuron(self, i: int) -> tuple[Vector, Fraction, Vector]:
         """Neuron ``i`` as the triple (w_i, beta_i, a_i): row i of W1, b1[i], column i of W2.
@@ -184,6 +202,45 @@ class ShallowNetwork:
         i %= self._h
         return self.W1[i], self.b1[i], tuple(row[i] for row in self.W2)
 
+    def neurons(self) -> list[Neuron]:
+        """Every neuron as a triple (w_i, beta_i, a_i) of ``Fraction`` tuples, in order.
+
+        The inverse of :meth:`from_neurons`; the moves and the fibre's constructions edit
+        these lists and build networks back from them.
+
+        >>> ShallowNetwork([[1], [2]], [3, 4], [[5, 6]], [0]).neurons()[1]
+        ((Fraction(2, 1),), Fraction(4, 1), (Fraction(6, 1),))
+        """
+        return [self.neuron(i) for i in range(self._h)]
+
+    @classmethod
+    def from_neurons(cls, neurons: Sequence[Neuron], b2: Any, *, d: int) -> ShallowNetwork:
+        """The network with these (w_i, beta_i, a_i) neurons and output bias ``b2``.
+
+        ``d`` is needed when there are no neurons; k is ``len(b2)``.
+
+        >>> net = ShallowNetwork([[1], [2]], [3, 4], [[5, 6]], [0])
+        >>> ShallowNetwork.from_neurons(net.neurons()[::-1], [1], d=1)
+        ShallowNetwork(W1=[[2], [1]], b1=[4, 3], W2=[[6, 5]], b2=[1])
+        """
+        b2 = list(b2)
+        W1 = [list(w) for w, _, _ in neurons]
+        b1 = [beta for _, beta, _ in neurons]
+        W2 = [[a[j] for _, _, a in neurons] for j in range(len(b2))]
+        return cls.from_rows(W1, b1, W2, b2, d=d)
+
+    @property
+    def exact(self) -> ExactArrays:
+        """The exact parameters as python-flint matrices (W1, b1, W2, b2), not copied.
+
+        The package's one internal accessor to the arrays behind the network (b1 and b2 are
+        column matrices). flint matrices are mutable: read them, never write to them.
+
+        >>> ShallowNetwork([[1, 2]], [3], [[4]], [5]).exact.W1
+        [1, 2]
+        """
+        return ExactArrays(self._A1, self._c1, self._A2, self._c2)
+
     # -- evaluation ------------------------------------------------------------------
     def __call__(self, x: Any) -> Vector:
         """Evaluate exactly at one point x in R^d; returns a tuple of k ``Fraction``.
@@ -191,7 +248,7 @@ class ShallowNetwork:
         >>> ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0])(["1/2"])
         (Fraction(5, 2),)
         """
-        col = fmpq_mat(self._d, 1, _point(x, self._d, "x"))
+        col = fmpq_mat(self._d, 1, as_point(x, self._d, "x"))
         hidden = self._A1 * col + self._c1
         hidden = fmpq_mat(self._h, 1, [_relu(z) for z in hidden.entries()])
         return tuple(map(to_fraction, (self._A2 * hidden + self._c2).entries()))
@@ -202,7 +259,7 @@ class ShallowNetwork:
         >>> ShallowNetwork([[1]], [0], [[2]], [1]).evaluate([[-1], [3]])
         [(Fraction(1, 1),), (Fraction(7, 1),)]
         """
-        pts = [_point(p, self._d, f"points[{n}]") for n, p in enumerate(points)]
+        pts = [as_point(p, self._d, f"points[{n}]") for n, p in enumerate(points)]
         if not pts:
             return []
         n = len(pts)
@@ -219,7 +276,7 @@ class ShallowNetwork:
         def pairs(m: fmpq_mat) -> tuple:
             return tuple((int(x.p), int(x.q)) for x in m.entries())
 
-        return self._cached(
+        return self.cached(
             "key",
             lambda: (
                 self._d,
@@ -496,7 +553,7 @@ def _check_shapes(d: int, h: int, h_b1: int, k: int, h_w2: int, k_b2: int) -> No
         raise InvalidNetworkError(f"b2 has {k_b2} entries but W2 has {k} rows{hint}")
 
 
-def _point(x: Any, d: int, name: str) -> list[fmpq]:
+def as_point(x: Any, d: int, name: str) -> list[fmpq]:
     values = as_vector(x, name)
     if len(values) != d:
         raise InvalidNetworkError(

@@ -20,7 +20,7 @@ import numpy as np
 
 from .canonical import canonical_form
 from .domain import Box, Polytope, as_domain, key_side, polygon_vertices
-from .fibre import fiber_types
+from .fibre.strata import fiber_types
 from .network import ShallowNetwork
 from .roles import structure
 

@@ -204,7 +204,7 @@ def structure(net: ShallowNetwork) -> Structure:
      ('zero-input-active', None, 0), ('zero-output', None, 1)]
     """
     check_network(net, "structure", "net")
-    return net._cached("structure", lambda: _compute_structure(net))
+    return net.cached("structure", lambda: _compute_structure(net))
 
 
 def _compute_structure(net: ShallowNetwork) -> Structure:
@@ -212,14 +212,14 @@ def _compute_structure(net: ShallowNetwork) -> Structure:
     cf = canonical_form(net)
     bent_index = {key: n for n, key in enumerate(cf.keys)}
     h, k = net.h, net.k
-    a = net._A2.entries()
+    a = net.exact.W2.entries()
     members: dict[Key, list[int]] = {}
     zero_output, active, inactive = [], [], []
     for i in range(h):
         if keys.zero_output[i]:
             zero_output.append(i)
         elif keys.keys[i] is None:
-            (active if net._c1.entries()[i] > 0 else inactive).append(i)
+            (active if net.exact.b1.entries()[i] > 0 else inactive).append(i)
         else:
             members.setdefault(keys.keys[i], []).append(i)
     groups = []

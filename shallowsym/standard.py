@@ -43,14 +43,14 @@ def neuron_normal_forms(net: ShallowNetwork) -> tuple[tuple[Label, ...], tuple[f
     >>> labels[0][:3], [str(s) for s in scales]
     ((0, (1, 2), 1), ['1/2', '1/3'])
     """
-    return net._cached("normal_forms", lambda: _compute_normal_forms(net))
+    return net.cached("normal_forms", lambda: _compute_normal_forms(net))
 
 
 def _compute_normal_forms(net: ShallowNetwork) -> tuple[tuple[Label, ...], tuple[fmpq, ...]]:
     nk = neuron_keys(net)
     h, k = net.h, net.k
-    a = net._A2.entries()
-    betas = net._c1.entries()
+    a = net.exact.W2.entries()
+    betas = net.exact.b1.entries()
     labels: list[Label] = []
     scales: list[fmpq] = []
     for i in range(h):
@@ -155,7 +155,7 @@ def apply_standard(
     if len(ts) != h or any(t <= 0 for t in ts):
         raise ValueError("scales must be h positive numbers")
     d, k = net.d, net.k
-    w, b, a = net._A1.entries(), net._c1.entries(), net._A2.entries()
+    w, b, a = net.exact.W1.entries(), net.exact.b1.entries(), net.exact.W2.entries()
     new_w: list[fmpq] = [fmpq(0)] * (h * d)
     new_b: list[fmpq] = [fmpq(0)] * h
     new_a: list[fmpq] = [fmpq(0)] * (k * h)
@@ -164,8 +164,8 @@ def apply_standard(
         new_b[p] = b[i] * t
         for j in range(k):
             new_a[j * h + p] = a[j * h + i] / t
-    return ShallowNetwork._from_exact(
-        fmpq_mat(h, d, new_w), fmpq_mat(h, 1, new_b), fmpq_mat(k, h, new_a), net._c2
+    return ShallowNetwork.from_exact(
+        fmpq_mat(h, d, new_w), fmpq_mat(h, 1, new_b), fmpq_mat(k, h, new_a), net.exact.b2
     )
 
 
@@ -192,7 +192,7 @@ def find_standard_map(a: ShallowNetwork, b: ShallowNetwork) -> StandardCertifica
     """
     check_network(a, "find_standard_map", "a")
     check_network(b, "find_standard_map", "b")
-    if (a.d, a.h, a.k) != (b.d, b.h, b.k) or a._c2 != b._c2:
+    if (a.d, a.h, a.k) != (b.d, b.h, b.k) or a.exact.b2 != b.exact.b2:
         return None
     labels_a, _ = neuron_normal_forms(a)
     labels_b, _ = neuron_normal_forms(b)

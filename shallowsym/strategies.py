@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from .canonical import canonical_form
-from .moves import random_equivalent
+from .moves.walk import random_equivalent
 from .network import ShallowNetwork
 
 __all__ = [

@@ -21,22 +21,9 @@ from .canonical import canonical_form
 from .domain import Box, Polytope
 from .domainsymmetry import DomainSymmetryReport, domain_symmetries
 from .errors import SearchLimitExceeded, check_limit
-from .fibre import (
-    DEFAULT_TYPE_LIMIT,
-    F2Dimension,
-    FiberType,
-    candidate_types,
-    fiber_types,
-    realize,
-)
-from .flips import DEFAULT_LIMIT, flip_sets
-from .hyperplanes import Key, format_hyperplane, hyperplane_normal_offset
-from .linalg import rank
-from .moves import flip
-from .network import ShallowNetwork
-from .rationals import to_fraction
-from .relabel import DEFAULT_RELABEL_LIMIT, RelabellingSymmetries, relabelling_symmetries
-from .residual import (
+from .fibre.flips import DEFAULT_LIMIT, flip_sets
+from .fibre.neurons import flip
+from .fibre.residual import (
     annihilator,
     normals,
     projected,
@@ -44,6 +31,20 @@ from .residual import (
     residual_cost,
     zero_residual_signs,
 )
+from .fibre.strata import (
+    DEFAULT_TYPE_LIMIT,
+    F2Dimension,
+    FiberType,
+    candidate_types,
+    fiber_types,
+    realize,
+)
+from .fibre.unfolding import LocalDimension, local_dimension
+from .hyperplanes import Key, format_hyperplane, hyperplane_normal_offset
+from .linalg import rank
+from .network import ShallowNetwork
+from .rationals import to_fraction
+from .relabel import DEFAULT_RELABEL_LIMIT, RelabellingSymmetries, relabelling_symmetries
 from .roles import CombinatorialType, NeuronRole, structure
 from .standard import StandardCertificate, find_standard_map, neuron_normal_forms
 from .text import (
@@ -54,7 +55,6 @@ from .text import (
     shorten,
     shorten_rendered,
 )
-from .unfolding import LocalDimension, local_dimension
 
 __all__ = ["Mechanism", "Stabilizer", "SymmetryReport", "symmetries"]
 
@@ -605,8 +605,8 @@ def _independent_mod_p(net: ShallowNetwork, live: list[int]) -> bool:
         return False
     rnd = random.Random(20261130)  # fixed: deterministic
     S = fmpq_mat(d, r, [rnd.randrange(-(2**20), 2**20) for _ in range(d * r)])
-    left, _ = (net._A1 * S).numer_denom()  # rows S^T w_i, times a common denominator
-    right, _ = net._A2.numer_denom()  # columns a_i, times a common denominator
+    left, _ = (net.exact.W1 * S).numer_denom()  # rows S^T w_i, times a common denominator
+    right, _ = net.exact.W2.numer_denom()  # columns a_i, times a common denominator
     p = _PRIME
     y = np.array([int(x) % p for x in left.entries()], dtype=np.int64).reshape(net.h, r)
     a = np.array([int(x) % p for x in right.entries()], dtype=np.int64).reshape(k, net.h)

@@ -179,7 +179,7 @@ def network_text(net, *, full: bool = False, exact: bool = False) -> str:
     rows = []
     # Entries are read one by one from the exact flint matrices: ``net.neuron`` would convert
     # the whole network to Fractions (seconds at (784, 1024, 10)) to show a few numbers.
-    A1, A2, biases = net._A1, net._A2, net._c1.entries()
+    A1, A2, biases = net.exact.W1, net.exact.W2, net.exact.b1.entries()
     for i in range(net.h if full else min(net.h, SHOWN + 1)):
         w = [A1[i, c] for c in range(net.d)]
         beta = biases[i]
@@ -191,5 +191,5 @@ def network_text(net, *, full: bool = False, exact: bool = False) -> str:
     if not full and net.h > SHOWN + 1:
         rows = [*rows[:SHOWN], f"  ... and {net.h - SHOWN} more neurons (--full)"]
     lines += rows
-    lines.append(f"  b2 = {vector_text(net._c2.entries(), exact=exact, full=full)}")
+    lines.append(f"  b2 = {vector_text(net.exact.b2.entries(), exact=exact, full=full)}")
     return "\n".join(lines)

@@ -49,7 +49,7 @@ from flint import nmod_mat
 from . import fast
 from .canonical import canonical_form
 from .errors import MissingDependencyError, SearchLimitExceeded, check_limit
-from .flips import DEFAULT_LIMIT
+from .fibre.flips import DEFAULT_LIMIT
 from .functional import NonDifferentiableError, functional_dimension
 from .io import EXTENSIONS, load
 from .keys import RESOLUTION, canonical_digest, fast_keys
@@ -130,7 +130,7 @@ def _independent_flip_vectors(net: ShallowNetwork, live: list[int]) -> bool:
         return True
     if n > kd:
         return False
-    w, a = net._A1.entries(), net._A2.entries()  # flint fmpq, as canonical.py reads them
+    w, a = net.exact.W1.entries(), net.exact.W2.entries()  # flint fmpq, as canonical.py reads them
     d, h = net.d, net.h
     rows = sorted(random.Random(1_000_003 * n + kd).sample(range(kd), min(kd, n + 8)))
     entries = []

@@ -34,10 +34,10 @@ from shallowsym import (
     symmetries,
 )
 from shallowsym import cli as cli_module
-from shallowsym.certificates import explain
+from shallowsym.moves.certificates import explain
 from shallowsym.errors import SearchLimitExceeded
-from shallowsym.fibre import F2Dimension, _w_dimension
-from shallowsym.flips import CHECK_COST, _span_prune, subset_sums
+from shallowsym.fibre.strata import F2Dimension, w_dimension
+from shallowsym.fibre.flips import CHECK_COST, _span_prune, subset_sums
 from shallowsym.moves import random_equivalent
 
 P61 = (1 << 61) - 1
@@ -288,14 +288,14 @@ vectors3 = st.lists(small, min_size=3, max_size=3)
 
 @given(st.lists(vectors3.filter(any), max_size=4), st.lists(st.tuples(vectors3, vectors3)))
 def test_f2_dimension_grown_group_by_group_matches_the_ranks_at_once(bent, cancelling):
-    # F2Dimension extends echelon bases one group at a time; _w_dimension takes flint ranks
+    # F2Dimension extends echelon bases one group at a time; w_dimension takes flint ranks
     # of all groups at once (d = 3, k = 3)
     f2 = F2Dimension(3, 3)
     for n, normal in enumerate(bent, start=1):
-        assert f2.add_bent(list(map(Fraction, normal))) == _w_dimension(3, 3, bent[:n], [])
+        assert f2.add_bent(list(map(Fraction, normal))) == w_dimension(3, 3, bent[:n], [])
     terms = [(list(map(Fraction, v)), list(map(Fraction, u))) for v, u in cancelling if any(u)]
     for n, (v, u) in enumerate(terms, start=1):
-        assert f2.add_cancelling(v, u) == _w_dimension(3, 3, bent, terms[:n])
+        assert f2.add_cancelling(v, u) == w_dimension(3, 3, bent, terms[:n])
 
 
 def test_ten_thousand_digit_denominators_are_hashed_by_their_bytes():

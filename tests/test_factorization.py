@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from oracles import numeric_jacobian, numeric_local_dimension
 
-from shallowsym.factorization import factorization_dimension, factorization_tangent_dimension
-from shallowsym.fibre import _w_dimension
+from shallowsym.fibre.factorization import factorization_dimension, factorization_tangent_dimension
+from shallowsym.fibre.strata import w_dimension
 
 
 def _orthogonal(n, rng):
@@ -116,4 +116,4 @@ def test_f2_dimension_against_the_float_oracle(seed):
     for (v, u), p in zip(terms, pivots):
         z0 += [float(x) for x in v] + [float(x) for i, x in enumerate(u) if i != p]
     expected = len(terms) + numeric_local_dimension(residual, z0, seed=seed, samples=60)
-    assert _w_dimension(d, k, bent, terms) == expected
+    assert w_dimension(d, k, bent, terms) == expected

@@ -18,8 +18,8 @@ from shallowsym import (
     stratum_dimension,
     structure,
     symmetries,
-    unfolding,
 )
+from shallowsym.fibre import unfolding
 from shallowsym.hyperplanes import hyperplane_normal_offset
 
 

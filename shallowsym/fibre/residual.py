@@ -12,11 +12,11 @@ import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
 
-from .canonical import CanonicalForm
-from .errors import SearchLimitExceeded
+from ..canonical import CanonicalForm
+from ..errors import SearchLimitExceeded
+from ..hyperplanes import hyperplane_normal_offset
+from ..linalg import nullspace
 from .flips import subset_sums
-from .hyperplanes import hyperplane_normal_offset
-from .linalg import nullspace
 
 __all__ = [
     "RESIDUAL_COST",

@@ -20,15 +20,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from . import moves as _moves
-from .errors import SearchLimitExceeded, check_limit
-from .flips import flip_sets
-from .hyperplanes import hyperplane_normal_offset, neuron_keys
-from .linalg import solve
-from .network import ShallowNetwork
-from .rationals import format_rational
-from .roles import structure
-from .standard import find_standard_map
+from ..errors import SearchLimitExceeded, check_limit
+from ..fibre.flips import flip_sets
+from ..hyperplanes import hyperplane_normal_offset, neuron_keys
+from ..linalg import solve
+from ..network import ShallowNetwork
+from ..rationals import format_rational
+from ..roles import structure
+from ..standard import find_standard_map
+from . import elementary as _moves
 
 __all__ = ["DEFAULT_EXPLAIN_LIMIT", "Move", "MoveCertificate", "explain"]
 
@@ -107,7 +107,7 @@ class MoveCertificate:
 
     def to_text(self, *, full: bool = True, exact: bool = True) -> str:
         """The moves; without ``full`` the first few, each cut to 300 characters."""
-        from .text import shorten
+        from ..text import shorten
 
         steps = [f"{n}. {m}" for n, m in enumerate(self.moves, start=1)]
         if not full:
@@ -303,11 +303,11 @@ def _regroupings(net: ShallowNetwork, other: ShallowNetwork, budget: _Budget) ->
     groups = structure(net).groups
     out = (
         _regrouped(net, Move("transplant", (i, p, q)), Move("transplant", (i, q, p)))
-        for i, p, q in _moves._transplant_candidates(net)
+        for i, p, q in _moves.transplant_candidates(net)
     )
     yield from (path for path in out if path is not None and not budget.tick())
     targets = [g.key for g in structure(other).groups if g.mixed and not g.bent]
-    for (i, p, _), (j, q, _) in itertools.combinations(_moves._movable_neurons(net), 2):
+    for (i, p, _), (j, q, _) in itertools.combinations(_moves.movable_neurons(net), 2):
         if len({i, p, j, q}) < 4:
             continue
         kink_i = [neuron_keys(net).scale(i) * x for x in net.neuron(i)[2]]

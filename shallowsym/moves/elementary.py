@@ -13,17 +13,23 @@ They compose, so a user can walk a fibre by hand::
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from .network import ShallowNetwork
-from .rationals import as_rational, to_fraction
-from .standard import apply_standard
+from ..fibre.neurons import (
+    check_index,
+    exact_vector,
+    flip,
+    orientations_on_one_hyperplane,
+    redistribute_unchecked,
+    with_constant_of,
+)
+from ..network import Neuron, ShallowNetwork
+from ..rationals import as_rational, to_fraction
+from ..standard import apply_standard
 
 __all__ = [
-    "MOVES",
     "add_cancelling_pair",
     "add_zero_input_neuron",
     "add_zero_output_neuron",
@@ -36,11 +42,9 @@ __all__ = [
     "merge_twins",
     "move_cancelling_group",
     "permute",
-    "random_equivalent",
     "redistribute",
     "redraw_zero_input",
     "redraw_zero_output",
-    "resample",
     "rescale",
     "split_into",
     "split_twin",
@@ -48,37 +52,15 @@ __all__ = [
     "transplant",
 ]
 
-Neuron = tuple[tuple[Fraction, ...], Fraction, tuple[Fraction, ...]]
-
 
 def _q(value: Any, name: str) -> Fraction:
     return to_fraction(as_rational(value, name))
 
 
-def _vector(values: Any, length: int, name: str) -> tuple[Fraction, ...]:
-    out = tuple(_q(v, f"{name}[{i}]") for i, v in enumerate(values))
-    if len(out) != length:
-        raise ValueError(f"{name} must have {length} entries, not {len(out)}")
-    return out
-
-
-def _neurons(net: ShallowNetwork) -> list[Neuron]:
-    return [net.neuron(i) for i in range(net.h)]
-
-
 def _build(
     net: ShallowNetwork, neurons: Sequence[Neuron], b2: Iterable[Fraction]
 ) -> ShallowNetwork:
-    W1 = [list(w) for w, _, _ in neurons]
-    b1 = [beta for _, beta, _ in neurons]
-    W2 = [[a[j] for _, _, a in neurons] for j in range(net.k)]
-    return ShallowNetwork.from_rows(W1, b1, W2, list(b2), d=net.d)
-
-
-def _index(net: ShallowNetwork, i: int) -> int:
-    if not 0 <= i < net.h:
-        raise ValueError(f"neuron index {i} is out of range for width {net.h}")
-    return i
+    return ShallowNetwork.from_neurons(neurons, list(b2), d=net.d)
 
 
 def permute(net: ShallowNetwork, permutation: Sequence[int]) -> ShallowNetwork:
@@ -117,11 +99,11 @@ def split_twin(net: ShallowNetwork, i: int, ratio: Any, *, scale: Any = 1) -> Sh
     >>> split_twin(ShallowNetwork([[1]], [1], [[3]], [0]), 0, '1/3', scale=2)
     ShallowNetwork(W1=[[1], [2]], b1=[1, 2], W2=[[1, 1]], b2=[0])
     """
-    w, beta, a = net.neuron(_index(net, i))
+    w, beta, a = net.neuron(check_index(net, i))
     r, t = _q(ratio, "ratio"), _q(scale, "scale")
     if t <= 0:
         raise ValueError(f"scale must be positive, not {t}")
-    neurons = _neurons(net)
+    neurons = net.neurons()
     neurons[i] = (w, beta, tuple(r * x for x in a))
     neurons.append((tuple(t * x for x in w), t * beta, tuple((1 - r) * x / t for x in a)))
     return _build(net, neurons, net.b2)
@@ -136,8 +118,8 @@ def merge_twins(net: ShallowNetwork, i: int, j: int) -> ShallowNetwork:
     >>> merge_twins(ShallowNetwork([[1], [2]], [1, 2], [[1, 1]], [0]), 0, 1)
     ShallowNetwork(W1=[[1]], b1=[1], W2=[[3]], b2=[0])
     """
-    wi, bi, ai = net.neuron(_index(net, i))
-    wj, bj, aj = net.neuron(_index(net, j))
+    wi, bi, ai = net.neuron(check_index(net, i))
+    wj, bj, aj = net.neuron(check_index(net, j))
     if i == j:
         raise ValueError("cannot merge a neuron with itself")
     ratios = {y / x for x, y in zip((*wi, bi), (*wj, bj), strict=True) if x}
@@ -145,7 +127,7 @@ def merge_twins(net: ShallowNetwork, i: int, j: int) -> ShallowNetwork:
     if len(ratios) != 1 or not zero_match or next(iter(ratios)) <= 0:
         raise ValueError(f"neurons {i} and {j} are not positive multiples of each other")
     t = next(iter(ratios))
-    neurons = _neurons(net)
+    neurons = net.neurons()
     neurons[i] = (wi, bi, tuple(x + t * y for x, y in zip(ai, aj, strict=True)))
     del neurons[j]
     return _build(net, neurons, net.b2)
@@ -160,8 +142,8 @@ def add_zero_output_neuron(net: ShallowNetwork, w: Sequence[Any], beta: Any) -> 
     >>> add_zero_output_neuron(ShallowNetwork([[1]], [0], [[1]], [0]), [5], -2)
     ShallowNetwork(W1=[[1], [5]], b1=[0, -2], W2=[[1, 0]], b2=[0])
     """
-    neurons = _neurons(net)
-    neurons.append((_vector(w, net.d, "w"), _q(beta, "beta"), (Fraction(0),) * net.k))
+    neurons = net.neurons()
+    neurons.append((exact_vector(w, net.d, "w"), _q(beta, "beta"), (Fraction(0),) * net.k))
     return _build(net, neurons, net.b2)
 
 
@@ -174,8 +156,8 @@ def add_zero_input_neuron(net: ShallowNetwork, beta: Any, a: Sequence[Any]) -> S
     >>> add_zero_input_neuron(ShallowNetwork([[1]], [0], [[1]], [0]), 3, [2])
     ShallowNetwork(W1=[[1], [0]], b1=[0, 3], W2=[[1, 2]], b2=[-6])
     """
-    b, out = _q(beta, "beta"), _vector(a, net.k, "a")
-    neurons = _neurons(net)
+    b, out = _q(beta, "beta"), exact_vector(a, net.k, "a")
+    neurons = net.neurons()
     neurons.append(((Fraction(0),) * net.d, b, out))
     active = max(b, Fraction(0))
     return _build(net, neurons, (c - active * x for c, x in zip(net.b2, out, strict=True)))
@@ -193,44 +175,17 @@ def add_cancelling_pair(
     ShallowNetwork(W1=[[1], [1], [1]], b1=[0, 5, 5], W2=[[1, 2, -2]], b2=[0])
     """
     wv, b, out, t = (
-        _vector(w, net.d, "w"),
+        exact_vector(w, net.d, "w"),
         _q(beta, "beta"),
-        _vector(a, net.k, "a"),
+        exact_vector(a, net.k, "a"),
         _q(scale, "scale"),
     )
     if t <= 0:
         raise ValueError(f"scale must be positive, not {t}")
-    neurons = _neurons(net)
+    neurons = net.neurons()
     neurons.append((wv, b, out))
     neurons.append((tuple(t * x for x in wv), t * b, tuple(-x / t for x in out)))
     return _build(net, neurons, net.b2)
-
-
-def flip(net: ShallowNetwork, neurons: Iterable[int]) -> ShallowNetwork:
-    """Negate (w_i, beta_i) for i in T and add sum_T a_i beta_i to b2 (S8).
-
-    Allowed exactly when sum_T a_i w_i^T = 0, since a relu(-z) = a relu(z) - a z.
-
-    >>> net = ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0])
-    >>> flip(net, [0, 1])
-    ShallowNetwork(W1=[[-1], [1]], b1=[1, -3], W2=[[1, 1]], b2=[2])
-    """
-    chosen = sorted({_index(net, i) for i in neurons})
-    total = [[Fraction(0)] * net.d for _ in range(net.k)]
-    for i in chosen:
-        w, _, a = net.neuron(i)
-        for j in range(net.k):
-            for col in range(net.d):
-                total[j][col] += a[j] * w[col]
-    if any(any(row) for row in total):
-        raise ValueError(f"cannot flip neurons {chosen}: sum of a_i w_i^T over them is not zero")
-    out = _neurons(net)
-    b2 = list(net.b2)
-    for i in chosen:
-        w, beta, a = out[i]
-        out[i] = (tuple(-x for x in w), -beta, a)
-        b2 = [c + x * beta for c, x in zip(b2, a, strict=True)]
-    return _build(net, out, b2)
 
 
 def flip_with_cancelling_pair(net: ShallowNetwork, i: int, offset: Any) -> ShallowNetwork:
@@ -245,9 +200,9 @@ def flip_with_cancelling_pair(net: ShallowNetwork, i: int, offset: Any) -> Shall
     >>> flip_with_cancelling_pair(ShallowNetwork([[2]], [0], [[1]], [0]), 0, 10)
     ShallowNetwork(W1=[[-2], [2], [-2]], b1=[0, 10, -10], W2=[[1, 1, -1]], b2=[-10])
     """
-    w, beta, a = net.neuron(_index(net, i))
+    w, beta, a = net.neuron(check_index(net, i))
     c = _q(offset, "offset")
-    neurons = _neurons(net)
+    neurons = net.neurons()
     neurons[i] = (tuple(-x for x in w), -beta, a)
     neurons.append((w, c, a))
     neurons.append((tuple(-x for x in w), -c, tuple(-x for x in a)))
@@ -255,32 +210,6 @@ def flip_with_cancelling_pair(net: ShallowNetwork, i: int, offset: Any) -> Shall
 
 
 # -- width-preserving moves (the fibre within one architecture) ----------------------------------
-def _with_b2_for(
-    net: ShallowNetwork, neurons: Sequence[Neuron], target: ShallowNetwork
-) -> ShallowNetwork:
-    """The network of ``neurons`` with b2 chosen so its constant delta is ``target``'s."""
-    from .canonical import canonical_form
-
-    trial = _build(net, neurons, [Fraction(0)] * net.k)
-    b2 = (
-        x - y
-        for x, y in zip(
-            canonical_form(target).constant, canonical_form(trial).constant, strict=True
-        )
-    )
-    return _build(net, neurons, b2)
-
-
-def _same_hyperplane(net: ShallowNetwork, i: int, j: int) -> tuple[int, int]:
-    """Orientations of two live neurons on one hyperplane (ValueError otherwise)."""
-    from .hyperplanes import neuron_keys
-
-    nk = neuron_keys(net)
-    if nk.keys[i] is None or nk.keys[i] != nk.keys[j]:
-        raise ValueError(f"neurons {i} and {j} are not on one hyperplane")
-    return nk.orientations[i], nk.orientations[j]
-
-
 def transfer_twin(net: ShallowNetwork, i: int, j: int, amount: Sequence[Any]) -> ShallowNetwork:
     """Move ``amount`` (a vector of Q^k) of summed s a from twin j to twin i (S5).
 
@@ -293,15 +222,15 @@ def transfer_twin(net: ShallowNetwork, i: int, j: int, amount: Sequence[Any]) ->
     >>> transfer_twin(net, 0, 1, [2])   # merge: s_1 a_1 = 2 moves onto neuron 0
     ShallowNetwork(W1=[[1], [2]], b1=[1, 2], W2=[[3, 0]], b2=[0])
     """
-    from .hyperplanes import neuron_keys
+    from ..hyperplanes import neuron_keys
 
-    ei, ej = _same_hyperplane(net, _index(net, i), _index(net, j))
+    ei, ej = orientations_on_one_hyperplane(net, check_index(net, i), check_index(net, j))
     if ei != ej or i == j:
         raise ValueError(f"neurons {i} and {j} are not same-orientation twins")
-    moved = _vector(amount, net.k, "amount")
+    moved = exact_vector(amount, net.k, "amount")
     nk = neuron_keys(net)
     si, sj = nk.scale(i), nk.scale(j)
-    neurons = _neurons(net)
+    neurons = net.neurons()
     wi, bi, ai = neurons[i]
     wj, bj, aj = neurons[j]
     neurons[i] = (wi, bi, tuple(x + y / si for x, y in zip(ai, moved, strict=True)))
@@ -321,14 +250,14 @@ def split_into(
     >>> split_into(ShallowNetwork([[1], [0]], [1, 0], [[3, 0]], [0]), 0, 1, '1/3')
     ShallowNetwork(W1=[[1], [1]], b1=[1, 1], W2=[[1, 2]], b2=[0])
     """
-    wi, bi, ai = net.neuron(_index(net, i))
-    _, _, aj = net.neuron(_index(net, j))
+    wi, bi, ai = net.neuron(check_index(net, i))
+    _, _, aj = net.neuron(check_index(net, j))
     if any(aj) or i == j:
         raise ValueError(f"neuron {j} is not a zero-output neuron other than {i}")
     r, t = _q(ratio, "ratio"), _q(scale, "scale")
     if t <= 0:
         raise ValueError(f"scale must be positive, not {t}")
-    neurons = _neurons(net)
+    neurons = net.neurons()
     neurons[i] = (wi, bi, tuple(r * x for x in ai))
     neurons[j] = (tuple(t * x for x in wi), t * bi, tuple((1 - r) * x / t for x in ai))
     return _build(net, neurons, net.b2)
@@ -343,11 +272,11 @@ def redraw_zero_output(net: ShallowNetwork, i: int, w: Sequence[Any], beta: Any)
     >>> redraw_zero_output(ShallowNetwork([[1], [0]], [0, 0], [[1, 0]], [0]), 1, [7], 3)
     ShallowNetwork(W1=[[1], [7]], b1=[0, 3], W2=[[1, 0]], b2=[0])
     """
-    _, _, a = net.neuron(_index(net, i))
+    _, _, a = net.neuron(check_index(net, i))
     if any(a):
         raise ValueError(f"neuron {i} is not a zero-output neuron")
-    neurons = _neurons(net)
-    neurons[i] = (_vector(w, net.d, "w"), _q(beta, "beta"), a)
+    neurons = net.neurons()
+    neurons[i] = (exact_vector(w, net.d, "w"), _q(beta, "beta"), a)
     return _build(net, neurons, net.b2)
 
 
@@ -360,11 +289,11 @@ def redraw_zero_input(net: ShallowNetwork, i: int, beta: Any, a: Sequence[Any]) 
     >>> redraw_zero_input(ShallowNetwork([[1], [0]], [0, 2], [[1, 1]], [0]), 1, -1, [4])
     ShallowNetwork(W1=[[1], [0]], b1=[0, -1], W2=[[1, 4]], b2=[2])
     """
-    w, old_beta, old_a = net.neuron(_index(net, i))
+    w, old_beta, old_a = net.neuron(check_index(net, i))
     if any(w):
         raise ValueError(f"neuron {i} has non-zero input weights")
-    b, out = _q(beta, "beta"), _vector(a, net.k, "a")
-    neurons = _neurons(net)
+    b, out = _q(beta, "beta"), exact_vector(a, net.k, "a")
+    neurons = net.neurons()
     neurons[i] = (w, b, out)
     zero = Fraction(0)
     b2 = (
@@ -390,38 +319,19 @@ def redistribute(
     >>> redistribute(net, {(0, 1): [2], (2, 3): [-2]})
     ShallowNetwork(W1=[[1], [-1], [1], [-1]], b1=[0, 0, -1, 1], W2=[[2, 0, 0, 2]], b2=[-1])
     """
-    from .hyperplanes import hyperplane_normal_offset, neuron_keys
+    from ..hyperplanes import hyperplane_normal_offset, neuron_keys
 
     nk = neuron_keys(net)
     total = [[Fraction(0)] * net.d for _ in range(net.k)]
     for (i, _), delta in changes.items():
-        u, _ = hyperplane_normal_offset(nk.keys[_index(net, i)])
-        dv = _vector(delta, net.k, "delta")
+        u, _ = hyperplane_normal_offset(nk.keys[check_index(net, i)])
+        dv = exact_vector(delta, net.k, "delta")
         for r in range(net.k):
             for c in range(net.d):
                 total[r][c] += dv[r] * u[c]
     if any(any(row) for row in total):
         raise ValueError("the changes do not sum to zero in W2 W1")
-    return _with_b2_for(net, _neurons(_redistribute_unchecked(net, changes)), net)
-
-
-def _redistribute_unchecked(net: ShallowNetwork, changes) -> ShallowNetwork:
-    """Apply P += Delta / 2, Q -= Delta / 2 to each pair; b2 and W2 W1 are the caller's."""
-    from .hyperplanes import neuron_keys
-
-    nk = neuron_keys(net)
-    neurons = _neurons(net)
-    for (i, j), delta in changes.items():
-        ei, ej = _same_hyperplane(net, _index(net, i), _index(net, j))
-        if ei != 1 or ej != -1:
-            raise ValueError(f"neuron {i} must be positively and {j} negatively oriented")
-        dv = _vector(delta, net.k, "delta")
-        si, sj = nk.scale(i), nk.scale(j)
-        wi, bi, ai = neurons[i]
-        wj, bj, aj = neurons[j]
-        neurons[i] = (wi, bi, tuple(x + y / (2 * si) for x, y in zip(ai, dv, strict=True)))
-        neurons[j] = (wj, bj, tuple(x - y / (2 * sj) for x, y in zip(aj, dv, strict=True)))
-    return _build(net, neurons, net.b2)
+    return with_constant_of(net, redistribute_unchecked(net, changes).neurons(), net)
 
 
 def flip_and_redistribute(
@@ -439,8 +349,8 @@ def flip_and_redistribute(
     >>> flip_and_redistribute(net, [2], {(0, 1): [2]})
     ShallowNetwork(W1=[[1], [-1], [-1]], b1=[0, 0, 2], W2=[[2, 0, 1]], b2=[-2])
     """
-    chosen = sorted({_index(net, i) for i in neurons})
-    out = _neurons(net)
+    chosen = sorted({check_index(net, i) for i in neurons})
+    out = net.neurons()
     for i in chosen:
         w, beta, a = out[i]
         out[i] = (tuple(-x for x in w), -beta, a)
@@ -451,18 +361,18 @@ def flip_and_redistribute(
         for r in range(net.k):
             for c in range(net.d):
                 total[r][c] += 2 * a[r] * w[c]
-    from .hyperplanes import hyperplane_normal_offset, neuron_keys
+    from ..hyperplanes import hyperplane_normal_offset, neuron_keys
 
     nk = neuron_keys(net)
     for (i, _), delta in changes.items():
-        u, _ = hyperplane_normal_offset(nk.keys[_index(net, i)])
+        u, _ = hyperplane_normal_offset(nk.keys[check_index(net, i)])
         for r in range(net.k):
             for c in range(net.d):
                 total[r][c] -= _q(delta[r], "delta") * u[c]
     if any(any(row) for row in total):
         raise ValueError("the redistribution does not pay for the flip in W2 W1")
-    shifted = _redistribute_unchecked(flipped, changes)
-    return _with_b2_for(net, _neurons(shifted), net)
+    shifted = redistribute_unchecked(flipped, changes)
+    return with_constant_of(net, shifted.neurons(), net)
 
 
 def move_cancelling_group(
@@ -481,14 +391,14 @@ def move_cancelling_group(
     >>> move_cancelling_group(net, [0, 1], [1], 4)
     ShallowNetwork(W1=[[1], [1]], b1=[4, 4], W2=[[1, -1]], b2=[0])
     """
-    from .hyperplanes import neuron_keys
-    from .roles import structure
+    from ..hyperplanes import neuron_keys
+    from ..roles import structure
 
-    chosen = tuple(sorted({_index(net, i) for i in neurons}))
+    chosen = tuple(sorted({check_index(net, i) for i in neurons}))
     group = next((g for g in structure(net).groups if g.neurons == chosen and not g.bent), None)
     if group is None:
         raise ValueError(f"neurons {list(chosen)} are not exactly one cancelling group")
-    u, c = _vector(normal, net.d, "normal"), _q(offset, "offset")
+    u, c = exact_vector(normal, net.d, "normal"), _q(offset, "offset")
     if not any(u):
         raise ValueError("normal must be non-zero")
     nk = neuron_keys(net)
@@ -496,20 +406,20 @@ def move_cancelling_group(
         own = _normalized_normal(nk.keys[chosen[0]])
         if _normalized_normal((*u, c)) != own:
             raise ValueError("a mixed cancelling group may only move parallel to itself")
-    new = _neurons(net)
+    new = net.neurons()
     for i in chosen:
         s, eps = nk.scale(i), nk.orientations[i]
         new[i] = (tuple(eps * s * x for x in u), eps * s * c, new[i][2])
-    return _with_b2_for(net, new, net)
+    return with_constant_of(net, new, net)
 
 
 # -- regrouping: a live neuron changes hyperplane, paid for in W2 W1 (S6, S7, S9) ---------------
 def _leave(net: ShallowNetwork, neurons: list[Neuron], j: int, p: int) -> tuple[Fraction, ...]:
     """Live neuron j leaves its hyperplane: p, on it with the opposite orientation, absorbs
     j's kink s_j a_j. Returns eps_j s_j a_j, half the change -2 eps_j s_j a_j u^T to W2 W1."""
-    from .hyperplanes import neuron_keys
+    from ..hyperplanes import neuron_keys
 
-    ej, ep = _same_hyperplane(net, _index(net, j), _index(net, p))
+    ej, ep = orientations_on_one_hyperplane(net, check_index(net, j), check_index(net, p))
     nk = neuron_keys(net)
     if ej == ep or nk.zero_output[j]:
         raise ValueError(f"neuron {j} must be live and {p} oppositely oriented on its hyperplane")
@@ -525,10 +435,10 @@ def _arrive(
 ) -> None:
     """Neuron j (scale kept) lands on q's hyperplane oriented against q and takes ``kink``
     from q, so that hyperplane's kink is unchanged. Adds 2 eps_j' kink u_q^T to W2 W1."""
-    from .hyperplanes import hyperplane_normal_offset, neuron_keys
+    from ..hyperplanes import hyperplane_normal_offset, neuron_keys
 
     nk = neuron_keys(net)
-    if nk.keys[_index(net, q)] is None or q == j:
+    if nk.keys[check_index(net, q)] is None or q == j:
         raise ValueError(f"neuron {q} must have w != 0 and differ from {j}")
     u, c = hyperplane_normal_offset(nk.keys[q])
     sj, sq, eps = nk.scale(j), nk.scale(q), -nk.orientations[q]
@@ -555,17 +465,17 @@ def transplant(net: ShallowNetwork, j: int, p: int, q: int) -> ShallowNetwork:
     >>> transplant(transplant(net, 1, 0, 2), 1, 2, 0) == net
     True
     """
-    from .hyperplanes import neuron_keys
+    from ..hyperplanes import neuron_keys
 
     nk = neuron_keys(net)
-    if nk.keys[_index(net, q)] is None or nk.keys[_index(net, j)] is None:
+    if nk.keys[check_index(net, q)] is None or nk.keys[check_index(net, j)] is None:
         raise ValueError(f"neurons {j} and {q} must have w != 0")
     if _normalized_normal(nk.keys[j]) != _normalized_normal(nk.keys[q]):
         raise ValueError(f"the hyperplanes of neurons {j} and {q} are not parallel")
-    neurons = _neurons(net)
+    neurons = net.neurons()
     paid = _leave(net, neurons, j, p)
     _arrive(net, neurons, j, q, [-nk.orientations[q] * x for x in paid])
-    return _with_b2_for(net, neurons, net)
+    return with_constant_of(net, neurons, net)
 
 
 def form_cancelling_pair(
@@ -592,9 +502,9 @@ def form_cancelling_pair(
     (i, p), (j, q) = first, second
     if len({i, p, j, q}) != 4:
         raise ValueError("form_cancelling_pair needs four distinct neurons")
-    from .hyperplanes import hyperplane_normal_offset, neuron_keys
+    from ..hyperplanes import hyperplane_normal_offset, neuron_keys
 
-    neurons = _neurons(net)
+    neurons = net.neurons()
     D = [[Fraction(0)] * net.d for _ in range(net.k)]
     for m, partner in ((i, p), (j, q)):
         paid = _leave(net, neurons, m, partner)
@@ -612,7 +522,7 @@ def form_cancelling_pair(
             eps * s * c0,
             tuple(eps * x / (2 * s) for x in v),
         )
-    return _with_b2_for(net, neurons, net)
+    return with_constant_of(net, neurons, net)
 
 
 def _rank_one(D: list[list[Fraction]]) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]]:
@@ -648,8 +558,8 @@ def dissolve_cancelling_pair(
     >>> dissolve_cancelling_pair(formed, (1, 0), (3, 2), [1]) == net
     True
     """
-    from .hyperplanes import hyperplane_normal_offset, neuron_keys
-    from .roles import structure
+    from ..hyperplanes import hyperplane_normal_offset, neuron_keys
+    from ..roles import structure
 
     (i, p), (j, q) = first, second
     if len({i, p, j, q}) != 4:
@@ -659,9 +569,9 @@ def dissolve_cancelling_pair(
     if group is None or group.bent or not group.mixed:
         raise ValueError(f"neurons {list(pair)} are not exactly one mixed cancelling pair")
     nk = neuron_keys(net)
-    if nk.keys[_index(net, p)] is None or nk.keys[_index(net, q)] is None:
+    if nk.keys[check_index(net, p)] is None or nk.keys[check_index(net, q)] is None:
         raise ValueError(f"neurons {p} and {q} must have w != 0")
-    c_i = _vector(kink, net.k, "kink")
+    c_i = exact_vector(kink, net.k, "kink")
     u_c, _ = hyperplane_normal_offset(group.key)
     u_p, u_q = (hyperplane_normal_offset(nk.keys[m])[0] for m in (p, q))
     eps_i, eps_j = -nk.orientations[p], -nk.orientations[q]
@@ -673,10 +583,10 @@ def dissolve_cancelling_pair(
     w = [row[pivot] for row in rest]
     if any(rest[r][c] != w[r] * u_q[c] for r in range(net.k) for c in range(net.d)):
         raise ValueError(f"no kink for neuron {j} on the hyperplane of {q} keeps W2 W1")
-    neurons = _neurons(net)
+    neurons = net.neurons()
     _arrive(net, neurons, i, p, c_i)
     _arrive(net, neurons, j, q, [eps_j * x / 2 for x in w])
-    return _with_b2_for(net, neurons, net)
+    return with_constant_of(net, neurons, net)
 
 
 def dissolving_kink(
@@ -694,12 +604,12 @@ def dissolving_kink(
     >>> dissolving_kink(net, 1, 0, 2)
     [Fraction(1, 1)]
     """
-    from .hyperplanes import hyperplane_normal_offset, neuron_keys
-    from .linalg import solve
-    from .roles import structure
+    from ..hyperplanes import hyperplane_normal_offset, neuron_keys
+    from ..linalg import solve
+    from ..roles import structure
 
     nk = neuron_keys(net)
-    group = next((g for g in structure(net).groups if _index(net, i) in g.neurons), None)
+    group = next((g for g in structure(net).groups if check_index(net, i) in g.neurons), None)
     if group is None or group.bent or not group.mixed or None in (nk.keys[p], nk.keys[q]):
         return None
     u_c, _ = hyperplane_normal_offset(group.key)
@@ -720,140 +630,10 @@ def _normalized_normal(key: Sequence[Any]) -> tuple[Fraction, ...]:
     return tuple(x / lead for x in values)
 
 
-def resample(net: ShallowNetwork, ctype: Any = None, *, seed: int | None = None) -> ShallowNetwork:
-    """A random network of the same architecture and function in stratum ``ctype`` (default:
-    theta's own combinatorial type): a jump that reaches every hidden symmetry, including
-    redistributions between parallel hyperplanes that no local move performs.
-
-    Raises ValueError when the type has no realization of this function.
-
-    >>> from shallowsym import ShallowNetwork, canonical_form
-    >>> net = ShallowNetwork([[1], [2]], [1, 2], [[1, 1]], [0])   # twins
-    >>> canonical_form(resample(net, seed=3)) == canonical_form(net)
-    True
-    """
-    from .canonical import canonical_form
-    from .fibre import realize
-    from .roles import structure
-
-    target = structure(net).type if ctype is None else ctype
-    if target.width != net.h:
-        raise ValueError(f"type {target} has width {target.width}, not {net.h}")
-    out = realize(canonical_form(net), target, seed=seed)
-    if out is None:
-        raise ValueError(f"no network of type {target} realizes this function")
-    return out
-
-
-# -- random walks in the fibre ---------------------------------------------------------------
-MOVES = (
-    "permute",
-    "rescale",
-    "transfer_twin",
-    "split_into",
-    "redraw_zero_output",
-    "redraw_zero_input",
-    "flip",
-    "redistribute",
-    "resample",
-    "move_cancelling_group",
-    "transplant",
-    "form_cancelling_pair",
-    "dissolve_cancelling_pair",
-)
-
-
-def _rand(rng, nonzero: bool = False) -> Fraction:
-    while True:
-        x = Fraction(rng.randint(-6, 6), rng.randint(1, 3))
-        if x or not nonzero:
-            return x
-
-
-def _candidate_moves(net: ShallowNetwork, rng) -> list:
-    """(name, move, args[, kwargs]) for every move theta admits, with random arguments."""
-    from .errors import SearchLimitExceeded
-    from .flips import flip_sets
-    from .hyperplanes import hyperplane_normal_offset
-    from .linalg import nullspace
-    from .roles import structure
-
-    s = structure(net)
-    d, k, h = net.d, net.k, net.h
-    out = []
-    if h >= 2:
-        perm = list(range(h))
-        rng.shuffle(perm)
-        out.append(("permute", permute, (perm,)))
-    if h:
-        scales = [Fraction(rng.randint(1, 5), rng.randint(1, 5)) for _ in range(h)]
-        out.append(("rescale", rescale, (scales,)))
-    live = [i for g in s.groups for i in g.neurons]
-    for g in s.groups:
-        for side in (g.positive, g.negative):
-            if len(side) >= 2:
-                i, j = rng.sample(side, 2)
-                amount = [_rand(rng) for _ in range(k)]
-                out.append(("transfer_twin", transfer_twin, (i, j, amount)))
-    if s.zero_output and live:
-        i, j = rng.choice(live), rng.choice(s.zero_output)
-        ratio, t = _rand(rng), Fraction(rng.randint(1, 4), rng.randint(1, 4))
-        out.append(("split_into", split_into, (i, j, ratio), {"scale": t}))
-    if s.zero_output:
-        i = rng.choice(s.zero_output)
-        w, beta = [_rand(rng) for _ in range(d)], _rand(rng)
-        out.append(("redraw_zero_output", redraw_zero_output, (i, w, beta)))
-    flat = [i for i in range(h) if not any(net.W1[i])]
-    if flat:
-        i = rng.choice(flat)
-        beta, a = _rand(rng), [_rand(rng) for _ in range(k)]
-        out.append(("redraw_zero_input", redraw_zero_input, (i, beta, a)))
-    try:
-        flips = flip_sets(net, limit=2**12)
-    except SearchLimitExceeded:
-        flips = ()
-    if flips:
-        chosen = rng.choice(flips)
-        out.append(("flip", flip, (chosen,)))
-    mixed = [g for g in s.groups if g.mixed]
-    if mixed:
-        normals = [hyperplane_normal_offset(g.key)[0] for g in mixed]
-        kernel = nullspace([[u[c] for u in normals] for c in range(d)], len(mixed))
-        if kernel:
-            deltas = [[Fraction(0)] * k for _ in mixed]
-            for r in range(k):
-                for vec in kernel:
-                    mu = _rand(rng)
-                    for n, x in enumerate(vec):
-                        deltas[n][r] += mu * x
-            changes = {
-                (rng.choice(g.positive), rng.choice(g.negative)): deltas[n]
-                for n, g in enumerate(mixed)
-            }
-            out.append(("redistribute", redistribute, (changes,)))
-    out += _regrouping_moves(net, rng)
-    for g in s.groups:
-        if not g.bent:
-            if g.mixed:
-                u, _ = hyperplane_normal_offset(g.key)
-            else:
-                u = [Fraction(0)] * d
-                while not any(u):
-                    u = [_rand(rng) for _ in range(d)]
-            c = _rand(rng)
-            out.append(("move_cancelling_group", move_cancelling_group, (g.neurons, u, c)))
-    if h:
-        out.append(("resample", resample, (None,), {"seed": rng.randrange(2**32)}))
-        other = _hidden_type(net)
-        if other is not None:
-            out.append(("resample", resample, (other,), {"seed": rng.randrange(2**32)}))
-    return out
-
-
-def _movable_neurons(net: ShallowNetwork) -> list[tuple[int, int, Any]]:
+def movable_neurons(net: ShallowNetwork) -> list[tuple[int, int, Any]]:
     """(i, p, group): every neuron i of a mixed group with the first neuron p of the group's
     other orientation, which can absorb i's kink when i leaves (transplant, pair formation)."""
-    from .roles import structure
+    from ..roles import structure
 
     return [
         (i, (g.negative if i in g.positive else g.positive)[0], g)
@@ -863,104 +643,17 @@ def _movable_neurons(net: ShallowNetwork) -> list[tuple[int, int, Any]]:
     ]
 
 
-def _transplant_candidates(net: ShallowNetwork) -> list[tuple[int, int, int]]:
+def transplant_candidates(net: ShallowNetwork) -> list[tuple[int, int, int]]:
     """Every (j, p, q) for :func:`transplant`: j leaves a mixed group (p absorbs its kink) for
     the parallel hyperplane of another group's first neuron q."""
-    from .hyperplanes import hyperplane_normal_offset
-    from .roles import structure
+    from ..hyperplanes import hyperplane_normal_offset
+    from ..roles import structure
 
     groups = structure(net).groups
     normal = {g.key: hyperplane_normal_offset(g.key)[0] for g in groups}
     return [
         (i, p, h.neurons[0])
-        for i, p, g in _movable_neurons(net)
+        for i, p, g in movable_neurons(net)
         for h in groups
         if h.key != g.key and normal[h.key] == normal[g.key]
     ]
-
-
-def _regrouping_moves(net: ShallowNetwork, rng) -> list:
-    """A random transplant, cancelling-pair formation and dissolution that theta admits."""
-    from .roles import structure
-
-    groups = structure(net).groups
-    movable = _movable_neurons(net)
-    out: list = []
-    candidates = _transplant_candidates(net)
-    if candidates:
-        out.append(("transplant", transplant, rng.choice(candidates)))
-    pairs = [
-        ((i, p), (j, q))
-        for (i, p, g), (j, q, h) in itertools.combinations(movable, 2)
-        if g.key != h.key and _forms_pair(net, (i, p), (j, q))
-    ]
-    if pairs:
-        out.append(("form_cancelling_pair", form_cancelling_pair, (*rng.choice(pairs), _rand(rng))))
-    anchors = [g.neurons[0] for g in groups if g.bent]
-    dissolvable = [
-        ((g.neurons[0], p), (g.neurons[1], q), kink)
-        for g in groups
-        if g.mixed and not g.bent and len(g.neurons) == 2
-        for p, q in itertools.permutations(anchors, 2)
-        if (kink := dissolving_kink(net, g.neurons[0], p, q, share=_rand(rng))) is not None
-    ]
-    if dissolvable:
-        out.append(("dissolve_cancelling_pair", dissolve_cancelling_pair, rng.choice(dissolvable)))
-    return out
-
-
-def _forms_pair(net: ShallowNetwork, first: tuple[int, int], second: tuple[int, int]) -> bool:
-    try:
-        form_cancelling_pair(net, first, second, 0)
-    except ValueError:
-        return False
-    return True
-
-
-def _hidden_type(net: ShallowNetwork):
-    """The type of the report's hidden witness when it differs from theta's own (small limit)."""
-    from .errors import SearchLimitExceeded
-    from .roles import structure
-    from .symmetry import symmetries
-
-    try:
-        witness = symmetries(net, limit=2**12).hidden_witness
-    except SearchLimitExceeded:
-        return None
-    if witness is None or structure(witness).type == structure(net).type:
-        return None
-    return structure(witness).type
-
-
-def random_equivalent(
-    net: ShallowNetwork, *, seed: int | None = None, moves: int = 8
-) -> ShallowNetwork:
-    """A random network of the same architecture computing the same function.
-
-    Drawn by ``moves`` random moves, each chosen uniformly among those theta admits at that
-    point: permutation, scaling, twin transfer, split and merge, zero-output and zero-input
-    re-draws, discrete flips (searched with a small limit), opposite-orientation redistribution,
-    cancelling-group re-draws, transplants, mixed cancelling pairs formed and dissolved, and
-    re-draws of the whole network within its own stratum or the stratum of its hidden witness
-    (``resample``). Every move is a public function of this module.
-
-    >>> from shallowsym import ShallowNetwork, canonical_form
-    >>> net = ShallowNetwork([[1], [-1], [0]], [-1, 3, 2], [[1, 1, 0]], [0])
-    >>> other = random_equivalent(net, seed=1)
-    >>> other.h == net.h and canonical_form(other) == canonical_form(net)
-    True
-    """
-    import random
-
-    if not isinstance(net, ShallowNetwork):
-        raise TypeError(f"random_equivalent expects a ShallowNetwork, not {type(net).__name__}")
-    if isinstance(moves, bool) or not isinstance(moves, int) or moves < 0:
-        raise ValueError(f"moves must be a non-negative integer, not {moves!r}")
-    rng = random.Random(seed)
-    for _ in range(moves):
-        options = _candidate_moves(net, rng)
-        if not options:
-            break
-        _, move, args, *kwargs = rng.choice(options)
-        net = move(net, *args, **(kwargs[0] if kwargs else {}))
-    return net

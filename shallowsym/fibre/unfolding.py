@@ -38,7 +38,7 @@ realize f:
   cancelling groups anywhere (one group more each).
 
 Each stratum is measured by its dimension, exact also at the singular points of its F2
-variety (:mod:`shallowsym.factorization`). Where an unfolding gives a v-term that tends to 0
+variety (:mod:`shallowsym.fibre.factorization`). Where an unfolding gives a v-term that tends to 0
 (joins against the orientation when k > d, far mixed groups when d > k), or a join that
 nothing pays for is left unbuilt, the strata next to theta are bounded by their dimension
 at the limit point (upper semicontinuity); the result is exact (``exact`` True) when no
@@ -59,14 +59,14 @@ from itertools import combinations, product
 from math import comb, prod
 from typing import Any
 
-from .canonical import canonical_form
-from .errors import SearchLimitExceeded, check_limit
-from .fibre import _mixed_terms, _neuron_dimension, _w_dimension, stratum_dimension
-from .hyperplanes import hyperplane_normal_offset, neuron_keys
-from .linalg import nullspace, rank, solve
-from .moves import Neuron, _build, _neurons, _redistribute_unchecked, _with_b2_for
-from .network import ShallowNetwork
-from .roles import HyperplaneGroup, structure
+from ..canonical import canonical_form
+from ..errors import SearchLimitExceeded, check_limit
+from ..hyperplanes import hyperplane_normal_offset, neuron_keys
+from ..linalg import nullspace, rank, solve
+from ..network import Neuron, ShallowNetwork
+from ..roles import HyperplaneGroup, structure
+from .neurons import redistribute_unchecked, with_constant_of
+from .strata import mixed_terms, neuron_dimension, stratum_dimension, w_dimension
 
 __all__ = ["LocalDimension", "local_dimension"]
 
@@ -255,7 +255,7 @@ def _block_families(
 # -- unfoldings -------------------------------------------------------------------------------
 def _rebuilt(net: ShallowNetwork, neurons: Sequence[Neuron]) -> ShallowNetwork:
     """``neurons`` with b2 chosen so the function's constant is net's."""
-    return _with_b2_for(net, neurons, net)
+    return with_constant_of(net, neurons, net)
 
 
 def _kinks(net: ShallowNetwork, members: Sequence[int]) -> list[list[Fraction]]:
@@ -272,7 +272,7 @@ def _absorb_zero_output(net: ShallowNetwork) -> ShallowNetwork:
     others take a small share of the kink of a live neuron on their hyperplane and side."""
     s = structure(net)
     nk = neuron_keys(net)
-    out = _neurons(net)
+    out = net.neurons()
     live_by_side = {}
     for g in s.groups:
         for side in (g.positive, g.negative):
@@ -329,7 +329,7 @@ def _pay(
         for g, weight in zip(payers, weights, strict=True)
         if weight
     }
-    return _redistribute_unchecked(net, changes)
+    return redistribute_unchecked(net, changes)
 
 
 def _tilt_payer(net: ShallowNetwork) -> HyperplaneGroup | None:
@@ -390,10 +390,12 @@ def _paid_by_v_terms(
     else:
         x = [Fraction(1)] * net.k
     change = [t * y for y in x]
-    out = _neurons(net)
+    out = net.neurons()
     join(net, out, key, members, change)
     u, _ = hyperplane_normal_offset(key)
-    return _pay(_build(net, out, net.b2), _mixed(net), [-y for y in change], u)
+    return _pay(
+        ShallowNetwork.from_neurons(out, net.b2, d=net.d), _mixed(net), [-y for y in change], u
+    )
 
 
 def _tilted(
@@ -405,7 +407,7 @@ def _tilted(
     payer = _tilt_payer(net)
     if payer is None or (join is _join_lone and len(members) != 1):
         return None
-    out = _neurons(net)
+    out = net.neurons()
     join(net, out, key, members, [t * x for x in payer.v])
     u, _ = hyperplane_normal_offset(key)
     _tilt(net, out, payer, [-t * x for x in u])
@@ -437,7 +439,7 @@ def _pay_each_other(
     dependency uses every join that lies in a circuit; returns the network and the joins
     left unpaid."""
     c = _dependency([hyperplane_normal_offset(key)[0] for key, _ in unpaid], net.d)
-    out = _neurons(net)
+    out = net.neurons()
     for (key, members), cj in zip(unpaid, c, strict=True):
         if cj:
             join = _join_lone if key in live else _join_dead
@@ -482,7 +484,7 @@ def _shift_blocks(net: ShallowNetwork, blocks: Sequence[Sequence[int]]) -> Shall
     """Each block (kinks summing to zero) moves to a parallel hyperplane of its own."""
     if not blocks:  # nothing moves: no rebuild (costly at h = 10^3)
         return net
-    out = _neurons(net)
+    out = net.neurons()
     for j, block in enumerate(blocks, start=1):
         _shift(net, out, block, j * _t())
     return _rebuilt(net, out)
@@ -528,7 +530,7 @@ def _paid_join(
     for way in (_paid_by_v_terms, _tilted):
         joined = way(net, key, members, t, join)
         if joined is not None and _only_these_turn_live(net, joined, members):
-            return _rebuilt(net, _neurons(joined))
+            return _rebuilt(net, joined.neurons())
     return None
 
 
@@ -550,7 +552,7 @@ def _idle_zero_output(
     unpaid, stay = [], []
     for (key, members), pick in zip(_idle(net), picks, strict=True):
         if pick in ("join", "apart"):  # first: the groups they make mixed can pay
-            out = _neurons(net)
+            out = net.neurons()
             _zero_sum_kinks(net, out, members)
             if pick == "apart":
                 _shift(net, out, members, _t())
@@ -568,7 +570,7 @@ def _idle_zero_output(
                 net, paying = joined, True
                 unpaid.remove((key, members))
     net, unpaid = _pay_each_other(net, unpaid, live, t * _t())
-    out = _neurons(net)
+    out = net.neurons()
     for key, members in stay + unpaid:
         if key in live:
             continue
@@ -671,7 +673,7 @@ def _free_zero_input_groups(
     flat = [i for i in structure(net).zero_input_inactive if net.b1[i] == 0]
     if not blocks and not flat:  # nothing moves: no rebuild (costly at h = 10^3)
         return net
-    out = _neurons(net)
+    out = net.neurons()
     for j, block in enumerate(blocks):
         t = _t() / 2**j  # each group on a hyperplane of its own
         for i in block:
@@ -714,8 +716,10 @@ def _mixed_far_groups(net: ShallowNetwork, blocks: Sequence[Sequence[int]]) -> l
         u = hyperplane_normal_offset(payers[0].key)[0]
         scales = [_t() / (3 * 2**j) for j in range(len(blocks))]  # not a pure group's offset
         moved, added = _move_far(net, blocks, sums, [u] * len(blocks), scales)
-        paid = _pay(_build(net, moved, net.b2), payers, [-x for x in added], u)
-        return [] if paid is None else [_rebuilt(net, _neurons(paid))]
+        paid = _pay(
+            ShallowNetwork.from_neurons(moved, net.b2, d=net.d), payers, [-x for x in added], u
+        )
+        return [] if paid is None else [_rebuilt(net, paid.neurons())]
     c = _dependency(sums, net.k)
     if not all(c):
         return []
@@ -741,7 +745,7 @@ def _move_far(
 ) -> tuple[list[Neuron], list[Fraction]]:
     """Each block's neurons on u_B.x + 1/t_B = 0 (w_i = t_B beta_i u_B); returns the neurons
     and sum_B t_B S_B, what they add to W2 W1 along a common normal."""
-    out = _neurons(net)
+    out = net.neurons()
     added = [Fraction(0)] * net.k
     for block, u, t, total in zip(blocks, normals, scales, sums, strict=True):
         for i in block:
@@ -798,7 +802,7 @@ def _vanishing_bound(net: ShallowNetwork, blocks: Sequence[Sequence[int]]) -> in
     semicontinuity of rank). That depends on the u only through the rank they add to the
     normals, so one choice of u per rank is measured."""
     d, k = net.d, net.k
-    bent_normals, c_terms = _mixed_terms(net)
+    bent_normals, c_terms = mixed_terms(net)
     v_rank = rank([v for v, _ in c_terms] + _bias_sums(net, blocks), k)
     spanned = [u for _, u in c_terms] + bent_normals
     fresh = _completion(spanned, d)
@@ -811,13 +815,13 @@ def _vanishing_bound(net: ShallowNetwork, blocks: Sequence[Sequence[int]]) -> in
         normals = fresh[:new] + filler * (len(blocks) - new)
         terms = c_terms + [(zero, u) for u in normals]
         try:
-            dim = _w_dimension(d, k, bent_normals, terms, v_rank_at_least=v_rank)
+            dim = w_dimension(d, k, bent_normals, terms, v_rank_at_least=v_rank)
         except ValueError:  # no such point nearby
             continue
         best = dim if best is None else max(best, dim)
     if best is None:
         return -1
-    return _neuron_dimension(net) - 2 * k * len(blocks) + best
+    return neuron_dimension(net) - 2 * k * len(blocks) + best
 
 
 def _limit_terms(
@@ -830,9 +834,9 @@ def _limit_terms(
     for it change theirs, or tilt their normals, by order t; as t -> 0 those tend to their
     values in ``before`` (a v-term 0 for a group that was not mixed there)."""
     was = {frozenset(g.neurons): g for g in _mixed(before) if not g.bent}
-    bent_normals, _ = _mixed_terms(witness)
+    bent_normals, _ = mixed_terms(witness)
     limit = []
-    for g in _mixed(witness):  # in the order of _mixed_terms
+    for g in _mixed(witness):  # in the order of mixed_terms
         if g.bent:
             continue
         old = was.get(frozenset(g.neurons))
@@ -867,7 +871,7 @@ def _limit_bound(
         )
     d, k = witness.d, witness.k
     bent_normals, at_limit = _limit_terms(witness, before)
-    own = _neuron_dimension(witness)
+    own = neuron_dimension(witness)
     groups = {g.key: g for g in structure(witness).groups}
     nk = neuron_keys(witness)
     zero_output = set(structure(witness).zero_output)
@@ -883,14 +887,14 @@ def _limit_bound(
             formed = len({nk.keys[i] for i in members if i not in zero_output})
             joins.append(((k - d) * (singles + formed) - 2 * k, [], [u]))
     zero = [Fraction(0)] * k
-    best = own + _w_dimension(d, k, bent_normals, at_limit)  # no join, the empty choice
+    best = own + w_dimension(d, k, bent_normals, at_limit)  # no join, the empty choice
     for chosen in product((False, True), repeat=len(joins)):
         taken = [join for join, take in zip(joins, chosen, strict=True) if take]
         if taken:
             normals = bent_normals + [u for _, us, _ in taken for u in us]
             terms = at_limit + [(zero, u) for _, _, us in taken for u in us]
             gain = sum(delta for delta, _, _ in taken)
-            best = max(best, own + gain + _w_dimension(d, k, normals, terms))
+            best = max(best, own + gain + w_dimension(d, k, normals, terms))
     return best
 
 

@@ -30,9 +30,9 @@ from fractions import Fraction
 import numpy as np
 from flint import fmpq, fmpq_mat, fmpz
 
-from .errors import SearchLimitExceeded, check_limit
-from .network import ShallowNetwork
-from .roles import structure
+from ..errors import SearchLimitExceeded, check_limit
+from ..network import ShallowNetwork
+from ..roles import structure
 
 __all__ = ["CHECK_COST", "DEFAULT_LIMIT", "flip_sets", "subset_sums"]
 

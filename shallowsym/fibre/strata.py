@@ -28,14 +28,14 @@ from fractions import Fraction
 from itertools import combinations_with_replacement
 from typing import Any
 
-from .canonical import CanonicalForm, canonical_form
-from .errors import SearchLimitExceeded, check_limit
+from ..canonical import CanonicalForm, canonical_form
+from ..errors import SearchLimitExceeded, check_limit
+from ..hyperplanes import hyperplane_normal_offset
+from ..linalg import extend_echelon, nullspace, rank, rref, solve
+from ..network import ShallowNetwork, check_network
+from ..roles import CombinatorialType, structure
 from .factorization import factorization_dimension
-from .hyperplanes import hyperplane_normal_offset
-from .linalg import extend_echelon, nullspace, rank, rref, solve
-from .network import ShallowNetwork, check_network
 from .residual import annihilator, normals, projected, residual
-from .roles import CombinatorialType, structure
 
 __all__ = ["FiberType", "fiber_types", "realize", "stratum_dimension"]
 
@@ -365,7 +365,7 @@ def realize(
     raise RuntimeError(f"could not decide whether type {ctype} is realizable")
 
 
-def _mixed_terms(net: ShallowNetwork) -> tuple[list[Vector], list[tuple[Vector, Vector]]]:
+def mixed_terms(net: ShallowNetwork) -> tuple[list[Vector], list[tuple[Vector, Vector]]]:
     """(u_H of mixed bent groups, (v_c, u_c) of mixed cancelling groups) of a realization."""
     s = structure(net)
     bent_normals, c_terms = [], []
@@ -380,7 +380,7 @@ def _mixed_terms(net: ShallowNetwork) -> tuple[list[Vector], list[tuple[Vector, 
     return bent_normals, c_terms
 
 
-def _w_dimension(
+def w_dimension(
     d: int,
     k: int,
     bent_normals: list[Vector],
@@ -394,7 +394,7 @@ def _w_dimension(
     The v_H supply R^k (x) U, U the span of the bent normals, in an affine fibre of dimension
     k |J| - k dim U; what remains is the factorization variety sum_c v_c w_c^T = M' with
     w_c = u_c mod U, and each chart u_c (pivot coordinate 1) adds dim U - 1 to it
-    (:mod:`shallowsym.factorization`, proofs/fibre_dimension.md). Exact also where the
+    (:mod:`shallowsym.fibre.factorization`, proofs/fibre_dimension.md). Exact also where the
     variety is singular, where the tangent count would overstate it. With
     ``v_rank_at_least``, only the points nearby whose v_c span at least that much count
     (ValueError when there are none)."""
@@ -415,9 +415,9 @@ def _w_dimension(
 
 
 def _w_from_ranks(d: int, k: int, j: int, n: int, c: int, r: int, a: int, b: int) -> int:
-    """:func:`_w_dimension` from its ranks: j mixed bent groups whose normals span n
+    """:func:`w_dimension` from its ranks: j mixed bent groups whose normals span n
     dimensions, c mixed cancelling groups, r, a, b as in
-    :func:`shallowsym.factorization.factorization_dimension`."""
+    :func:`shallowsym.fibre.factorization.factorization_dimension`."""
     bent = k * j - k * n
     if not c:
         return bent
@@ -426,10 +426,10 @@ def _w_from_ranks(d: int, k: int, j: int, n: int, c: int, r: int, a: int, b: int
 
 
 class F2Dimension:
-    """The F2 part of the stratum dimension (:func:`_w_dimension`) grown one mixed group at a
+    """The F2 part of the stratum dimension (:func:`w_dimension`) grown one mixed group at a
     time, each addition O((d + k)^2 d) instead of ranks of all the groups so far: the
     normals' span, the v_c's span and the sum of v_c u_c^T are kept reduced. Add the bent
-    groups first (as :func:`_w_dimension` sees them, the order of groups does not matter)."""
+    groups first (as :func:`w_dimension` sees them, the order of groups does not matter)."""
 
     def __init__(self, d: int, k: int):
         self.d, self.k = d, k
@@ -484,7 +484,7 @@ def stratum_dimension(net: ShallowNetwork) -> int:
     the F2 solutions (v_H of mixed bent groups, v_c, u_c and offset of mixed cancelling groups).
     The F2 part is an affine space when there is no mixed cancelling group; otherwise it is a
     variety of matrix factorizations, whose dimension at ``net`` is exact also where it is
-    singular (:mod:`shallowsym.factorization`, proofs/fibre_dimension.md).
+    singular (:mod:`shallowsym.fibre.factorization`, proofs/fibre_dimension.md).
 
     Examples
     --------
@@ -493,10 +493,10 @@ def stratum_dimension(net: ShallowNetwork) -> int:
     3
     """
     check_network(net, "stratum_dimension", "net")
-    return _neuron_dimension(net) + _w_dimension(net.d, net.k, *_mixed_terms(net))
+    return neuron_dimension(net) + w_dimension(net.d, net.k, *mixed_terms(net))
 
 
-def _neuron_dimension(net: ShallowNetwork) -> int:
+def neuron_dimension(net: ShallowNetwork) -> int:
     """The part of :func:`stratum_dimension` outside F2: the neurons' free parameters, less
     the fixed kink sums, plus the free hyperplanes of the pure cancelling groups."""
     s = structure(net)
