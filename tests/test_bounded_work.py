@@ -34,11 +34,11 @@ from shallowsym import (
     symmetries,
 )
 from shallowsym import cli as cli_module
-from shallowsym.moves.certificates import explain
 from shallowsym.errors import SearchLimitExceeded
-from shallowsym.fibre.strata import F2Dimension, w_dimension
 from shallowsym.fibre.flips import CHECK_COST, _span_prune, subset_sums
+from shallowsym.fibre.strata import F2Dimension, w_dimension
 from shallowsym.moves import random_equivalent
+from shallowsym.moves.certificates import explain
 
 P61 = (1 << 61) - 1
 
