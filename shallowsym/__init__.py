@@ -16,15 +16,17 @@ from .errors import (
     InvalidDomainError,
     InvalidNetworkError,
     MissingDependencyError,
+    NonDifferentiableError,
+    ReLUAssumedWarning,
     SearchLimitExceeded,
     ShallowSymError,
+    UnsupportedArchitectureError,
 )
 from .fibre.flips import flip_sets
 from .fibre.strata import FiberType, fiber_types, realize, stratum_dimension
 from .fibre.unfolding import LocalDimension, local_dimension
 from .functional import (
     FunctionalDimension,
-    NonDifferentiableError,
     batch_functional_dimension,
     decisive_points,
     functional_dimension,
@@ -63,6 +65,7 @@ __all__ = [
     "NeuronRole",
     "NonDifferentiableError",
     "Polytope",
+    "ReLUAssumedWarning",
     "ReducedNetwork",
     "RelabelledEquivalence",
     "Relabelling",
@@ -72,6 +75,7 @@ __all__ = [
     "Stabilizer",
     "StandardCertificate",
     "SymmetryReport",
+    "UnsupportedArchitectureError",
     "align",
     "apply_standard",
     "batch_functional_dimension",

@@ -430,8 +430,8 @@ def _dyadic_linear_constant(net: ShallowNetwork, keys: tuple[Key | None, ...]):
     W2 [W1 | beta' | beta''] (shallowsym.dyadic); None for other networks or when the exponents
     span too many bits. beta' is b1 on neurons with w_i != 0, beta'' is b1 on zero-input neurons
     with beta_i > 0 (0 elsewhere), so delta = b2 + W2 beta' / 2 + W2 beta''."""
-    rows = net._cache.get("dyadic_rows")
-    w2 = net._cache.get("dyadic_w2")
+    rows = net.cached("dyadic_rows")
+    w2 = net.cached("dyadic_w2")
     d = net.d
     if rows is None or w2 is None or net.h < DYADIC_MIN_WIDTH_RATIO * (net.k + d + 2):
         return None  # flint's product is faster for short inner dimensions (benchmarks/)

@@ -36,6 +36,24 @@ class MissingDependencyError(ShallowSymError, ImportError):
     the pip extra to install (``shallowsym[torch]``, ``shallowsym[onnx]``)."""
 
 
+class UnsupportedArchitectureError(InvalidNetworkError):
+    """The model is not one hidden ReLU layer (Linear, ReLU, Linear); the message says what
+    was found."""
+
+
+class NonDifferentiableError(ShallowSymError, ValueError):
+    """The realization map is not differentiable at theta (a zero-input neuron with beta = 0
+    and a != 0); ``neurons`` names them."""
+
+    def __init__(self, message: str, neurons: tuple[int, ...]):
+        super().__init__(message)
+        self.neurons = neurons
+
+
+class ReLUAssumedWarning(UserWarning):
+    """A state dict was read: it holds weights but not the activation, and ReLU was assumed."""
+
+
 def check_limit(limit: object) -> None:
     """Raise ValueError unless ``limit`` (a search bound) is a positive integer."""
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:

@@ -24,7 +24,7 @@ from flint import fmpq, fmpq_mat
 
 from .domain import Box, Polytope, as_domain, key_side
 from .domaincells import cell_points
-from .errors import InvalidNetworkError, ShallowSymError
+from .errors import InvalidNetworkError, NonDifferentiableError
 from .hyperplanes import neuron_keys
 from .linalg import nullspace
 from .network import ShallowNetwork, as_point, check_network
@@ -37,15 +37,6 @@ __all__ = [
     "decisive_points",
     "functional_dimension",
 ]
-
-
-class NonDifferentiableError(ShallowSymError, ValueError):
-    """The realization map is not differentiable at theta (a zero-input neuron with beta = 0
-    and a != 0); ``neurons`` names them."""
-
-    def __init__(self, message: str, neurons: tuple[int, ...]):
-        super().__init__(message)
-        self.neurons = neurons
 
 
 @dataclass(frozen=True)

@@ -80,13 +80,13 @@ def neuron_keys(net) -> NeuronKeys:
 
 def _compute_neuron_keys(net) -> NeuronKeys:
     d, h, k = net.d, net.h, net.k
-    w2 = net._cache.get("dyadic_w2")  # W2 exactly, as floats: a_i = 0 iff its floats are 0
+    w2 = net.cached("dyadic_w2")  # W2 exactly, as floats: a_i = 0 iff its floats are 0
     if w2 is not None:
         zero_output = tuple((~w2.any(axis=0)).tolist())
     else:
         a_columns = net.exact.W2.transpose().entries()  # row i: the output weights a_i of neuron i
         zero_output = tuple(not any(a_columns[i * k : (i + 1) * k]) for i in range(h))
-    rows = net._cache.get("dyadic_rows")
+    rows = net.cached("dyadic_rows")
     if rows is not None:
         return _dyadic_neuron_keys(rows, zero_output)
     A1 = net.exact.W1

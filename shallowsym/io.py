@@ -37,7 +37,12 @@ from typing import Any
 import numpy as np
 
 from .caps import check_count, current, read_regular_file
-from .errors import InvalidNetworkError, MissingDependencyError
+from .errors import (
+    InvalidNetworkError,
+    MissingDependencyError,
+    ReLUAssumedWarning,
+    UnsupportedArchitectureError,
+)
 from .network import ShallowNetwork
 from .rationals import as_matrix, as_vector
 
@@ -65,15 +70,6 @@ __all__ = [
 EXTENSIONS = (".json", ".npz", ".safetensors", ".onnx", ".pt", ".pth")
 RELU_ASSUMED = "the file does not record its activation; ReLU was assumed"
 CHECKPOINT_KEYS = ("state_dict", "model_state_dict", "model")
-
-
-class UnsupportedArchitectureError(InvalidNetworkError):
-    """The model is not one hidden ReLU layer (Linear, ReLU, Linear); the message says what
-    was found."""
-
-
-class ReLUAssumedWarning(UserWarning):
-    """A state dict was read: it holds weights but not the activation, and ReLU was assumed."""
 
 
 @dataclass(frozen=True)

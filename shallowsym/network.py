@@ -158,15 +158,19 @@ class ShallowNetwork:
         return self._h * (self._d + 1) + self._k * (self._h + 1)
 
     # -- exact parameters ------------------------------------------------------------
-    def cached(self, key: Any, make: Callable[[], Any]) -> Any:
+    def cached(self, key: Any, make: Callable[[], Any] | None = None) -> Any:
         """``make()``, computed once per network and key and remembered (the network is
         immutable, so derived values such as keys and canonical forms can be shared).
 
         >>> net = ShallowNetwork([[1]], [0], [[1]], [0])
         >>> net.cached("answer", lambda: 42), net.cached("answer", lambda: 0)
         (42, 42)
+
+        With ``make=None``: the remembered value, or None if there is none.
         """
         cache = self._cache
+        if make is None:
+            return cache.get(key)
         if key not in cache:
             cache[key] = make()
         return cache[key]
