@@ -74,7 +74,7 @@ def test_the_module_graph_has_no_circles():
             if n not in MODULES or n == m:
                 continue
             if state.get(n) == 1:
-                cycle = stack[stack.index(n) :] + [n]
+                cycle = [*stack[stack.index(n) :], n]
                 pytest.fail("import circle: " + " -> ".join(cycle))
             if n not in state:
                 visit(n)
