@@ -14,7 +14,14 @@ weight of the second layer moved by one float64 ulp).
   (``scipy.optimize.milp``, default tolerances). Equivalent when every optimum is <= 1e-9.
 * Z3: real arithmetic, If per ReLU, asks for a point of R^d where the outputs differ.
 
-Run:  python benchmarks/bench_deep.py [--quick] [--timeout SECONDS]
+Timing: shallowsym's times are the median of 3 runs (wall and CPU, ``time.process_time``).
+Each peer gets a budget of ``--factor`` (default 1200) times shallowsym's wall time on that
+pair, at least ``--min-timeout`` and at most ``--max-timeout`` seconds, so a peer either
+finishes or is stopped after at least 1000x our time; a stopped peer's ratio is a lower bound
+(">="). Ratios are printed in wall time and in CPU time (peers run in this process: HiGHS and
+Z3 CPU time is counted by ``process_time`` too, all their threads included).
+
+Run:  python benchmarks/bench_deep.py [--quick] [--factor F] [--min-timeout S] [--max-timeout S]
 """
 
 from __future__ import annotations
@@ -48,6 +55,13 @@ def make_pair(arch, rng, kind):
         i, j = rng.integers(W2[1].shape[0]), rng.integers(W2[1].shape[1])
         W2[1][i, j] = np.nextafter(W2[1][i, j], np.inf)
     return (W, b), (W2, b2)
+
+
+def timed(fn, *args):
+    """(result, wall seconds, CPU seconds) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = fn(*args)
+    return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
 def milp_verdict(A, B, budget):
@@ -159,40 +173,55 @@ def z3_verdict(A, B, timeout_s):
     return ("different" if result == z3.sat else "timeout"), elapsed
 
 
+def ours(A, B):
+    """shallowsym's exact verdict, conversion of the float arrays included."""
+    return equivalent(DeepNetwork(*A), DeepNetwork(*B))
+
+
+def ratio(peer, mine, stopped):
+    return f"{'>= ' if stopped else ''}{peer / mine:.3g}"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="small architecture only")
-    parser.add_argument("--timeout", type=float, default=60.0, help="per peer and pair (s)")
+    parser.add_argument("--factor", type=float, default=1200.0, help="peer budget / our time")
+    parser.add_argument("--min-timeout", type=float, default=60.0, help="seconds")
+    parser.add_argument("--max-timeout", type=float, default=400.0, help="seconds")
     args = parser.parse_args()
     archs = [(8, 16, 16, 1)] if args.quick else [(8, 16, 16, 1), (784, 128, 64, 10)]
-    print(f"python {platform.python_version()}, {os.cpu_count()} cores; timeout {args.timeout} s")
     print(
-        "| architecture | pair | shallowsym exact | shallowsym float | MILP (HiGHS, box) | "
-        "Z3 | MILP / exact | Z3 / exact |"
+        f"python {platform.python_version()}, {os.cpu_count()} cores, load average "
+        f"{os.getloadavg()[0]:.1f}; peer budget {args.factor:g} x our wall time, within "
+        f"[{args.min_timeout:g}, {args.max_timeout:g}] s"
+    )
+    print(
+        "| architecture | pair | shallowsym exact (wall / CPU) | shallowsym float | "
+        "MILP (HiGHS, box) (wall / CPU) | Z3 (wall / CPU) | MILP / exact (wall, CPU) | "
+        "Z3 / exact (wall, CPU) |"
     )
     print("|---|---|---|---|---|---|---:|---:|")
     rng = np.random.default_rng(2026)
     for arch in archs:
         for kind in ("equivalent", "near miss"):
             A, B = make_pair(arch, rng, kind)
-            start = time.perf_counter()
-            na, nb = DeepNetwork(*A), DeepNetwork(*B)
-            t_convert = time.perf_counter() - start
-            r = equivalent(na, nb)
-            t_exact = time.perf_counter() - start
-            start = time.perf_counter()
-            f = fast.equivalent(A, B)
-            t_fast = time.perf_counter() - start
-            v_milp, t_milp = milp_verdict(A, B, args.timeout)
-            v_z3, t_z3 = z3_verdict(A, B, args.timeout)
+            runs = [timed(ours, A, B) for _ in range(3)]
+            r = runs[0][0]
+            t_exact = float(np.median([w for _, w, _ in runs]))
+            c_exact = float(np.median([c for _, _, c in runs]))
+            f, t_fast, _ = timed(fast.equivalent, A, B)
+            budget = min(args.max_timeout, max(args.min_timeout, args.factor * t_exact))
+            (v_milp, _), t_milp, c_milp = timed(milp_verdict, A, B, budget)
+            (v_z3, _), t_z3, c_z3 = timed(z3_verdict, A, B, budget)
             fword = {True: "EQUIVALENT", False: "NOT EQUIVALENT", None: "UNCERTAIN"}[f.equivalent]
-            ge = ">= " if v_milp == "timeout" else ""
-            gz = ">= " if v_z3 == "timeout" else ""
+            sm, sz = v_milp == "timeout", v_z3 == "timeout"
             print(
-                f"| {arch} | {kind} | {r.verdict}, {t_exact:.3g} s ({t_convert:.2g} s to convert) "
+                f"| {arch} | {kind} | {r.verdict}, {t_exact:.3g} s / {c_exact:.3g} s "
                 f"| {fword}, {t_fast:.3g} s | "
-                f"{v_milp}, {t_milp:.3g} s | {v_z3}, {t_z3:.3g} s | {ge}{t_milp / t_exact:.3g} | "
-                f"{gz}{t_z3 / t_exact:.3g} |",
+                f"{v_milp}, {t_milp:.3g} s / {c_milp:.3g} s | "
+                f"{v_z3}, {t_z3:.3g} s / {c_z3:.3g} s | "
+                f"{ratio(t_milp, t_exact, sm)}, {ratio(c_milp, c_exact, sm)} | "
+                f"{ratio(t_z3, t_exact, sz)}, {ratio(c_z3, c_exact, sz)} |",
                 flush=True,
             )
 
