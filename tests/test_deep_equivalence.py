@@ -587,3 +587,43 @@ def test_deep_missing_extra_is_named(monkeypatch, tmp_path, capsys, module, suff
         dio.load(path)
     assert main(["deepequiv", str(path), str(path)]) == 2
     assert f"shallowsym[{extra}]" in capsys.readouterr().err
+
+
+# -- hypothesis strategies for deep networks -------------------------------------------------
+
+
+def test_deep_strategies():
+    from hypothesis import given, settings
+    from hypothesis.errors import InvalidArgument
+
+    from shallowsym.deep import canonical_form
+    from shallowsym.strategies import deep_equivalent_pairs, deep_networks
+
+    @settings(max_examples=25, deadline=None, database=None, derandomize=True)
+    @given(deep_equivalent_pairs(max_width=3))
+    def pairs_are_proved(pair):
+        a, b = pair
+        assert 2 <= a.depth - 1 <= 3 and max(a.widths) <= 3
+        r = equivalent(a, b)
+        assert r.equivalent is True
+        assert certificate_maps(fractions_of(a), fractions_of(b), r.certificate)
+
+    pairs_are_proved()
+    seen: set[str] = set()
+
+    @settings(max_examples=60, deadline=None, database=None, derandomize=True)
+    @given(deep_networks(min_width=2, max_width=3))
+    def planted_kinds_are_reduced(net):
+        seen.update(step.kind for step in canonical_form(net).steps)
+
+    planted_kinds_are_reduced()
+    assert seen == {
+        "zero outgoing weights",
+        "constant (zero incoming weights)",
+        "never active",
+        "twin",
+    }, seen
+    with pytest.raises(InvalidArgument, match="min_depth=0 must be at least 1"):
+        deep_networks(min_depth=0)
+    with pytest.raises(InvalidArgument, match="unknown degeneracies"):
+        deep_networks(degeneracies=["flip"])
