@@ -240,19 +240,10 @@ def _layers(state: Mapping, keys: Sequence[str] | None, where: str) -> list[tupl
             raise TypeError(
                 f"keys must be a pair of layer names such as ('fc1', 'fc2'), not {keys!r}"
             )
-        chosen = []
-        for prefix in keys:
-            if not isinstance(prefix, str):
-                raise TypeError(f"keys must hold strings, not {type(prefix).__name__}")
-            stem = prefix if prefix.endswith(".") or not prefix else prefix + "."
-            weight = next((w for w in (stem + "weight", prefix + "weight") if w in state), None)
-            if weight is None:
-                names = ", ".join(_prefixes(state)) or "none"
-                raise InvalidNetworkError(
-                    f"keys: the state dict{where} has no layer {prefix!r} (layers: {names})"
-                )
-            chosen.append((weight[: -len("weight")], weight, weight[: -len("weight")] + "bias"))
-        return chosen
+        return [
+            (weight[: -len("weight")], weight, weight[: -len("weight")] + "bias")
+            for weight in _chosen_weights(state, keys, where)
+        ]
     weights = [k for k in state if k.endswith("weight")]
     extra = [k for k in state if not k.endswith(("weight", "bias"))]
     if len(weights) != 2 or extra:
@@ -262,6 +253,23 @@ def _layers(state: Mapping, keys: Sequence[str] | None, where: str) -> list[tupl
             f"expected two linear layers (Linear, ReLU, Linear); found {found}{more}"
         )
     return [(w[: -len("weight")], w, w[: -len("weight")] + "bias") for w in weights]
+
+
+def _chosen_weights(state: Mapping, keys: Sequence[str], where: str) -> list[str]:
+    """The weight key of every layer named in ``keys``, in that order."""
+    weights = []
+    for prefix in keys:
+        if not isinstance(prefix, str):
+            raise TypeError(f"keys must hold strings, not {type(prefix).__name__}")
+        stem = prefix if prefix.endswith(".") or not prefix else prefix + "."
+        weight = next((w for w in (stem + "weight", prefix + "weight") if w in state), None)
+        if weight is None:
+            names = ", ".join(_prefixes(state)) or "none"
+            raise InvalidNetworkError(
+                f"keys: the state dict{where} has no layer {prefix!r} (layers: {names})"
+            )
+        weights.append(weight)
+    return weights
 
 
 def _prefixes(state: Mapping) -> list[str]:
@@ -444,18 +452,7 @@ def state_chain(
             raise TypeError(
                 f"keys must be a sequence of layer names such as ('fc1', 'fc2'), not {keys!r}"
             )
-        weights = []
-        for prefix in keys:
-            if not isinstance(prefix, str):
-                raise TypeError(f"keys must hold strings, not {type(prefix).__name__}")
-            stem = prefix if prefix.endswith(".") or not prefix else prefix + "."
-            weight = next((w for w in (stem + "weight", prefix + "weight") if w in state), None)
-            if weight is None:
-                names = ", ".join(_prefixes(state)) or "none"
-                raise InvalidNetworkError(
-                    f"keys: the state dict{where} has no layer {prefix!r} (layers: {names})"
-                )
-            weights.append(weight)
+        weights = _chosen_weights(state, keys, where)
     else:
         weights = [k for k in state if k.endswith("weight")]
         orphans = [k for k in state if k.endswith("bias") and k[:-4] + "weight" not in state]
@@ -1098,9 +1095,8 @@ class _Onnx:
             return values.reshape(width)
         raise self.refuse(f"{label}: a bias of shape {values.shape} does not fit width {width}")
 
-    def chain(self) -> list[tuple[Any, Any, str]]:
-        """Every affine layer from the graph input to its output, with one Relu between
-        consecutive ones, any depth: [(W (out, in), b, node name)] in network order."""
+    def graph_input(self) -> str:
+        """The one graph input that is not an initializer (one output required too)."""
         graph = self.graph
         self.inputs = [i.name for i in graph.input if i.name not in self.inits]
         if len(self.inputs) != 1 or len(graph.output) != 1:
@@ -1108,7 +1104,13 @@ class _Onnx:
                 f"the graph has {len(self.inputs)} inputs and {len(graph.output)} outputs; "
                 "expected one of each"
             )
-        x = self.inputs[0]
+        return self.inputs[0]
+
+    def chain(self) -> list[tuple[Any, Any, str]]:
+        """Every affine layer from the graph input to its output, with one Relu between
+        consecutive ones, any depth: [(W (out, in), b, node name)] in network order."""
+        graph = self.graph
+        x = self.graph_input()
         layers: list[tuple[Any, Any, str]] = []
         t = self.skip(graph.output[0].name, -1)
         while True:
@@ -1135,13 +1137,7 @@ class _Onnx:
 
     def network(self) -> tuple[ShallowNetwork, tuple[str, str]]:
         graph = self.graph
-        self.inputs = [i.name for i in graph.input if i.name not in self.inits]
-        if len(self.inputs) != 1 or len(graph.output) != 1:
-            raise self.refuse(
-                f"the graph has {len(self.inputs)} inputs and {len(graph.output)} outputs; "
-                "expected one of each"
-            )
-        x = self.inputs[0]
+        x = self.graph_input()
         W2, b2, t, second = self.layer(self.skip(graph.output[0].name, 2), "second")
         t = self.skip(t, 1)
         relu = self.producer.get(t)
