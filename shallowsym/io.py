@@ -7,7 +7,10 @@ ONNX graphs are only inspected (external data is never opened). Readers follow t
 refuse: ONNX graphs are followed edge by edge from the graph output back to the graph input;
 the two layers of a state dict are ordered by how their shapes chain, and by their names where
 both orders chain. A model that is not exactly one hidden ReLU layer raises
-:class:`UnsupportedArchitectureError` naming the first thing that does not fit; a format whose
+:class:`UnsupportedArchitectureError` naming the first thing that does not fit (for a chain of
+several hidden ReLU layers: how many, and to read it with :mod:`shallowsym.deep`, whose
+readers go through this module's internal API: :func:`tensor_array`, :func:`state_chain`,
+:func:`state_file`, :func:`npz_arrays`, :func:`torch_chain`, :func:`onnx_chain`); a format whose
 optional dependency is missing raises :class:`~shallowsym.errors.MissingDependencyError` naming
 the pip extra. Files are read only when they are regular files, with the bounds of
 :mod:`shallowsym.caps`, and every failure on bad input is an
