@@ -14,14 +14,26 @@ weight of the second layer moved by one float64 ulp).
   (``scipy.optimize.milp``, default tolerances). Equivalent when every optimum is <= 1e-9.
 * Z3: real arithmetic, If per ReLU, asks for a point of R^d where the outputs differ.
 
-Run:  python benchmarks/bench_deep.py [--quick] [--timeout SECONDS]
+Timing: shallowsym's times are the median of 3 runs (wall and CPU, ``time.process_time``).
+Every peer runs in its own forked process with a CPU-time budget (``RLIMIT_CPU``) of
+``--factor`` (default 1100) times shallowsym's CPU time on that pair, at least
+``--min-budget`` seconds: a peer either finishes or is stopped after at least 1000x our CPU
+time, whatever the machine's load; its ratio is then a lower bound (">="). The peers run
+concurrently (one process each, HiGHS and Z3 single-threaded by default), and their CPU time
+is the child's rusage (all threads). Ratios are printed in CPU time and in wall time; on a
+shared machine the wall ratios mean little.
+
+Run:  python benchmarks/bench_deep.py [--quick] [--factor F] [--min-budget S]
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
+import pickle
 import platform
+import resource
 import time
 from fractions import Fraction
 
@@ -48,6 +60,13 @@ def make_pair(arch, rng, kind):
         i, j = rng.integers(W2[1].shape[0]), rng.integers(W2[1].shape[1])
         W2[1][i, j] = np.nextafter(W2[1][i, j], np.inf)
     return (W, b), (W2, b2)
+
+
+def timed(fn, *args):
+    """(result, wall seconds, CPU seconds) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = fn(*args)
+    return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
 def milp_verdict(A, B, budget):
@@ -159,42 +178,97 @@ def z3_verdict(A, B, timeout_s):
     return ("different" if result == z3.sat else "timeout"), elapsed
 
 
+def ours(A, B):
+    """shallowsym's exact verdict, conversion of the float arrays included."""
+    return equivalent(DeepNetwork(*A), DeepNetwork(*B))
+
+
+def ratio(peer, mine, stopped):
+    return f"{'>= ' if stopped else ''}{peer / mine:.3g}"
+
+
+def spawn(peer, A, B, cpu_budget):
+    """Fork a child running one peer under RLIMIT_CPU; returns (pid, read end, start)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(read)
+        limit = math.ceil(cpu_budget)
+        resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 5))
+        verdict, _ = peer(A, B, 10 * cpu_budget + 600)  # the CPU limit binds first
+        with os.fdopen(write, "wb") as out:
+            pickle.dump(verdict, out)
+        os._exit(0)
+    os.close(write)
+    return pid, read, time.perf_counter()
+
+
+def wait_all(children):
+    """{pid: (verdict, wall, CPU)} of every child, each timed at its own exit; a child killed
+    by SIGXCPU (its CPU budget) is 'stopped'."""
+    ends, usages, statuses = {}, {}, {}
+    while len(ends) < len(children):
+        pid, status, usage = os.wait4(-1, 0)
+        ends[pid], usages[pid], statuses[pid] = time.perf_counter(), usage, status
+    results = {}
+    for pid, read, start in children:
+        with os.fdopen(read, "rb") as src:
+            data = src.read()
+        ok = data and os.WIFEXITED(statuses[pid])
+        verdict = pickle.loads(data) if ok else "stopped"
+        cpu = usages[pid].ru_utime + usages[pid].ru_stime
+        results[pid] = (verdict, ends[pid] - start, cpu)
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="small architecture only")
-    parser.add_argument("--timeout", type=float, default=60.0, help="per peer and pair (s)")
+    parser.add_argument("--factor", type=float, default=1100.0, help="peer CPU budget / ours")
+    parser.add_argument("--min-budget", type=float, default=30.0, help="CPU seconds")
     args = parser.parse_args()
     archs = [(8, 16, 16, 1)] if args.quick else [(8, 16, 16, 1), (784, 128, 64, 10)]
-    print(f"python {platform.python_version()}, {os.cpu_count()} cores; timeout {args.timeout} s")
     print(
-        "| architecture | pair | shallowsym exact | shallowsym float | MILP (HiGHS, box) | "
-        "Z3 | MILP / exact | Z3 / exact |"
+        f"python {platform.python_version()}, {os.cpu_count()} cores, load average "
+        f"{os.getloadavg()[0]:.1f}; peer CPU budget {args.factor:g} x our CPU time, at least "
+        f"{args.min_budget:g} s"
     )
-    print("|---|---|---|---|---|---|---:|---:|")
     rng = np.random.default_rng(2026)
+    rows = []
     for arch in archs:
         for kind in ("equivalent", "near miss"):
             A, B = make_pair(arch, rng, kind)
-            start = time.perf_counter()
-            na, nb = DeepNetwork(*A), DeepNetwork(*B)
-            t_convert = time.perf_counter() - start
-            r = equivalent(na, nb)
-            t_exact = time.perf_counter() - start
-            start = time.perf_counter()
-            f = fast.equivalent(A, B)
-            t_fast = time.perf_counter() - start
-            v_milp, t_milp = milp_verdict(A, B, args.timeout)
-            v_z3, t_z3 = z3_verdict(A, B, args.timeout)
-            fword = {True: "EQUIVALENT", False: "NOT EQUIVALENT", None: "UNCERTAIN"}[f.equivalent]
-            ge = ">= " if v_milp == "timeout" else ""
-            gz = ">= " if v_z3 == "timeout" else ""
-            print(
-                f"| {arch} | {kind} | {r.verdict}, {t_exact:.3g} s ({t_convert:.2g} s to convert) "
-                f"| {fword}, {t_fast:.3g} s | "
-                f"{v_milp}, {t_milp:.3g} s | {v_z3}, {t_z3:.3g} s | {ge}{t_milp / t_exact:.3g} | "
-                f"{gz}{t_z3 / t_exact:.3g} |",
-                flush=True,
-            )
+            runs = [timed(ours, A, B) for _ in range(3)]
+            t_exact = float(np.median([w for _, w, _ in runs]))
+            c_exact = float(np.median([c for _, _, c in runs]))
+            f, t_fast, _ = timed(fast.equivalent, A, B)
+            budget = max(args.min_budget, args.factor * c_exact)
+            rows.append((arch, kind, A, B, runs[0][0], t_exact, c_exact, f, t_fast, budget))
+    children = []
+    for _, _, A, B, *_, budget in rows:
+        children.append((spawn(milp_verdict, A, B, budget), spawn(z3_verdict, A, B, budget)))
+    print(
+        "| architecture | pair | shallowsym exact (CPU / wall) | shallowsym float | peer CPU "
+        "budget | MILP (HiGHS, box) (CPU / wall) | Z3 (CPU / wall) | MILP / exact (CPU, wall) | "
+        "Z3 / exact (CPU, wall) |"
+    )
+    print("|---|---|---|---|---:|---|---|---:|---:|")
+    results = wait_all([child for pair in children for child in pair])
+    for row, (m, z) in zip(rows, children):
+        arch, kind, _, _, r, t_exact, c_exact, f, t_fast, budget = row
+        v_milp, t_milp, c_milp = results[m[0]]
+        v_z3, t_z3, c_z3 = results[z[0]]
+        fword = {True: "EQUIVALENT", False: "NOT EQUIVALENT", None: "UNCERTAIN"}[f.equivalent]
+        sm, sz = v_milp in ("timeout", "stopped"), v_z3 in ("timeout", "stopped")
+        print(
+            f"| {arch} | {kind} | {r.verdict}, {c_exact:.3g} s / {t_exact:.3g} s "
+            f"| {fword}, {t_fast:.3g} s | {budget:.3g} s | "
+            f"{v_milp}, {c_milp:.3g} s / {t_milp:.3g} s | "
+            f"{v_z3}, {c_z3:.3g} s / {t_z3:.3g} s | "
+            f"{ratio(c_milp, c_exact, sm)}, {ratio(t_milp, t_exact, sm)} | "
+            f"{ratio(c_z3, c_exact, sz)}, {ratio(t_z3, t_exact, sz)} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -153,17 +153,34 @@ def _cmd_align(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _deep_load(path: str, layers: str | None):
+    """A DeepNetwork from any supported file (``--layers``: the layer names in network
+    order, for state dicts), with the ReLU-assumed note of :func:`_load`."""
+    import warnings
+
+    from .deep.io import load as deep_load
+    from .io import ReLUAssumedWarning
+
+    keys = layers.split(",") if layers else None
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ReLUAssumedWarning)
+            net = deep_load(path, keys=keys)
+    except OSError as err:
+        raise ShallowSymError(f"cannot read {path}: {err.strerror or err}") from None
+    if any(issubclass(w.category, ReLUAssumedWarning) for w in caught):
+        NOTES.append(f"{path}: {RELU_ASSUMED}")
+        print(f"shallowsym: note: {path}: {RELU_ASSUMED}", file=sys.stderr)
+    return net
+
+
 def _cmd_deepequiv(args: argparse.Namespace) -> int:
     """Deep networks: exit 0 equivalent, 1 not equivalent, 3 undecided (UNKNOWN, or the
     complete decision reached --limit)."""
     from .deep import equivalent as deep_equivalent
-    from .deep.io import load as deep_load
     from .errors import SearchLimitExceeded
 
-    try:
-        a, b = deep_load(args.a), deep_load(args.b)
-    except OSError as err:
-        raise ShallowSymError(f"cannot read {err.filename}: {err.strerror or err}") from None
+    a, b = _deep_load(args.a, args.layers), _deep_load(args.b, args.layers)
     try:
         result = deep_equivalent(a, b, decide=args.decide, limit=args.limit)
     except SearchLimitExceeded as err:

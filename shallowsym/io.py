@@ -7,7 +7,10 @@ ONNX graphs are only inspected (external data is never opened). Readers follow t
 refuse: ONNX graphs are followed edge by edge from the graph output back to the graph input;
 the two layers of a state dict are ordered by how their shapes chain, and by their names where
 both orders chain. A model that is not exactly one hidden ReLU layer raises
-:class:`UnsupportedArchitectureError` naming the first thing that does not fit; a format whose
+:class:`UnsupportedArchitectureError` naming the first thing that does not fit (for a chain of
+several hidden ReLU layers: how many, and to read it with :mod:`shallowsym.deep`, whose
+readers go through this module's internal API: :func:`tensor_array`, :func:`state_chain`,
+:func:`state_file`, :func:`npz_arrays`, :func:`torch_chain`, :func:`onnx_chain`); a format whose
 optional dependency is missing raises :class:`~shallowsym.errors.MissingDependencyError` naming
 the pip extra. Files are read only when they are regular files, with the bounds of
 :mod:`shallowsym.caps`, and every failure on bad input is an
@@ -21,7 +24,9 @@ CLI).
 
 from __future__ import annotations
 
+import functools
 import io as stdio
+import itertools
 import math
 import os
 import re
@@ -119,7 +124,7 @@ class ReadResult:
         return f"**{self.source}** ({self.format}): " + str(self).split(": ", 1)[1]
 
 
-def _require(module: str, extra: str):
+def require(module: str, extra: str):
     """Import an optional dependency, or say which extra installs it."""
     import importlib
 
@@ -137,7 +142,7 @@ def _short(text: str, size: int = 40) -> str:
 
 
 # -- arrays ---------------------------------------------------------------------------------
-def _tensor_array(value: Any, name: str) -> np.ndarray:
+def tensor_array(value: Any, name: str) -> np.ndarray:
     """An array of a state dict or model as numpy, checked before anything is allocated:
     torch tensors must be dense, strided, unquantized, real and hold data; every array must
     fit the cap ``max_entries``. Float tensors become float64 (exact for float32/16/bf16)."""
@@ -177,7 +182,7 @@ def _tensor_array(value: Any, name: str) -> np.ndarray:
 
 
 # -- state dicts ----------------------------------------------------------------------------
-def _unwrap_checkpoint(state: Mapping) -> tuple[Mapping, str]:
+def unwrap_checkpoint(state: Mapping) -> tuple[Mapping, str]:
     """The state dict inside a checkpoint ``{"model": ..., "epoch": 3}``, and its path."""
     for key in CHECKPOINT_KEYS:
         inner = state.get(key) if all(isinstance(k, str) for k in state) else None
@@ -234,19 +239,10 @@ def _layers(state: Mapping, keys: Sequence[str] | None, where: str) -> list[tupl
             raise TypeError(
                 f"keys must be a pair of layer names such as ('fc1', 'fc2'), not {keys!r}"
             )
-        chosen = []
-        for prefix in keys:
-            if not isinstance(prefix, str):
-                raise TypeError(f"keys must hold strings, not {type(prefix).__name__}")
-            stem = prefix if prefix.endswith(".") or not prefix else prefix + "."
-            weight = next((w for w in (stem + "weight", prefix + "weight") if w in state), None)
-            if weight is None:
-                names = ", ".join(_prefixes(state)) or "none"
-                raise InvalidNetworkError(
-                    f"keys: the state dict{where} has no layer {prefix!r} (layers: {names})"
-                )
-            chosen.append((weight[: -len("weight")], weight, weight[: -len("weight")] + "bias"))
-        return chosen
+        return [
+            (weight[: -len("weight")], weight, weight[: -len("weight")] + "bias")
+            for weight in _chosen_weights(state, keys, where)
+        ]
     weights = [k for k in state if k.endswith("weight")]
     extra = [k for k in state if not k.endswith(("weight", "bias"))]
     if len(weights) != 2 or extra:
@@ -256,6 +252,23 @@ def _layers(state: Mapping, keys: Sequence[str] | None, where: str) -> list[tupl
             f"expected two linear layers (Linear, ReLU, Linear); found {found}{more}"
         )
     return [(w[: -len("weight")], w, w[: -len("weight")] + "bias") for w in weights]
+
+
+def _chosen_weights(state: Mapping, keys: Sequence[str], where: str) -> list[str]:
+    """The weight key of every layer named in ``keys``, in that order."""
+    weights = []
+    for prefix in keys:
+        if not isinstance(prefix, str):
+            raise TypeError(f"keys must hold strings, not {type(prefix).__name__}")
+        stem = prefix if prefix.endswith(".") or not prefix else prefix + "."
+        weight = next((w for w in (stem + "weight", prefix + "weight") if w in state), None)
+        if weight is None:
+            names = ", ".join(_prefixes(state)) or "none"
+            raise InvalidNetworkError(
+                f"keys: the state dict{where} has no layer {prefix!r} (layers: {names})"
+            )
+        weights.append(weight)
+    return weights
 
 
 def _prefixes(state: Mapping) -> list[str]:
@@ -268,14 +281,18 @@ def _state_network(
     """The network of a state dict and the names of its two layers (no warning)."""
     if not isinstance(state, Mapping):
         raise InvalidNetworkError(f"a state dict must be a mapping, not {type(state).__name__}")
-    state, where = _unwrap_checkpoint(state)
-    layers = _layers(state, keys, where)
+    original = state
+    state, where = unwrap_checkpoint(state)
+    try:
+        layers = _layers(state, keys, where)
+    except UnsupportedArchitectureError as err:
+        raise _deep_state_refusal(original, err) from None
     arrays = []
     for prefix, weight, bias in layers:
         if bias not in state:
             raise UnsupportedArchitectureError(f"layer {weight!r} has no bias {bias!r}")
-        W = _tensor_array(state[weight], f"{where}{weight!r}")
-        b = _tensor_array(state[bias], f"{where}{bias!r}")
+        W = tensor_array(state[weight], f"{where}{weight!r}")
+        b = tensor_array(state[bias], f"{where}{bias!r}")
         if W.ndim != 2:
             raise UnsupportedArchitectureError(
                 f"{weight!r} is {W.ndim}-d with shape {W.shape}; a linear layer's weight is 2-d"
@@ -303,6 +320,252 @@ def _state_network(
             arrays.reverse()
     (p, W, b, _), (q, V, c, _) = arrays
     return ShallowNetwork(W, b, V, c), (p, q)
+
+
+# -- chains of any depth: the internal API that shallowsym.deep.io reads through ---------
+def not_one_hidden_layer(
+    architecture: Sequence[int], found: str = ""
+) -> UnsupportedArchitectureError:
+    """The error for a model that reads as a ReLU chain whose number of hidden layers is not
+    one: it names that number and where deep networks are read.
+
+    Parameters
+    ----------
+    architecture
+        The widths (d, n1, ..., k) of the chain found.
+    found
+        What was found, in words (prefixed to the message when given).
+
+    Returns
+    -------
+    UnsupportedArchitectureError
+        To be raised by the caller.
+
+    Examples
+    --------
+    >>> str(not_one_hidden_layer((3, 5, 4, 2))).split(";")[0]
+    'found 2 hidden layers (architecture (3, 5, 4, 2))'
+    """
+    arch = tuple(int(n) for n in architecture)
+    hidden = len(arch) - 2
+    count = "no hidden layer" if hidden == 0 else f"{hidden} hidden layers"
+    prefix = f"{found}: " if found else ""
+    return UnsupportedArchitectureError(
+        f"{prefix}found {count} (architecture {arch}); a ShallowNetwork has exactly one: "
+        "read deep networks with shallowsym.deep.io.load (CLI: shallowsym deepequiv)"
+    )
+
+
+def _chain_orders(shapes: list[tuple[int, int]], budget: int = 100_000) -> list[list[int]]:
+    """Up to two orders of the layers in which every layer's outputs are the next one's
+    inputs (a depth-first search over the shapes; a third entry ``[]`` means the budget ran
+    out, which is read as "ambiguous")."""
+    n = len(shapes)
+    found: list[list[int]] = []
+    steps = 0
+
+    def extend(path: list[int], used: set[int]) -> None:
+        nonlocal steps
+        if len(found) >= 2:
+            return
+        if len(path) == n:
+            found.append(list(path))
+            return
+        for j in range(n):
+            steps += 1
+            if steps > budget:
+                found.extend([[], []])
+                return
+            if j not in used and (not path or shapes[path[-1]][0] == shapes[j][1]):
+                path.append(j)
+                used.add(j)
+                extend(path, used)
+                path.pop()
+                used.discard(j)
+                if len(found) >= 2:
+                    return
+
+    extend([], set())
+    return found[:2]
+
+
+def state_chain(
+    state: Any, *, keys: Sequence[str] | None = None, bias_required: bool = True
+) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """The linear layers of a state dict of any depth, in network order (internal API, the
+    reader behind :func:`shallowsym.deep.io.from_state_dict`).
+
+    Checkpoints are unwrapped as in :func:`from_state_dict`, every tensor goes through
+    :func:`tensor_array` (dense, real, within the caps; float64 exactly). Without ``keys``,
+    the layers are ordered by how their shapes chain; when several orders chain, by their
+    names (``0``/``2``/``4``, ``fc1``/``fc2``/``fc3``...); otherwise the dict is refused with
+    advice to pass ``keys``.
+
+    Parameters
+    ----------
+    state
+        A mapping from ``<layer>.weight`` / ``<layer>.bias`` names to tensors or arrays.
+    keys
+        The layer names in network order; needed only when shapes and names do not decide.
+    bias_required
+        When False, a layer without bias gets zeros (``nn.Linear(bias=False)``).
+
+    Returns
+    -------
+    list of (name, W, b)
+        W in PyTorch's (out, in) layout.
+
+    Raises
+    ------
+    UnsupportedArchitectureError
+        For an entry that is not a weight or bias, a missing bias (when required), a weight
+        that is not 2-d, layers that do not chain, or an order that cannot be decided.
+    InvalidNetworkError
+        For a key that is not a string or a tensor that cannot be read.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> state = {'fc3.weight': np.ones((1, 4)), 'fc3.bias': np.zeros(1),
+    ...          'fc1.weight': np.ones((5, 3)), 'fc1.bias': np.zeros(5),
+    ...          'fc2.weight': np.ones((4, 5)), 'fc2.bias': np.zeros(4)}
+    >>> [(name, W.shape) for name, W, _ in state_chain(state)]
+    [('fc1', (5, 3)), ('fc2', (4, 5)), ('fc3', (1, 4))]
+    """
+    if not isinstance(state, Mapping):
+        raise InvalidNetworkError(f"a state dict must be a mapping, not {type(state).__name__}")
+    state, where = unwrap_checkpoint(state)
+    bad = [k for k in state if not isinstance(k, str)]
+    if bad:
+        raise InvalidNetworkError(
+            f"state dict{where} key {bad[0]!r} is a {type(bad[0]).__name__}, not a string name"
+        )
+    extra = [k for k in state if not k.endswith(("weight", "bias"))]
+    if extra:
+        raise UnsupportedArchitectureError(
+            f"state dict{where} entries {[_short(k) for k in extra[:5]]} are not a linear "
+            "layer's weight or bias"
+        )
+    if keys is not None:
+        if isinstance(keys, str) or not isinstance(keys, Sequence) or not keys:
+            raise TypeError(
+                f"keys must be a sequence of layer names such as ('fc1', 'fc2'), not {keys!r}"
+            )
+        weights = _chosen_weights(state, keys, where)
+    else:
+        weights = [k for k in state if k.endswith("weight")]
+        orphans = [k for k in state if k.endswith("bias") and k[:-4] + "weight" not in state]
+        if orphans:
+            raise UnsupportedArchitectureError(
+                f"state dict{where} has {orphans[0]!r} but no {orphans[0][:-4] + 'weight'!r}"
+            )
+    if not weights:
+        raise UnsupportedArchitectureError(f"state dict{where} holds no layer weights")
+    layers = []
+    for weight in weights:
+        prefix, bias = weight[: -len("weight")], weight[: -len("weight")] + "bias"
+        W = tensor_array(state[weight], f"{where}{weight!r}")
+        if W.ndim != 2:
+            raise UnsupportedArchitectureError(
+                f"{weight!r} is {W.ndim}-d with shape {W.shape}; a linear layer's weight is 2-d"
+            )
+        if bias in state:
+            b = tensor_array(state[bias], f"{where}{bias!r}")
+        elif bias_required:
+            raise UnsupportedArchitectureError(f"layer {weight!r} has no bias {bias!r}")
+        else:
+            b = np.zeros(W.shape[0])
+        layers.append((prefix.rstrip(".") or "(top)", W, b))
+    shapes = [W.shape for _, W, _ in layers]
+    described = ", ".join(f"{name} {W.shape}" for name, W, _ in layers)
+    if keys is not None:
+        for (p, W, _), (q, V, _) in itertools.pairwise(layers):
+            if W.shape[0] != V.shape[1]:
+                raise UnsupportedArchitectureError(
+                    f"keys: layer {q!r} {V.shape} does not take layer {p!r} {W.shape}'s outputs"
+                )
+        return layers
+    orders = _chain_orders(shapes)
+    if not orders:
+        raise UnsupportedArchitectureError(
+            f"the layers do not chain in any order: {described} (a layer's weight is (out, in))"
+        )
+    if len(orders) == 1:
+        return [layers[i] for i in orders[0]]
+
+    def by_name(i: int, j: int) -> int:
+        first = _order_by_names(layers[i][0], layers[j][0])
+        if first is None:
+            raise LookupError
+        return -1 if first else 1
+
+    try:
+        named = sorted(range(len(layers)), key=functools.cmp_to_key(by_name))
+    except LookupError:
+        named = None
+    if named is not None and all(
+        shapes[i][0] == shapes[j][1] for i, j in itertools.pairwise(named)
+    ):
+        return [layers[i] for i in named]
+    names = [name for name, _, _ in layers]
+    raise UnsupportedArchitectureError(
+        f"several orders of the layers {described} chain and their names do not say which "
+        f"comes first; choose with keys={tuple(names)!r} in network order "
+        f"(CLI: --layers {','.join(names)})"
+    )
+
+
+def state_file(path: str | os.PathLike, kind: str) -> Any:
+    """What a PyTorch file (``kind="pt"``: ``torch.load(weights_only=True)``) or a
+    safetensors file (``kind="safetensors"``: numpy backend) holds, read as a bounded regular
+    file (internal API, shared with :mod:`shallowsym.deep.io`).
+
+    Raises
+    ------
+    InvalidNetworkError
+        If the file is not a readable file of that format or does not hold a mapping.
+    MissingDependencyError
+        If torch (``.pt``) or safetensors is not installed.
+
+    Examples
+    --------
+    >>> state = state_file('model.safetensors', 'safetensors')  # doctest: +SKIP
+    """
+    if kind not in ("pt", "safetensors"):
+        raise ValueError(f"kind must be 'pt' or 'safetensors', not {kind!r}")
+    name = os.fspath(path)
+    data = read_regular_file(path)
+    if kind == "safetensors":
+        load_bytes = require("safetensors.numpy", "onnx").load
+        try:
+            return load_bytes(data)
+        except Exception as err:  # the format's own errors: report them as bad input
+            raise InvalidNetworkError(
+                f"{name} is not a readable safetensors file: {_first_line(err)}"
+            ) from None
+    torch = require("torch", "torch")
+    try:
+        state = torch.load(stdio.BytesIO(data), map_location="cpu", weights_only=True)
+    except Exception as err:  # weights_only refuses code; any failure is bad input
+        raise InvalidNetworkError(
+            f"{name} is not a readable PyTorch state dict: {_first_line(err)}"
+        ) from None
+    return state
+
+
+def _deep_state_refusal(state: Any, err: UnsupportedArchitectureError) -> Exception:
+    """The clear error for a state dict that chains as a network of another depth, else
+    ``err``."""
+    try:
+        layers = state_chain(state)
+    except (InvalidNetworkError, TypeError):
+        return err
+    if len(layers) <= 2:
+        return err
+    shapes = [W.shape for _, W, _ in layers]
+    return not_one_hidden_layer(
+        (shapes[0][1], *(s[0] for s in shapes)), f"{len(layers)} linear layers"
+    )
 
 
 def _warn_relu(what: str) -> None:
@@ -456,7 +719,7 @@ def from_sklearn(model: Any) -> ShallowNetwork:
             f"(hidden_layer_sizes={model.hidden_layer_sizes!r}); expected exactly one"
         )
     arrays = [
-        _tensor_array(a, f"{name}.{n}")
+        tensor_array(a, f"{name}.{n}")
         for a, n in zip(
             (coefs[0], intercepts[0], coefs[1], intercepts[1]),
             ("coefs_[0]", "intercepts_[0]", "coefs_[1]", "intercepts_[1]"),
@@ -467,12 +730,12 @@ def from_sklearn(model: Any) -> ShallowNetwork:
 
 
 # -- torch modules --------------------------------------------------------------------------
-def _module_ops(module) -> list[tuple[str, Any]]:
+def module_ops(module) -> list[tuple[str, Any]]:
     """The sequence of operations of a torch module, in the order of its forward pass: by
     torch.fx, or for an ``nn.Sequential`` (whose order is the forward order) by its children.
     Any other module that fx cannot trace is refused: registration order is not forward
     order."""
-    torch = _require("torch", "torch")
+    torch = require("torch", "torch")
 
     try:
         graph = torch.fx.symbolic_trace(module).graph
@@ -535,22 +798,70 @@ def from_torch(module) -> ShallowNetwork:
         raise InvalidNetworkError(
             f"from_torch needs a torch.nn.Module or a state dict, not {type(module).__name__}"
         )
-    ops = [(name, m) for name, m in _module_ops(module) if name not in ("Identity", "Flatten")]
+    ops = [(name, m) for name, m in module_ops(module) if name not in ("Identity", "Flatten")]
     names = [name for name, _ in ops]
     if names != ["Linear", "ReLU", "Linear"]:
-        raise UnsupportedArchitectureError(
-            f"expected Linear, ReLU, Linear; found {', '.join(names) or 'no operations'}"
-        )
+        found = f"expected Linear, ReLU, Linear; found {', '.join(names) or 'no operations'}"
+        if len(names) > 3 and _alternates(names):
+            linears = [m for _, m in ops[::2]]
+            raise not_one_hidden_layer(
+                (linears[0].in_features, *(m.out_features for m in linears)), found
+            )
+        raise UnsupportedArchitectureError(found)
     first, second = ops[0][1], ops[2][1]
     for layer in (first, second):
         if layer.bias is None:
             raise UnsupportedArchitectureError("a Linear layer without bias is not supported")
     return ShallowNetwork(
-        _tensor_array(first.weight, "W1"),
-        _tensor_array(first.bias, "b1"),
-        _tensor_array(second.weight, "W2"),
-        _tensor_array(second.bias, "b2"),
+        tensor_array(first.weight, "W1"),
+        tensor_array(first.bias, "b1"),
+        tensor_array(second.weight, "W2"),
+        tensor_array(second.bias, "b2"),
     )
+
+
+def _alternates(names: Sequence[str]) -> bool:
+    """True for Linear, ReLU, Linear, ..., Linear."""
+    return len(names) % 2 == 1 and all(
+        n == ("Linear" if i % 2 == 0 else "ReLU") for i, n in enumerate(names)
+    )
+
+
+def torch_chain(module: Any) -> list[Any]:
+    """The ``nn.Linear`` layers of a torch module computing Linear, ReLU, Linear, ...,
+    Linear (any depth; Identity, Flatten and Dropout skipped, the model read as in evaluation
+    mode), in forward order found by :func:`module_ops` (internal API, the reader behind
+    :func:`shallowsym.deep.io.from_torch`).
+
+    Raises
+    ------
+    UnsupportedArchitectureError
+        Naming the operations found, for any other structure.
+    InvalidNetworkError
+        If ``module`` is not a torch module.
+
+    Examples
+    --------
+    >>> import torch  # doctest: +SKIP
+    >>> nn = torch.nn  # doctest: +SKIP
+    >>> model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))  # doctest: +SKIP
+    >>> len(torch_chain(model))  # doctest: +SKIP
+    2
+    """
+    torch = sys.modules.get("torch")
+    if torch is None or not isinstance(module, torch.nn.Module):
+        raise InvalidNetworkError(
+            f"from_torch needs a torch.nn.Module or a state dict, not {type(module).__name__}"
+        )
+    skip = ("Identity", "Flatten", "Dropout")
+    ops = [(name, m) for name, m in module_ops(module) if name not in skip]
+    names = [name for name, _ in ops]
+    if not _alternates(names):
+        raise UnsupportedArchitectureError(
+            "expected Linear, ReLU, Linear, ..., Linear; found "
+            + (", ".join(names) or "no operations")
+        )
+    return [m for _, m in ops[::2]]
 
 
 def to_torch(net: ShallowNetwork, *, dtype=None):
@@ -563,7 +874,7 @@ def to_torch(net: ShallowNetwork, *, dtype=None):
     >>> model = to_torch(ShallowNetwork([[1]], [0], [[2]], [0]))  # doctest: +SKIP
     >>> from_torch(model) == ShallowNetwork([[1]], [0], [[2]], [0])  # doctest: +SKIP
     """
-    torch = _require("torch", "torch")
+    torch = require("torch", "torch")
     nn = torch.nn
     dtype = torch.float64 if dtype is None else dtype
     W1, b1, W2, b2 = net.to_numpy()
@@ -578,15 +889,7 @@ def to_torch(net: ShallowNetwork, *, dtype=None):
 def _safetensors_network(
     path: str | os.PathLike, keys: Sequence[str] | None
 ) -> tuple[ShallowNetwork, tuple[str, str]]:
-    data = read_regular_file(path)
-    load_bytes = _require("safetensors.numpy", "onnx").load
-    try:
-        state = load_bytes(data)
-    except Exception as err:  # the format's own errors: report them as bad input
-        raise InvalidNetworkError(
-            f"{os.fspath(path)} is not a readable safetensors file: {_first_line(err)}"
-        ) from None
-    return _state_network(state, keys)
+    return _state_network(state_file(path, "safetensors"), keys)
 
 
 def from_safetensors(
@@ -791,7 +1094,8 @@ class _Onnx:
             return values.reshape(width)
         raise self.refuse(f"{label}: a bias of shape {values.shape} does not fit width {width}")
 
-    def network(self) -> tuple[ShallowNetwork, tuple[str, str]]:
+    def graph_input(self) -> str:
+        """The one graph input that is not an initializer (one output required too)."""
         graph = self.graph
         self.inputs = [i.name for i in graph.input if i.name not in self.inits]
         if len(self.inputs) != 1 or len(graph.output) != 1:
@@ -799,7 +1103,40 @@ class _Onnx:
                 f"the graph has {len(self.inputs)} inputs and {len(graph.output)} outputs; "
                 "expected one of each"
             )
-        x = self.inputs[0]
+        return self.inputs[0]
+
+    def chain(self) -> list[tuple[Any, Any, str]]:
+        """Every affine layer from the graph input to its output, with one Relu between
+        consecutive ones, any depth: [(W (out, in), b, node name)] in network order."""
+        graph = self.graph
+        x = self.graph_input()
+        layers: list[tuple[Any, Any, str]] = []
+        t = self.skip(graph.output[0].name, -1)
+        while True:
+            if len(layers) > len(graph.node):
+                raise self.refuse("the graph has a cycle")
+            W, b, t, name = self.layer(t, "last" if not layers else "previous")
+            layers.append((W, b, name))
+            t = self.skip(t, -1 - len(layers))
+            if t == x:
+                break
+            relu = self.producer.get(t)
+            if relu is None or relu.op_type != "Relu":
+                what = self.label(relu) if relu is not None else f"{t!r}"
+                raise self.refuse(f"the layer {name} reads {what}, not a Relu or the graph input")
+            if len(relu.input) != 1:
+                raise self.refuse(f"{self.label(relu)} has {len(relu.input)} inputs")
+            t = self.skip(relu.input[0], -1 - len(layers))
+        layers.reverse()
+        sizes = [np.shape(layers[0][0])[1], *(np.shape(W)[0] for W, _, _ in layers)]
+        for node, position, width in self.widths:
+            if width != sizes[position]:
+                raise self.refuse(f"{self.label(node)} reshapes rows to width {width}")
+        return layers
+
+    def network(self) -> tuple[ShallowNetwork, tuple[str, str]]:
+        graph = self.graph
+        x = self.graph_input()
         W2, b2, t, second = self.layer(self.skip(graph.output[0].name, 2), "second")
         t = self.skip(t, 1)
         relu = self.producer.get(t)
@@ -850,10 +1187,10 @@ def _scaled(values: np.ndarray, factor: float) -> Any:
     ).reshape(values.shape)
 
 
-def _onnx_network(model: Any) -> tuple[ShallowNetwork, tuple[str, str]]:
+def _onnx_model(model: Any) -> Any:
+    """An ONNX ``ModelProto`` from a path (read as a bounded regular file) or a model."""
     data = read_regular_file(model) if isinstance(model, str | os.PathLike) else None
-    onnx = _require("onnx", "onnx")
-    numpy_helper = _require("onnx.numpy_helper", "onnx")
+    onnx = require("onnx", "onnx")
     if not isinstance(model, onnx.ModelProto):
         if not isinstance(model, str | os.PathLike):
             raise InvalidNetworkError(
@@ -865,7 +1202,51 @@ def _onnx_network(model: Any) -> tuple[ShallowNetwork, tuple[str, str]]:
             raise InvalidNetworkError(
                 f"{os.fspath(model)} is not a readable ONNX file: {_first_line(err)}"
             ) from None
-    return _Onnx(model, numpy_helper).network()
+    return model
+
+
+def onnx_chain(model: Any) -> list[tuple[Any, Any, str]]:
+    """The affine layers of an ONNX graph of any depth, followed from its output back to its
+    input as in :func:`from_onnx` with one Relu between consecutive layers (internal API, the
+    reader behind :func:`shallowsym.deep.io.from_onnx`).
+
+    Returns
+    -------
+    list of (W, b, name)
+        W in (out, in) layout (float64 arrays, or exact Fractions where a Gemm alpha or beta
+        is not 1), in network order.
+
+    Raises
+    ------
+    UnsupportedArchitectureError
+        Naming the first node on the path that does not fit.
+    InvalidNetworkError
+        For a file that is not ONNX or a tensor that cannot be read.
+
+    Examples
+    --------
+    >>> [W.shape for W, _, _ in onnx_chain('model.onnx')]  # doctest: +SKIP
+    [(5, 3), (4, 5), (2, 4)]
+    """
+    model = _onnx_model(model)
+    return _Onnx(model, require("onnx.numpy_helper", "onnx")).chain()
+
+
+def _onnx_network(model: Any) -> tuple[ShallowNetwork, tuple[str, str]]:
+    model = _onnx_model(model)
+    numpy_helper = require("onnx.numpy_helper", "onnx")
+    try:
+        return _Onnx(model, numpy_helper).network()
+    except UnsupportedArchitectureError as err:
+        try:
+            layers = _Onnx(model, numpy_helper).chain()
+        except InvalidNetworkError:
+            raise err from None
+        if len(layers) <= 2:  # one layer: the shallow reader's message says more
+            raise
+        shapes = [np.shape(W) for W, _, _ in layers]
+        found = f"{len(layers)} affine layers with Relu between them"
+        raise not_one_hidden_layer((shapes[0][1], *(s[0] for s in shapes)), found) from None
 
 
 def from_onnx(model: Any) -> ShallowNetwork:
@@ -913,7 +1294,7 @@ def to_npz(net: ShallowNetwork, path: str | os.PathLike) -> None:
     )
 
 
-def _npz_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
+def npz_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
     """The arrays of an NPZ file, each checked (declared and decompressed size, header shape
     and dtype, no pickles) before it is read."""
     name = os.fspath(path)
@@ -968,7 +1349,7 @@ def _npz_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
 def _npz_network(
     path: str | os.PathLike, keys: Sequence[str] | None
 ) -> tuple[ShallowNetwork, tuple[str, str], bool]:
-    arrays = _npz_arrays(path)
+    arrays = npz_arrays(path)
     names = ("W1", "b1", "W2", "b2")
     missing = [k for k in names if k not in arrays]
     if missing and (keys is not None or any(k.endswith("weight") for k in arrays)):
@@ -976,6 +1357,16 @@ def _npz_network(
         return net, layers, True
     if missing:
         raise InvalidNetworkError(f"the NPZ file has no {', '.join(missing)}")
+    if "W3" in arrays:
+        count = 1
+        while f"W{count + 1}" in arrays:
+            count += 1
+        shapes = [np.shape(arrays[f"W{n}"]) for n in range(1, count + 1)]
+        if all(len(shape) == 2 for shape in shapes):
+            architecture = (shapes[0][1], *(shape[0] for shape in shapes))
+        else:
+            architecture = (0,) * (count + 1)
+        raise not_one_hidden_layer(architecture, f"arrays W1 to W{count}")
     values = [arrays[k] for k in names]
     values = [a.astype(object) if a.dtype.kind == "U" else a for a in values]
     return ShallowNetwork(*values), ("W1", "W2"), False
@@ -1007,14 +1398,11 @@ def from_npz(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> S
 def _pt_network(
     path: str | os.PathLike, keys: Sequence[str] | None
 ) -> tuple[ShallowNetwork, tuple[str, str]]:
-    data = read_regular_file(path)
-    torch = _require("torch", "torch")
-    try:
-        state = torch.load(stdio.BytesIO(data), map_location="cpu", weights_only=True)
-    except Exception as err:  # weights_only refuses code; any failure is bad input
+    state = state_file(path, "pt")
+    if not isinstance(state, Mapping):
         raise InvalidNetworkError(
-            f"{os.fspath(path)} is not a readable PyTorch state dict: {_first_line(err)}"
-        ) from None
+            f"{os.fspath(path)} holds a {type(state).__name__}, not a state dict"
+        )
     return _state_network(state, keys)
 
 
@@ -1022,6 +1410,22 @@ def _first_line(err: BaseException) -> str:
     """The first line of an exception's message, or its type when the message is empty."""
     lines = str(err).strip().splitlines()
     return _short(lines[0], 200) if lines else type(err).__name__
+
+
+def _json_network(path: str | os.PathLike) -> ShallowNetwork:
+    """A ShallowNetwork JSON file, or a DeepNetwork one with exactly one hidden layer; a
+    DeepNetwork of another depth is refused by :func:`not_one_hidden_layer`."""
+    try:
+        return ShallowNetwork.load(path)
+    except InvalidNetworkError as err:
+        if "'shallowsym.DeepNetwork'" not in str(err):
+            raise
+    from .deep.network import DeepNetwork  # deep.network does not import this module
+
+    deep = DeepNetwork.load(path)
+    if deep.depth == 2:
+        return deep.to_shallow()
+    raise not_one_hidden_layer(deep.architecture, "a DeepNetwork")
 
 
 def read(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> ReadResult:
@@ -1067,7 +1471,7 @@ def read(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> ReadR
         )
     try:
         if suffix == ".json":
-            return ReadResult(ShallowNetwork.load(path), name, "json", ("W1", "W2"), False)
+            return ReadResult(_json_network(path), name, "json", ("W1", "W2"), False)
         if suffix == ".npz":
             net, layers, assumed = _npz_network(path, keys)
             kind = "npz state dict" if assumed else "npz"
@@ -1126,7 +1530,7 @@ def to_safetensors(net: ShallowNetwork, path: str | os.PathLike) -> None:
     --------
     >>> to_safetensors(ShallowNetwork([[1]], [0], [[2]], [0]), 'net.safetensors')  # doctest: +SKIP
     """
-    save_file = _require("safetensors.numpy", "onnx").save_file
+    save_file = require("safetensors.numpy", "onnx").save_file
     save_file({k: np.ascontiguousarray(v) for k, v in _state_arrays(net).items()}, os.fspath(path))
 
 
@@ -1140,7 +1544,7 @@ def to_onnx(net: ShallowNetwork, path: str | os.PathLike | None = None):
     >>> from_onnx(to_onnx(ShallowNetwork([[1]], ['1/2'], [[2]], [0])))  # doctest: +SKIP
     ShallowNetwork(W1=[[1]], b1=[1/2], W2=[[2]], b2=[0])
     """
-    onnx = _require("onnx", "onnx")
+    onnx = require("onnx", "onnx")
     helper, numpy_helper = onnx.helper, onnx.numpy_helper
     arrays = _state_arrays(net)
     names = {"0.weight": "W1", "0.bias": "b1", "2.weight": "W2", "2.bias": "b2"}
@@ -1207,7 +1611,7 @@ def save(net: ShallowNetwork, path: str | os.PathLike) -> bool:
         to_npz(net, path)
         return True
     if suffix in (".pt", ".pth"):
-        torch = _require("torch", "torch")
+        torch = require("torch", "torch")
         torch.save(to_torch(net).state_dict(), os.fspath(path))
     elif suffix == ".safetensors":
         to_safetensors(net, path)

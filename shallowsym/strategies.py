@@ -29,7 +29,10 @@ from .moves.walk import random_equivalent
 from .network import ShallowNetwork
 
 __all__ = [
+    "DEEP_DEGENERACIES",
     "DEGENERACIES",
+    "deep_equivalent_pairs",
+    "deep_networks",
     "equivalent_pairs",
     "inequivalent_pairs",
     "networks",
@@ -220,3 +223,136 @@ def networks_with_hidden_symmetries(**kwargs) -> st.SearchStrategy[ShallowNetwor
     if kwargs["min_h"] < 1:
         raise InvalidArgument("networks with hidden symmetries need min_h >= 1")
     return networks(**kwargs).filter(lambda net: symmetries(net).has_hidden_symmetries)
+
+
+# -- deep networks -------------------------------------------------------------------------
+
+DEEP_DEGENERACIES = ("twin", "zero_input", "zero_output", "inactive")
+
+
+def deep_networks(
+    *,
+    min_depth: int = 2,
+    max_depth: int = 3,
+    min_d: int = 1,
+    max_d: int = 3,
+    min_width: int = 1,
+    max_width: int = 4,
+    min_k: int = 1,
+    max_k: int = 2,
+    elements: st.SearchStrategy[Fraction] | None = None,
+    degeneracies: Sequence[str] | bool = True,
+) -> st.SearchStrategy:
+    """Small exact :class:`~shallowsym.deep.DeepNetwork` of ``min_depth`` to ``max_depth``
+    hidden layers, with planted degeneracies that the reduced canonical form removes.
+
+    Each hidden neuron after the first of its layer is drawn from ``elements`` or, with equal
+    weight, a planted ``twin`` (a positive multiple of an earlier neuron's row), a
+    ``zero_input`` neuron (constant), a ``zero_output`` neuron (no outgoing weights) or, in
+    layers after the first, an ``inactive`` one (incoming weights and bias <= 0 on inputs
+    that are ReLU outputs: never active).
+
+    Examples
+    --------
+    >>> from hypothesis import find
+    >>> net = find(deep_networks(min_depth=3), lambda n: True)
+    >>> net.depth
+    4
+    """
+    _check_range("depth", min_depth, max_depth, 1)
+    _check_range("d", min_d, max_d, 1)
+    _check_range("width", min_width, max_width, 1)
+    _check_range("k", min_k, max_k, 1)
+    if degeneracies is True:
+        kinds = DEEP_DEGENERACIES
+    elif degeneracies is False:
+        kinds = ()
+    elif isinstance(degeneracies, str) or not isinstance(degeneracies, Sequence):
+        raise InvalidArgument(f"degeneracies={degeneracies!r} must be a bool or a list of names")
+    else:
+        unknown = [name for name in degeneracies if name not in DEEP_DEGENERACIES]
+        if unknown:
+            raise InvalidArgument(
+                f"unknown degeneracies {unknown}; choose from {DEEP_DEGENERACIES}"
+            )
+        kinds = tuple(degeneracies)
+    if elements is None:
+        elements = _SMALL
+    elif not isinstance(elements, st.SearchStrategy):
+        raise InvalidArgument(f"elements={elements!r} must be a hypothesis strategy")
+    return _deep_networks(
+        min_depth, max_depth, min_d, max_d, min_width, max_width, min_k, max_k, elements, kinds
+    )
+
+
+@st.composite
+def _deep_networks(
+    draw, min_depth, max_depth, min_d, max_d, min_width, max_width, min_k, max_k, elements, kinds
+):
+    from .deep.network import DeepNetwork
+
+    depth = draw(st.integers(min_depth, max_depth))
+    widths = [draw(st.integers(min_d, max_d))]
+    widths += [draw(st.integers(min_width, max_width)) for _ in range(depth)]
+    widths.append(draw(st.integers(min_k, max_k)))
+    weights, biases = [], []
+    for lay in range(depth + 1):
+        cols, rows = widths[lay], widths[lay + 1]
+        W = [[draw(elements) for _ in range(cols)] for _ in range(rows)]
+        b = [draw(elements) for _ in range(rows)]
+        weights.append(W)
+        biases.append(b)
+    zero_out: list[tuple[int, int]] = []
+    choices = ["random"] * max(len(kinds), 1) + list(kinds)
+    for lay in range(depth):
+        W, b = weights[lay], biases[lay]
+        for i in range(1, len(W)):
+            kind = draw(st.sampled_from(choices))
+            if kind == "twin":
+                j = draw(st.integers(0, i - 1))
+                t = draw(_POSITIVE)
+                W[i], b[i] = [t * x for x in W[j]], t * b[j]
+            elif kind == "zero_input":
+                W[i] = [Fraction(0)] * len(W[i])
+            elif kind == "zero_output":
+                zero_out.append((lay, i))
+            elif kind == "inactive" and lay > 0:
+                W[i], b[i] = [-abs(x) for x in W[i]], -abs(b[i])
+    for lay, i in zero_out:
+        for row in weights[lay + 1]:
+            row[i] = Fraction(0)
+    return DeepNetwork(weights, biases)
+
+
+def deep_equivalent_pairs(**kwargs) -> st.SearchStrategy[tuple]:
+    """(net, other): a network from ``deep_networks(**kwargs)`` and the same network with
+    every hidden layer randomly permuted and positively scaled (exactly the same function).
+
+    Examples
+    --------
+    >>> from hypothesis import find
+    >>> from shallowsym.deep import equivalent
+    >>> a, b = find(deep_equivalent_pairs(), lambda pair: True)
+    >>> bool(equivalent(a, b))
+    True
+    """
+    return _deep_standard_images(deep_networks(**kwargs))
+
+
+@st.composite
+def _deep_standard_images(draw, base):
+    from .deep.network import DeepNetwork
+
+    net = draw(base)
+    weights = [[list(row) for row in W] for W in net.weights]
+    biases = [list(b) for b in net.biases]
+    for lay in range(net.depth - 1):
+        n = len(biases[lay])
+        order = draw(st.permutations(range(n)))
+        scales = [draw(_POSITIVE) for _ in range(n)]
+        weights[lay] = [[x * scales[q] for x in weights[lay][order[q]]] for q in range(n)]
+        biases[lay] = [biases[lay][order[q]] * scales[q] for q in range(n)]
+        weights[lay + 1] = [
+            [row[order[q]] / scales[q] for q in range(n)] for row in weights[lay + 1]
+        ]
+    return net, DeepNetwork(weights, biases)

@@ -90,6 +90,59 @@ def act_standard(weights, biases, perms, scales):
     return W, b
 
 
+def replay_plain(weights, biases, steps):
+    """Apply a certificate's reductions with plain Fractions, asserting each precondition
+    independently of the library; returns (W, b, ids) with ids[l] the original index of every
+    remaining neuron of hidden layer l."""
+    W = [[list(r) for r in M] for M in weights]
+    b = [list(v) for v in biases]
+    ids = [list(range(len(b[lay]))) for lay in range(len(b) - 1)]
+    for step in steps:
+        lay = step.layer
+        i = ids[lay].index(step.neuron)
+        if step.kind.startswith("zero outgoing"):
+            assert all(row[i] == 0 for row in W[lay + 1])
+        elif step.kind.startswith("constant"):
+            assert all(w == 0 for w in W[lay][i])
+            value = max(b[lay][i], Fraction(0))
+            for r, row in enumerate(W[lay + 1]):
+                b[lay + 1][r] += row[i] * value
+        elif step.kind == "never active":
+            assert lay > 0 and b[lay][i] <= 0 and all(w <= 0 for w in W[lay][i])
+        else:
+            assert step.kind == "twin"
+            k = ids[lay].index(step.into)
+            u, v = [*W[lay][i], b[lay][i]], [*W[lay][k], b[lay][k]]
+            j = next(j for j, x in enumerate(v) if x != 0)
+            t = u[j] / v[j]
+            assert t > 0 and u == [t * x for x in v]
+            for row in W[lay + 1]:
+                row[k] += t * row[i]
+        del W[lay][i], b[lay][i], ids[lay][i]
+        for row in W[lay + 1]:
+            del row[i]
+    return W, b, ids
+
+
+def certificate_maps(A, B, cert):
+    """True when the certificate's reductions and per-layer maps take A onto B, all in plain
+    Fractions."""
+    Wa, ba, ia = replay_plain(*A, cert.steps_a)
+    Wb, bb, ib = replay_plain(*B, cert.steps_b)
+    perms, scales = [], []
+    for lay, pairs in enumerate(cert.maps):
+        if sorted(i for i, _, _ in pairs) != sorted(ia[lay]):
+            return False
+        if sorted(p for _, p, _ in pairs) != sorted(ib[lay]):
+            return False
+        order = sorted(pairs, key=lambda e: ib[lay].index(e[1]))
+        perms.append([ia[lay].index(i) for i, _, _ in order])
+        scales.append([t for _, _, t in order])
+        if any(t <= 0 for t in scales[-1]):
+            return False
+    return act_standard(Wa, ba, perms, scales) == (Wb, bb)
+
+
 # -- DeepNetwork --------------------------------------------------------------------------
 
 
@@ -245,6 +298,9 @@ def check_against_z3(A, B, counts, *, decide=False):
         assert truth is True, f"wrong EQUIVALENT: {A} {B}"
         if r.certificate is not None:
             assert r.certificate.check(a, b)
+            assert certificate_maps(A, B, r.certificate)
+            if not r.certificate.standard:
+                counts["reduced certificates"] = counts.get("reduced certificates", 0) + 1
             if r.certificate.standard:
                 perms, scales = [], []
                 for pairs in r.certificate.maps:
@@ -276,6 +332,36 @@ def test_small_pairs_against_z3(seed):
         if len(B[0][0][0]) == len(A[0][0][0]) and len(B[0][-1]) == len(A[0][-1]):
             check_against_z3(A, B, counts, decide=True)
     assert counts.get("EQUIVALENT", 0) > 0 and counts.get("NOT EQUIVALENT", 0) > 0
+    assert counts.get("reduced certificates", 0) > 0, counts
+
+
+def test_a_wrong_certificate_does_not_map():
+    """The independent replay can fail: a scale or a reduction changed is caught."""
+    from dataclasses import replace
+
+    rng = random.Random(5)
+    tested = 0
+    for _ in range(40):
+        A = planted(rng)
+        B = transform(rng, *A)
+        cert = equivalent(DeepNetwork(*A), DeepNetwork(*B)).certificate
+        assert certificate_maps(A, B, cert)
+        lay = next((n for n, pairs in enumerate(cert.maps) if pairs), None)
+        if lay is not None:
+            i, p, t = cert.maps[lay][0]
+            maps = list(cert.maps)
+            maps[lay] = ((i, p, t * 2), *maps[lay][1:])
+            bad = replace(cert, maps=tuple(maps))
+            assert not certificate_maps(A, B, bad)
+            assert not bad.check(DeepNetwork(*A), DeepNetwork(*B))
+        if cert.steps_a:
+            tested += 1
+            try:
+                ok = certificate_maps(A, B, replace(cert, steps_a=cert.steps_a[1:]))
+            except (AssertionError, ValueError):
+                ok = False
+            assert not ok
+    assert tested > 0
 
 
 def flip_pair(d):
@@ -356,9 +442,11 @@ def generic(rng, max_width):
 
 
 def test_generic_pairs():
+    """The issue's campaign: 1000 pairs with SHALLOWSYM_PROFILE=thorough (about a minute on
+    a loaded machine), the first 250 of the same sequence by default."""
     rng = np.random.default_rng(20)
     prng = random.Random(20)
-    pairs = 4000 if THOROUGH else 1000
+    pairs = 1000 if THOROUGH else 250
     wrong = unknown = 0
     verdicts: dict[tuple, int] = {}
     for n in range(pairs):
@@ -384,6 +472,8 @@ def test_generic_pairs():
             wrong += z3_equivalent(A, fractions_of(c)) is not True
         else:
             wrong += not r.certificate.check(a, c)
+            wrong += not certificate_maps(A, fractions_of(c), r.certificate)
+    print(f"generic pairs: {pairs}, verdicts (pair kind, verdict): {verdicts}")
     assert wrong == 0
     assert unknown < pairs / 100, verdicts
 
@@ -497,3 +587,43 @@ def test_deep_missing_extra_is_named(monkeypatch, tmp_path, capsys, module, suff
         dio.load(path)
     assert main(["deepequiv", str(path), str(path)]) == 2
     assert f"shallowsym[{extra}]" in capsys.readouterr().err
+
+
+# -- hypothesis strategies for deep networks -------------------------------------------------
+
+
+def test_deep_strategies():
+    from hypothesis import given, settings
+    from hypothesis.errors import InvalidArgument
+
+    from shallowsym.deep import canonical_form
+    from shallowsym.strategies import deep_equivalent_pairs, deep_networks
+
+    @settings(max_examples=25, deadline=None, database=None, derandomize=True)
+    @given(deep_equivalent_pairs(max_width=3))
+    def pairs_are_proved(pair):
+        a, b = pair
+        assert 2 <= a.depth - 1 <= 3 and max(a.widths) <= 3
+        r = equivalent(a, b)
+        assert r.equivalent is True
+        assert certificate_maps(fractions_of(a), fractions_of(b), r.certificate)
+
+    pairs_are_proved()
+    seen: set[str] = set()
+
+    @settings(max_examples=60, deadline=None, database=None, derandomize=True)
+    @given(deep_networks(min_width=2, max_width=3))
+    def planted_kinds_are_reduced(net):
+        seen.update(step.kind for step in canonical_form(net).steps)
+
+    planted_kinds_are_reduced()
+    assert seen == {
+        "zero outgoing weights",
+        "constant (zero incoming weights)",
+        "never active",
+        "twin",
+    }, seen
+    with pytest.raises(InvalidArgument, match="min_depth=0 must be at least 1"):
+        deep_networks(min_depth=0)
+    with pytest.raises(InvalidArgument, match="unknown degeneracies"):
+        deep_networks(degeneracies=["flip"])

@@ -11,6 +11,7 @@ bounded by ``limit=``, Z3 (linear real arithmetic) when installed, else the regi
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -150,10 +151,11 @@ class DeepEquivalence:
         ``"line"`` (exact restriction to R when d = 1) or ``"z3"``.
     witness, values
         When not equivalent: a rational point and (a(x), b(x)), checked exactly.
-    certificate
-        When proved by canonical forms: a :class:`DeepCertificate`, checked.
     tried
         For UNKNOWN (and NOT EQUIVALENT): the searches that ran.
+    certificate_builder
+        When proved by canonical forms: a function building the certificate (the verdict
+        does not wait for it; read :attr:`certificate`).
     """
 
     equivalent: bool | None
@@ -161,8 +163,21 @@ class DeepEquivalence:
     method: str
     witness: tuple[Fraction, ...] | None = None
     values: tuple[tuple[Fraction, ...], tuple[Fraction, ...]] | None = None
-    certificate: DeepCertificate | None = None
     tried: tuple[str, ...] = field(default=())
+    certificate_builder: Callable[[], DeepCertificate] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    @property
+    def certificate(self) -> DeepCertificate | None:
+        """When proved by canonical forms: the :class:`DeepCertificate` (per-layer
+        permutations and scales after the reductions), built on first access and checked by
+        replaying it; None otherwise."""
+        if self.certificate_builder is None:
+            return None
+        if "_certificate" not in self.__dict__:
+            object.__setattr__(self, "_certificate", self.certificate_builder())
+        return self.__dict__["_certificate"]
 
     @property
     def unknown(self) -> bool:
@@ -624,17 +639,27 @@ def equivalent(
         return DeepEquivalence(False, f"the output dimensions differ ({a.k} and {b.k})", "shape")
     ca, cb = canonical_form(a), canonical_form(b)
     if ca == cb:
-        cert = _certificate(a, b, ca, cb)
-        if not cert.check(a, b):  # pragma: no cover - would be a bug
-            raise AssertionError("internal error: the certificate does not check")
+        # equal reduced forms prove equivalence (every reduction preserves the function and
+        # checked its precondition); the certificate is built and checked on request
+        standard = not ca.steps and not cb.steps
         how = (
             "b = g.a, g permuting and scaling hidden layers"
-            if cert.standard
+            if standard
             else f"{len(ca.steps)} reductions of a and {len(cb.steps)} of b, then a "
             "permutation and positive scaling of every hidden layer"
         )
+
+        def build() -> DeepCertificate:
+            cert = _certificate(a, b, ca, cb)
+            if not cert.check(a, b):  # pragma: no cover - would be a bug
+                raise AssertionError("internal error: the certificate does not check")
+            return cert
+
         return DeepEquivalence(
-            True, f"same reduced canonical form; {how}", "canonical form", certificate=cert
+            True,
+            f"same reduced canonical form; {how}",
+            "canonical form",
+            certificate_builder=build,
         )
     if ca.network.depth == 2 and cb.network.depth == 2:
         return _shallow(a, b, ca.network.to_shallow(), cb.network.to_shallow())
