@@ -433,8 +433,10 @@ def _dyadic_linear_constant(net: ShallowNetwork, keys: tuple[Key | None, ...]):
     rows = net._cache.get("dyadic_rows")
     w2 = net._cache.get("dyadic_w2")
     d = net.d
-    if rows is None or w2 is None or net.h < DYADIC_MIN_WIDTH_RATIO * (net.k + d + 2):
-        return None  # flint's product is faster for short inner dimensions (benchmarks/)
+    if rows is None or w2 is None:
+        return None
+    if net._a1 is not None and net.h < DYADIC_MIN_WIDTH_RATIO * (net.k + d + 2):
+        return None  # W1 already exact: flint's product is faster for short inner dimensions
     beta = rows[:, d]
     zero_input = np.array([key is None for key in keys], dtype=bool)
     right = np.empty((rows.shape[0], d + 2))
