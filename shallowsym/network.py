@@ -81,7 +81,7 @@ class ShallowNetwork:
     shallowsym.errors.InvalidNetworkError: W1[1, 0] is nan
     """
 
-    __slots__ = ("_a1", "_A2", "_c1", "_c2", "_cache", "_d", "_h", "_k")
+    __slots__ = ("_A2", "_a1", "_c1", "_c2", "_cache", "_d", "_h", "_k")
 
     def __init__(self, W1: Any, b1: Any, W2: Any, b2: Any):
         rows = dyadic_rows(W1, b1)
