@@ -8,6 +8,7 @@ Internal API shared by the modules of :mod:`shallowsym.fast` (documented, no und
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -68,22 +69,12 @@ def _from_exact(net: ShallowNetwork, dtype: str | None = None) -> NetworkArrays:
     return NetworkArrays(arrays, dtype)
 
 
-def _file_dtype(path, arrays) -> str:
-    """float32 when every value read from a binary model file is a float32 value (the exact
-    network keeps no dtype), else float64; JSON files hold exact numbers: float64."""
-    if os.fspath(path).lower().endswith(".json"):
-        return "float64"
-    if all(np.array_equal(x.astype(np.float32).astype(np.float64), x) for x in arrays):
-        return "float32"
-    return "float64"
-
-
 def network_arrays(net: Any, name: str = "net") -> NetworkArrays:
     """Read one network for the fast path: a ``ShallowNetwork`` (dtype float64), a tuple
     (W1, b1, W2, b2) of arrays, tensors or nested lists (dtype: theirs), a PyTorch module
     (through :func:`shallowsym.io.from_torch`; dtype: its parameters'), or a path to any file
-    :func:`shallowsym.io.load` reads (dtype: float32 when every value of a binary model file
-    is a float32 value; JSON: float64).
+    :func:`shallowsym.io.load` reads (dtype: the one the weights are stored in,
+    :attr:`shallowsym.io.ReadResult.dtype`; exact files such as JSON: float64).
 
     Raises
     ------
@@ -95,9 +86,11 @@ def network_arrays(net: Any, name: str = "net") -> NetworkArrays:
     if isinstance(net, str | os.PathLike):
         from .. import io
 
-        exact = io.load(net)
-        arrays = exact.to_numpy()
-        return NetworkArrays(arrays, _file_dtype(net, arrays))
+        result = io.read(net)
+        if result.relu_assumed:
+            warnings.warn(f"{result.source}: {io.RELU_ASSUMED}", io.ReLUAssumedWarning, 2)
+        dtype = "float64" if result.dtype == "exact" else result.dtype
+        return NetworkArrays(result.network.to_numpy(), dtype)
     if isinstance(net, tuple | list) and len(net) == 4:
         arrays, dtypes = [], []
         for part in net:
@@ -222,7 +215,7 @@ class Groups:
     kinks: np.ndarray  # (G, k) summed s_i a_i
     scale: np.ndarray  # (G, k) summed |s_i a_i|
     ambiguous: np.ndarray  # (n,) two groups within UNCERTAIN_FACTOR key tolerances, or tiny
-    tiny: np.ndarray  # (n,) a non-zero weight within UNCERTAIN_FACTOR atol of zero
+    tiny: np.ndarray  # (n,) a pivot decision within UNCERTAIN_FACTOR of atol (_pivots)
     members: np.ndarray  # (L,) neuron index of each live neuron, grouped
     starts: np.ndarray  # (G,) start of each group in members
     has_w: np.ndarray | None = None  # (n, h) w != 0 (some |w_j| > atol)
@@ -249,30 +242,32 @@ def max_abs_last(x: np.ndarray) -> np.ndarray:
 
 def _pivots(W1: np.ndarray, atol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(w[p], w != 0) per neuron of a stack, p the first index with |w[p]| > atol, and per
-    network whether a non-zero weight lies within ten atol of zero."""
+    network whether a pivot decision is borderline: a neuron's pivot lies within ten atol of
+    zero, or a weight before it lies between atol / 10 and atol (counted as zero, it might
+    have been the pivot). Small weights after the pivot are compared like any other entry
+    of the key, so they do not make the verdict uncertain."""
     n = W1.shape[0]
     magnitude = np.abs(W1)
-    small = magnitude <= UNCERTAIN_FACTOR * atol
-    if small.any():
-        flat = magnitude.reshape(n, -1)
-        tiny = (small.reshape(n, -1) & (flat > 0)).any(axis=1)
-    else:
-        tiny = np.zeros(n, dtype=bool)
     first = magnitude[..., 0] > atol
     if first.all():  # the common case: every first weight is the pivot
-        return W1[..., 0].copy(), first, tiny
+        wp = W1[..., 0].copy()
+        tiny = (magnitude[..., 0] <= UNCERTAIN_FACTOR * atol).reshape(n, -1).any(axis=1)
+        return wp, first, tiny
+    big = magnitude > atol
+    has_w = big.any(axis=-1)
     if W1.shape[-1] > _SHORT_AXIS:
-        big = magnitude > atol
-        has_w = big.any(axis=-1)
         pivot = np.argmax(big, axis=-1)
-        return np.take_along_axis(W1, pivot[..., None], axis=-1)[..., 0], has_w, tiny
-    wp = np.zeros(W1.shape[:-1])
-    has_w = np.zeros(W1.shape[:-1], dtype=bool)
-    for j in range(W1.shape[-1] - 1, -1, -1):
-        big = magnitude[..., j] > atol
-        np.copyto(wp, W1[..., j], where=big)
-        has_w |= big
-    return wp, has_w, tiny
+        wp = np.take_along_axis(W1, pivot[..., None], axis=-1)[..., 0]
+    else:
+        wp = np.zeros(W1.shape[:-1])
+        for j in range(W1.shape[-1] - 1, -1, -1):
+            np.copyto(wp, W1[..., j], where=big[..., j])
+        pivot = np.argmax(big, axis=-1)
+    pivot = np.where(has_w, pivot, W1.shape[-1])
+    near = (magnitude > atol / UNCERTAIN_FACTOR) & ~big  # counted as zero, but not by far
+    before = near.any(axis=-1) & (np.argmax(near, axis=-1) < pivot)
+    borderline = before | (has_w & (np.abs(wp) <= UNCERTAIN_FACTOR * atol))
+    return wp, has_w, borderline.reshape(n, -1).any(axis=1)
 
 
 def hyperplane_groups(
@@ -290,8 +285,8 @@ def hyperplane_groups(
     """
     n, h, d = W1.shape
     k = W2.shape[1]
-    # A weight within ten atol of zero (``tiny``): treated as zero (or as a pivot) it may
-    # change the hyperplane or turn a live neuron into a constant, so it is borderline too.
+    # A borderline pivot (``tiny``): a weight within ten atol of zero at or before the pivot
+    # may change the hyperplane or turn a live neuron into a constant, so it is uncertain too.
     wp, has_w, tiny = _pivots(W1, atol)
     size = n * h * (d + 1)
     if work is None or work.size < size:

@@ -357,8 +357,9 @@ def equivalent(
     r, m = float(ratio[0]), float(merged[0])
     if ambiguous[0] and m <= UNCERTAIN_FACTOR:
         why = (
-            f"a non-zero weight lies within {UNCERTAIN_FACTOR:g} atol of zero (as zero or as "
-            "a pivot it changes a hyperplane), and W2 W1 and delta agree within "
+            f"a neuron's pivot (its first weight above atol) is within a factor "
+            f"{UNCERTAIN_FACTOR:g} of atol (another pivot or none would change its "
+            "hyperplane), and W2 W1 and delta agree within "
             f"{UNCERTAIN_FACTOR:g} tolerances"
             if tiny[0]
             else "two hyperplanes nearly coincide (their keys differ by 1 to 10 tolerances), "
