@@ -44,6 +44,7 @@ from .rationals import as_matrix, as_vector
 
 __all__ = [
     "RELU_ASSUMED",
+    "DequantizedWarning",
     "ReLUAssumedWarning",
     "ReadResult",
     "UnsupportedArchitectureError",
@@ -547,6 +548,10 @@ def from_torch(module) -> ShallowNetwork:
     -------
     ShallowNetwork
 
+    Quantized Linear layers (``torch.ao.quantization.quantize_dynamic`` and friends) are read
+    as their dequantized weights, with a :class:`DequantizedWarning`: the network is the
+    float model the quantized weights define, not the run-time rounding of activations.
+
     Raises
     ------
     UnsupportedArchitectureError
@@ -580,15 +585,37 @@ def from_torch(module) -> ShallowNetwork:
             f"expected Linear, ReLU, Linear; found {', '.join(names) or 'no operations'}"
         )
     first, second = ops[0][1], ops[2][1]
-    for layer in (first, second):
-        if layer.bias is None:
+    arrays = []
+    for layer, (wname, bname) in zip((first, second), (("W1", "b1"), ("W2", "b2")), strict=True):
+        weight, bias = _linear_parameters(layer)
+        if bias is None:
             raise UnsupportedArchitectureError("a Linear layer without bias is not supported")
-    return ShallowNetwork(
-        _tensor_array(first.weight, "W1"),
-        _tensor_array(first.bias, "b1"),
-        _tensor_array(second.weight, "W2"),
-        _tensor_array(second.bias, "b2"),
+        arrays += [_tensor_array(weight, wname), _tensor_array(bias, bname)]
+    return ShallowNetwork(*arrays)
+
+
+class DequantizedWarning(UserWarning):
+    """A quantized Linear layer (``torch.ao`` dynamic or static quantization) was read as its
+    dequantized weights; the rounding of activations it applies at run time is not modelled."""
+
+
+def _linear_parameters(layer) -> tuple[Any, Any]:
+    """(weight, bias) of a Linear layer; a quantized one (``weight()`` a method) dequantized,
+    with a :class:`DequantizedWarning`."""
+    weight, bias = layer.weight, layer.bias
+    if not callable(weight):
+        return weight, bias
+    weight, bias = weight(), bias() if callable(bias) else bias
+    if getattr(weight, "is_quantized", False):
+        weight = weight.dequantize()
+    warnings.warn(
+        f"a quantized {type(layer).__module__}.{type(layer).__name__} layer was read as its "
+        "dequantized weights (weight().dequantize()); its rounding of activations at run time "
+        "is not modelled",
+        DequantizedWarning,
+        stacklevel=3,
     )
+    return weight, bias
 
 
 def to_torch(net: ShallowNetwork, *, dtype=None):

@@ -36,6 +36,7 @@ DEFAULT_TOLERANCES: dict[str, tuple[float, float]] = {
     "float32": (1e-5, 1e-8),
     "float16": (1e-2, 1e-5),
     "bfloat16": (1e-2, 1e-5),
+    "qint8": (1e-2, 1e-5),  # int8 quantized layers, read as their dequantized weights
 }
 #: Floats of work memory per chunk of a batch (keys, sorted keys and temporaries stay near
 #: 8 bytes x this x 4).
@@ -53,6 +54,8 @@ class NetworkArrays:
 
 def _dtype_name(dtype: Any) -> str:
     text = str(dtype).replace("torch.", "")
+    if text in ("quint8", "int8"):
+        return "qint8"
     if text in ("half",):
         return "float16"
     if text in ("float", "single"):
@@ -118,13 +121,25 @@ def network_arrays(net: Any, name: str = "net") -> NetworkArrays:
     if hasattr(net, "parameters") and hasattr(net, "forward"):  # a torch module
         from .. import io
 
-        params = list(net.parameters())
-        dtype = _dtype_name(params[0].dtype) if params else "float64"
-        return _from_exact(io.from_torch(net), dtype)
+        return _from_exact(io.from_torch(net), _module_dtype(net))
     raise TypeError(
         f"{name} must be a ShallowNetwork, a tuple (W1, b1, W2, b2) of arrays, a PyTorch "
         f"module or a path to a model file, not {type(net).__name__}"
     )
+
+
+def _module_dtype(module: Any) -> str:
+    """The coarsest dtype of a torch module's weights: its parameters', and for quantized
+    layers (whose ``weight()`` is a method) the quantized weights' (``qint8``)."""
+    dtypes = [_dtype_name(p.dtype) for p in module.parameters()]
+    for layer in module.modules():
+        weight = getattr(layer, "weight", None)
+        if callable(weight) and not hasattr(weight, "dtype"):
+            try:
+                dtypes.append(_dtype_name(weight().dtype))
+            except Exception:  # not a quantized layer's accessor after all: skip it
+                continue
+    return coarsest(dtypes) if dtypes else "float32"
 
 
 def coarsest(dtypes) -> str:
@@ -219,6 +234,7 @@ class Groups:
     members: np.ndarray  # (L,) neuron index of each live neuron, grouped
     starts: np.ndarray  # (G,) start of each group in members
     has_w: np.ndarray | None = None  # (n, h) w != 0 (some |w_j| > atol)
+    coincide: np.ndarray | None = None  # (n,) two groups within UNCERTAIN_FACTOR tolerances
 
 
 # numpy reduces a short last axis slowly (a loop per row); for small d, loop over columns.
@@ -317,6 +333,7 @@ def hyperplane_groups(
     rows, cols = np.nonzero(candidate)
     same = np.zeros((n, max(h - 1, 0)), dtype=bool)
     ambiguous = tiny.copy()
+    coincide = np.zeros(n, dtype=bool)
     if len(rows):
         left = keys[rows, order[rows, cols]]
         right = keys[rows, order[rows, cols + 1]]
@@ -326,6 +343,7 @@ def hyperplane_groups(
         same[rows[merged], cols[merged]] = True
         near = (gap <= UNCERTAIN_FACTOR * tol) & (gap > tol / UNCERTAIN_FACTOR)
         ambiguous[rows[near]] = True
+        coincide[rows[near]] = True
     if h and valid.all() and not same.any():  # the generic case: one neuron per hyperplane
         return Groups(
             network=np.repeat(np.arange(n), h),
@@ -337,6 +355,7 @@ def hyperplane_groups(
             members=order.ravel(),
             starts=np.arange(n * h),
             has_w=has_w,
+            coincide=coincide,
         )
     start = np.ones((n, h), dtype=bool)
     start[:, 1:] = ~same
@@ -355,6 +374,7 @@ def hyperplane_groups(
             flat_order,
             starts,
             has_w,
+            coincide,
         )
     first = flat_order[starts]
     first_net = flat_net[starts]
@@ -369,6 +389,7 @@ def hyperplane_groups(
         members=flat_order,
         starts=starts,
         has_w=has_w,
+        coincide=coincide,
     )
 
 
@@ -418,7 +439,7 @@ class FastCanonicalForm:
         )
 
     def __str__(self) -> str:
-        flag = "; uncertain: two hyperplanes nearly coincide or a weight is near zero" * bool(
+        flag = "; uncertain: two hyperplanes nearly coincide or a pivot is near atol" * bool(
             self.uncertain
         )
         return (
