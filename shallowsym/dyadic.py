@@ -2,13 +2,13 @@
 
 A finite binary float is a dyadic rational m 2^e (m an odd integer, |m| < 2^53), so a product
 of two float matrices has exact dyadic entries. :func:`dyadic_product` computes them without
-floats and without one flint operation per entry: each matrix is put on a
-common power of two, the resulting integers are cut into signed limbs of ``bits`` bits, and
-the limbs are multiplied as int64 matrices (``bits`` is chosen so that no sum can overflow);
-the limb products are carried into words of at most 62 bits and flint adds the few
-word matrices. Used by :mod:`shallowsym.canonical` for
-M = W2 W1 and delta of networks built from float arrays.
-"""
+one flint operation per product term. Narrow floats (float32 weights: each matrix fits in
+53-bit integers on one power of two) are cut into float limbs whose products BLAS sums
+exactly (every partial sum is an integer below 2^53); the limb products are carried into
+int64 words and flint adds the few word matrices and reduces every entry in C. Wider floats
+(float64 weights) put every row of A and column of B on its own power of two and multiply
+int64 limbs, recombined as Python ints. Used by :mod:`shallowsym.canonical` for
+M = W2 W1 and delta of networks built from float arrays."""
 
 from __future__ import annotations
 
@@ -163,23 +163,12 @@ def dyadic_product(A: np.ndarray, B: np.ndarray) -> list[list[fmpq]] | None:
     if n == 0:
         return [[fmpq(0)] * p for _ in range(m)]
     fast = _float_limb_product(A, B)  # float32 weights: BLAS, exact
-    if fast is not None:
-        R, e, bits = fast
-        nu, nt = R.shape[0], R.shape[2]
-    else:
-        bits = (63 - n.bit_length()) // 2  # n (2^bits - 1)^2 < 2^63: no int64 sum overflows
-        SA, shiftA, eA, widthA = mantissas(A, axis=None)
-        SB, shiftB, eB, widthB = mantissas(B, axis=None)
-        nu = max(1, -(-widthA // bits))
-        nt = max(1, -(-widthB // bits))
-        if nu * nt > _MAX_LIMB_PAIRS:
-            return None
-        left = np.concatenate(signed_limbs(SA, shiftA, bits, nu), axis=0)  # (nu m, n)
-        right = np.concatenate(signed_limbs(SB, shiftB, bits, nt), axis=1)  # (n, nt p)
-        R = (left @ right).reshape(nu, m, nt, p)
-        e = int(eA.ravel()[0]) + int(eB.ravel()[0])
-    # A B 2^-(eA + eB) = sum_s L_s 2^(bits s), L_s = sum_{u + t = s} R[u, :, t, :]; each
-    # product is split into its low ``bits`` bits and a carry first, so no level overflows
+    if fast is None:
+        return _integer_limb_product(A, B)
+    R, e, bits = fast
+    nu, nt = R.shape[0], R.shape[2]
+    # A B 2^-e = sum_s L_s 2^(bits s), L_s = sum_{u + t = s} R[u, :, t, :]; each product is
+    # split into its low ``bits`` bits and a carry first, so no level overflows
     mask = (1 << bits) - 1
     levels = [np.zeros((m, p), dtype=np.int64) for _ in range(nu + nt + 1)]
     for u in range(nu):
@@ -192,15 +181,41 @@ def dyadic_product(A: np.ndarray, B: np.ndarray) -> list[list[fmpq]] | None:
         carry = (levels[s] + half) >> bits
         levels[s + 1] += carry
         levels[s] -= carry << bits
-    per_word = 2  # bits <= 31: two levels fit in a word, the top level's |L| < 2^(63 - 2 bits)
     total = fmpz_mat(m, p)
-    for j in range(0, len(levels), per_word):
-        word = levels[j]
-        for q in range(1, min(per_word, len(levels) - j)):
-            word = word + (levels[j + q] << (bits * q))  # top level signed: still exact
+    for j in range(0, len(levels), 2):  # two levels per int64 word (bits <= 26 here)
+        word = levels[j] if j + 1 == len(levels) else levels[j] + (levels[j + 1] << bits)
         if word.any():
             total += fmpz_mat(m, p, word.ravel().tolist()) * (1 << (bits * j))
     exact = fmpq_mat(total)
     exact = exact * (fmpz(1) << e) if e >= 0 else exact / (fmpz(1) << -e)
     entries = exact.entries()
     return [entries[i * p : (i + 1) * p] for i in range(m)]
+
+
+def _integer_limb_product(A: np.ndarray, B: np.ndarray) -> list[list[fmpq]] | None:
+    """:func:`dyadic_product` for wide floats (float64 weights): every row of A and column of
+    B on its own power of two, int64 limb products recombined as Python ints."""
+    m, n = A.shape
+    p = B.shape[1]
+    bits = (63 - n.bit_length()) // 2  # n (2^bits - 1)^2 < 2^63: no int64 sum overflows
+    SA, shiftA, eA, widthA = mantissas(A, axis=1)
+    SB, shiftB, eB, widthB = mantissas(B, axis=0)
+    nu = max(1, -(-widthA // bits))
+    nt = max(1, -(-widthB // bits))
+    if nu * nt > _MAX_LIMB_PAIRS:
+        return None
+    left = np.concatenate(signed_limbs(SA, shiftA, bits, nu), axis=0)  # (nu m, n)
+    right = np.concatenate(signed_limbs(SB, shiftB, bits, nt), axis=1)  # (n, nt p)
+    R = np.einsum("ij,jk->ik", left, right).astype(object).reshape(nu, m, nt, p)
+    weights = np.array(
+        [[1 << (bits * (u + t)) for t in range(nt)] for u in range(nu)], dtype=object
+    )
+    N = (R * weights[:, None, :, None]).sum(axis=(0, 2))  # (m, p) Python ints
+    exponents = (eA + eB).tolist()  # (m, p): A B = N 2^exponent
+    return [
+        [
+            fmpq(int(v) << e) if e >= 0 else fmpq(int(v), 1 << -e)
+            for v, e in zip(row, erow, strict=True)
+        ]
+        for row, erow in zip(N.tolist(), exponents, strict=True)
+    ]
