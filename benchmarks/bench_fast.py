@@ -6,7 +6,8 @@
    (keeping the forms, as a user does, and discarding each at once).
 3. ``fast.equivalent_batch`` on 10^5 pairs (8, 32, 1) (a permuted, rescaled copy).
 4. With ``--million``: 10^6 networks (8, 32, 1), float32, memory-mapped from a file; peak
-   memory of the call (tracemalloc, which numpy reports to) and the process's peak RSS.
+   memory of the call (tracemalloc, which numpy reports to), the peak anonymous resident
+   memory (sampled from /proc every 20 ms) and the process's peak RSS.
 5. ``fast.align`` at (784, 1024, 10): a model against a copy pruned of 100 neurons and a
    float16-quantized copy.
 
@@ -25,6 +26,7 @@ import os
 import platform
 import resource
 import tempfile
+import threading
 import time
 import tracemalloc
 
@@ -112,6 +114,18 @@ def section_batch(repeat: int) -> None:
     )
 
 
+def _rss_anon() -> int:
+    """Resident anonymous memory of this process in bytes (Linux /proc; 0 elsewhere)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def section_million() -> None:
     N, h, d, k = 1_000_000, 32, 8, 1
     rng = np.random.default_rng(2)
@@ -126,18 +140,30 @@ def section_million() -> None:
         del out
         arrays.append(np.load(path, mmap_mode="r"))
     size = sum(x.nbytes for x in arrays)
+    anon = [_rss_anon()]
+    done = threading.Event()
+
+    def sample():  # anonymous resident memory (not the mapped input's file pages), every 20 ms
+        while not done.wait(0.02):
+            anon.append(_rss_anon())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     tracemalloc.start()
     start = time.perf_counter()
     batch = fast.canonicalize_batch(*arrays)
     elapsed = time.perf_counter() - start
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
+    done.set()
+    sampler.join()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(
         f"4. 10^6 networks (8, 32, 1), float32 memory map of {size / 2**30:.2f} GiB: "
         f"{elapsed:.1f}s, {int(batch.counts.sum())} bent hyperplanes; peak memory of the call "
         f"{peak / 2**30:.2f} GiB (results {batch.normals.base.nbytes / 2**30:.2f} GiB of it), "
-        f"process peak RSS {rss / 2**30:.2f} GiB (includes mapped input pages)"
+        f"peak anonymous RSS {max(anon) / 2**30:.2f} GiB (sampled; {anon[0] / 2**30:.2f} GiB "
+        f"before the call), process peak RSS {rss / 2**30:.2f} GiB (includes mapped input pages)"
     )
     for name in ("W1", "b1", "W2", "b2"):
         os.remove(os.path.join(folder, f"{name}.npy"))
@@ -169,6 +195,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--million", action="store_true")
+    parser.add_argument("--million-only", action="store_true", help="only section 4")
     parser.add_argument("--cpu", action="store_true", help="time CPU, not the wall clock")
     args = parser.parse_args()
     global clock
@@ -178,6 +205,9 @@ def main() -> None:
         f"machine: {platform.machine()}, {platform.python_implementation()} "
         f"{platform.python_version()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}"
     )
+    if args.million_only:
+        section_million()
+        return
     section_batch(args.repeat)
     if args.million:
         section_million()
