@@ -162,6 +162,43 @@ class Alignment:
         """Unmatched bent hyperplanes (role ``missing``) on both sides."""
         return sum(m.role == "missing" for m in (*self.unmatched_a, *self.unmatched_b))
 
+    @property
+    def neuron_map(self) -> tuple[tuple[int, int], ...]:
+        """(neuron of a, neuron of b) for every matched hyperplane with one neuron on each
+        side, sorted by a's neuron (a pruned model's survivors, or a permutation)."""
+        return tuple(
+            sorted(
+                (m.neurons_a[0], m.neurons_b[0])
+                for m in self.matched
+                if len(m.neurons_a) == 1 and len(m.neurons_b) == 1
+            )
+        )
+
+    def _map_lines(self) -> list[str]:
+        """The neuron map in runs (a[8..19] -> b[0..11]) and the unmatched neurons in ranges."""
+        lines = []
+        pairs = self.neuron_map
+        if pairs:
+            runs: list[list[int]] = []  # [first a, first b, length]
+            for i, j in pairs:
+                if runs and i == runs[-1][0] + runs[-1][2] and j == runs[-1][1] + runs[-1][2]:
+                    runs[-1][2] += 1
+                else:
+                    runs.append([i, j, 1])
+            text = ", ".join(
+                f"a[{i}] -> b[{j}]" if n == 1 else f"a[{i}..{i + n - 1}] -> b[{j}..{j + n - 1}]"
+                for i, j, n in runs[:_SHOWN]
+            )
+            more = f", ... ({len(runs) - _SHOWN} more runs)" if len(runs) > _SHOWN else ""
+            lines.append(f"neurons matched one to one ({len(pairs)}): {text}{more}")
+        for side, unmatched in (("a", self.unmatched_a), ("b", self.unmatched_b)):
+            neurons = sorted(i for m in unmatched for i in (m.neurons_a or m.neurons_b))
+            if neurons:
+                lines.append(
+                    f"neurons only in {side} ({len(neurons)}): {_ranges(neurons, _SHOWN)}"
+                )
+        return lines
+
     def _lines(self) -> list[str]:
         how = "exact" if self.exact else f"{self.dtype}, rtol={self.rtol:g}, atol={self.atol:g}"
         head = (
@@ -171,6 +208,7 @@ class Alignment:
         lines = [head]
         if self.bits is not None:
             lines.append(f"every matched hyperplane agrees to {self.bits} bits")
+        lines += self._map_lines()
         roles: dict[str, int] = {}
         for m in (*self.unmatched_a, *self.unmatched_b):
             roles[m.role] = roles.get(m.role, 0) + 1
@@ -218,6 +256,7 @@ class Alignment:
             "matched": [m.to_dict() for m in self.matched],
             "unmatched_a": [m.to_dict() for m in self.unmatched_a],
             "unmatched_b": [m.to_dict() for m in self.unmatched_b],
+            "neuron_map": [list(p) for p in self.neuron_map],
             "constant_a": [list(c) for c in self.constant_a],
             "constant_b": [list(c) for c in self.constant_b],
             "linear_difference": _number(self.linear_difference),
@@ -227,6 +266,18 @@ class Alignment:
             if self.scaled_kink_difference is None
             else _number(self.scaled_kink_difference),
         }
+
+
+def _ranges(values: list[int], limit: int) -> str:
+    """``1..3, 7, 9..12``: sorted integers as ranges, the first ``limit`` ranges shown."""
+    spans: list[list[int]] = []
+    for v in values:
+        if spans and v == spans[-1][1] + 1:
+            spans[-1][1] = v
+        else:
+            spans.append([v, v])
+    text = ", ".join(str(a) if a == b else f"{a}..{b}" for a, b in spans[:limit])
+    return text + (f", ... ({len(spans) - limit} more ranges)" if len(spans) > limit else "")
 
 
 def relative_difference(x, y) -> Any:
@@ -289,6 +340,8 @@ def align(a: ShallowNetwork, b: ShallowNetwork) -> Alignment:
     >>> b = ShallowNetwork([[-2], [1]], [6, -1], [[0.5, 3]], [0])
     >>> print(align(a, b))
     alignment (exact): 2 hyperplanes matched, 1 only in a, 0 only in b
+    neurons matched one to one (2): a[0] -> b[1], a[1] -> b[0]
+    neurons only in a (1): 2
     unmatched: 1 dead
     W2 W1 differs by 1, delta by 1 (relative)
     best output scale 2: kinks then differ by 1/2 (relative)

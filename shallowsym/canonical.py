@@ -29,9 +29,13 @@ _MAX_TERMS_SHOWN = 12
 
 #: The integer product for M and delta of float-built networks is used when the width h is at
 #: least this times k + d + 2; below, flint's rational product was faster in
-#: ``benchmarks/bench_core.py`` (at (784, 128, 10) flint is 2x faster, at (16, 10^4, 4) 1.7x
-#: slower).
+#: ``benchmarks/bench_core.py`` once W1 is exact (at (16, 10^4, 4) flint is 1.7x slower).
+#: W1 is converted lazily, so for larger W1 (above SMALL_W1_ENTRIES) the integer product is
+#: used at any width: at (784, 128, 10) float32 it saves the conversion of 10^5 entries.
 DYADIC_MIN_WIDTH_RATIO = 32
+#: Below this many entries, converting W1 exactly (it is built lazily) is cheaper than the
+#: integer product; above it the integer product is used whatever the width ratio.
+SMALL_W1_ENTRIES = 4096
 
 
 class BentHyperplane(NamedTuple):
@@ -433,8 +437,12 @@ def _dyadic_linear_constant(net: ShallowNetwork, keys: tuple[Key | None, ...]):
     rows = net.cached("dyadic_rows")
     w2 = net.cached("dyadic_w2")
     d = net.d
-    if rows is None or w2 is None or net.h < DYADIC_MIN_WIDTH_RATIO * (net.k + d + 2):
-        return None  # flint's product is faster for short inner dimensions (benchmarks/)
+    if rows is None or w2 is None:
+        return None
+    if net.h < DYADIC_MIN_WIDTH_RATIO * (net.k + d + 2) and (
+        net._a1 is not None or net.h * d <= SMALL_W1_ENTRIES
+    ):
+        return None  # W1 exact already or cheap to make: flint is faster for short products
     beta = rows[:, d]
     zero_input = np.array([key is None for key in keys], dtype=bool)
     right = np.empty((rows.shape[0], d + 2))

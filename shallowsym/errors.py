@@ -54,6 +54,11 @@ class ReLUAssumedWarning(UserWarning):
     """A state dict was read: it holds weights but not the activation, and ReLU was assumed."""
 
 
+class DequantizedWarning(UserWarning):
+    """A quantized Linear layer (``torch.ao`` dynamic or static quantization) was read as its
+    dequantized weights; the rounding of activations it applies at run time is not modelled."""
+
+
 def check_limit(limit: object) -> None:
     """Raise ValueError unless ``limit`` (a search bound) is a positive integer."""
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:

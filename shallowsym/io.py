@@ -34,7 +34,8 @@ import sys
 import warnings
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ import numpy as np
 
 from .caps import check_count, current, read_regular_file
 from .errors import (
+    DequantizedWarning,
     InvalidNetworkError,
     MissingDependencyError,
     ReLUAssumedWarning,
@@ -53,6 +55,7 @@ from .rationals import as_matrix, as_vector
 
 __all__ = [
     "RELU_ASSUMED",
+    "DequantizedWarning",
     "ReLUAssumedWarning",
     "ReadResult",
     "UnsupportedArchitectureError",
@@ -94,6 +97,12 @@ class ReadResult:
         names, or ``("W1", "W2")``).
     relu_assumed
         True when the file does not record the activation (state dicts) and ReLU was assumed.
+    dtype
+        The float type the weights are stored in (``"float16"``, ``"bfloat16"``,
+        ``"float32"`` or ``"float64"``; the coarsest when the arrays differ), or ``"exact"``
+        when the file holds no floats (JSON, exact strings, integers). The network holds the
+        stored values exactly whatever the dtype; the fast path takes its default tolerances
+        from it (:data:`shallowsym.fast.DEFAULT_TOLERANCES`).
     """
 
     network: ShallowNetwork
@@ -101,6 +110,7 @@ class ReadResult:
     format: str
     layers: tuple[str, str]
     relu_assumed: bool
+    dtype: str = "exact"
 
     def __str__(self) -> str:
         net = self.network
@@ -108,6 +118,8 @@ class ReadResult:
             f"{self.source} ({self.format}): d = {net.d}, h = {net.h}, k = {net.k}; "
             f"layers {self.layers[0]!r}, {self.layers[1]!r}"
         )
+        if self.dtype != "exact":
+            text += f"; weights stored as {self.dtype}"
         return text + (f"; {RELU_ASSUMED}" if self.relu_assumed else "")
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,6 +129,7 @@ class ReadResult:
             "format": self.format,
             "layers": list(self.layers),
             "relu_assumed": self.relu_assumed,
+            "dtype": self.dtype,
             "network": self.network.to_dict(),
         }
 
@@ -142,10 +155,33 @@ def _short(text: str, size: int = 40) -> str:
 
 
 # -- arrays ---------------------------------------------------------------------------------
+_SOURCE_DTYPES: ContextVar[list[str] | None] = ContextVar("shallowsym_io_dtypes", default=None)
+# coarsest first: the order in which a mixed file's dtype is reported
+_FLOAT_DTYPES = ("bfloat16", "float16", "float32", "float64")
+
+
+def note_dtype(dtype: Any) -> None:
+    """Record the dtype of an array a reader is about to convert (inside :func:`read`)."""
+    seen = _SOURCE_DTYPES.get()
+    if seen is not None and dtype is not None:
+        seen.append(str(dtype).replace("torch.", "").replace("half", "float16"))
+
+
+def source_dtype(names: Sequence[str]) -> str:
+    """The coarsest float dtype among ``names``, or ``"exact"`` when there is none.
+
+    >>> source_dtype(["float32", "float16", "int64"]), source_dtype(["<U3"])
+    ('float16', 'exact')
+    """
+    floats = [n for n in names if n in _FLOAT_DTYPES]
+    return min(floats, key=_FLOAT_DTYPES.index) if floats else "exact"
+
+
 def tensor_array(value: Any, name: str) -> np.ndarray:
     """An array of a state dict or model as numpy, checked before anything is allocated:
     torch tensors must be dense, strided, unquantized, real and hold data; every array must
     fit the cap ``max_entries``. Float tensors become float64 (exact for float32/16/bf16)."""
+    note_dtype(getattr(value, "dtype", None))
     torch = sys.modules.get("torch")
     if torch is not None and isinstance(value, torch.Tensor):
         if value.layout != torch.strided:
@@ -772,6 +808,10 @@ def from_torch(module) -> ShallowNetwork:
     -------
     ShallowNetwork
 
+    Quantized Linear layers (``torch.ao.quantization.quantize_dynamic`` and friends) are read
+    as their dequantized weights, with a :class:`DequantizedWarning`: the network is the
+    float model the quantized weights define, not the run-time rounding of activations.
+
     Raises
     ------
     UnsupportedArchitectureError
@@ -809,15 +849,32 @@ def from_torch(module) -> ShallowNetwork:
             )
         raise UnsupportedArchitectureError(found)
     first, second = ops[0][1], ops[2][1]
-    for layer in (first, second):
-        if layer.bias is None:
+    arrays = []
+    for layer, (wname, bname) in zip((first, second), (("W1", "b1"), ("W2", "b2")), strict=True):
+        weight, bias = _linear_parameters(layer)
+        if bias is None:
             raise UnsupportedArchitectureError("a Linear layer without bias is not supported")
-    return ShallowNetwork(
-        tensor_array(first.weight, "W1"),
-        tensor_array(first.bias, "b1"),
-        tensor_array(second.weight, "W2"),
-        tensor_array(second.bias, "b2"),
+        arrays += [tensor_array(weight, wname), tensor_array(bias, bname)]
+    return ShallowNetwork(*arrays)
+
+
+def _linear_parameters(layer) -> tuple[Any, Any]:
+    """(weight, bias) of a Linear layer; a quantized one (``weight()`` a method) dequantized,
+    with a :class:`DequantizedWarning`."""
+    weight, bias = layer.weight, layer.bias
+    if not callable(weight):
+        return weight, bias
+    weight, bias = weight(), bias() if callable(bias) else bias
+    if getattr(weight, "is_quantized", False):
+        weight = weight.dequantize()
+    warnings.warn(
+        f"a quantized {type(layer).__module__}.{type(layer).__name__} layer was read as its "
+        "dequantized weights (weight().dequantize()); its rounding of activations at run time "
+        "is not modelled",
+        DequantizedWarning,
+        stacklevel=3,
     )
+    return weight, bias
 
 
 def _alternates(names: Sequence[str]) -> bool:
@@ -913,6 +970,7 @@ def from_safetensors(
 # ONNX tensor element types read as numbers, with their sizes in bytes.
 _ONNX_NUMERIC = {1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 10: 2, 11: 8, 12: 4, 13: 8, 16: 2}
 _ONNX_TYPE_NAMES = {0: "UNDEFINED", 8: "STRING", 9: "BOOL", 14: "COMPLEX64", 15: "COMPLEX128"}
+_ONNX_DTYPE_NAMES = {1: "float32", 10: "float16", 11: "float64", 16: "bfloat16"}
 _ONNX_NOOPS = ("Identity", "Cast", "Flatten", "Reshape", "Dropout")
 
 
@@ -981,6 +1039,7 @@ class _Onnx:
                 f"{what} has {len(tensor.raw_data)} bytes of raw data; shape {dims} of "
                 f"{_ONNX_NUMERIC[kind]}-byte numbers needs {count * _ONNX_NUMERIC[kind]}"
             )
+        note_dtype(_ONNX_DTYPE_NAMES.get(kind))
         try:
             return np.asarray(self.numpy_helper.to_array(tensor)).astype(np.float64)
         except Exception as err:  # onnx's own errors on malformed tensors: bad input
@@ -1368,6 +1427,8 @@ def _npz_network(
             architecture = (0,) * (count + 1)
         raise not_one_hidden_layer(architecture, f"arrays W1 to W{count}")
     values = [arrays[k] for k in names]
+    for a in values:
+        note_dtype(a.dtype)
     values = [a.astype(object) if a.dtype.kind == "U" else a for a in values]
     return ShallowNetwork(*values), ("W1", "W2"), False
 
@@ -1442,7 +1503,8 @@ def read(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> ReadR
     Returns
     -------
     ReadResult
-        The network, the format, the layer names and whether ReLU was assumed.
+        The network, the format, the layer names, whether ReLU was assumed, and the dtype the
+        weights are stored in.
 
     Raises
     ------
@@ -1456,8 +1518,8 @@ def read(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> ReadR
     >>> np.savez(path, **{'fc2.weight': np.ones((1, 2)), 'fc2.bias': np.zeros(1),
     ...                   'fc1.weight': np.ones((2, 2)), 'fc1.bias': np.zeros(2)})
     >>> result = read(path)
-    >>> result.layers, result.relu_assumed
-    (('fc1', 'fc2'), True)
+    >>> result.layers, result.relu_assumed, result.dtype
+    (('fc1', 'fc2'), True, 'float64')
     """
     if not isinstance(path, str | os.PathLike):
         raise InvalidNetworkError(
@@ -1469,6 +1531,18 @@ def read(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> ReadR
         raise InvalidNetworkError(
             f"cannot tell the format of {name!r}; use one of {', '.join(EXTENSIONS)}"
         )
+    seen: list[str] = []
+    token = _SOURCE_DTYPES.set(seen)
+    try:
+        result = _read(path, keys, name, suffix)
+    finally:
+        _SOURCE_DTYPES.reset(token)
+    return replace(result, dtype=source_dtype(seen))
+
+
+def _read(
+    path: str | os.PathLike, keys: Sequence[str] | None, name: str, suffix: str
+) -> ReadResult:
     try:
         if suffix == ".json":
             return ReadResult(_json_network(path), name, "json", ("W1", "W2"), False)

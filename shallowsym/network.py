@@ -91,20 +91,28 @@ class ShallowNetwork:
     shallowsym.errors.InvalidNetworkError: W1[1, 0] is nan
     """
 
-    __slots__ = ("_A1", "_A2", "_c1", "_c2", "_cache", "_d", "_h", "_k")
+    __slots__ = ("_A2", "_a1", "_c1", "_c2", "_cache", "_d", "_h", "_k")
 
     def __init__(self, W1: Any, b1: Any, W2: Any, b2: Any):
-        self._init(*_parse(W1, b1, W2, b2))
         rows = dyadic_rows(W1, b1)
-        if rows is not None:  # float arrays: exact keys by integer numpy (hyperplanes.py)
+        if rows is not None and rows.shape[1] > 1:
+            # float arrays: exact keys by integer numpy (hyperplanes.py); the exact matrix of
+            # W1 (h d rationals, most of the conversion's cost) is built only when asked for
+            # (the canonical form of a float network never needs it: canonical.py)
+            check_count(rows.size - len(rows), f"W1 has {rows.size - len(rows)} entries")
+            self._init(*_parse(_LazyRows(rows), b1, W2, b2))
             self._cache["dyadic_rows"] = rows
             w2 = float_array(W2)
             if w2 is not None and w2.shape == (self._k, self._h):  # M, delta: canonical.py
                 self._cache["dyadic_w2"] = w2
+        else:
+            self._init(*_parse(W1, b1, W2, b2))
 
-    def _init(self, A1: fmpq_mat, c1: fmpq_mat, A2: fmpq_mat, c2: fmpq_mat) -> None:
+    def _init(
+        self, A1: fmpq_mat | _LazyRows, c1: fmpq_mat, A2: fmpq_mat, c2: fmpq_mat
+    ) -> None:
         set_ = object.__setattr__
-        set_(self, "_A1", A1)
+        set_(self, "_a1", None if isinstance(A1, _LazyRows) else A1)
         set_(self, "_c1", c1)
         set_(self, "_A2", A2)
         set_(self, "_c2", c2)
@@ -129,6 +137,15 @@ class ShallowNetwork:
         ShallowNetwork(d=2, W1=[], b1=[], W2=[[]], b2=[5])
         """
         return cls.from_exact(*_parse(W1, b1, W2, b2, d=d))
+
+    @property
+    def _A1(self) -> fmpq_mat:
+        """W1 as an exact flint matrix (built on first use for networks from float arrays)."""
+        A1 = self._a1
+        if A1 is None:
+            A1, _, _ = _matrix(self._cache["dyadic_rows"][:, :-1], "W1", self._d)
+            object.__setattr__(self, "_a1", A1)
+        return A1
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("ShallowNetwork is immutable")
@@ -509,9 +526,29 @@ def _parse(
     return A1, c1, A2, c2
 
 
-def _matrix(value: Any, name: str, columns: int | None) -> tuple[fmpq_mat, int, int]:
+class _LazyRows:
+    """Stands for W1 in :func:`_parse` when it is held as exact float rows [W1 | b1]: gives the
+    shape; ShallowNetwork._A1 converts it when first read."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: np.ndarray):
+        self.rows = rows
+
+    def nrows(self) -> int:
+        return self.rows.shape[0]
+
+    def ncols(self) -> int:
+        return self.rows.shape[1] - 1
+
+
+def _matrix(
+    value: Any, name: str, columns: int | None
+) -> tuple[fmpq_mat | _LazyRows, int, int]:
     """A matrix converted exactly: float arrays by flint from integers (rationals.float_matrix),
     anything else entry by entry."""
+    if isinstance(value, _LazyRows):
+        return value, value.nrows(), value.ncols()
     floats = float_array(value)
     if floats is not None and floats.ndim == 2:
         check_count(floats.size, f"{name} has {floats.size} entries")

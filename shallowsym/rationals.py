@@ -402,6 +402,9 @@ def primitive_dyadic_keys(rows: np.ndarray) -> tuple[list, np.ndarray, np.ndarra
     """
     h, cols = rows.shape
     d = cols - 1
+    fast = _narrow_dyadic_keys(rows)
+    if fast is not None:
+        return fast
     mantissa, exponent = np.frexp(rows)
     P = (mantissa * 2.0**53).astype(np.int64)
     E = exponent.astype(np.int64) - 53
@@ -431,4 +434,33 @@ def primitive_dyadic_keys(rows: np.ndarray) -> tuple[list, np.ndarray, np.ndarra
         big = P[wide].astype(object) << shift[wide].astype(object)
         for i, row in zip(wide.tolist(), big.tolist(), strict=True):
             keys[i] = tuple(row)
+    return keys, pivots, has_w
+
+
+def _narrow_dyadic_keys(rows: np.ndarray) -> tuple[list, np.ndarray, np.ndarray] | None:
+    """:func:`primitive_dyadic_keys` when every row fits in 62-bit integers on one power of
+    two (float32 weights of a trained model: 24 significant bits and a few bits of exponent
+    spread per row): each row scaled exactly to int64 integers, divided by their gcd. None
+    otherwise."""
+    h, cols = rows.shape
+    d = cols - 1
+    nonzero = rows != 0
+    exponent = np.frexp(rows)[1]  # |x| < 2^exponent
+    with np.errstate(over="ignore"):  # beyond float32's range: inf, not equal
+        significant = 24 if (rows.astype(np.float32) == rows).all() else 53
+    top = np.iinfo(exponent.dtype).max
+    low = np.where(nonzero, exponent, top).min(axis=1)
+    any_nonzero = nonzero.any(axis=1)
+    low = np.where(any_nonzero, low - significant, 0)
+    high = np.where(nonzero, exponent, np.iinfo(exponent.dtype).min).max(axis=1)
+    if (np.where(any_nonzero, high - low, 0) > 62).any():
+        return None
+    P = np.ldexp(rows, -low[:, None]).astype(np.int64)  # exact integers below 2^62
+    g = np.gcd.reduce(P, axis=1)
+    P //= np.where(g == 0, 1, g)[:, None]
+    has_w = nonzero[:, :d].any(axis=1)
+    pivots = np.where(has_w, np.argmax(nonzero[:, :d], axis=1), -1)
+    P *= np.sign(P[np.arange(h), np.maximum(pivots, 0)])[:, None]
+    listed = P.tolist()
+    keys: list = [tuple(row) if w else None for row, w in zip(listed, has_w.tolist(), strict=True)]
     return keys, pivots, has_w

@@ -13,7 +13,7 @@ Default tolerances follow the inputs' dtype (:data:`DEFAULT_TOLERANCES`): float6
 Python numbers and exact networks get ``rtol=1e-9, atol=1e-12``; float32 arrays, tensors and
 modules ``rtol=1e-5, atol=1e-8``; float16 and bfloat16 ``rtol=1e-2, atol=1e-5``. When the two
 inputs differ, the coarser one applies; every result states the tolerances and the dtype.
-A binary model file counts as float32 when every weight in it is a float32 value.
+A model file's dtype is the one its weights are stored in (``io.read(path).dtype``).
 
 Verdicts report ``ratio`` = (largest discrepancy) / (its tolerance). A ratio within a factor 10
 of 1 on either side, or two hyperplanes whose keys are between a tenth of a tolerance and ten
@@ -22,8 +22,10 @@ the verdict *uncertain* (``equivalent is None``) instead of a guess.
 
 Failure modes: near-coincident hyperplanes (keys closer than a tenth of the tolerance are
 merged, which hides a difference that small; up to ten tolerances apart they are flagged
-uncertain), weights within ten atol of zero (flagged uncertain: treated as zero they may turn a
-live neuron into a constant or move the pivot), and catastrophic cancellation in W2 W1 for huge
+uncertain), pivots within a factor ten of atol (a neuron's first weight above atol, or a weight
+before it, between atol / 10 and 10 atol: flagged uncertain, since counted the other way it may
+turn a live neuron into a constant or move the pivot; small weights after the pivot are compared
+like any key entry), and catastrophic cancellation in W2 W1 for huge
 weights (the relative tolerance scales with |W2| |W1|).
 
 Batch functions work on stacks of networks of one architecture in chunks of bounded size

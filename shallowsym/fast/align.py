@@ -25,7 +25,7 @@ from .core import (
 __all__ = ["align"]
 
 #: Mantissa bits (with the implicit one) per dtype: the most bits two values can agree on.
-MANTISSA_BITS = {"float64": 53, "float32": 24, "float16": 11, "bfloat16": 8}
+MANTISSA_BITS = {"float64": 53, "float32": 24, "float16": 11, "bfloat16": 8, "qint8": 8}
 _BLOCK = 1024
 
 
@@ -159,6 +159,7 @@ def align(
     >>> print(align(a, b))  # doctest: +NORMALIZE_WHITESPACE
     alignment (float64, rtol=1e-09, atol=1e-12): 2 hyperplanes matched, 0 only in a, 0 only in b
     every matched hyperplane agrees to 40 bits
+    neurons matched one to one (2): a[0] -> b[1], a[1] -> b[0]
     zero-input neurons of b: 2 (inactive)
     W2 W1 differs by 0, delta by 4.55e-13 (relative)
     best output scale 1: kinks then differ by 0 (relative)

@@ -159,7 +159,10 @@ def _ratios(W1, b1, W2, b2, rtol, atol):
     # A weight near zero may move a pivot and so split any hyperplane: only W2 W1 and delta
     # (which do not depend on pivots) can decide then.
     merged = np.where(g.tiny, affine, merged)
-    return ratio, g.ambiguous, merged, g.tiny
+    # A borderline pivot can only have split what should match: when every kink, M and delta
+    # agree within a tenth of their tolerances anyway, it changed nothing.
+    ambiguous = g.coincide | (g.tiny & (ratio > 1 / UNCERTAIN_FACTOR))
+    return ratio, ambiguous, merged, g.tiny
 
 
 def _uncertain(ratio, ambiguous, merged):
@@ -213,6 +216,9 @@ def equivalent_batch(
     return ratio <= 1, uncertain, ratio
 
 
+_REPAIR_LIMIT = 256  # neurons re-paired by nearest signature when the sorted pairing fails
+
+
 def _standard_map(A, B, rtol: float, atol: float):
     """(permutation, scales) with neuron i of a -> neuron p[i] of b, (w, beta)_b = t (w,
     beta)_a, a_b = a_a / t, each within tolerance; None when there is none."""
@@ -241,8 +247,22 @@ def _standard_map(A, B, rtol: float, atol: float):
     oa = np.argsort(sig_a @ direction, kind="stable")
     ob = np.argsort(sig_b @ direction, kind="stable")
     size = np.maximum(np.abs(sig_a[oa]).max(1), np.abs(sig_b[ob]).max(1))
-    if (np.abs(sig_a[oa] - sig_b[ob]).max(1) > UNCERTAIN_FACTOR * (atol + rtol * size)).any():
-        return None
+    bad = np.abs(sig_a[oa] - sig_b[ob]).max(1) > UNCERTAIN_FACTOR * (atol + rtol * size)
+    if bad.any():
+        # neurons whose projections lie closer than the rounding (a float16 copy) may swap
+        # places in the sorted order: pair those few by nearest signature instead
+        ia, ib = oa[bad], ob[bad]
+        if len(ia) > _REPAIR_LIMIT:
+            return None
+        gap = np.abs(sig_a[ia][:, None, :] - sig_b[ib][None, :, :]).max(2)
+        nearest = np.argmin(gap, axis=1)
+        if len(set(nearest.tolist())) != len(ia):
+            return None
+        scale = np.maximum(np.abs(sig_a[ia]).max(1), np.abs(sig_b[ib][nearest]).max(1))
+        if (gap[np.arange(len(ia)), nearest] > UNCERTAIN_FACTOR * (atol + rtol * scale)).any():
+            return None
+        ob = ob.copy()
+        ob[bad] = ib[nearest]
     permutation = np.empty(h, dtype=np.int64)
     permutation[oa] = ob
     scales = norm_b[permutation] / norm_a
@@ -357,8 +377,9 @@ def equivalent(
     r, m = float(ratio[0]), float(merged[0])
     if ambiguous[0] and m <= UNCERTAIN_FACTOR:
         why = (
-            f"a non-zero weight lies within {UNCERTAIN_FACTOR:g} atol of zero (as zero or as "
-            "a pivot it changes a hyperplane), and W2 W1 and delta agree within "
+            f"a neuron's pivot (its first weight above atol) is within a factor "
+            f"{UNCERTAIN_FACTOR:g} of atol (another pivot or none would change its "
+            "hyperplane), and W2 W1 and delta agree within "
             f"{UNCERTAIN_FACTOR:g} tolerances"
             if tiny[0]
             else "two hyperplanes nearly coincide (their keys differ by 1 to 10 tolerances), "
