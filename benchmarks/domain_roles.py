@@ -27,7 +27,7 @@ from shallowsym import (
     max_difference,
     symmetries,
 )
-from shallowsym.domainwidth import domain_roles
+from shallowsym.domain import domain_roles
 from shallowsym.errors import SearchLimitExceeded
 from shallowsym.minimal import minimal_width
 

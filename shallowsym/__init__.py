@@ -12,6 +12,7 @@ from .alignment import Alignment, HyperplaneMatch, align
 from .canonical import BentHyperplane, CanonicalForm, canonical_form
 from .certificates import Move, MoveCertificate, explain
 from .domain import Box, Polytope
+from .domain.maxdiff import MaxDifference, max_difference
 from .equivalence import Equivalence, equivalent
 from .errors import (
     InvalidDomainError,
@@ -31,7 +32,6 @@ from .functional import (
 )
 from .graph import bent_hyperplane_graph, neuron_graph
 from .hyperplanes import neuron_keys
-from .maxdiff import MaxDifference, max_difference
 from .minimal import ReducedNetwork, is_irreducible, minimal_width, reduce, reduction
 from .network import ShallowNetwork
 from .relabel import RelabelledEquivalence, Relabelling, relabelled_equivalent, relabelling_group

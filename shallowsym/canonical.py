@@ -10,7 +10,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from .domain import Box, Polytope, as_domain, fold_onto
+from .domain.canonical import fold_onto
+from .domain.sets import Box, Polytope, as_domain
 from .dyadic import dyadic_product
 from .hyperplanes import (
     Key,

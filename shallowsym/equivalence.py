@@ -10,13 +10,13 @@ from typing import Any, Literal
 
 from .canonical import CanonicalForm, canonical_form
 from .certificates import DEFAULT_EXPLAIN_LIMIT, MoveCertificate, explain
-from .domain import Box, Polytope, as_domain
+from .domain.maxdiff import epsilon_verdict
+from .domain.points import separating_point_in
+from .domain.sets import Box, Polytope, as_domain
 from .errors import SearchLimitExceeded, check_limit
 from .graph import graph_standard_map, graphs_isomorphic
 from .hyperplanes import format_hyperplane
-from .maxdiff import epsilon_verdict
 from .network import ShallowNetwork
-from .ondomain import separating_point_in
 from .rationals import format_rational
 from .relabel import RelabelledEquivalence, RelabelMode, relabelled_equivalent
 from .standard import StandardCertificate, find_standard_map
@@ -196,7 +196,7 @@ def equivalent(
         witness is then a rational point inside D.
     epsilon
         With ``domain``: decide sup over D of |f_a - f_b| <= epsilon (every output) by
-        :func:`shallowsym.maxdiff.max_difference`; the reason says whether the value is exact
+        :func:`shallowsym.domain.max_difference`; the reason says whether the value is exact
         or the MILP solver's bound.
     limit
         Bound on the search for a move certificate, which runs only when ``certificate`` is

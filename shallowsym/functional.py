@@ -22,8 +22,9 @@ from typing import Any
 
 from flint import fmpq, fmpq_mat
 
-from .domain import Box, Polytope, as_domain, key_side
-from .domaincells import cell_points
+from .domain.canonical import key_side
+from .domain.cells import cell_points
+from .domain.sets import Box, Polytope, as_domain
 from .errors import InvalidNetworkError, ShallowSymError
 from .hyperplanes import neuron_keys
 from .linalg import nullspace
@@ -397,7 +398,7 @@ def decisive_points(
     dimension on them equals the functional dimension.
 
     With a bounded ``domain``, the points lie strictly inside D, in every cell of the
-    arrangement restricted to D (``shallowsym.domaincells``), and the batch functional
+    arrangement restricted to D (``shallowsym.domain.cells``), and the batch functional
     dimension on them equals ``functional_dimension(net, domain=D)``.
 
     Raises

@@ -16,9 +16,8 @@ from oracles import reference_eval
 from scipy.optimize import linprog
 
 from shallowsym import ShallowNetwork, canonical_form, equivalent
-from shallowsym.domain import Box, Polytope, domain_from_dict, exact_lp_min
+from shallowsym.domain import Box, Polytope, domain_from_dict, exact_lp_min, max_difference
 from shallowsym.errors import InvalidDomainError
-from shallowsym.maxdiff import max_difference
 
 seeds = st.integers(0, 2**32 - 1)
 

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from .canonical import canonical_form
-from .domain import Box, Polytope, as_domain
-from .errors import InvalidDomainError, MissingDependencyError
-from .hyperplanes import Key, hyperplane_normal_offset
-from .network import ShallowNetwork
-from .rationals import as_rational, format_rational, to_fraction
+from ..canonical import canonical_form
+from ..errors import InvalidDomainError, MissingDependencyError
+from ..hyperplanes import Key, hyperplane_normal_offset
+from ..network import ShallowNetwork
+from ..rationals import as_rational, format_rational, to_fraction
+from .sets import Box, Polytope, as_domain
 
 __all__ = ["MaxDifference", "epsilon_verdict", "max_difference"]
 

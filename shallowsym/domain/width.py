@@ -18,10 +18,10 @@ from typing import Any
 
 from flint import fmpq, fmpq_mat
 
-from .canonical import canonical_form
-from .domain import Box, Polytope, as_domain
-from .errors import InvalidDomainError, SearchLimitExceeded, check_limit
-from .network import ShallowNetwork
+from ..canonical import canonical_form
+from ..errors import InvalidDomainError, SearchLimitExceeded, check_limit
+from ..network import ShallowNetwork
+from .sets import Box, Polytope, as_domain
 
 __all__ = ["DomainRoles", "domain_roles", "minimal_width_on", "reduce_on"]
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import itertools
 from fractions import Fraction
 
-from .domain import Box, Polytope
-from .errors import InvalidDomainError
+from ..errors import InvalidDomainError
+from .sets import Box, Polytope
 
 __all__ = ["cell_points"]
 

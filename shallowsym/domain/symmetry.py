@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .canonical import canonical_form
-from .domain import Box, Polytope, as_domain
-from .domainwidth import DomainRoles, domain_roles
-from .errors import SearchLimitExceeded, check_limit
-from .functional import FunctionalDimension, functional_dimension
-from .network import ShallowNetwork
-from .standard import find_standard_map
+from ..canonical import canonical_form
+from ..errors import SearchLimitExceeded, check_limit
+from ..functional import FunctionalDimension, functional_dimension
+from ..network import ShallowNetwork
+from ..standard import find_standard_map
+from .sets import Box, Polytope, as_domain
+from .width import DomainRoles, domain_roles
 
 __all__ = ["DomainSymmetryReport", "domain_symmetries"]
 
@@ -31,7 +31,7 @@ class DomainSymmetryReport:
     Attributes
     ----------
     roles
-        :class:`~shallowsym.domainwidth.DomainRoles`: bent, dead, affine or zero-output on D.
+        :class:`~shallowsym.domain.width.DomainRoles`: bent, dead, affine or zero-output on D.
     functional_dimension
         The exact functional dimension on D (proofs/domains.md, Theorem D6).
     fiber_dimension

@@ -13,10 +13,10 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from .canonical import CanonicalForm
-from .domain import Box, Polytope
-from .hyperplanes import Key, hyperplane_normal_offset
-from .network import ShallowNetwork
+from ..canonical import CanonicalForm
+from ..hyperplanes import Key, hyperplane_normal_offset
+from ..network import ShallowNetwork
+from .sets import Box, Polytope
 
 __all__ = ["interior_point_on", "separating_point_in"]
 
