@@ -281,14 +281,14 @@ def _on_domain(a, b, method: str, domain, epsilon, limit: int) -> Equivalence:
         return Equivalence(same, reason, method, witness=x, values=values)
     cf_a, cf_b = canonical_form(a, domain=domain), canonical_form(b, domain=domain)
     if cf_a != cf_b:
-        x = separating_point_in(a, b, cf_a, cf_b)
+        x, values = separating_point_in(a, b, cf_a, cf_b)
         return Equivalence(
             False,
             f"on D = {domain}, {_difference(cf_a, cf_b)} (hyperplanes missing D folded into "
             "the affine part)",
             method,
             witness=x,
-            values=(a(x), b(x)),
+            values=values,
         )
     if canonical_form(a) == canonical_form(b):
         verdict = _equivalent_verdict(a, b, method, limit)

@@ -161,8 +161,18 @@ class Box(Domain):
     def integer_range(self, key) -> tuple[Fraction, Fraction]:
         """Exact (min, max) over the box of n.x + n0 for an integer key (n_1..n_d, n_0)."""
         den, lo, hi = self._scaled
+        normal = key[:-1]
+        if self._uniform:  # one interval for every coordinate: two sums of integers
+            negative = sum(n for n in normal if n < 0)
+            positive = sum(normal) - negative
+            a, b = lo[0], hi[0]
+            base = key[-1] * den
+            return (
+                Fraction(base + a * positive + b * negative, den),
+                Fraction(base + b * positive + a * negative, den),
+            )
         low = high = key[-1] * den
-        for n, a, b in zip(key, lo, hi, strict=False):
+        for n, a, b in zip(normal, lo, hi, strict=True):
             if n > 0:
                 low += n * a
                 high += n * b
@@ -170,6 +180,10 @@ class Box(Domain):
                 low += n * b
                 high += n * a
         return Fraction(low, den), Fraction(high, den)
+
+    @cached_property
+    def _uniform(self) -> bool:
+        return len(set(self.lo)) == 1 and len(set(self.hi)) == 1
 
     def integer_side(self, key) -> int:
         """:meth:`side` for an integer key, in integer arithmetic."""
