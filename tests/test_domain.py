@@ -17,7 +17,7 @@ from scipy.optimize import linprog
 
 from shallowsym import ShallowNetwork, canonical_form, equivalent
 from shallowsym.domain import Box, Polytope, domain_from_dict, exact_lp_min, max_difference
-from shallowsym.errors import InvalidDomainError
+from shallowsym.errors import InvalidDomainError, SearchLimitExceeded
 
 seeds = st.integers(0, 2**32 - 1)
 
@@ -401,7 +401,7 @@ def test_max_difference_milp_against_raw_milp(seed):
     for i in rng.sample(range(a.h), 2):
         b = with_neuron(b, i, [v + rng.randint(-1, 1) for v in b.W1[i]], b.b1[i] - 1, [b.W2[0][i]])
     lo, hi = [Fraction(0)] * d, [Fraction(1)] * d
-    md = max_difference(a, b, domain=Box(lo, hi))
+    md = max_difference(a, b, domain=Box(lo, hi), method="milp")
     if md.method != "milp":
         return
     raw = max(raw_milp(a, b, lo, hi, 0, s) for s in (1, -1))
@@ -410,6 +410,83 @@ def test_max_difference_milp_against_raw_milp(seed):
     assert md.upper_bounds[0] >= float(md.maximum) - 1e-9
     x = md.points[0]
     assert abs(reference_eval(a, x)[0] - reference_eval(b, x)[0]) == md.values[0]
+
+
+def solve_exactly(rows, rhs):
+    """The unique solution of rows x = rhs by Gauss-Jordan on Fractions, or None if singular."""
+    n = len(rows)
+    m = [[*map(Fraction, r), Fraction(v)] for r, v in zip(rows, rhs)]
+    for col in range(n):
+        piv = next((r for r in range(col, n) if m[r][col] != 0), None)
+        if piv is None:
+            return None
+        m[col], m[piv] = m[piv], m[col]
+        for r in range(n):
+            if r != col and m[r][col] != 0:
+                f = m[r][col] / m[col][col]
+                m[r] = [x - f * y for x, y in zip(m[r], m[col])]
+    return tuple(m[r][n] / m[r][r] for r in range(n))
+
+
+def brute_max_vertices(a, b, lo, hi):
+    """max |f_a - f_b| over every vertex in the box of the raw arrangement (every neuron of a
+    and b and the box's facets): f_a - f_b is affine on each raw cell (any d)."""
+    d = len(lo)
+    planes = [
+        (tuple(w), -beta) for net in (a, b) for w, beta in zip(net.W1, net.b1) if any(w)
+    ]
+    for j in range(d):
+        e = tuple(Fraction(int(i == j)) for i in range(d))
+        planes += [(e, lo[j]), (e, hi[j])]
+    best = [Fraction(0)] * a.k
+    for chosen in itertools.combinations(planes, d):
+        x = solve_exactly([n for n, _ in chosen], [r for _, r in chosen])
+        if x is not None and all(lo[j] <= x[j] <= hi[j] for j in range(d)):
+            fa, fb = reference_eval(a, x), reference_eval(b, x)
+            best = [max(v, abs(p - q)) for v, p, q in zip(best, fa, fb)]
+    return best
+
+
+@given(seeds)
+def test_max_difference_exact_in_three_dimensions(seed):
+    """d = 3 with a few changed neurons: the exact vertex enumeration of the remaining
+    arrangement against every vertex of the raw arrangement (Fractions) and the raw MILP."""
+    rng = random.Random(seed)
+    d, k = 3, rng.randint(1, 2)
+    a = rand_net(rng, d, 5, k)
+    b = a
+    for i in rng.sample(range(a.h), rng.randint(1, 2)):
+        b = with_neuron(
+            b,
+            i,
+            [v + rng.randint(-1, 1) for v in b.W1[i]],
+            b.b1[i] - 1,
+            [b.W2[j][i] for j in range(k)],
+        )
+    lo = [Fraction(rng.randint(-2, 0)) for _ in range(d)]
+    hi = [v + rng.randint(1, 2) for v in lo]
+    md = max_difference(a, b, domain=Box(lo, hi), method="exact")
+    assert md.exact and md.method in ("vertices", "affine", "equal")
+    assert list(md.values) == brute_max_vertices(a, b, lo, hi)
+    for j, x in enumerate(md.points):
+        assert all(lo[i] <= x[i] <= hi[i] for i in range(d))
+        assert abs(reference_eval(a, x)[j] - reference_eval(b, x)[j]) == md.values[j]
+    if k == 1 and md.method == "vertices":
+        raw = max(raw_milp(a, b, lo, hi, 0, s) for s in (1, -1))
+        assert abs(float(md.maximum) - raw) <= 1e-5 * (1 + abs(raw))
+
+
+def test_max_difference_exact_search_limit():
+    a = ShallowNetwork([[1, 1, 1]], [-1], [[1]], [0])
+    b = ShallowNetwork([[1, 1, 2]], [-1], [[1]], [0])
+    box = Box(0, 1, d=3)
+    with pytest.raises(SearchLimitExceeded, match="limit=5"):
+        max_difference(a, b, domain=box, method="exact", limit=5)
+    fallback = max_difference(a, b, domain=box, limit=5)  # auto: the MILP, labelled as such
+    exact = max_difference(a, b, domain=box)
+    assert fallback.method == "milp" and not fallback.exact
+    assert exact.method == "vertices" and exact.exact and exact.maximum == 1
+    assert fallback.maximum <= exact.maximum <= fallback.upper_bound + 1e-9
 
 
 def test_epsilon_equivalence():
