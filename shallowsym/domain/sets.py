@@ -160,18 +160,21 @@ class Box(Domain):
 
     def integer_range(self, key) -> tuple[Fraction, Fraction]:
         """Exact (min, max) over the box of n.x + n0 for an integer key (n_1..n_d, n_0)."""
+        den = self._scaled[0]
+        low, high = self._scaled_range(key)
+        return Fraction(low, den), Fraction(high, den)
+
+    def _scaled_range(self, key) -> tuple[int, int]:
+        """(min, max) over the box of n.x + n0 times the common denominator, as integers."""
         den, lo, hi = self._scaled
         normal = key[:-1]
+        base = key[-1] * den
         if self._uniform:  # one interval for every coordinate: two sums of integers
             negative = sum(n for n in normal if n < 0)
             positive = sum(normal) - negative
             a, b = lo[0], hi[0]
-            base = key[-1] * den
-            return (
-                Fraction(base + a * positive + b * negative, den),
-                Fraction(base + b * positive + a * negative, den),
-            )
-        low = high = key[-1] * den
+            return base + a * positive + b * negative, base + b * positive + a * negative
+        low = high = base
         for n, a, b in zip(normal, lo, hi, strict=True):
             if n > 0:
                 low += n * a
@@ -179,7 +182,7 @@ class Box(Domain):
             elif n < 0:
                 low += n * b
                 high += n * a
-        return Fraction(low, den), Fraction(high, den)
+        return low, high
 
     @cached_property
     def _uniform(self) -> bool:
@@ -187,7 +190,7 @@ class Box(Domain):
 
     def integer_side(self, key) -> int:
         """:meth:`side` for an integer key, in integer arithmetic."""
-        low, high = self.integer_range(key)
+        low, high = self._scaled_range(key)
         return 1 if low >= 0 else (-1 if high <= 0 else 0)
 
     def affine_range(self, u, c):
