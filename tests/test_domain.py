@@ -578,6 +578,51 @@ def test_reduce_on_a_box_drops_dead_and_merges_affine():
     assert small.h == 1 and equivalent(net, small, domain=box)
 
 
+def test_minimal_width_on_a_box_closed_form_many_hyperplanes():
+    """Many bent hyperplanes (40 neurons, d = 60, k = 3): Corollary D4a decides the minimal
+    width on the box with one flip set examined (limit=1): #bent + rank(L). The value is
+    attained by reduce (equal on the box, checked by exact evaluation at random points and by
+    the canonical forms) and is a lower bound by Theorem D4 (rho(L, U) = rank(L) here, computed
+    below by this test's own elimination)."""
+    from shallowsym import minimal_width, reduce
+
+    def fraction_rank(rows):
+        rows = [list(r) for r in rows if any(r)]
+        rank = 0
+        for col in range(len(rows[0]) if rows else 0):
+            pivot = next((i for i in range(rank, len(rows)) if rows[i][col]), None)
+            if pivot is None:
+                continue
+            rows[rank], rows[pivot] = rows[pivot], rows[rank]
+            for i in range(rank + 1, len(rows)):
+                if rows[i][col]:
+                    f = rows[i][col] / rows[rank][col]
+                    rows[i] = [x - f * y for x, y in zip(rows[i], rows[rank])]
+            rank += 1
+        return rank
+
+    rng = np.random.default_rng(18)
+    d, h, k = 60, 40, 3
+    W1 = rng.normal(0, 1 / np.sqrt(d), (h, d))
+    b1 = rng.normal(0, 0.5, h) - 0.5 * W1.sum(axis=1)  # most hyperplanes cross the box
+    b1[:4] = -np.maximum(W1[:4], 0).sum(axis=1) - 1  # four dead on the box
+    b1[4:8] = -np.minimum(W1[4:8], 0).sum(axis=1) + 1  # four always active
+    net = ShallowNetwork(W1, b1, rng.normal(0, 1, (k, h)), rng.normal(0, 1, k))
+    box = Box(0, 1, d=d)
+    cf = canonical_form(net, domain=box)
+    L, _ = cf.sigma_form
+    normals = [list(u) for u, _, _ in cf.bent_hyperplanes]
+    assert fraction_rank([list(r) for r in L] + normals) - fraction_rank(normals) == k
+    width = minimal_width(net, domain=box, limit=1)
+    assert width == cf.num_bent + k and cf.num_bent <= h - 4
+    small = reduce(net, domain=box)
+    assert small.h == width and equivalent(net, small, domain=box)
+    pts = np.random.default_rng(1).random((5, d))
+    for x in pts:
+        x = [Fraction(v) for v in x]
+        assert reference_eval(net, x) == reference_eval(small, x)
+
+
 # -- functional dimension on D ---------------------------------------------------------------
 
 

@@ -49,6 +49,7 @@ _LAZY = {
     "DomainRoles": "width",
     "domain_roles": "width",
     "minimal_width_on": "width",
+    "rank_floor": "width",
     "reduce_on": "width",
 }
 
@@ -72,6 +73,7 @@ __all__ = [
     "max_difference",
     "minimal_width_on",
     "polygon_vertices",
+    "rank_floor",
     "reduce_on",
     "separating_point_in",
 ]
