@@ -432,9 +432,7 @@ def brute_max_vertices(a, b, lo, hi):
     """max |f_a - f_b| over every vertex in the box of the raw arrangement (every neuron of a
     and b and the box's facets): f_a - f_b is affine on each raw cell (any d)."""
     d = len(lo)
-    planes = [
-        (tuple(w), -beta) for net in (a, b) for w, beta in zip(net.W1, net.b1) if any(w)
-    ]
+    planes = [(tuple(w), -beta) for net in (a, b) for w, beta in zip(net.W1, net.b1) if any(w)]
     for j in range(d):
         e = tuple(Fraction(int(i == j)) for i in range(d))
         planes += [(e, lo[j]), (e, hi[j])]
@@ -708,3 +706,34 @@ def test_plot_domain_greys_the_hyperplanes_missing_d():
     ax = plot_domain(ShallowNetwork([[1, -1], [-1, 1]], [0, 0], [[1, -1]], [0]), tri)
     styles = [line.get_linestyle() for line in ax.get_lines()]
     assert styles.count("--") == 1  # relu(l) - relu(-l) = l: no kink on D, dashed
+
+
+@given(seeds)
+def test_mechanisms_on_domain_add_up_to_the_fibre_dimension(seed):
+    """With one neuron per bent hyperplane (no R^d mechanism), the D1 and D2 mechanisms on D
+    account for the whole fibre dimension on D beyond the orbit (functional dimension on D is
+    computed independently, by the block computation of Theorem D6); the stabilizer on D is
+    the one on R^d."""
+    from shallowsym import symmetries
+
+    rng = random.Random(seed)
+    d, k = rng.randint(1, 2), rng.randint(1, 2)
+    net = rand_net(rng, d, rng.randint(1, 5), k)
+    lo = [Fraction(rng.randint(-2, 0)) for _ in range(d)]
+    box = Box(lo, [v + rng.randint(1, 2) for v in lo])
+    if any(not any(w) for w in net.W1):
+        return  # zero-input neurons (not differentiable at beta = 0; tested elsewhere)
+    report = symmetries(net, domain=box)
+    rd = symmetries(net)
+    assert report.stabilizer == rd.stabilizer
+    if rd.continuous_mechanisms or report.roles.count("zero-output"):
+        return
+    bent = [i for i, r in enumerate(report.roles.roles) if r == "bent"]
+    keys = {
+        tuple(x / next(v for v in net.W1[i] if v) for x in (*net.W1[i], net.b1[i])) for i in bent
+    }
+    if len(keys) < len(bent):  # two neurons on one hyperplane
+        return
+    total = sum(m.dimension for m in report.mechanisms)
+    assert total == report.fiber_dimension - report.orbit_dimension
+    assert report.has_hidden_symmetries == (total > 0)
