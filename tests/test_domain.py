@@ -648,6 +648,48 @@ def test_functional_dimension_on_domain_is_the_jacobian_rank_in_every_cell(seed)
     assert fd.dimension <= functional_dimension(net).dimension
 
 
+@given(seeds)
+def test_decisive_points_on_domain_in_three_dimensions(seed):
+    """d = 3 on a box or a simplex: the points lie strictly inside D and off every
+    hyperplane, their sign vectors are exactly the cells met by a fine rational grid (plus the
+    points' own), and the Jacobian rank there is the block computation's dimension on D."""
+    from shallowsym import batch_functional_dimension, decisive_points, functional_dimension
+
+    rng = random.Random(seed)
+    d, k = 3, rng.randint(1, 2)
+    net = rand_net(rng, d, rng.randint(1, 4), k, span=2)
+    if any(not any(w) for w in net.W1):
+        return
+    if rng.random() < 0.3:
+        domain = Polytope([[-1, 0, 0], [0, -1, 0], [0, 0, -1], [1, 1, 1]], [0, 0, 0, 1])
+    else:
+        lo = [Fraction(rng.randint(-2, 0)) for _ in range(d)]
+        domain = Box(lo, [v + rng.randint(1, 2) for v in lo])
+    points = decisive_points(net, domain=domain)
+    assert all(domain.contains(p, strict=True) for p in points)
+
+    def signs(x):
+        return tuple(
+            (sum(w * v for w, v in zip(row, x)) + beta > 0)
+            for row, beta in zip(net.W1, net.b1)
+        )
+
+    assert all(
+        sum(w * v for w, v in zip(row, x)) + beta != 0
+        for x in points
+        for row, beta in zip(net.W1, net.b1)
+    )
+    found = {signs(x) for x in points}
+    grid = [Fraction(t, 4) for t in range(-8, 9)]
+    for x in itertools.product(grid, repeat=3):
+        if domain.contains(x, strict=True) and all(
+            sum(w * v for w, v in zip(row, x)) + beta != 0 for row, beta in zip(net.W1, net.b1)
+        ):
+            assert signs(x) in found
+    fd = functional_dimension(net, domain=domain)
+    assert fd == batch_functional_dimension(net, points)
+
+
 def test_functional_dimension_on_a_box_counts_dead_and_affine_neurons():
     from shallowsym import functional_dimension
 
