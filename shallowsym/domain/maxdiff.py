@@ -395,6 +395,23 @@ def _milp(a, b, g: _Difference, domain, k: int, time_limit):
                     ]
                     ub += [c[i] - big_low, 0.0]
                     row += 2
+            # Pair cuts: relu(l_t) - relu(l_s) <= max over D of (l_t - l_s)^+, valid for every
+            # pair; they make the relaxation tight where a changed neuron's two hyperplanes
+            # nearly coincide (its kinks +kappa and -kappa nearly cancel).
+            convex = [t for t, i in enumerate(active) if sign * K[i, j] > 0]
+            concave = [t for t, i in enumerate(active) if sign * K[i, j] < 0]
+            for t in convex:
+                for q in concave:
+                    i, p = active[t], active[q]
+                    diff = U[i] - U[p]
+                    gap = c[i] - c[p] + np.maximum(diff * x_hi, diff * x_lo).sum()
+                    gap = max(gap, 0.0) * (1 + 1e-9) + 1e-9
+                    if gap < hi_b[d + t]:
+                        blocks_r.append(np.array([row, row]))
+                        blocks_c.append(np.array([d + t, d + q]))
+                        blocks_v.append(np.array([1.0, -1.0]))
+                        ub.append(gap)
+                        row += 1
             for prow, rhs in zip(P_rows, P_rhs, strict=True):
                 cols = np.flatnonzero(prow)
                 blocks_r.append(np.full(len(cols), row))
