@@ -13,6 +13,7 @@ Run:  python benchmarks/domain_roles.py
 from __future__ import annotations
 
 import time
+from fractions import Fraction
 
 import numpy as np
 import torch
@@ -27,7 +28,7 @@ from shallowsym import (
     max_difference,
     symmetries,
 )
-from shallowsym.domainwidth import domain_roles
+from shallowsym.domain import domain_roles
 from shallowsym.errors import SearchLimitExceeded
 from shallowsym.minimal import minimal_width
 
@@ -68,15 +69,41 @@ def main() -> None:
     cf = canonical_form(net)
     cf_box = canonical_form(net, domain=box)
     print(f"bent hyperplanes: {cf.num_bent} on R^784, {cf_box.num_bent} meeting the box")
-    # the data's own bounding box, widened by 1/64 (pixels never lit get [-1/64, 1/64])
-    data_box = Box(X.min(axis=0) - 1 / 64, X.max(axis=0) + 1 / 64)
-    start = time.perf_counter()
-    roles = domain_roles(net, data_box)
-    print(f"on the data's bounding box (+-1/64): {roles} ({time.perf_counter() - start:.2f} s)")
     try:
-        print("minimal width on the box:", minimal_width(net, domain=box, limit=64))
+        start = time.perf_counter()
+        width = minimal_width(net, domain=box, limit=64)
+        print(f"minimal width on the box: {width} ({time.perf_counter() - start:.2f} s)")
     except SearchLimitExceeded as err:
         print(f"minimal width on the box: {err}")
+    # The data's own bounding box, widened by eps and kept inside [0, 1]: a pixel constant in
+    # the data (never lit: 0 everywhere) gets [0, eps].
+    for eps in (Fraction(1, 64), Fraction(1, 1024), Fraction(0)):
+        lo = [max(Fraction(0), Fraction(float(v)) - eps) for v in X.min(axis=0)]
+        hi = [min(Fraction(1), Fraction(float(v)) + eps) for v in X.max(axis=0)]
+        hi = [b if b > a else a + Fraction(1, 1024) for a, b in zip(lo, hi, strict=True)]
+        data_box = Box(lo, hi)
+        degenerate = sum(1 for a, b in zip(X.min(axis=0), X.max(axis=0), strict=True) if a == b)
+        start = time.perf_counter()
+        roles = domain_roles(net, data_box)
+        seconds = time.perf_counter() - start
+        print(
+            f"on the data's bounding box, margin {eps} ({degenerate} constant pixels get "
+            f"[v, v + {max(eps, Fraction(1, 1024))}]): {roles} ({seconds:.2f} s)"
+        )
+        if roles.count("dead") or roles.count("affine"):
+            start = time.perf_counter()
+            sym = symmetries(net, domain=data_box)
+            fd = sym.functional_dimension.dimension
+            try:
+                width = minimal_width(net, domain=data_box, limit=64)
+            except SearchLimitExceeded as err:
+                width = f"undecided ({err})"
+            print(
+                f"  functional dimension there {fd} (on [0, 1]^784: "
+                f"{report.functional_dimension.dimension}); fibre dimension "
+                f"{sym.fiber_dimension}; minimal width {width}; "
+                f"{time.perf_counter() - start:.2f} s"
+            )
     dead = [i for i, r in enumerate(report.roles.roles) if r == "dead"]
     bent = [i for i, r in enumerate(report.roles.roles) if r == "bent"]
     for pruned in (dead, dead + bent[:3]):

@@ -11,6 +11,7 @@ D exactly for equal functions on D, and minimal_width(net, domain=D) equal to th
 """
 
 import itertools
+import random
 from fractions import Fraction
 
 from shallowsym import ShallowNetwork, canonical_form, minimal_width
@@ -74,3 +75,58 @@ def test_theorems_d3_and_d4_on_intervals():
         # Theorem D3: equal on D exactly when the canonical forms on D are equal.
         assert all(len(forms) == 1 for forms in by_function.values())
         assert all(len(functions) == 1 for functions in by_form.values())
+
+
+def fraction_rank(rows):
+    """The rank of a list of rows of Fractions, by this file's own Gaussian elimination."""
+    rows = [list(map(Fraction, r)) for r in rows if any(r)]
+    rank, col = 0, 0
+    width = len(rows[0]) if rows else 0
+    while rank < len(rows) and col < width:
+        pivot = next((i for i in range(rank, len(rows)) if rows[i][col] != 0), None)
+        if pivot is None:
+            col += 1
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        for i in range(len(rows)):
+            if i != rank and rows[i][col] != 0:
+                f = rows[i][col] / rows[rank][col]
+                rows[i] = [x - f * y for x, y in zip(rows[i], rows[rank])]
+        rank += 1
+        col += 1
+    return rank
+
+
+def test_corollary_d4a_floor():
+    """min over S of rank(L + sum_S kappa_H u_H^T) >= rho(L, U) = rank([L; U]) - rank(U), with
+    equality whenever rank(L) = rho, on random small integer data (brute force over all S)."""
+    from shallowsym.domain import rank_floor
+
+    rng = random.Random(18)
+    decided = 0
+    for _ in range(300):
+        d, k, n = rng.randint(1, 4), rng.randint(1, 3), rng.randint(0, 4)
+        L = [[Fraction(rng.randint(-2, 2)) for _ in range(d)] for _ in range(k)]
+        normals = [[Fraction(rng.randint(-1, 1)) for _ in range(d)] for _ in range(n)]
+        normals = [u for u in normals if any(u)]
+        kinks = [[Fraction(rng.randint(-2, 2)) for _ in range(k)] for _ in normals]
+        low = min(
+            fraction_rank(
+                [
+                    [
+                        L[j][c] + sum(kinks[h][j] * normals[h][c] for h in S)
+                        for c in range(d)
+                    ]
+                    for j in range(k)
+                ]
+            )
+            for size in range(len(normals) + 1)
+            for S in itertools.combinations(range(len(normals)), size)
+        )
+        rho = fraction_rank(L + normals) - fraction_rank(normals)
+        assert rank_floor(L, normals) == rho
+        assert low >= rho
+        if fraction_rank(L) == rho:
+            decided += 1
+            assert low == rho
+    assert decided >= 50

@@ -11,6 +11,7 @@ from . import deep, examples, fast, keys, moves, zoo
 from .alignment import Alignment, HyperplaneMatch, align
 from .canonical import BentHyperplane, CanonicalForm, canonical_form
 from .domain import Box, Polytope
+from .domain.maxdiff import MaxDifference, max_difference
 from .equivalence import Equivalence, equivalent
 from .errors import (
     InvalidDomainError,
@@ -33,7 +34,6 @@ from .functional import (
 )
 from .graph import bent_hyperplane_graph, neuron_graph
 from .hyperplanes import neuron_keys
-from .maxdiff import MaxDifference, max_difference
 from .minimal import ReducedNetwork, is_irreducible, minimal_width, reduce, reduction
 from .moves.certificates import Move, MoveCertificate, explain
 from .network import ShallowNetwork

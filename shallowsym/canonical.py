@@ -10,7 +10,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from .domain import Box, Polytope, as_domain, fold_onto
+from .domain.canonical import fold_onto
+from .domain.sets import Box, Polytope, as_domain
 from .dyadic import dyadic_product
 from .hyperplanes import (
     Key,
@@ -461,7 +462,9 @@ def _dyadic_linear_constant(net: ShallowNetwork, keys: tuple[Key | None, ...]):
 
 def _on_domain(net: ShallowNetwork, domain: Box | Polytope) -> CanonicalForm:
     cf = canonical_form(net)
-    keys, kinks, linear, constant = fold_onto(domain, cf.keys, cf.kinks, cf.linear, cf.constant)
+    keys, kinks, linear, constant = fold_onto(
+        domain, cf.keys, cf._kinks, cf._linear, cf._constant
+    )
     return CanonicalForm.from_parts(
         d=cf.d, k=cf.k, keys=keys, kinks=kinks, linear=linear, constant=constant, domain=domain
     )

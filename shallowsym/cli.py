@@ -21,14 +21,14 @@ from typing import Any
 
 from . import __version__, examples
 from .canonical import canonical_form
-from .domain import Box, domain_from_dict
+from .domain.maxdiff import max_difference
+from .domain.sets import Box, domain_from_dict
 from .equivalence import equivalent
 from .errors import SearchLimitExceeded, ShallowSymError
 from .fibre.flips import DEFAULT_LIMIT
 from .fibre.strata import DEFAULT_TYPE_LIMIT
 from .functional import functional_dimension
 from .io import RELU_ASSUMED, WRITABLE, read, save
-from .maxdiff import max_difference
 from .minimal import reduction
 from .moves.certificates import DEFAULT_EXPLAIN_LIMIT
 from .network import ShallowNetwork

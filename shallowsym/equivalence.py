@@ -9,14 +9,14 @@ from functools import cached_property
 from typing import Any, Literal
 
 from .canonical import CanonicalForm, canonical_form
-from .domain import Box, Polytope, as_domain
+from .domain.maxdiff import epsilon_verdict
+from .domain.points import separating_point_in
+from .domain.sets import Box, Polytope, as_domain
 from .errors import SearchLimitExceeded, check_limit
 from .graph import graph_standard_map, graphs_isomorphic
 from .hyperplanes import format_hyperplane
-from .maxdiff import epsilon_verdict
 from .moves.certificates import DEFAULT_EXPLAIN_LIMIT, MoveCertificate, explain
 from .network import ShallowNetwork
-from .ondomain import separating_point_in
 from .rationals import format_rational
 from .relabel import RelabelledEquivalence, RelabelMode, relabelled_equivalent
 from .standard import StandardCertificate, find_standard_map
@@ -196,7 +196,7 @@ def equivalent(
         witness is then a rational point inside D.
     epsilon
         With ``domain``: decide sup over D of |f_a - f_b| <= epsilon (every output) by
-        :func:`shallowsym.maxdiff.max_difference`; the reason says whether the value is exact
+        :func:`shallowsym.domain.max_difference`; the reason says whether the value is exact
         or the MILP solver's bound.
     limit
         Bound on the search for a move certificate, which runs only when ``certificate`` is
@@ -281,14 +281,14 @@ def _on_domain(a, b, method: str, domain, epsilon, limit: int) -> Equivalence:
         return Equivalence(same, reason, method, witness=x, values=values)
     cf_a, cf_b = canonical_form(a, domain=domain), canonical_form(b, domain=domain)
     if cf_a != cf_b:
-        x = separating_point_in(a, b, cf_a, cf_b)
+        x, values = separating_point_in(a, b, cf_a, cf_b)
         return Equivalence(
             False,
             f"on D = {domain}, {_difference(cf_a, cf_b)} (hyperplanes missing D folded into "
             "the affine part)",
             method,
             witness=x,
-            values=(a(x), b(x)),
+            values=values,
         )
     if canonical_form(a) == canonical_form(b):
         verdict = _equivalent_verdict(a, b, method, limit)

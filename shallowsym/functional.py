@@ -22,8 +22,9 @@ from typing import Any
 
 from flint import fmpq, fmpq_mat
 
-from .domain import Box, Polytope, as_domain, key_side
-from .domaincells import cell_points
+from .domain.canonical import key_side
+from .domain.cells import DEFAULT_CELL_LIMIT, cell_points
+from .domain.sets import Box, Polytope, as_domain
 from .errors import InvalidNetworkError, NonDifferentiableError
 from .hyperplanes import neuron_keys
 from .linalg import nullspace
@@ -381,20 +382,26 @@ def batch_functional_dimension(net: ShallowNetwork, points: Any) -> int:
 
 # -- points that see every cell --------------------------------------------------------------
 def decisive_points(
-    net: ShallowNetwork, *, domain: Box | Polytope | None = None
+    net: ShallowNetwork,
+    *,
+    domain: Box | Polytope | None = None,
+    limit: int = DEFAULT_CELL_LIMIT,
 ) -> list[tuple[Fraction, ...]]:
     """For d <= 2: d + 1 affinely independent rational points inside every cell of the
     arrangement of all neurons' hyperplanes (w_i != 0), so that the batch functional
     dimension on them equals the functional dimension.
 
     With a bounded ``domain``, the points lie strictly inside D, in every cell of the
-    arrangement restricted to D (``shallowsym.domaincells``), and the batch functional
-    dimension on them equals ``functional_dimension(net, domain=D)``.
+    arrangement restricted to D (``shallowsym.domain.cells``), and the batch functional
+    dimension on them equals ``functional_dimension(net, domain=D)``; on D any d is allowed
+    (for d > 2 the cells are found by exact LPs, at most ``limit`` of them).
 
     Raises
     ------
     ValueError
-        If d > 2.
+        If d > 2 without a domain.
+    SearchLimitExceeded
+        On D with d > 2, when the cell search needs more than ``limit`` exact LPs.
 
     Examples
     --------
@@ -404,12 +411,13 @@ def decisive_points(
     ['-2', '-1', '1/2', '3/2', '3', '4']
     """
     check_network(net, "decisive_points", "net")
-    if net.d > 2:
-        raise ValueError(f"decisive_points supports d <= 2, not d = {net.d}")
+    if net.d > 2 and domain is None:
+        raise ValueError(f"decisive_points supports d <= 2 (any d with domain=), not d = {net.d}")
     keys = sorted({k for k in neuron_keys(net).keys if k is not None})
     if domain is not None:
         domain = as_domain(domain, net.d)
-        return cell_points([k for k in keys if key_side(domain, k) == 0], domain)
+        inside = [k for k in keys if key_side(domain, k) == 0]
+        return cell_points(inside, domain, limit=limit)
     if net.d == 1:
         return _points_1d(keys)
     return _points_2d(keys)

@@ -29,8 +29,8 @@ from fractions import Fraction
 from typing import Any
 
 from .canonical import CanonicalForm, canonical_form
-from .domain import as_domain
-from .domainwidth import minimal_width_on, reduce_on
+from .domain.sets import as_domain
+from .domain.width import minimal_width_on, reduce_on
 from .errors import SearchLimitExceeded, check_limit
 from .fibre.flips import DEFAULT_LIMIT
 from .fibre.residual import (
@@ -188,7 +188,7 @@ def minimal_width(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=Non
     """N_min(f): the fewest hidden neurons of any network computing f_net.
 
     With ``domain=D`` (a Box or Polytope): the fewest neurons of a network equal to f_net on
-    int(D), by :func:`shallowsym.domainwidth.minimal_width_on` (proofs/domains.md, Theorem D4).
+    int(D), by :func:`shallowsym.domain.width.minimal_width_on` (proofs/domains.md, Theorem D4).
 
     Raises
     ------
@@ -377,7 +377,7 @@ def reduction(
         Bound on the search over signs and mixed sets (only what the bounds leave open).
     domain
         A Box or Polytope: minimal width among networks equal to f_net on int(D)
-        (:func:`shallowsym.domainwidth.reduce_on`; the neurons are then built anew).
+        (:func:`shallowsym.domain.width.reduce_on`; the neurons are then built anew).
 
     Returns
     -------
@@ -438,7 +438,7 @@ def reduce(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=None) -> S
     the map to them); ``reduce(reduce(net)) == reduce(net)``.
 
     With ``domain=D``: minimal width among networks equal to f_net on int(D) (dead neurons
-    dropped, affine ones merged; :func:`shallowsym.domainwidth.reduce_on`).
+    dropped, affine ones merged; :func:`shallowsym.domain.width.reduce_on`).
 
     >>> from shallowsym import ShallowNetwork, equivalent
     >>> net = ShallowNetwork([[1], [2], [0], [5]], [1, 2, 3, 0], [[1, 1, 4, 0]], [0])

@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 
 from .canonical import canonical_form
-from .domain import Box, Polytope, as_domain, key_side, polygon_vertices
+from .domain.canonical import key_side
+from .domain.sets import Box, Polytope, as_domain, polygon_vertices
 from .fibre.strata import fiber_types
 from .network import ShallowNetwork
 from .roles import structure

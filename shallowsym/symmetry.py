@@ -18,8 +18,8 @@ from fractions import Fraction
 from typing import Any
 
 from .canonical import canonical_form
-from .domain import Box, Polytope
-from .domainsymmetry import DomainSymmetryReport, domain_symmetries
+from .domain.sets import Box, Polytope
+from .domain.symmetry import DomainSymmetryReport, domain_symmetries
 from .errors import SearchLimitExceeded, check_limit
 from .fibre.flips import DEFAULT_LIMIT, flip_sets
 from .fibre.neurons import flip
@@ -518,7 +518,7 @@ def symmetries(
         Bound on the exponential searches (flips, other orientations) done on first use of
         ``flip_sets``, ``mechanisms``, ``has_hidden_symmetries`` and ``hidden_witness``.
     domain
-        A Box or Polytope: a :class:`~shallowsym.domainsymmetry.DomainSymmetryReport` of the
+        A Box or Polytope: a :class:`~shallowsym.domain.symmetry.DomainSymmetryReport` of the
         roles on D (dead, always active, bent), functional and fibre dimension on D and
         hidden symmetries on D (proofs/domains.md).
 

@@ -16,9 +16,8 @@ from oracles import reference_eval
 from scipy.optimize import linprog
 
 from shallowsym import ShallowNetwork, canonical_form, equivalent
-from shallowsym.domain import Box, Polytope, domain_from_dict, exact_lp_min
-from shallowsym.errors import InvalidDomainError
-from shallowsym.maxdiff import max_difference
+from shallowsym.domain import Box, Polytope, domain_from_dict, exact_lp_min, max_difference
+from shallowsym.errors import InvalidDomainError, SearchLimitExceeded
 
 seeds = st.integers(0, 2**32 - 1)
 
@@ -402,7 +401,7 @@ def test_max_difference_milp_against_raw_milp(seed):
     for i in rng.sample(range(a.h), 2):
         b = with_neuron(b, i, [v + rng.randint(-1, 1) for v in b.W1[i]], b.b1[i] - 1, [b.W2[0][i]])
     lo, hi = [Fraction(0)] * d, [Fraction(1)] * d
-    md = max_difference(a, b, domain=Box(lo, hi))
+    md = max_difference(a, b, domain=Box(lo, hi), method="milp")
     if md.method != "milp":
         return
     raw = max(raw_milp(a, b, lo, hi, 0, s) for s in (1, -1))
@@ -411,6 +410,81 @@ def test_max_difference_milp_against_raw_milp(seed):
     assert md.upper_bounds[0] >= float(md.maximum) - 1e-9
     x = md.points[0]
     assert abs(reference_eval(a, x)[0] - reference_eval(b, x)[0]) == md.values[0]
+
+
+def solve_exactly(rows, rhs):
+    """The unique solution of rows x = rhs by Gauss-Jordan on Fractions, or None if singular."""
+    n = len(rows)
+    m = [[*map(Fraction, r), Fraction(v)] for r, v in zip(rows, rhs)]
+    for col in range(n):
+        piv = next((r for r in range(col, n) if m[r][col] != 0), None)
+        if piv is None:
+            return None
+        m[col], m[piv] = m[piv], m[col]
+        for r in range(n):
+            if r != col and m[r][col] != 0:
+                f = m[r][col] / m[col][col]
+                m[r] = [x - f * y for x, y in zip(m[r], m[col])]
+    return tuple(m[r][n] / m[r][r] for r in range(n))
+
+
+def brute_max_vertices(a, b, lo, hi):
+    """max |f_a - f_b| over every vertex in the box of the raw arrangement (every neuron of a
+    and b and the box's facets): f_a - f_b is affine on each raw cell (any d)."""
+    d = len(lo)
+    planes = [(tuple(w), -beta) for net in (a, b) for w, beta in zip(net.W1, net.b1) if any(w)]
+    for j in range(d):
+        e = tuple(Fraction(int(i == j)) for i in range(d))
+        planes += [(e, lo[j]), (e, hi[j])]
+    best = [Fraction(0)] * a.k
+    for chosen in itertools.combinations(planes, d):
+        x = solve_exactly([n for n, _ in chosen], [r for _, r in chosen])
+        if x is not None and all(lo[j] <= x[j] <= hi[j] for j in range(d)):
+            fa, fb = reference_eval(a, x), reference_eval(b, x)
+            best = [max(v, abs(p - q)) for v, p, q in zip(best, fa, fb)]
+    return best
+
+
+@given(seeds)
+def test_max_difference_exact_in_three_dimensions(seed):
+    """d = 3 with a few changed neurons: the exact vertex enumeration of the remaining
+    arrangement against every vertex of the raw arrangement (Fractions) and the raw MILP."""
+    rng = random.Random(seed)
+    d, k = 3, rng.randint(1, 2)
+    a = rand_net(rng, d, 5, k)
+    b = a
+    for i in rng.sample(range(a.h), rng.randint(1, 2)):
+        b = with_neuron(
+            b,
+            i,
+            [v + rng.randint(-1, 1) for v in b.W1[i]],
+            b.b1[i] - 1,
+            [b.W2[j][i] for j in range(k)],
+        )
+    lo = [Fraction(rng.randint(-2, 0)) for _ in range(d)]
+    hi = [v + rng.randint(1, 2) for v in lo]
+    md = max_difference(a, b, domain=Box(lo, hi), method="exact")
+    assert md.exact and md.method in ("vertices", "affine", "equal")
+    assert list(md.values) == brute_max_vertices(a, b, lo, hi)
+    for j, x in enumerate(md.points):
+        assert all(lo[i] <= x[i] <= hi[i] for i in range(d))
+        assert abs(reference_eval(a, x)[j] - reference_eval(b, x)[j]) == md.values[j]
+    if k == 1 and md.method == "vertices":
+        raw = max(raw_milp(a, b, lo, hi, 0, s) for s in (1, -1))
+        assert abs(float(md.maximum) - raw) <= 1e-5 * (1 + abs(raw))
+
+
+def test_max_difference_exact_search_limit():
+    a = ShallowNetwork([[1, 1, 1]], [-1], [[1]], [0])
+    b = ShallowNetwork([[1, 1, 2]], [-1], [[1]], [0])
+    box = Box(0, 1, d=3)
+    with pytest.raises(SearchLimitExceeded, match="limit=5"):
+        max_difference(a, b, domain=box, method="exact", limit=5)
+    fallback = max_difference(a, b, domain=box, limit=5)  # auto: the MILP, labelled as such
+    exact = max_difference(a, b, domain=box)
+    assert fallback.method == "milp" and not fallback.exact
+    assert exact.method == "vertices" and exact.exact and exact.maximum == 1
+    assert fallback.maximum <= exact.maximum <= fallback.upper_bound + 1e-9
 
 
 def test_epsilon_equivalence():
@@ -502,6 +576,51 @@ def test_reduce_on_a_box_drops_dead_and_merges_affine():
     assert small.h == 1 and equivalent(net, small, domain=box)
 
 
+def test_minimal_width_on_a_box_closed_form_many_hyperplanes():
+    """Many bent hyperplanes (40 neurons, d = 60, k = 3): Corollary D4a decides the minimal
+    width on the box with one flip set examined (limit=1): #bent + rank(L). The value is
+    attained by reduce (equal on the box, checked by exact evaluation at random points and by
+    the canonical forms) and is a lower bound by Theorem D4 (rho(L, U) = rank(L) here, computed
+    below by this test's own elimination)."""
+    from shallowsym import minimal_width, reduce
+
+    def fraction_rank(rows):
+        rows = [list(r) for r in rows if any(r)]
+        rank = 0
+        for col in range(len(rows[0]) if rows else 0):
+            pivot = next((i for i in range(rank, len(rows)) if rows[i][col]), None)
+            if pivot is None:
+                continue
+            rows[rank], rows[pivot] = rows[pivot], rows[rank]
+            for i in range(rank + 1, len(rows)):
+                if rows[i][col]:
+                    f = rows[i][col] / rows[rank][col]
+                    rows[i] = [x - f * y for x, y in zip(rows[i], rows[rank])]
+            rank += 1
+        return rank
+
+    rng = np.random.default_rng(18)
+    d, h, k = 60, 40, 3
+    W1 = rng.normal(0, 1 / np.sqrt(d), (h, d))
+    b1 = rng.normal(0, 0.5, h) - 0.5 * W1.sum(axis=1)  # most hyperplanes cross the box
+    b1[:4] = -np.maximum(W1[:4], 0).sum(axis=1) - 1  # four dead on the box
+    b1[4:8] = -np.minimum(W1[4:8], 0).sum(axis=1) + 1  # four always active
+    net = ShallowNetwork(W1, b1, rng.normal(0, 1, (k, h)), rng.normal(0, 1, k))
+    box = Box(0, 1, d=d)
+    cf = canonical_form(net, domain=box)
+    L, _ = cf.sigma_form
+    normals = [list(u) for u, _, _ in cf.bent_hyperplanes]
+    assert fraction_rank([list(r) for r in L] + normals) - fraction_rank(normals) == k
+    width = minimal_width(net, domain=box, limit=1)
+    assert width == cf.num_bent + k and cf.num_bent <= h - 4
+    small = reduce(net, domain=box)
+    assert small.h == width and equivalent(net, small, domain=box)
+    pts = np.random.default_rng(1).random((5, d))
+    for x in pts:
+        x = [Fraction(v) for v in x]
+        assert reference_eval(net, x) == reference_eval(small, x)
+
+
 # -- functional dimension on D ---------------------------------------------------------------
 
 
@@ -527,6 +646,48 @@ def test_functional_dimension_on_domain_is_the_jacobian_rank_in_every_cell(seed)
     # a box containing every vertex of the arrangement in its interior sees R^d's dimension
     # exactly when every neuron's hyperplane meets it
     assert fd.dimension <= functional_dimension(net).dimension
+
+
+@given(seeds)
+def test_decisive_points_on_domain_in_three_dimensions(seed):
+    """d = 3 on a box or a simplex: the points lie strictly inside D and off every
+    hyperplane, their sign vectors are exactly the cells met by a fine rational grid (plus the
+    points' own), and the Jacobian rank there is the block computation's dimension on D."""
+    from shallowsym import batch_functional_dimension, decisive_points, functional_dimension
+
+    rng = random.Random(seed)
+    d, k = 3, rng.randint(1, 2)
+    net = rand_net(rng, d, rng.randint(1, 4), k, span=2)
+    if any(not any(w) for w in net.W1):
+        return
+    if rng.random() < 0.3:
+        domain = Polytope([[-1, 0, 0], [0, -1, 0], [0, 0, -1], [1, 1, 1]], [0, 0, 0, 1])
+    else:
+        lo = [Fraction(rng.randint(-2, 0)) for _ in range(d)]
+        domain = Box(lo, [v + rng.randint(1, 2) for v in lo])
+    points = decisive_points(net, domain=domain)
+    assert all(domain.contains(p, strict=True) for p in points)
+
+    def signs(x):
+        return tuple(
+            (sum(w * v for w, v in zip(row, x)) + beta > 0)
+            for row, beta in zip(net.W1, net.b1)
+        )
+
+    assert all(
+        sum(w * v for w, v in zip(row, x)) + beta != 0
+        for x in points
+        for row, beta in zip(net.W1, net.b1)
+    )
+    found = {signs(x) for x in points}
+    grid = [Fraction(t, 4) for t in range(-8, 9)]
+    for x in itertools.product(grid, repeat=3):
+        if domain.contains(x, strict=True) and all(
+            sum(w * v for w, v in zip(row, x)) + beta != 0 for row, beta in zip(net.W1, net.b1)
+        ):
+            assert signs(x) in found
+    fd = functional_dimension(net, domain=domain)
+    assert fd == batch_functional_dimension(net, points)
 
 
 def test_functional_dimension_on_a_box_counts_dead_and_affine_neurons():
@@ -587,3 +748,34 @@ def test_plot_domain_greys_the_hyperplanes_missing_d():
     ax = plot_domain(ShallowNetwork([[1, -1], [-1, 1]], [0, 0], [[1, -1]], [0]), tri)
     styles = [line.get_linestyle() for line in ax.get_lines()]
     assert styles.count("--") == 1  # relu(l) - relu(-l) = l: no kink on D, dashed
+
+
+@given(seeds)
+def test_mechanisms_on_domain_add_up_to_the_fibre_dimension(seed):
+    """With one neuron per bent hyperplane (no R^d mechanism), the D1 and D2 mechanisms on D
+    account for the whole fibre dimension on D beyond the orbit (functional dimension on D is
+    computed independently, by the block computation of Theorem D6); the stabilizer on D is
+    the one on R^d."""
+    from shallowsym import symmetries
+
+    rng = random.Random(seed)
+    d, k = rng.randint(1, 2), rng.randint(1, 2)
+    net = rand_net(rng, d, rng.randint(1, 5), k)
+    lo = [Fraction(rng.randint(-2, 0)) for _ in range(d)]
+    box = Box(lo, [v + rng.randint(1, 2) for v in lo])
+    if any(not any(w) for w in net.W1):
+        return  # zero-input neurons (not differentiable at beta = 0; tested elsewhere)
+    report = symmetries(net, domain=box)
+    rd = symmetries(net)
+    assert report.stabilizer == rd.stabilizer
+    if rd.continuous_mechanisms or report.roles.count("zero-output"):
+        return
+    bent = [i for i, r in enumerate(report.roles.roles) if r == "bent"]
+    keys = {
+        tuple(x / next(v for v in net.W1[i] if v) for x in (*net.W1[i], net.b1[i])) for i in bent
+    }
+    if len(keys) < len(bent):  # two neurons on one hyperplane
+        return
+    total = sum(m.dimension for m in report.mechanisms)
+    assert total == report.fiber_dimension - report.orbit_dimension
+    assert report.has_hidden_symmetries == (total > 0)

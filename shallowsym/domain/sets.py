@@ -17,11 +17,9 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
-from flint import fmpq, fmpq_mat
-
-from .errors import InvalidDomainError, InvalidNetworkError
-from .hyperplanes import format_affine, hyperplane_normal_offset
-from .rationals import as_matrix, as_vector, format_rational, to_fraction
+from ..errors import InvalidDomainError, InvalidNetworkError
+from ..hyperplanes import format_affine
+from ..rationals import as_matrix, as_vector, format_rational, to_fraction
 
 __all__ = [
     "Box",
@@ -30,8 +28,6 @@ __all__ = [
     "as_domain",
     "domain_from_dict",
     "exact_lp_min",
-    "fold_onto",
-    "key_side",
     "polygon_vertices",
 ]
 
@@ -164,20 +160,37 @@ class Box(Domain):
 
     def integer_range(self, key) -> tuple[Fraction, Fraction]:
         """Exact (min, max) over the box of n.x + n0 for an integer key (n_1..n_d, n_0)."""
+        den = self._scaled[0]
+        low, high = self._scaled_range(key)
+        return Fraction(low, den), Fraction(high, den)
+
+    def _scaled_range(self, key) -> tuple[int, int]:
+        """(min, max) over the box of n.x + n0 times the common denominator, as integers."""
         den, lo, hi = self._scaled
-        low = high = key[-1] * den
-        for n, a, b in zip(key, lo, hi, strict=False):
+        normal = key[:-1]
+        base = key[-1] * den
+        if self._uniform:  # one interval for every coordinate: two sums of integers
+            negative = sum(n for n in normal if n < 0)
+            positive = sum(normal) - negative
+            a, b = lo[0], hi[0]
+            return base + a * positive + b * negative, base + b * positive + a * negative
+        low = high = base
+        for n, a, b in zip(normal, lo, hi, strict=True):
             if n > 0:
                 low += n * a
                 high += n * b
             elif n < 0:
                 low += n * b
                 high += n * a
-        return Fraction(low, den), Fraction(high, den)
+        return low, high
+
+    @cached_property
+    def _uniform(self) -> bool:
+        return len(set(self.lo)) == 1 and len(set(self.hi)) == 1
 
     def integer_side(self, key) -> int:
         """:meth:`side` for an integer key, in integer arithmetic."""
-        low, high = self.integer_range(key)
+        low, high = self._scaled_range(key)
         return 1 if low >= 0 else (-1 if high <= 0 else 0)
 
     def affine_range(self, u, c):
@@ -627,66 +640,3 @@ def exact_lp_min(u, A, b) -> tuple[Fraction, Point, tuple[Fraction, ...]]:
     if not ok:  # pragma: no cover - the checks guard the simplex, they never fail on purpose
         raise AssertionError("internal error: the exact LP certificate does not check")
     return value, x, tuple(y)
-
-
-def key_side(domain: Box | Polytope, key) -> int:
-    """:meth:`Domain.side` of the hyperplane of an integer key (n_1, ..., n_d, n_0).
-
-    Examples
-    --------
-    >>> box = Box([0], [2])
-    >>> key_side(box, (1, -3)), key_side(box, (1, 0)), key_side(box, (1, -1))
-    (-1, 1, 0)
-    """
-    if isinstance(domain, Box):
-        return domain.integer_side(key)
-    normal, offset = hyperplane_normal_offset(key)
-    return domain.side(normal, offset)
-
-
-def fold_onto(domain, keys, kinks, linear, constant):
-    """Fold the bent hyperplanes of a canonical form that miss int(D) into its affine part.
-
-    On D, |l_H| = s l_H with s = +1 or -1 when H misses int(D) (proofs/domains.md, Lemma D1),
-    so (kappa/2)|l_H| adds (s kappa / 2) u_H to the half linear part and s kappa c_H / 2 to
-    the constant. With the integer keys n_H = lead_H (u_H, c_H), the folded terms are one exact
-    product C N of the k x m rationals C = s kappa / lead and the m x (d + 1) integer keys.
-    Returns (keys, kinks, linear, constant) of the form on D.
-
-    Examples
-    --------
-    >>> fold_onto(Box([0], [1]), ((1, -2),), ((Fraction(3),),), ((Fraction(0),),), (Fraction(0),))
-    ((), (), ((Fraction(-3, 1),),), (Fraction(3, 1),))
-    """
-    kept_keys, kept_kinks, folded = [], [], []
-    for key, kink in zip(keys, kinks, strict=True):
-        side = key_side(domain, key)
-        if side == 0:
-            kept_keys.append(key)
-            kept_kinks.append(kink)
-        else:
-            folded.append((key, kink, side))
-    if not folded:
-        return tuple(kept_keys), tuple(kept_kinks), linear, constant
-    k, d = len(constant), len(keys[0]) - 1
-    C = fmpq_mat(k, len(folded))
-    N = fmpq_mat(len(folded), d + 1)
-    for col, (key, kink, side) in enumerate(folded):
-        lead = next(x for x in key if x)
-        for j, kappa in enumerate(kink):
-            if kappa:
-                C[j, col] = fmpq(side * kappa.numerator, kappa.denominator * lead)
-        for c, x in enumerate(key):
-            if x:
-                N[col, c] = x
-    product = C * N
-    base = fmpq_mat(k, d + 1)
-    for j in range(k):
-        for c, m in enumerate(linear[j]):
-            if m:
-                base[j, c] = fmpq(m.numerator, m.denominator)
-        base[j, d] = fmpq(2 * constant[j].numerator, constant[j].denominator)
-    entries = [to_fraction(v) for v in (base + product).entries()]
-    linear = tuple(tuple(entries[j * (d + 1) : j * (d + 1) + d]) for j in range(k))
-    constant = tuple(entries[j * (d + 1) + d] / 2 for j in range(k))
-    return tuple(kept_keys), tuple(kept_kinks), linear, constant

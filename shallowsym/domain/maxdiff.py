@@ -6,9 +6,11 @@ only the remaining hyperplanes R (kink difference != 0) bend g = f_a - f_b on D.
 
 * R empty: g is affine on D, and sup |g_j| is the larger of -min g_j and max g_j over D (exact:
   closed form on a box, an exact LP on a polytope);
-* d <= 2: |g_j| is convex on each cell of the arrangement of R inside the polytope D, so its
-  maximum is attained at a vertex of that subdivision: an intersection of d lines among R and
-  the facets of D, lying in D. All of them are enumerated and evaluated exactly (exact);
+* few candidate vertices (``limit=``; always for d <= 2 and small R, also for d > 2 when R and
+  the facets of D are few): |g_j| is convex on each cell of the arrangement of R inside the
+  polytope D, so its maximum is attained at a vertex of that subdivision: a point of D where d
+  linearly independent hyperplanes among R and the facets of D meet. Every d-subset is solved
+  exactly (flint) and the points of D evaluated exactly (exact);
 * otherwise: two mixed-integer programs per output (max g_j and max -g_j) over D with one
   binary per remaining hyperplane, solved by scipy's ``milp`` (HiGHS). The solver's optimal x
   is converted exactly, moved into D, and the networks are evaluated there exactly: a certified
@@ -18,22 +20,38 @@ only the remaining hyperplanes R (kink difference != 0) bend g = f_a - f_b on D.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from .canonical import canonical_form
-from .domain import Box, Polytope, as_domain
-from .errors import InvalidDomainError, MissingDependencyError
-from .hyperplanes import Key, hyperplane_normal_offset
-from .network import ShallowNetwork
-from .rationals import as_rational, format_rational, to_fraction
+from flint import fmpq, fmpq_mat
 
-__all__ = ["MaxDifference", "epsilon_verdict", "max_difference"]
+from ..canonical import canonical_form
+from ..errors import (
+    InvalidDomainError,
+    MissingDependencyError,
+    SearchLimitExceeded,
+    check_limit,
+)
+from ..hyperplanes import Key, hyperplane_normal_offset
+from ..network import ShallowNetwork
+from ..rationals import as_rational, format_rational, to_fraction
+from .sets import Box, Polytope, as_domain
+
+__all__ = [
+    "DEFAULT_VERTEX_LIMIT",
+    "MaxDifference",
+    "epsilon_verdict",
+    "max_difference",
+    "vertex_count",
+]
 
 Point = tuple[Fraction, ...]
 MILP_GAP = 1e-9
 _METHODS = ("auto", "exact", "milp")
+DEFAULT_VERTEX_LIMIT = 20_000
+_PRESOLVE = (False, True)
 
 
 @dataclass(frozen=True)
@@ -54,7 +72,8 @@ class MaxDifference:
         Whether ``values`` are the exact suprema.
     method
         ``"equal"`` (the forms on D agree), ``"affine"`` (no remaining hyperplane),
-        ``"vertices"`` (d <= 2 enumeration) or ``"milp"``.
+        ``"vertices"`` (exact enumeration of the vertices of the remaining arrangement in D) or
+        ``"milp"`` (certified lower bounds and the solver's bounds).
     remaining
         The number of hyperplanes where g still bends on D (after exact cancellation).
     cancelled
@@ -152,6 +171,7 @@ def max_difference(
     domain: Box | Polytope,
     method: str = "auto",
     time_limit: float | None = None,
+    limit: int = DEFAULT_VERTEX_LIMIT,
 ) -> MaxDifference:
     """sup over D of |f_a - f_b| per output, on the exactly cancelled difference.
 
@@ -162,10 +182,15 @@ def max_difference(
     domain
         A bounded :class:`~shallowsym.domain.Box` or :class:`~shallowsym.domain.Polytope`.
     method
-        ``"auto"`` (exact when no hyperplane remains or d <= 2, else MILP), ``"exact"``
-        (raise if neither applies) or ``"milp"``.
+        ``"auto"`` (exact when no hyperplane remains or when the vertices of the remaining
+        arrangement within D can be enumerated within ``limit``, else MILP), ``"exact"``
+        (raise :class:`~shallowsym.errors.SearchLimitExceeded` when the enumeration would need
+        more than ``limit`` candidate vertices) or ``"milp"``.
     time_limit
         Seconds per MILP solve (HiGHS); the bounds stay valid, only less tight.
+    limit
+        The most candidate vertices (d-subsets of the remaining hyperplanes and the facets of
+        D) the exact enumeration may try.
 
     Returns
     -------
@@ -178,7 +203,9 @@ def max_difference(
     TypeError
         If a, b are not networks or domain not a domain.
     ValueError
-        If d or k differ, ``method`` is unknown, or ``"exact"`` is impossible.
+        If d or k differ, ``method`` is unknown, or ``limit`` or ``time_limit`` is not positive.
+    SearchLimitExceeded
+        With ``method="exact"``, when the vertex enumeration needs more than ``limit`` steps.
     InvalidDomainError
         If the domain is unbounded or has the wrong dimension.
 
@@ -207,6 +234,7 @@ def max_difference(
         raise ValueError(f"method must be one of {_METHODS}, not {method!r}")
     if time_limit is not None and (isinstance(time_limit, bool) or not time_limit > 0):
         raise ValueError(f"time_limit must be a positive number of seconds, not {time_limit!r}")
+    check_limit(limit)
     domain = as_domain(domain, a.d)
     if not domain.bounded:
         raise InvalidDomainError("max_difference needs a bounded domain; this polytope is not")
@@ -217,22 +245,27 @@ def max_difference(
         return MaxDifference(
             (Fraction(0),) * k, (c,) * k, (None,) * k, True, "equal", 0, g.cancelled
         )
-    if method != "milp" and (not g.terms or a.d <= 2):
+    if method != "milp":
         if not g.terms:
             values, points = _affine(g, domain, k)
             kind = "affine"
         else:
+            steps = vertex_count(g, domain)
+            if steps > limit:
+                if method == "exact":
+                    raise SearchLimitExceeded(
+                        f"max_difference: the exact vertex enumeration of {len(g.terms)} "
+                        f"remaining hyperplanes in d = {a.d} tries {steps} candidate vertices, "
+                        f"more than limit={limit}; raise limit= or use method='milp'",
+                        limit=limit,
+                    )
+                return _milp(a, b, g, domain, k, time_limit)
             values, points = _vertices(g, domain, k)
             kind = "vertices"
         for j in range(k):  # an independent check by the networks themselves
             assert abs(a(points[j])[j] - b(points[j])[j]) == values[j]
         return MaxDifference(
             tuple(values), tuple(points), (None,) * k, True, kind, len(g.terms), g.cancelled
-        )
-    if method == "exact":
-        raise ValueError(
-            f"no exact method for d = {a.d} with {len(g.terms)} remaining hyperplanes; "
-            "use method='milp' or 'auto'"
         )
     return _milp(a, b, g, domain, k, time_limit)
 
@@ -251,39 +284,43 @@ def _affine(g: _Difference, domain, k: int):
     return values, points
 
 
-def _lines(g: _Difference, domain, j: int) -> list[tuple[tuple[Fraction, ...], Fraction]]:
-    """(n, rhs) with n.x = rhs: the remaining hyperplanes of output j and the facets of D."""
+def _lines(g: _Difference, domain) -> list[tuple[tuple[Fraction, ...], Fraction]]:
+    """(n, rhs) with n.x = rhs: the remaining hyperplanes and the facets of D."""
     A, b = domain.halfspaces()
     out = [(tuple(row), rhs) for row, rhs in zip(A, b, strict=True)]
-    out += [(normal, -offset) for _, kink, normal, offset in g.terms if kink[j]]
+    out += [(normal, -offset) for _, _, normal, offset in g.terms]
     return out
 
 
+def vertex_count(g: _Difference, domain) -> int:
+    """The number of d-subsets of the remaining hyperplanes and facets of D that
+    :func:`max_difference`'s exact enumeration solves (its search size, for ``limit=``)."""
+    facets = 2 * domain.d if isinstance(domain, Box) else len(domain.b)
+    return math.comb(len(g.terms) + facets, domain.d)
+
+
 def _vertices(g: _Difference, domain, k: int):
+    """Exact sup |g_j| over D for every j: g is affine on each closed cell of the arrangement of
+    the remaining hyperplanes inside D, so |g_j| (convex there) peaks at a vertex of a cell,
+    which is a point of D where d linearly independent hyperplanes or facets meet."""
     d = domain.d
-    values, points = [], []
-    for j in range(k):
-        lines = _lines(g, domain, j)
-        candidates: set[Point] = set()
-        if d == 1:
-            for (n,), rhs in lines:
-                candidates.add((rhs / n,))
-        else:
-            for (n1, r1), (n2, r2) in itertools.combinations(lines, 2):
-                det = n1[0] * n2[1] - n1[1] * n2[0]
-                if det:
-                    candidates.add(
-                        ((r1 * n2[1] - r2 * n1[1]) / det, (n1[0] * r2 - n2[0] * r1) / det)
-                    )
-        best = None
-        for x in sorted(candidates):
-            if domain.contains(x):
-                v = abs(g(x, j))
-                if best is None or v > best[0]:
-                    best = (v, x)
-        values.append(best[0])
-        points.append(best[1])
-    return values, points
+    lines = _lines(g, domain)
+    best: list[tuple[Fraction, Point] | None] = [None] * k
+    seen: set[Point] = set()
+    for chosen in itertools.combinations(lines, d):
+        A = fmpq_mat(d, d, [fmpq(v.numerator, v.denominator) for n, _ in chosen for v in n])
+        if A.rank() < d:
+            continue
+        rhs = fmpq_mat(d, 1, [fmpq(r.numerator, r.denominator) for _, r in chosen])
+        x = tuple(to_fraction(v) for v in A.solve(rhs).entries())
+        if x in seen or not domain.contains(x):
+            continue
+        seen.add(x)
+        for j in range(k):
+            v = abs(g(x, j))
+            if best[j] is None or v > best[j][0] or (v == best[j][0] and x < best[j][1]):
+                best[j] = (v, x)
+    return [v for v, _ in best], [x for _, x in best]
 
 
 def _milp(a, b, g: _Difference, domain, k: int, time_limit):
@@ -291,103 +328,108 @@ def _milp(a, b, g: _Difference, domain, k: int, time_limit):
 
     try:
         from scipy.optimize import Bounds, LinearConstraint, milp
-        from scipy.sparse import lil_matrix
+        from scipy.sparse import coo_matrix
     except ImportError:
         raise MissingDependencyError(
-            f"max_difference with d = {domain.d} > 2 and {len(g.terms)} remaining hyperplanes "
+            f"max_difference with d = {domain.d} and {len(g.terms)} remaining hyperplanes "
             "solves a MILP with scipy: pip install 'shallowsym[milp]'"
         ) from None
 
-    d = domain.d
+    d, m = domain.d, len(g.terms)
     if isinstance(domain, Box):
-        x_lo = [float(v) for v in domain.lo]
-        x_hi = [float(v) for v in domain.hi]
+        x_lo = np.array([float(v) for v in domain.lo])
+        x_hi = np.array([float(v) for v in domain.hi])
+        P_rows, P_rhs = np.zeros((0, d)), np.zeros(0)
     else:
         ranges = [domain.affine_range([int(i == j) for i in range(d)], 0) for j in range(d)]
-        x_lo = [float(r[0][0]) for r in ranges]
-        x_hi = [float(r[1][0]) for r in ranges]
+        x_lo = np.array([float(r[0][0]) for r in ranges])
+        x_hi = np.array([float(r[1][0]) for r in ranges])
+        P_rows = np.array([[float(v) for v in row] for row in domain.A])
+        P_rhs = np.array([float(v) for v in domain.b])
+    # The float data of the sigma form g_j = sum kappa relu(l) + L_j x + e_j, with
+    # L = M/2 - sum kappa u / 2 and e = delta - sum kappa c / 2: the solver's input only; the
+    # values returned are exact evaluations.
+    U = np.array([[float(v) for v in normal] for _, _, normal, _ in g.terms]).reshape(m, d)
+    c = np.array([float(offset) for _, _, _, offset in g.terms])
+    K = np.array([[float(v) for v in kink] for _, kink, _, _ in g.terms]).reshape(m, k)
+    L = np.array([[float(v) / 2 for v in row] for row in g.M]) - 0.5 * K.T @ U
+    e = np.array([float(v) for v in g.delta]) - 0.5 * K.T @ c
+    ranges = [domain.affine_range(normal, offset) for _, _, normal, offset in g.terms]
+    l_low = np.array([float(r[0][0]) for r in ranges])
+    l_high = np.array([float(r[1][0]) for r in ranges])
     values, points, uppers = [], [], []
-    exact_values: dict[Point, list[Fraction]] = {}
-    fa, fb = a.to_numpy(), b.to_numpy()
-
-    def float_difference(p: Point):
-        z = np.array([float(v) for v in p])
-        out = []
-        for W1, b1, W2, b2 in (fa, fb):
-            out.append(W2 @ np.maximum(W1 @ z + b1, 0) + b2)
-        return out[0] - out[1]
-
-    ranges_by_key = {}
-    for key, _, normal, offset in g.terms:
-        (low, _), (high, _) = domain.affine_range(normal, offset)
-        ranges_by_key[key] = (float(low), float(high))
     for j in range(k):
-        # sigma form: g_j = sum kappa relu(l) + L x + e, with L = M/2 - sum kappa u / 2.
-        L = [m / 2 for m in g.M[j]]
-        e = g.delta[j]
-        terms = [(key, kink[j], normal, offset) for key, kink, normal, offset in g.terms if kink[j]]
-        for _, kap, normal, offset in terms:
-            e -= kap * offset / 2
-            for col, u in enumerate(normal):
-                if u:
-                    L[col] -= kap * u / 2
+        active = np.flatnonzero(K[:, j])
+        n = len(active)
         candidates: list[Point] = []
         upper = None
         for sign in (1, -1):
-            n = len(terms)
             nvar = d + 2 * n  # x, r_H, z_H
             cost = np.zeros(nvar)
-            cost[:d] = [-sign * float(v) for v in L]
-            rows = lil_matrix(
-                (3 * n + (len(domain.b) if isinstance(domain, Polytope) else 0), nvar)
+            cost[:d] = -sign * L[j]
+            cost[d : d + n] = -sign * K[active, j]
+            lo_b = np.concatenate([x_lo, np.zeros(2 * n)])
+            hi_b = np.concatenate(
+                [x_hi, l_high[active] + 1e-7 * (1 + np.abs(l_high[active])), np.ones(n)]
             )
-            lb, ub = [], []
             integrality = np.zeros(nvar)
-            lo_b = list(x_lo) + [0.0] * n + [0.0] * n
-            hi_b = list(x_hi) + [0.0] * n + [1.0] * n
-            r = 0
-            for t, (key, kap, normal, offset) in enumerate(terms):
-                m_low, m_high = ranges_by_key[key]
+            blocks_r, blocks_c, blocks_v, ub = [], [], [], []
+            row = 0
+            for t, i in enumerate(active):
                 ri, zi = d + t, d + n + t
-                cost[ri] = -sign * float(kap)
-                hi_b[ri] = m_high + 1e-7 * (1 + abs(m_high))
+                cols = np.flatnonzero(U[i])
                 # r >= l(x):  u.x - r <= -c
-                for col, u in enumerate(normal):
-                    if u:
-                        rows[r, col] = float(u)
-                rows[r, ri] = -1.0
-                lb.append(-np.inf)
-                ub.append(-float(offset))
-                r += 1
-                if sign * kap > 0:  # maximizing pushes r up: r <= l - m (1 - z), r <= M z
+                blocks_r += [np.full(len(cols) + 1, row)]
+                blocks_c += [np.append(cols, ri)]
+                blocks_v += [np.append(U[i, cols], -1.0)]
+                ub.append(-c[i])
+                row += 1
+                if sign * K[i, j] > 0:  # maximizing pushes r up: r <= l - m (1 - z), r <= M z
                     integrality[zi] = 1
-                    big_low = m_low - 1e-7 * (1 + abs(m_low))
-                    for col, u in enumerate(normal):
-                        if u:
-                            rows[r, col] = -float(u)
-                    rows[r, ri] = 1.0
-                    rows[r, zi] = -big_low
-                    lb.append(-np.inf)
-                    ub.append(float(offset) - big_low)
-                    r += 1
-                    rows[r, ri] = 1.0
-                    rows[r, zi] = -hi_b[ri]
-                    lb.append(-np.inf)
-                    ub.append(0.0)
-                    r += 1
-            if isinstance(domain, Polytope):
-                for row, rhs in zip(domain.A, domain.b, strict=True):
-                    for col, v in enumerate(row):
-                        if v:
-                            rows[r, col] = float(v)
-                    lb.append(-np.inf)
-                    ub.append(float(rhs))
-                    r += 1
-            constraints = [] if r == 0 else [LinearConstraint(rows[:r].tocsr(), lb, ub)]
+                    big_low = l_low[i] - 1e-7 * (1 + abs(l_low[i]))
+                    blocks_r += [np.full(len(cols) + 2, row), np.array([row + 1, row + 1])]
+                    blocks_c += [np.concatenate([cols, [ri, zi]]), np.array([ri, zi])]
+                    blocks_v += [
+                        np.concatenate([-U[i, cols], [1.0, -big_low]]),
+                        np.array([1.0, -hi_b[ri]]),
+                    ]
+                    ub += [c[i] - big_low, 0.0]
+                    row += 2
+            # Pair cuts: relu(l_t) - relu(l_s) <= max over D of (l_t - l_s)^+, valid for every
+            # pair; they make the relaxation tight where a changed neuron's two hyperplanes
+            # nearly coincide (its kinks +kappa and -kappa nearly cancel).
+            convex = [t for t, i in enumerate(active) if sign * K[i, j] > 0]
+            concave = [t for t, i in enumerate(active) if sign * K[i, j] < 0]
+            for t in convex:
+                for q in concave:
+                    i, p = active[t], active[q]
+                    diff = U[i] - U[p]
+                    gap = c[i] - c[p] + np.maximum(diff * x_hi, diff * x_lo).sum()
+                    gap = max(gap, 0.0) * (1 + 1e-9) + 1e-9
+                    if gap < hi_b[d + t]:
+                        blocks_r.append(np.array([row, row]))
+                        blocks_c.append(np.array([d + t, d + q]))
+                        blocks_v.append(np.array([1.0, -1.0]))
+                        ub.append(gap)
+                        row += 1
+            for prow, rhs in zip(P_rows, P_rhs, strict=True):
+                cols = np.flatnonzero(prow)
+                blocks_r.append(np.full(len(cols), row))
+                blocks_c.append(cols)
+                blocks_v.append(prow[cols])
+                ub.append(rhs)
+                row += 1
+            constraints = []
+            if row:
+                where = (np.concatenate(blocks_r), np.concatenate(blocks_c))
+                matrix = coo_matrix((np.concatenate(blocks_v), where), shape=(row, nvar)).tocsr()
+                constraints = [LinearConstraint(matrix, -np.inf, np.array(ub))]
             options = {"mip_rel_gap": MILP_GAP}
             if time_limit is not None:
                 options["time_limit"] = time_limit
-            for presolve in (True, False):  # HiGHS's presolve occasionally ends in "Solve error"
+            # without presolve first: on these small problems HiGHS's presolve costs several
+            # times the solve (and occasionally ends in "Solve error"); with it if that fails
+            for presolve in _PRESOLVE:
                 options["presolve"] = presolve
                 res = milp(
                     cost,
@@ -398,30 +440,39 @@ def _milp(a, b, g: _Difference, domain, k: int, time_limit):
                 )
                 if res.x is not None:
                     break
+            terms = [g.terms[i] for i in active]
             if res.x is None:  # HiGHS failed twice: one LP per activation pattern instead
-                bound, point = _patterns(terms, L, domain, x_lo, x_hi, sign, res.message)
+                bound, point = _patterns(terms, j, L[j], domain, x_lo, x_hi, sign, res.message)
             else:
                 bound = getattr(res, "mip_dual_bound", None)
                 if bound is None or not np.isfinite(bound):
                     bound = res.fun
                 point = res.x[:d]
-            side_upper = -bound + sign * float(e)
+            side_upper = -bound + sign * float(e[j])
             upper = side_upper if upper is None else max(upper, side_upper)
             candidates += _into_domain(domain, point)
-        # the candidate with the largest float |g_j| is evaluated exactly: the certified value
-        x = max(candidates, key=lambda p: abs(float_difference(p)[j]))
-        if x not in exact_values:
-            exact_values[x] = [p - q for p, q in zip(a(x), b(x), strict=True)]
-        values.append(abs(exact_values[x][j]))
+        # the candidates are ranked in floats, and the best ones evaluated exactly on the
+        # cancelled difference; the best of those is the certified value (checked once more
+        # by the networks themselves below)
+        unique = list(dict.fromkeys(candidates))
+        X = np.array([[float(v) for v in p] for p in unique])
+        approx = np.abs(X @ L[j] + e[j] + np.maximum(X @ U.T + c, 0) @ K[:, j])
+        top = np.flatnonzero(approx >= approx.max() - 1e-9 * (1 + approx.max()))
+        exact = [(abs(g(unique[i], j)), unique[i]) for i in top]
+        value, x = max(exact, key=lambda pair: pair[0])
+        values.append(value)
         points.append(x)
-        uppers.append(max(upper, float(values[-1])))
+        uppers.append(max(upper, float(value)))
+    worst = max(range(k), key=lambda j: values[j])
+    x = points[worst]
+    assert abs(a(x)[worst] - b(x)[worst]) == values[worst]  # the networks agree with g
     return MaxDifference(
         tuple(values), tuple(points), tuple(uppers), False, "milp", len(g.terms), g.cancelled
     )
 
 
-def _patterns(terms, L, domain, x_lo, x_hi, sign, message, max_terms: int = 12):
-    """max of sign * (sum kappa relu(l) + L x) by one LP per activation pattern (HiGHS's LP),
+def _patterns(terms, j, L, domain, x_lo, x_hi, sign, message, max_terms: int = 12):
+    """max of sign * (sum kappa_j relu(l) + L x) by one LP per activation pattern (HiGHS's LP),
     as (minus the optimum, argmax): the fallback when the MILP solver fails."""
     import numpy as np
     from scipy.optimize import linprog
@@ -430,26 +481,23 @@ def _patterns(terms, L, domain, x_lo, x_hi, sign, message, max_terms: int = 12):
         raise RuntimeError(f"the MILP solver found no point: {message}")
     best, point = None, None
     for pattern in itertools.product((0, 1), repeat=len(terms)):
-        c = np.array([sign * float(v) for v in L])
+        cost = sign * np.asarray(L, dtype=float)
         rows, rhs = [], []
-        for on, (_, kap, normal, offset) in zip(pattern, terms, strict=True):
+        const = 0.0
+        for on, (_, kink, normal, offset) in zip(pattern, terms, strict=True):
             u = np.array([float(v) for v in normal])
             if on:  # l >= 0 contributes kappa l
-                c = c + sign * float(kap) * u
+                cost = cost + sign * float(kink[j]) * u
+                const += sign * float(kink[j]) * float(offset)
                 rows.append(-u)
                 rhs.append(float(offset))
             else:
                 rows.append(u)
                 rhs.append(-float(offset))
-        const = sum(
-            sign * float(kap) * float(offset)
-            for on, (_, kap, _, offset) in zip(pattern, terms, strict=True)
-            if on
-        )
         if isinstance(domain, Polytope):
             rows += [[float(v) for v in row] for row in domain.A]
             rhs += [float(v) for v in domain.b]
-        res = linprog(-c, A_ub=rows, b_ub=rhs, bounds=list(zip(x_lo, x_hi, strict=True)))
+        res = linprog(-cost, A_ub=rows, b_ub=rhs, bounds=list(zip(x_lo, x_hi, strict=True)))
         if res.status == 0 and (best is None or -res.fun + const > best):
             best, point = -res.fun + const, res.x
     if point is None:

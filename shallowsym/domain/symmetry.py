@@ -11,15 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .canonical import canonical_form
-from .domain import Box, Polytope, as_domain
-from .domainwidth import DomainRoles, domain_roles
-from .errors import SearchLimitExceeded, check_limit
-from .functional import FunctionalDimension, functional_dimension
-from .network import ShallowNetwork
-from .standard import find_standard_map
+from ..canonical import canonical_form
+from ..errors import SearchLimitExceeded, check_limit
+from ..functional import FunctionalDimension, functional_dimension
+from ..linalg import rank
+from ..network import ShallowNetwork
+from ..standard import find_standard_map
+from .sets import Box, Polytope, as_domain
+from .width import DomainRoles, domain_roles
+
+if TYPE_CHECKING:  # the R^d report's types (shallowsym.symmetry imports this module)
+    from ..symmetry import Mechanism, Stabilizer
 
 __all__ = ["DomainSymmetryReport", "domain_symmetries"]
 
@@ -31,7 +35,7 @@ class DomainSymmetryReport:
     Attributes
     ----------
     roles
-        :class:`~shallowsym.domainwidth.DomainRoles`: bent, dead, affine or zero-output on D.
+        :class:`~shallowsym.domain.width.DomainRoles`: bent, dead, affine or zero-output on D.
     functional_dimension
         The exact functional dimension on D (proofs/domains.md, Theorem D6).
     fiber_dimension
@@ -39,6 +43,13 @@ class DomainSymmetryReport:
         realization map has constant rank near theta (at a degenerate theta a lower bound).
     orbit_dimension
         The dimension of theta's standard-group orbit (the same on every D).
+    stabilizer
+        theta's stabilizer in the standard group (the group acts on parameters, so it is the
+        same on every D; proofs/domains.md, Symmetries on D).
+    mechanisms
+        The continuous hidden-symmetry mechanisms on D: ``D1`` per neuron dead on D, ``D2``
+        the always-active neurons, and the R^d mechanisms (S3-S8) whose neurons are all bent
+        on D.
     """
 
     net: ShallowNetwork
@@ -53,6 +64,55 @@ class DomainSymmetryReport:
     def fiber_dimension(self) -> int:
         """P minus the functional dimension on D."""
         return self.net.num_parameters - self.functional_dimension.dimension
+
+    @property
+    def stabilizer(self) -> Stabilizer:
+        """theta's stabilizer in the standard group G_h (independent of D)."""
+        return self._rd_report().stabilizer
+
+    @cached_property
+    def mechanisms(self) -> tuple[Mechanism, ...]:
+        """The continuous mechanisms on D, each with the dimension it adds beyond the orbit.
+
+        ``D1`` (a neuron dead on D): its (w_i, beta_i) move in an open set and a_i freely,
+        d + k dimensions beyond its scaling. ``D2`` (the n neurons always active on D): they
+        act on D only through sum a_i w_i^T and sum a_i beta_i (b2 absorbs the latter), so
+        they add n (d + k) - (r_a d + k r_w - r_a r_w) dimensions, with r_a, r_w the ranks of
+        their output and input weights (the differential of (a, w) -> sum a_i w_i^T has image
+        span(a_i) (x) Q^d + Q^k (x) span(w_i)). The R^d mechanisms of neurons all bent on D
+        hold on D unchanged.
+        """
+        from ..symmetry import Mechanism  # loaded by now: it builds this report
+
+        net, roles = self.net, self.roles.roles
+        d, k = net.d, net.k
+        out = [
+            Mechanism(
+                "D1",
+                "dead on D",
+                (i,),
+                d + k,
+                "moves freely while dead",
+            )
+            for i, role in enumerate(roles)
+            if role == "dead"
+        ]
+        active = [i for i, role in enumerate(roles) if role == "affine"]
+        if active:
+            r_a = rank([[net.W2[j][i] for j in range(k)] for i in active], k)
+            r_w = rank([list(net.W1[i]) for i in active], d)
+            out.append(
+                Mechanism(
+                    "D2",
+                    "always active on D",
+                    tuple(active),
+                    len(active) * (d + k) - (r_a * d + k * r_w - r_a * r_w),
+                    "biases trade against b2",
+                )
+            )
+        bent = {i for i, role in enumerate(roles) if role == "bent"}
+        out += [m for m in self._rd_report().continuous_mechanisms if set(m.neurons) <= bent]
+        return tuple(out)
 
     @cached_property
     def hidden_witness(self) -> ShallowNetwork | None:
@@ -93,7 +153,7 @@ class DomainSymmetryReport:
             str(self.roles),
         ]
         for role, what in (
-            ("dead", "dead on D (each moves freely while it stays dead: +d+1+k dimensions)"),
+            ("dead", "dead on D (each moves freely while it stays dead)"),
             (
                 "affine",
                 "always active on D (computes an affine map there; its bias trades against b2)",
@@ -104,6 +164,13 @@ class DomainSymmetryReport:
             if neurons:
                 shown = ", ".join(map(str, neurons[:20])) + (" ..." if len(neurons) > 20 else "")
                 lines.append(f"  {what}: neurons {shown}")
+        lines.append(
+            f"stabilizer (the same on every D): order {self.stabilizer.order_formula_text}"
+        )
+        for m in self.mechanisms[:10]:
+            lines.append(f"  mechanism {m}")
+        if len(self.mechanisms) > 10:
+            lines.append(f"  ... and {len(self.mechanisms) - 10} more mechanisms")
         lines.append(f"functional dimension on D: {fd.dimension} (bound P - h = {fd.bound})")
         lines.append(
             f"fibre dimension on D: {self.fiber_dimension} (P - functional dimension; "
@@ -126,6 +193,8 @@ class DomainSymmetryReport:
             "functional_dimension": self.functional_dimension.to_dict(),
             "fiber_dimension": self.fiber_dimension,
             "orbit_dimension": self.orbit_dimension,
+            "stabilizer_order": str(self.stabilizer.order),
+            "mechanisms": [m.to_dict() for m in self.mechanisms],
         }
         try:
             data["has_hidden_symmetries"] = self.has_hidden_symmetries
@@ -171,8 +240,11 @@ def domain_symmetries(
     >>> print(report)
     network: d = 1, h = 3, k = 1; domain D = [0, 1]^1
     roles on D = [0, 1]^1: 1 bent, 1 dead, 1 affine, 0 zero-output
-      dead on D (each moves freely while it stays dead: +d+1+k dimensions): neurons 0
+      dead on D (each moves freely while it stays dead): neurons 0
       always active on D (computes an affine map there; its bias trades against b2): neurons 1
+    stabilizer (the same on every D): order 1 = 1
+      mechanism D1 dead on D: neurons 0; +2 dimensions; moves freely while dead
+      mechanism D2 always active on D: neurons 1; +1 dimensions; biases trade against b2
     functional dimension on D: 4 (bound P - h = 7)
     fibre dimension on D: 6 (P - functional dimension; standard orbit: 3)
     hidden symmetries on D: yes

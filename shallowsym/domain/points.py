@@ -13,10 +13,10 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from .canonical import CanonicalForm
-from .domain import Box, Polytope
-from .hyperplanes import Key, hyperplane_normal_offset
-from .network import ShallowNetwork
+from ..canonical import CanonicalForm
+from ..hyperplanes import Key, hyperplane_normal_offset
+from ..network import ShallowNetwork
+from .sets import Box, Polytope
 
 __all__ = ["interior_point_on", "separating_point_in"]
 
@@ -108,8 +108,9 @@ def _step(domain: Box | Polytope, p: Point, u: Point, avoid: list[Key]) -> Fract
 
 def separating_point_in(
     a: ShallowNetwork, b: ShallowNetwork, cf_a: CanonicalForm, cf_b: CanonicalForm
-) -> Point:
-    """A rational point of int(D) where a and b differ (their forms on D differ), checked.
+) -> tuple[Point, tuple[tuple[Fraction, ...], tuple[Fraction, ...]]]:
+    """A rational point x of int(D) where a and b differ (their forms on D differ), with the
+    exact values (a(x), b(x)) that check it.
 
     Examples
     --------
@@ -118,9 +119,10 @@ def separating_point_in(
     >>> a = ShallowNetwork([[1]], [0], [[1]], [0])          # relu(x)
     >>> b = ShallowNetwork([[1]], [0], [[2]], [0])          # 2 relu(x)
     >>> D = Box([-1], [1])
-    >>> x = separating_point_in(a, b, canonical_form(a, domain=D), canonical_form(b, domain=D))
-    >>> D.contains(x, strict=True), a(x) != b(x)
-    (True, True)
+    >>> cf_a, cf_b = canonical_form(a, domain=D), canonical_form(b, domain=D)
+    >>> x, (fa, fb) = separating_point_in(a, b, cf_a, cf_b)
+    >>> D.contains(x, strict=True), fa != fb, fa == a(x)
+    (True, True, True)
     """
     domain = cf_a.domain
     keys = sorted(set(cf_a.keys) | set(cf_b.keys))
@@ -131,10 +133,10 @@ def separating_point_in(
         p = interior_point_on(domain, key, keys)
         u, _ = hyperplane_normal_offset(key)
         t = _step(domain, p, u, [k for k in keys if k != key])
-        candidates += [
-            p,
+        candidates += [  # off every hyperplane first: there the values differ most often
             tuple(x + t * v for x, v in zip(p, u, strict=True)),
             tuple(x - t * v for x, v in zip(p, u, strict=True)),
+            p,
         ]
         break
     else:
@@ -146,6 +148,7 @@ def separating_point_in(
             s = _step(domain, c, e, keys)
             candidates.append(tuple(x + s * v for x, v in zip(c, e, strict=True)))
     for x in candidates:
-        if a(x) != b(x):
-            return x
+        values = a(x), b(x)
+        if values[0] != values[1]:
+            return x, values
     raise AssertionError("internal error: no candidate point separates the networks on D")

@@ -18,12 +18,12 @@ from typing import Any
 
 from flint import fmpq, fmpq_mat
 
-from .canonical import canonical_form
-from .domain import Box, Polytope, as_domain
-from .errors import InvalidDomainError, SearchLimitExceeded, check_limit
-from .network import ShallowNetwork
+from ..canonical import canonical_form
+from ..errors import InvalidDomainError, SearchLimitExceeded, check_limit
+from ..network import ShallowNetwork
+from .sets import Box, Polytope, as_domain
 
-__all__ = ["DomainRoles", "domain_roles", "minimal_width_on", "reduce_on"]
+__all__ = ["DomainRoles", "domain_roles", "minimal_width_on", "rank_floor", "reduce_on"]
 
 DEFAULT_LIMIT = 4096
 
@@ -116,12 +116,30 @@ def _rank(rows: list[list[Fraction]]) -> int:
     ).rank()
 
 
+def rank_floor(L, normals) -> int:
+    """rank(L + X) for every X with rows in span{u_H}: at least dim(row(L) + U) - dim U, where
+    U = span of ``normals`` (proofs/domains.md, Corollary D4a). The exact lower bound on
+    min over S of rank(L_S) that decides the minimal width on D when it equals rank(L).
+
+    Examples
+    --------
+    >>> rank_floor([[Fraction(1), Fraction(0)]], [(Fraction(1), Fraction(1))])
+    1
+    >>> rank_floor([[Fraction(1), Fraction(1)]], [(Fraction(1), Fraction(1))])
+    0
+    """
+    rows = [list(r) for r in L]
+    normals = [list(u) for u in normals]
+    return _rank(rows + normals) - _rank(normals)
+
+
 def _best_flip(net: ShallowNetwork, domain, limit: int):
     cf = canonical_form(net, domain=domain)
     L, e = cf.sigma_form
     bent = cf.bent_hyperplanes
     n = len(bent)
     base = [list(row) for row in L]
+    floor = rank_floor(base, [normal for normal, _, _ in bent])  # no S does better
     best = None
     steps = 0
     for size in range(n + 1):
@@ -130,8 +148,8 @@ def _best_flip(net: ShallowNetwork, domain, limit: int):
             if steps > limit:
                 raise SearchLimitExceeded(
                     f"the flip-set search on D needs more than limit={limit} of the 2^{n} "
-                    f"orientations; the minimal width on D is between {n} and "
-                    f"{n + _rank(base)}",
+                    f"orientations; the minimal width on D is between {n + floor} and "
+                    f"{n + best[0]}",
                     limit=limit,
                 )
             M = [list(row) for row in base]
@@ -143,10 +161,8 @@ def _best_flip(net: ShallowNetwork, domain, limit: int):
             rank = _rank(M)
             if best is None or rank < best[0]:
                 best = (rank, S, M)
-            if rank == 0:
+            if rank == floor:  # Corollary D4a: the closed form decides it
                 return cf, e, best
-        if best is not None and best[0] <= size + 1:  # a larger S cannot beat it by the bound
-            pass
     return cf, e, best
 
 
@@ -154,6 +170,12 @@ def minimal_width_on(
     net: ShallowNetwork, domain: Box | Polytope, *, limit: int = DEFAULT_LIMIT
 ) -> int:
     """N_min of f on D: bent hyperplanes meeting int(D) plus min over flips of rank(L_S).
+
+    The search over flip sets S stops as soon as rank(L_S) reaches the closed-form floor
+    dim(row(L) + U) - dim U (:func:`rank_floor`); when rank(L) is already that floor (for
+    instance when the rows of L and the normals u_H are linearly independent, as for a trained
+    network with h + k <= d) the answer is #bent + rank(L) without any search
+    (proofs/domains.md, Theorem D4 and Corollary D4a).
 
     Raises
     ------

@@ -15,10 +15,12 @@ from __future__ import annotations
 import itertools
 from fractions import Fraction
 
-from .domain import Box, Polytope
-from .errors import InvalidDomainError
+from ..errors import InvalidDomainError, SearchLimitExceeded, check_limit
+from .sets import Box, Polytope, exact_lp_min
 
-__all__ = ["cell_points"]
+__all__ = ["DEFAULT_CELL_LIMIT", "cell_points"]
+
+DEFAULT_CELL_LIMIT = 10_000
 
 Point = tuple[Fraction, ...]
 
@@ -36,28 +38,35 @@ def _section(A, b, x: Fraction) -> tuple[Fraction, Fraction]:
     return lo, hi
 
 
-def cell_points(keys, domain: Box | Polytope) -> list[Point]:
+def cell_points(keys, domain: Box | Polytope, *, limit: int = DEFAULT_CELL_LIMIT) -> list[Point]:
     """Points strictly inside D and off every hyperplane of ``keys`` (integer keys meeting D),
     d + 1 affinely independent ones in every cell of the arrangement inside D.
 
+    For d <= 2 the cells are swept in closed form. For d > 2 they are found by a depth-first
+    search over sign vectors, one exact LP (:func:`~shallowsym.domain.sets.exact_lp_min`) per
+    partial sign vector: the largest margin t with s_H l_H(x) >= t on the chosen hyperplanes and
+    slack >= t on the facets of D; a branch lives iff t > 0. A cell's LP optimum x (margin t)
+    and x + eps e_c, with eps = t / (2 max(1, max |coefficient of x_c|)), are its d + 1 points.
+
     Raises
     ------
-    ValueError
-        If d > 2.
     InvalidDomainError
         If the domain is unbounded.
+    SearchLimitExceeded
+        For d > 2, when more than ``limit`` LPs would be solved.
 
     Examples
     --------
     >>> [p[0] for p in cell_points([(2, -1)], Box([0], [1]))]
     [Fraction(1, 6), Fraction(1, 3), Fraction(2, 3), Fraction(5, 6)]
     """
+    check_limit(limit)
     d = domain.d
-    if d > 2:
-        raise ValueError(f"points in every cell are built for d <= 2, not d = {d}")
     if not domain.bounded:
         raise InvalidDomainError("points in every cell need a bounded domain")
     A, b = domain.halfspaces()
+    if d > 2:
+        return _cells_by_lp(keys, A, b, d, limit)
     if d == 1:
         (lo, _), (hi, _) = domain.affine_range((1,), 0)
         cuts = sorted({lo, hi} | {Fraction(-key[1], key[0]) for key in keys})
@@ -93,4 +102,45 @@ def cell_points(keys, domain: Box | Polytope) -> list[Point]:
         (m1, g1), (m2, g2) = gaps
         for (y0, y1), (z0, z1) in zip(g1, g2, strict=True):
             out += [(m1, (y0 + y1) / 2), (m1, y0 + (y1 - y0) / 4), (m2, (z0 + z1) / 2)]
+    return out
+
+
+def _cells_by_lp(keys, A, b, d: int, limit: int) -> list[Point]:
+    """d + 1 affinely independent points in every cell of the arrangement of ``keys`` in
+    {A x <= b} (bounded, d > 2), by depth-first search with one exact LP per branch."""
+    facets = [([Fraction(v) for v in row], Fraction(r)) for row, r in zip(A, b, strict=True)]
+    # z = (x, t): maximize t, i.e. minimize -t; facets a.x + t <= b; t <= 1.
+    base_rows = [[*row, Fraction(1)] for row, _ in facets] + [[Fraction(0)] * d + [Fraction(1)]]
+    base_rhs = [r for _, r in facets] + [Fraction(1)]
+    cost = [Fraction(0)] * d + [Fraction(-1)]
+    out: list[Point] = []
+    solved = 0
+
+    def search(depth: int, rows: list, rhs: list, x: Point, t: Fraction) -> None:
+        nonlocal solved
+        if depth == len(keys):
+            coefficients = [row[:d] for row in rows]
+            out.append(x)
+            for c in range(d):
+                biggest = max((abs(row[c]) for row in coefficients), default=Fraction(1))
+                eps = t / (2 * max(Fraction(1), biggest))
+                out.append(tuple(v + eps * (i == c) for i, v in enumerate(x)))
+            return
+        key = keys[depth]
+        for sign in (1, -1):
+            # sign * (n.x + n0) >= t  <=>  -sign n.x + t <= sign n0
+            row = [Fraction(-sign * n) for n in key[:d]] + [Fraction(1)]
+            solved += 1
+            if solved > limit:
+                raise SearchLimitExceeded(
+                    f"points in every cell of {len(keys)} hyperplanes in d = {d} need more than "
+                    f"limit={limit} exact LPs",
+                    limit=limit,
+                )
+            value, z, _ = exact_lp_min(cost, [*rows, row], [*rhs, Fraction(sign * key[d])])
+            if -value > 0:
+                search(depth + 1, [*rows, row], [*rhs, Fraction(sign * key[d])], z[:d], -value)
+
+    value, z, _ = exact_lp_min(cost, base_rows, base_rhs)
+    search(0, base_rows, base_rhs, tuple(z[:d]), -value)
     return out
