@@ -11,19 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..canonical import canonical_form
 from ..errors import SearchLimitExceeded, check_limit
 from ..functional import FunctionalDimension, functional_dimension
 from ..linalg import rank
+from ..mechanisms import Mechanism, Stabilizer
 from ..network import ShallowNetwork
 from ..standard import find_standard_map
 from .sets import Box, Polytope, as_domain
 from .width import DomainRoles, domain_roles
-
-if TYPE_CHECKING:  # the R^d report's types (shallowsym.symmetry imports this module)
-    from ..symmetry import Mechanism, Stabilizer
 
 __all__ = ["DomainSymmetryReport", "domain_symmetries"]
 
@@ -82,8 +80,6 @@ class DomainSymmetryReport:
         span(a_i) (x) Q^d + Q^k (x) span(w_i)). The R^d mechanisms of neurons all bent on D
         hold on D unchanged.
         """
-        from ..symmetry import Mechanism  # loaded by now: it builds this report
-
         net, roles = self.net, self.roles.roles
         d, k = net.d, net.k
         out = [
