@@ -321,9 +321,7 @@ def realizable(cf: CanonicalForm, ctype: CombinatorialType) -> bool:
     return True
 
 
-def _exact_plan(
-    cf: CanonicalForm, ctype: CombinatorialType, rng: random.Random
-) -> _Plan | None:
+def _exact_plan(cf: CanonicalForm, ctype: CombinatorialType, rng: random.Random) -> _Plan | None:
     """Group sums of a realization of a realizable type, constructed exactly.
 
     The C-terms: the rank decomposition N = sum_t b_t g_t^T (b_t != 0, u_t != 0); when

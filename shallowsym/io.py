@@ -451,8 +451,7 @@ def from_sklearn(model: Any) -> ShallowNetwork:
         raise InvalidNetworkError(f"this {name} is not fitted (it has no coefs_)")
     if not isinstance(model.activation, str) or model.activation != "relu":
         raise UnsupportedArchitectureError(
-            f"{name} has activation={_short(repr(model.activation))}; "
-            "only 'relu' is a ReLU network"
+            f"{name} has activation={_short(repr(model.activation))}; only 'relu' is a ReLU network"
         )
     coefs, intercepts = getattr(model, "coefs_", None), getattr(model, "intercepts_", None)
     for attr, value in (("coefs_", coefs), ("intercepts_", intercepts)):

@@ -222,8 +222,9 @@ def same_function(a, b, seed=0):
         return same_function_1d(a, b)
     rng = random.Random(seed)
     points = [[Fraction(rng.randint(-40, 40), rng.randint(1, 7)) for _ in range(a.d)]]
-    points += [[Fraction(rng.randint(-40, 40), rng.randint(1, 7)) for _ in range(a.d)]
-               for _ in range(59)]
+    points += [
+        [Fraction(rng.randint(-40, 40), rng.randint(1, 7)) for _ in range(a.d)] for _ in range(59)
+    ]
     return all(reference_eval(a, x) == reference_eval(b, x) for x in points)
 
 
