@@ -744,11 +744,17 @@ def from_sklearn(model: Any) -> ShallowNetwork:
         )
     if not hasattr(model, "coefs_"):
         raise InvalidNetworkError(f"this {name} is not fitted (it has no coefs_)")
-    if model.activation != "relu":
+    if not isinstance(model.activation, str) or model.activation != "relu":
         raise UnsupportedArchitectureError(
-            f"{name} has activation={model.activation!r}; only 'relu' is a ReLU network"
+            f"{name} has activation={_short(repr(model.activation))}; only 'relu' is a ReLU network"
         )
-    coefs, intercepts = list(model.coefs_), list(model.intercepts_)
+    coefs, intercepts = getattr(model, "coefs_", None), getattr(model, "intercepts_", None)
+    for attr, value in (("coefs_", coefs), ("intercepts_", intercepts)):
+        if not isinstance(value, (list, tuple)):
+            raise InvalidNetworkError(
+                f"{name}.{attr} must be a list of arrays, not {type(value).__name__}"
+            )
+    coefs, intercepts = list(coefs), list(intercepts)
     if len(coefs) != 2 or len(intercepts) != 2:
         raise UnsupportedArchitectureError(
             f"{name} has {len(coefs) - 1} hidden layers "

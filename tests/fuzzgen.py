@@ -23,7 +23,18 @@ import numpy as np
 
 from shallowsym import InvalidNetworkError, MissingDependencyError, ShallowNetwork, io
 
-TARGETS = ("json", "npz", "npz_state", "safetensors", "pt", "onnx", "state_dict", "constructor")
+TARGETS = (
+    "json",
+    "npz",
+    "npz_state",
+    "safetensors",
+    "pt",
+    "onnx",
+    "state_dict",
+    "constructor",
+    "sklearn",
+    "torch_module",
+)
 
 HOSTILE_SCALARS = [
     0,
@@ -390,6 +401,87 @@ def _constructor(rng, folder):
     return lambda: ShallowNetwork(*arrays)
 
 
+def _sklearn(rng, folder):
+    """A fitted-looking MLPRegressor/MLPClassifier (its learned attributes set from a seed
+    network) with one or two attributes replaced by hostile values."""
+    from sklearn.neural_network import MLPClassifier, MLPRegressor
+
+    W1, b1, W2, b2 = _seed_net(rng).to_numpy()
+    h = W1.shape[0]
+    model = (MLPRegressor if rng.random() < 0.5 else MLPClassifier)(hidden_layer_sizes=(h,))
+    model.coefs_ = [W1.T.copy(), W2.T.copy()]
+    model.intercepts_ = [b1.copy(), b2.copy()]
+    model.out_activation_ = "identity"
+    model.n_layers_ = 3
+    for _ in range(rng.randint(1, 2)):
+        try:
+            _mutate_model(rng, model, h, b2)
+        except (AttributeError, TypeError, IndexError, KeyError):  # an earlier change removed it
+            pass
+    return lambda: io.from_sklearn(model)
+
+
+def _mutate_model(rng, model, h, b2):
+    field = rng.randrange(7)
+    if field == 0:
+        i = rng.randrange(2)
+        model.coefs_[i] = _hostile_array(rng, model.coefs_[i])
+    elif field == 1:
+        i = rng.randrange(2)
+        model.intercepts_[i] = _hostile_array(rng, model.intercepts_[i])
+    elif field == 2:
+        model.activation = _pick(rng, ["tanh", "identity", "", None, 3, "RELU"])
+    elif field == 3:
+        attr = _pick(rng, ["coefs_", "intercepts_"])
+        setattr(model, attr, _pick(rng, [*HOSTILE_SCALARS, [np.ones((2, 2))] * 3]))
+    elif field == 4:
+        model.coefs_.append(np.ones((b2.shape[0], 2)))
+        model.intercepts_.append(np.ones(2))
+    elif field == 5:
+        del model.coefs_
+    else:
+        model.hidden_layer_sizes = _pick(rng, [(), (h, h), "x", None])
+
+
+def _torch_module(rng, folder):
+    """An ``nn.Sequential`` Linear, ReLU, Linear built from a seed network, with one part
+    changed: a weight or bias replaced by a hostile tensor, a layer dropped, added or
+    replaced, or a bias removed."""
+    import torch
+
+    W1, b1, W2, b2 = _seed_net(rng).to_numpy()
+    first = torch.nn.Linear(W1.shape[1], W1.shape[0], dtype=torch.float64)
+    second = torch.nn.Linear(W2.shape[1], W2.shape[0], dtype=torch.float64)
+    with torch.no_grad():
+        for layer, w, b in ((first, W1, b1), (second, W2, b2)):
+            layer.weight.copy_(torch.from_numpy(w))
+            layer.bias.copy_(torch.from_numpy(b))
+    layers = [first, torch.nn.ReLU(), second]
+    choice = rng.randrange(6)
+    if choice == 0:
+        layer = first if rng.random() < 0.5 else second
+        name = _pick(rng, ["weight", "bias"])
+        hostile = _hostile_array(rng, getattr(layer, name).detach().numpy())
+        try:
+            tensor = torch.from_numpy(np.ascontiguousarray(hostile))
+        except TypeError:  # a string array: torch has no such tensor
+            tensor = torch.ones(1)
+        setattr(layer, name, torch.nn.Parameter(tensor, requires_grad=False))
+    elif choice == 1:
+        layers.pop(rng.randrange(3))
+    elif choice == 2:
+        layers.insert(rng.randrange(4), _pick(rng, [torch.nn.ReLU(), torch.nn.Identity()]))
+    elif choice == 3:
+        layers[1] = _pick(rng, [torch.nn.Tanh(), torch.nn.LeakyReLU(), torch.nn.Flatten()])
+    elif choice == 4:
+        (first if rng.random() < 0.5 else second).bias = None
+    else:
+        module = torch.nn.Sequential(*layers)
+        return lambda: io.from_torch(_pick(rng, [None, 3, "x", [module], module.state_dict()]))
+    module = torch.nn.Sequential(*layers)
+    return lambda: io.from_torch(module)
+
+
 MUTATORS = {
     "json": _json,
     "npz": _npz,
@@ -399,6 +491,8 @@ MUTATORS = {
     "onnx": _onnx,
     "state_dict": _state_dict,
     "constructor": _constructor,
+    "sklearn": _sklearn,
+    "torch_module": _torch_module,
 }
 
 

@@ -10,6 +10,7 @@ the full matrix is not used). The long campaigns are ``benchmarks/fuzz_cli.py`` 
 
 import itertools
 import json
+import random
 import signal
 import subprocess
 import sys
@@ -18,8 +19,10 @@ from fractions import Fraction
 
 import pytest
 from bruteforce import same_function_1d
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from netgen import networks
+from oracles import reference_eval
 
 from shallowsym import (
     ShallowNetwork,
@@ -35,10 +38,12 @@ from shallowsym import (
 )
 from shallowsym import cli as cli_module
 from shallowsym.errors import SearchLimitExceeded
+from shallowsym.fibre import strata as fibre
 from shallowsym.fibre.flips import CHECK_COST, _span_prune, subset_sums
-from shallowsym.fibre.strata import F2Dimension, w_dimension
+from shallowsym.fibre.strata import F2Dimension, realizable, w_dimension
 from shallowsym.moves import random_equivalent
 from shallowsym.moves.certificates import explain
+from shallowsym.roles import CombinatorialType
 
 P61 = (1 << 61) - 1
 
@@ -183,6 +188,117 @@ def test_realize_decides_the_alternating_family(n):
     assert same_function_1d(net, report.hidden_witness)
     if n == 11:
         assert same_function_1d(net, random_equivalent(net, seed=2))
+
+
+def plain_type(net):
+    """The combinatorial type from the public parameters in plain Fractions, by this file's
+    own rule: bent hyperplanes keyed by their equation (normal scaled to a leading 1), each
+    with its signature; cancelling signatures sorted; the counts of zero neurons."""
+    groups = {}
+    zero_output = active = inactive = 0
+    for i in range(net.h):
+        w = [Fraction(x) for x in net.W1[i]]
+        beta = Fraction(net.b1[i])
+        a = [Fraction(net.W2[r][i]) for r in range(net.k)]
+        if not any(a):
+            zero_output += 1
+        elif not any(w):
+            active, inactive = (active + 1, inactive) if beta > 0 else (active, inactive + 1)
+        else:
+            lead = next(x for x in w if x)
+            key = (tuple(x / lead for x in w), beta / lead)
+            pos, neg, kink = groups.get(key, (0, 0, [Fraction(0)] * net.k))
+            kink = [x + abs(lead) * y for x, y in zip(kink, a)]
+            groups[key] = (pos + (lead > 0), neg + (lead < 0), kink)
+    bent = {key: (p, q) for key, (p, q, kink) in groups.items() if any(kink)}
+    cancelling = sorted((p, q) for p, q, kink in groups.values() if not any(kink))
+    return bent, cancelling, zero_output, active, inactive
+
+
+def same_function(a, b, seed=0):
+    """Plain-Fraction evaluation: exact on every breakpoint for d = 1, else at 60 random
+    rational points (an independent check; the library also compares canonical forms)."""
+    if a.d == 1:
+        return same_function_1d(a, b)
+    rng = random.Random(seed)
+    points = [[Fraction(rng.randint(-40, 40), rng.randint(1, 7)) for _ in range(a.d)]]
+    points += [
+        [Fraction(rng.randint(-40, 40), rng.randint(1, 7)) for _ in range(a.d)] for _ in range(59)
+    ]
+    return all(reference_eval(a, x) == reference_eval(b, x) for x in points)
+
+
+@pytest.mark.parametrize("n", [11, 14, 30, 100])
+def test_the_exact_construction_realizes_the_alternating_family(n, monkeypatch):
+    # issue 15 item 5 at h = 22, 28, 60, 200, with the random draws switched off: the exact
+    # construction alone realizes the network's own type
+    monkeypatch.setattr(fibre, "_TRIES", 0)
+    net = alternating(n)
+    cf, ctype = canonical_form(net), structure(net).type
+    assert realizable(cf, ctype)
+    other = realize(cf, ctype, seed=5)
+    assert plain_type(other) == plain_type(net) and same_function_1d(net, other)
+
+
+@settings(max_examples=60, deadline=None)
+@given(networks(max_d=3, max_h=6, max_k=2), st.booleans(), st.data())
+def test_realize_decides_every_type_exactly(net, exact_only, data):
+    """The network's own type is realizable and is realized; so is every type the decision
+    accepts (checked in plain Fractions), with or without the random draws."""
+    from unittest import mock
+
+    cf = canonical_form(net)
+    own = structure(net).type
+    with mock.patch.object(fibre, "_TRIES", 0 if exact_only else fibre._TRIES):
+        assert realizable(cf, own)
+        other = realize(cf, own, seed=data.draw(st.integers(0, 9)))
+        assert other is not None
+        assert plain_type(other) == plain_type(net)
+        assert same_function(net, other)
+        types = list(itertools.islice(fibre.candidate_types(cf, net.h), 40))
+        ctype = data.draw(st.sampled_from(types))
+        found = realize(cf, ctype, seed=1)
+        assert (found is not None) == realizable(cf, ctype)
+        if found is not None:
+            assert same_function(net, found)
+            bent, cancelling, zero_output, active, inactive = plain_type(found)
+            assert sorted(bent.values()) == sorted(ctype.bent)
+            assert cancelling == sorted(ctype.cancelling)
+            assert (zero_output, active, inactive) == (
+                ctype.zero_output,
+                ctype.zero_input_active,
+                ctype.zero_input_inactive,
+            )
+
+
+def test_the_determined_v_obstruction_is_decided_without_draws(monkeypatch):
+    # two mixed bent pairs on independent hyperplanes (d = 2): F2 fixes each v_H, so the
+    # open conditions of single neurons decide; every candidate type of width 4 is decided
+    # and, when realizable, realized by the exact construction alone
+    monkeypatch.setattr(fibre, "_TRIES", 0)
+    net = ShallowNetwork([[1, 0], [-1, 0], [0, 1], [0, -1]], [-1, 1, -2, 2], [[1, 2, 1, 2]], [0])
+    cf = canonical_form(net)
+    own = structure(net).type
+    assert realizable(cf, own) and plain_type(realize(cf, own)) == plain_type(net)
+    refused = 0
+    for ctype in fibre.candidate_types(cf, 4):
+        found = realize(cf, ctype)
+        assert (found is not None) == realizable(cf, ctype)
+        refused += found is None
+        if found is not None:
+            assert same_function(net, found)
+    assert refused  # e.g. the pure orientations, which would change M
+    # relu(x1 - 1) + relu(x2 - 2): M = kappa_H u_H^T on each hyperplane, so without a
+    # cancelling group F2 gives v_H = kappa_H, i.e. Q_H = 0: a group with a single negative
+    # neuron cannot have it, two negative neurons can (a, -a)
+    two = ShallowNetwork([[1, 0], [0, 1]], [-1, -2], [[1, 1]], [0])
+    cf = canonical_form(two)
+    assert not realizable(cf, CombinatorialType(bent=((1, 1), (1, 0))))
+    assert not realizable(cf, CombinatorialType(bent=((1, 0), (2, 1))))
+    for bent in (((1, 2), (1, 0)), ((1, 0), (2, 2))):
+        found = realize(cf, CombinatorialType(bent=bent))
+        assert found is not None and same_function(two, found)
+        assert sorted(plain_type(found)[0].values()) == sorted(bent)
 
 
 def test_fiber_types_counts_its_work():

@@ -37,11 +37,11 @@ from ..roles import CombinatorialType, structure
 from .factorization import factorization_dimension
 from .residual import annihilator, normals, projected, residual
 
-__all__ = ["FiberType", "fiber_types", "realize", "stratum_dimension"]
+__all__ = ["FiberType", "fiber_types", "realizable", "realize", "stratum_dimension"]
 
 Vector = list[Fraction]
 DEFAULT_TYPE_LIMIT = 10_000
-_TRIES = 40
+_TRIES = 8
 
 
 class _Unrealizable(Exception):
@@ -115,11 +115,12 @@ def _split(total: Vector, parts: int, rng: random.Random) -> list[Vector]:
     """``parts`` non-zero vectors summing to ``total`` (parts >= 1; one part needs total != 0)."""
     if parts == 1:
         return [list(total)]
-    while True:
-        pieces = [_rand_vector(rng, len(total), nonzero=True) for _ in range(parts - 1)]
+    pieces = [_rand_vector(rng, len(total), nonzero=True) for _ in range(parts - 1)]
+    last = [t - sum(p[r] for p in pieces) for r, t in enumerate(total)]
+    if not any(last):  # doubling the first piece makes the last one -pieces[0] != 0
+        pieces[0] = [2 * x for x in pieces[0]]
         last = [t - sum(p[r] for p in pieces) for r, t in enumerate(total)]
-        if any(last):
-            return [*pieces, last]
+    return [*pieces, last]
 
 
 def _f2_terms(
@@ -198,19 +199,207 @@ def _f2_terms(
     return v_bent, terms
 
 
-def _determined(cf: CanonicalForm, ctype: CombinatorialType, j: int) -> bool:
-    """Whether v_H of mixed bent hyperplane j is fixed by F2 when there is no C-term."""
-    mixed = [i for i, (p, q) in enumerate(ctype.bent) if p and q]
-    normals = [hyperplane_normal_offset(cf.keys[i])[0] for i in mixed]
-    columns = [[n[c] for n in normals] for c in range(cf.d)]
-    position = mixed.index(j)
-    return all(vec[position] == 0 for vec in nullspace(columns, len(mixed)))
+@dataclass
+class _F2:
+    """The data of F2 for one type (module docstring): the mixed bent hyperplanes J with the
+    columns U_J^T, the residual R, N = R Q_J with its rank decomposition N = sum_t b_t g_t^T
+    (each g_t lifted to a normal u_t with u_t^T Q_J = g_t), the signatures of the mixed
+    cancelling groups and the coloops of J (the j whose v_j F2 determines)."""
+
+    units: list[Vector]
+    mixed_bent: list[int]
+    columns: list[Vector]
+    R: list[Vector]
+    rank_terms: list[tuple[Vector, Vector]]
+    groups: list[tuple[int, int]]
+    coloops: list[int]  # positions in mixed_bent
+    kernel: list[Vector]  # basis of {lambda : sum_j lambda_j u_j = 0}, j in J
+
+    @classmethod
+    def of(cls, cf: CanonicalForm, ctype: CombinatorialType) -> _F2:
+        d, k = cf.d, cf.k
+        units = normals(cf)
+        mixed_bent = [j for j, (p, q) in enumerate(ctype.bent) if p and q]
+        signs = {j: (1 if p else -1) for j, (p, q) in enumerate(ctype.bent) if not (p and q)}
+        R = residual(cf, signs, units)
+        basis = annihilator(cf, mixed_bent, units)
+        N = projected(R, basis)
+        reduced, pivots = rref(N, len(basis))
+        rank_terms = []
+        for row, pivot in zip(reduced, pivots, strict=True):
+            u = solve(basis, row, d)
+            if u is None:  # the rows of basis are independent: never
+                raise AssertionError("internal error: a normal could not be lifted")
+            rank_terms.append(([N[r][pivot] for r in range(k)], u))
+        columns = [[units[j][c] for j in mixed_bent] for c in range(d)]
+        kernel = nullspace(columns, len(mixed_bent)) if mixed_bent else []
+        coloops = [i for i in range(len(mixed_bent)) if all(vec[i] == 0 for vec in kernel)]
+        groups = [sig for sig in ctype.cancelling if sig[0] and sig[1]]
+        return cls(units, mixed_bent, columns, R, rank_terms, groups, coloops, kernel)
+
+    def v_bent(self, terms: list[tuple[Vector, Vector]], k: int, d: int) -> list[Vector] | None:
+        """One solution v_J of sum_J v_j u_j^T = R - sum of the C-terms (free variables 0),
+        or None when there is none; rows of the k x |J| matrix are per output."""
+        X = [
+            [self.R[r][c] - s for c, s in enumerate(row)]
+            for r, row in enumerate(_outer_sum(terms, k, d))
+        ]
+        J = len(self.mixed_bent)
+        if not J:
+            return [] if not any(any(row) for row in X) else None
+        rows = []
+        for r in range(k):
+            coefs = solve(self.columns, X[r], J)
+            if coefs is None:
+                return None
+            rows.append(coefs)
+        return [[rows[r][i] for r in range(k)] for i in range(J)]
+
+
+def _forbidden(kappa: Vector, sig: tuple[int, int], v: Vector) -> bool:
+    """Whether v = P - Q of a mixed bent group breaks an open condition: a single positively
+    oriented neuron needs P = (kappa + v) / 2 != 0, a single negative one Q != 0."""
+    p, q = sig
+    return (p == 1 and all(x == -y for x, y in zip(v, kappa, strict=True))) or (
+        q == 1 and all(x == y for x, y in zip(v, kappa, strict=True))
+    )
+
+
+def realizable(cf: CanonicalForm, ctype: CombinatorialType) -> bool:
+    """Whether some network of type ``ctype`` realizes ``cf``: an exact decision.
+
+    With m mixed cancelling groups and rho = rank(R Q_J) (module docstring), the type is
+    realizable iff every cancelling group has at least two neurons, m >= rho, and
+
+    * when J is empty: not (m = 1, rho = 0 and that group has a single neuron of one
+      orientation) -- then v_c u_c^T = 0 with u_c != 0 forces v_c = 0, which such a group
+      cannot have;
+    * when J is not empty and m = 0: for each coloop j of J (u_j outside the span of the
+      other u_H), the v_j that F2 determines meets the open conditions of its group.
+
+    Every other case is realized by :func:`realize`'s exact construction: a mixed cancelling
+    term can be moved along U = span(u_H : H in J) without changing F2 modulo U, which moves
+    each determined v_j along a line, and the free v_j move along the kernel of U_J^T; each
+    open condition excludes finitely many points of such a line
+    (proofs are in the docstring of :func:`_exact_plan`).
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork, canonical_form
+    >>> from shallowsym.roles import CombinatorialType
+    >>> cf = canonical_form(ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0]))
+    >>> realizable(cf, CombinatorialType(bent=((0, 1), (1, 0))))
+    True
+    >>> realizable(cf, CombinatorialType(bent=((1, 0), (1, 0))))   # M would be 2, not 0
+    False
+    """
+    if not isinstance(cf, CanonicalForm):
+        raise TypeError(f"realizable expects a CanonicalForm for cf, not {type(cf).__name__}")
+    if not isinstance(ctype, CombinatorialType):
+        raise TypeError(
+            f"realizable expects a CombinatorialType for ctype, not {type(ctype).__name__}"
+        )
+    if len(ctype.bent) != cf.num_bent or any(p + q < 1 for p, q in ctype.bent):
+        raise ValueError("the type needs a signature with at least one neuron per bent hyperplane")
+    if any(p + q < 2 for p, q in ctype.cancelling):
+        return False  # a single live neuron always bends
+    f2 = _F2.of(cf, ctype)
+    m, rho = len(f2.groups), len(f2.rank_terms)
+    if m < rho:
+        return False
+    if not f2.mixed_bent:
+        return not (m == 1 and rho == 0 and 1 in f2.groups[0])
+    if m:
+        return True
+    v = f2.v_bent([], cf.k, cf.d)
+    if v is None:  # rho = 0 puts the rows of R in U: never
+        raise AssertionError("internal error: F2 has no solution after the rank check")
+    for i in f2.coloops:
+        j = f2.mixed_bent[i]
+        if _forbidden(list(cf.kinks[j]), ctype.bent[j], v[i]):
+            return False
+    return True
+
+
+def _exact_plan(cf: CanonicalForm, ctype: CombinatorialType, rng: random.Random) -> _Plan | None:
+    """Group sums of a realization of a realizable type, constructed exactly.
+
+    The C-terms: the rank decomposition N = sum_t b_t g_t^T (b_t != 0, u_t != 0); when
+    m > rho, the first term is split into m - rho + 1 equal parts (rho >= 1), or the m terms
+    are e_1 u_{H_0}^T with u_{H_0} in U (rho = 0, J not empty: zero modulo U), or
+    e_1 e_1^T, ..., -(m - 1) e_1 e_1^T (rho = 0, J empty, m >= 2; m = 1 takes v = 0, which
+    only a group with two neurons of each orientation allows). Every v_c is then non-zero
+    except in that last case, and every u_c is non-zero.
+
+    With an integer x, the first C-term's normal becomes u_0 + x sigma, sigma the sum of the
+    coloops' normals: F2 modulo U is unchanged and each determined v_j becomes
+    v_j - x v_0, a line (v_0 != 0) meeting each forbidden point at most once. The free v_j
+    are moved by x^2 lambda^1 + ... + x^(n+1) lambda^n in the first output (lambda^i a
+    basis of the kernel of U_J^T): a polynomial in x of degree 2..n+1 which is not constant
+    in v_j when j is free, so each forbidden point is met for at most n + 1 values of x.
+    u_0 + x sigma vanishes for at most one x. So among 2 |J| (n + 2) + 2 values of x one
+    meets every open condition; each is checked exactly.
+    """
+    d, k = cf.d, cf.k
+    f2 = _F2.of(cf, ctype)
+    m, rho = len(f2.groups), len(f2.rank_terms)
+    e_k = [Fraction(int(r == 0)) for r in range(k)]
+    e_d = [Fraction(int(c == 0)) for c in range(d)]
+    terms = [(list(v), list(u)) for v, u in f2.rank_terms]
+    if m > rho:
+        if rho:
+            v0, u0 = terms.pop(0)
+            parts = m - rho + 1
+            terms[:0] = [([x / parts for x in v0], list(u0)) for _ in range(parts)]
+        elif f2.mixed_bent:
+            terms = [(list(e_k), list(f2.units[f2.mixed_bent[0]])) for _ in range(m)]
+        elif m == 1:
+            terms = [([Fraction(0)] * k, list(e_d))]
+        else:
+            terms = [(list(e_k), list(e_d)) for _ in range(m - 1)]
+            terms.append(([-(m - 1) * x for x in e_k], list(e_d)))
+    sigma = [Fraction(0)] * d
+    for i in f2.coloops:
+        sigma = [x + y for x, y in zip(sigma, f2.units[f2.mixed_bent[i]], strict=True)]
+    n = len(f2.kernel)
+    for x in range(2 * len(f2.mixed_bent) * (n + 2) + 2):
+        moved = list(terms)
+        if moved and f2.coloops:
+            v0, u0 = moved[0]
+            moved[0] = (v0, [a + x * b for a, b in zip(u0, sigma, strict=True)])
+        v = f2.v_bent(moved, k, d)
+        if v is None:
+            raise AssertionError("internal error: F2 has no solution after the rank check")
+        for power, vec in enumerate(f2.kernel, start=2):
+            for i, lam in enumerate(vec):
+                v[i][0] += x**power * lam
+        if any(not any(u) for _, u in moved):
+            continue
+        if any(1 in sig and not any(w) for (w, _), sig in zip(moved, f2.groups, strict=True)):
+            continue
+        v_of = dict(zip(f2.mixed_bent, v, strict=True))
+        if any(_forbidden(list(cf.kinks[j]), ctype.bent[j], v_of[j]) for j in f2.mixed_bent):
+            continue
+        return _plan_from(cf, ctype, v_of, moved, rng)
+    raise AssertionError(f"internal error: the exact construction of type {ctype} failed")
 
 
 def _plan(cf: CanonicalForm, ctype: CombinatorialType, rng: random.Random) -> _Plan | None:
     """Group sums for one random realization, or None when an open condition failed."""
-    k = cf.k
     v_bent, terms = _f2_terms(cf, ctype, rng)
+    return _plan_from(cf, ctype, v_bent, terms, rng)
+
+
+def _plan_from(
+    cf: CanonicalForm,
+    ctype: CombinatorialType,
+    v_bent: dict[int, Vector],
+    terms: list[tuple[Vector, Vector]],
+    rng: random.Random,
+) -> _Plan | None:
+    """Group sums from a solution of F2 (v_H per mixed bent H, (v_c, u_c) per mixed
+    cancelling group), or None when an open condition fails."""
+    k = cf.k
     bent = []
     for j, (p, q) in enumerate(ctype.bent):
         kappa = list(cf.kinks[j])
@@ -316,13 +505,17 @@ def realize(
     ------
     ValueError
         If ``ctype`` does not list one signature per bent hyperplane of ``cf``.
-    RuntimeError
-        If no realization was found although none of the exact obstructions applies (not
-        observed; it would need all 40 random draws to fail an open condition). The
-        hyperplanes of the cancelling groups are placed exactly on unused positions: drawn
-        at random, the offsets of many groups collided (two groups on one hyperplane are one
-        group of another type), which made realizable types fail (issue 15, d = k = 1 with
-        nine or more mixed cancelling pairs).
+
+    Notes
+    -----
+    Whether the type is realizable is decided exactly first (:func:`realizable`); a
+    realizable type is then realized by a few random draws (a generic point of the stratum)
+    and, should they all fail an open condition, by an exact construction that provably
+    meets them (:func:`_exact_plan`), so there is no "could not decide". The hyperplanes of
+    the cancelling groups are placed exactly on unused positions: drawn at random, the
+    offsets of many groups collided (two groups on one hyperplane are one group of another
+    type), which made realizable types fail (issue 15, d = k = 1 with nine or more mixed
+    cancelling pairs).
 
     Examples
     --------
@@ -343,26 +536,27 @@ def realize(
         )
     if len(ctype.bent) != cf.num_bent or any(p + q < 1 for p, q in ctype.bent):
         raise ValueError("the type needs a signature with at least one neuron per bent hyperplane")
-    if any(p + q < 2 for p, q in ctype.cancelling):
-        return None  # a single live neuron always bends
+    if not realizable(cf, ctype):
+        return None
     rng = random.Random(seed)
-    for _ in range(_TRIES):
+    for _ in range(_TRIES):  # random points first: generic in their stratum
         try:
             plan = _plan(cf, ctype, rng)
         except _Unrealizable:
-            return None
+            raise AssertionError(
+                f"internal error: type {ctype} is realizable, but the rank count says not"
+            ) from None
         if plan is None:
             continue
         net = _build(cf, ctype, plan, rng)
         if canonical_form(net) == cf and structure(net).type == ctype:
             return net
-    no_c_terms = not any(p and q for p, q in ctype.cancelling)
-    if no_c_terms:
-        # Only open conditions on uniquely determined v_H can fail every time: then none exists.
-        forced = [j for j, (p, q) in enumerate(ctype.bent) if p and q and _determined(cf, ctype, j)]
-        if forced:
-            return None
-    raise RuntimeError(f"could not decide whether type {ctype} is realizable")
+    plan = _exact_plan(cf, ctype, rng)
+    if plan is not None:
+        net = _build(cf, ctype, plan, rng)
+        if canonical_form(net) == cf and structure(net).type == ctype:
+            return net
+    raise AssertionError(f"internal error: the construction of type {ctype} did not check")
 
 
 def mixed_terms(net: ShallowNetwork) -> tuple[list[Vector], list[tuple[Vector, Vector]]]:
