@@ -441,7 +441,7 @@ def _dyadic_linear_constant(net: ShallowNetwork, keys: tuple[Key | None, ...]):
     if rows is None or w2 is None:
         return None
     if net.h < DYADIC_MIN_WIDTH_RATIO * (net.k + d + 2) and (
-        net._a1 is not None or net.h * d <= SMALL_W1_ENTRIES
+        net.has_exact_W1 or net.h * d <= SMALL_W1_ENTRIES
     ):
         return None  # W1 exact already or cheap to make: flint is faster for short products
     beta = rows[:, d]

@@ -147,6 +147,16 @@ class ShallowNetwork:
             object.__setattr__(self, "_a1", A1)
         return A1
 
+    @property
+    def has_exact_W1(self) -> bool:
+        """Whether W1's exact flint matrix exists already (networks built from float arrays
+        make it on first use of :attr:`exact`; a cost model may prefer to avoid that).
+
+        >>> ShallowNetwork([[1]], [0], [[1]], [0]).has_exact_W1
+        True
+        """
+        return self._a1 is not None
+
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("ShallowNetwork is immutable")
 

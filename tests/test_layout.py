@@ -12,7 +12,7 @@ import pathlib
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent / "shallowsym"
-NETWORK_PRIVATE = {"_A1", "_A2", "_c1", "_c2", "_cache", "_d", "_h", "_k"}
+NETWORK_PRIVATE = {"_A1", "_A2", "_a1", "_c1", "_c2", "_cache", "_d", "_h", "_k"}
 
 
 def _modules() -> dict[str, pathlib.Path]:
