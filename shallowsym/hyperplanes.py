@@ -65,6 +65,23 @@ def _primitive_key(row: list[fmpq], d: int) -> tuple[Key, int, int]:
 def neuron_keys(net) -> NeuronKeys:
     """Hyperplane keys, orientations and scales of every neuron of ``net`` (cached).
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to read.
+
+    Returns
+    -------
+    NeuronKeys
+        ``keys`` (per neuron the primitive integer key of its hyperplane, None when w_i = 0),
+        ``orientations`` (epsilon_i in {1, -1}, 0 when w_i = 0), the scales s_i (read with
+        ``scale(i)``) and the ``zero_output`` flags.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`ShallowNetwork`.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
@@ -73,6 +90,10 @@ def neuron_keys(net) -> NeuronKeys:
     ((1, -2, 3), (1, -2, 3), None)
     >>> nk.orientations, [nk.scale(i) for i in range(3)]
     ((1, -1, 0), [Fraction(2, 1), Fraction(1, 1), Fraction(0, 1)])
+
+    References
+    ----------
+    * docs/theory.md section 3 (exact keys for hyperplanes).
     """
     check_network(net, "neuron_keys", "net")
     return net.cached("neuron_keys", lambda: _compute_neuron_keys(net))
