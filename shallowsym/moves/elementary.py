@@ -1209,8 +1209,8 @@ def dissolving_kink(
     IndexError
         If ``p`` or ``q`` is not below ``net.h``.
     InvalidNetworkError
-        (a ``ValueError``) If a number given is not a finite rational (nan, infinite, complex,
-        boolean, a non-numeric string or an unsupported type); the message names it.
+        (a ``ValueError``) If ``share`` is needed (all three normals equal) and is not a finite
+        rational.
 
     Examples
     --------
