@@ -38,10 +38,34 @@ def neuron_normal_forms(net: ShallowNetwork) -> tuple[tuple[Label, ...], tuple[f
     * w = 0, beta = 0, a != 0: t = |a_q| (first non-zero entry), so a/t has entry +-1 there.
     * the all-zero neuron is fixed by every scaling: label (3,), t = 1.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network (the result is cached on it).
+
+    Returns
+    -------
+    tuple
+        (labels, scales): a tuple of ``net.h`` hashable labels and a tuple of ``net.h`` positive
+        flint rationals t.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`ShallowNetwork` (from :func:`neuron_keys`).
+
+    Examples
+    --------
     >>> net = ShallowNetwork([[2], [0]], [4, -3], [[5, 1]], [0])
     >>> labels, scales = neuron_normal_forms(net)
     >>> labels[0][:3], [str(s) for s in scales]
     ((0, (1, 2), 1), ['1/2', '1/3'])
+
+    References
+    ----------
+    * docs/theory.md sections 2 (the group G_h) and 3 (keys, orientations and scales).
+    * P. Stock, R. Gribonval, "An embedding of ReLU networks and an analysis of their
+      identifiability", Constructive Approximation 2022.
     """
     return net.cached("normal_forms", lambda: _compute_normal_forms(net))
 
