@@ -65,6 +65,23 @@ def _primitive_key(row: list[fmpq], d: int) -> tuple[Key, int, int]:
 def neuron_keys(net) -> NeuronKeys:
     """Hyperplane keys, orientations and scales of every neuron of ``net`` (cached).
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to read.
+
+    Returns
+    -------
+    NeuronKeys
+        ``keys`` (per neuron the primitive integer key of its hyperplane, None when w_i = 0),
+        ``orientations`` (epsilon_i in {1, -1}, 0 when w_i = 0), the scales s_i (read with
+        ``scale(i)``) and the ``zero_output`` flags.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`ShallowNetwork`.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
@@ -73,6 +90,10 @@ def neuron_keys(net) -> NeuronKeys:
     ((1, -2, 3), (1, -2, 3), None)
     >>> nk.orientations, [nk.scale(i) for i in range(3)]
     ((1, -1, 0), [Fraction(2, 1), Fraction(1, 1), Fraction(0, 1)])
+
+    References
+    ----------
+    * docs/theory.md section 3 (exact keys for hyperplanes).
     """
     check_network(net, "neuron_keys", "net")
     return net.cached("neuron_keys", lambda: _compute_neuron_keys(net))
@@ -125,8 +146,31 @@ def _dyadic_neuron_keys(rows, zero_output: tuple[bool, ...]) -> NeuronKeys:
 def hyperplane_normal_offset(key: Key) -> tuple[tuple[Fraction, ...], Fraction]:
     """(u_H, c_H) of docs/theory.md section 3, with u_H[p] = 1 at the first non-zero index p.
 
+    Parameters
+    ----------
+    key : tuple of int
+        A hyperplane key (n_1, ..., n_d, n_0) as :func:`neuron_keys` returns it: the
+        hyperplane n.x + n_0 = 0.
+
+    Returns
+    -------
+    tuple
+        (u_H, c_H): u_H, a tuple of d ``Fraction`` with u_H[p] = 1, and c_H, a ``Fraction``,
+        so that the hyperplane is u_H.x + c_H = 0.
+
+    Raises
+    ------
+    StopIteration
+        If every entry of ``key`` is zero (no key is).
+
+    Examples
+    --------
     >>> hyperplane_normal_offset((2, 1, -4))
     ((Fraction(1, 1), Fraction(1, 2)), Fraction(-2, 1))
+
+    References
+    ----------
+    * docs/theory.md section 3 (exact keys for hyperplanes).
     """
     lead = next(x for x in key if x)
     scaled = tuple(Fraction(x, lead) for x in key)
@@ -172,10 +216,35 @@ def format_affine(
 def format_hyperplane(key: Key, *, exact: bool = True, max_terms: int | None = None) -> str:
     """``x1 - 2 = 0``: the hyperplane of a key, normalized so its leading coefficient is 1.
 
+    Parameters
+    ----------
+    key : tuple of int
+        A hyperplane key (n_1, ..., n_d, n_0).
+    exact : bool, keyword-only
+        Print every number exactly (default True); False prints long numbers as ``~`` decimals.
+    max_terms : int, optional, keyword-only
+        Print only the first terms of x, then ``+ ... (N more terms)`` (default: all).
+
+    Returns
+    -------
+    str
+        The equation u_H.x + c_H = 0 in readable form.
+
+    Raises
+    ------
+    StopIteration
+        If every entry of ``key`` is zero (no key is).
+
+    Examples
+    --------
     >>> format_hyperplane((1, -2))
     'x1 - 2 = 0'
     >>> format_hyperplane((0, 2, 1, 0))
     'x2 + 1/2 x3 = 0'
+
+    References
+    ----------
+    * docs/theory.md section 3 (exact keys for hyperplanes, the normalization u_H[p] = 1).
     """
     normal, offset = hyperplane_normal_offset(key)
     return f"{format_affine(normal, offset, exact=exact, max_terms=max_terms)} = 0"

@@ -49,10 +49,41 @@ def plot_function(
 ) -> Any:
     """Plot output ``output`` of a d = 1 network, marking its bent points.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        A network with d = 1.
+    ax : matplotlib Axes, optional, keyword-only
+        Where to draw; default a new figure's axes (this needs matplotlib, the ``notebooks``
+        extra).
+    xlim : pair of float, keyword-only
+        The x range (default (-4, 4)).
+    output : int, keyword-only
+        Which of the k outputs to draw (default 0).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``net.d`` is not 1.
+    IndexError
+        If ``output`` is not below ``net.k``.
+    ImportError
+        If ``ax`` is None and matplotlib is not installed.
+
     Examples
     --------
     >>> from shallowsym import examples
     >>> ax = plot_function(examples.flip_pair()[0])  # doctest: +SKIP
+
+    References
+    ----------
+    * docs/theory.md section 4 (Theorem 3: the bent hyperplanes are where f is not
+      differentiable).
     """
     if net.d != 1:
         raise ValueError(f"plot_function draws d = 1 networks, not d = {net.d}")
@@ -83,10 +114,37 @@ def plot_hyperplanes(
     """Draw a d = 2 network's neuron hyperplanes: bent ones solid (line width grows with the
     kink's size), cancelling ones dashed.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        A network with d = 2.
+    ax : matplotlib Axes, optional, keyword-only
+        Where to draw; default a new figure's axes (this needs matplotlib, the ``notebooks``
+        extra).
+    xlim, ylim : pair of float, keyword-only
+        The window (default (-4, 4) each).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``net.d`` is not 2.
+    ImportError
+        If ``ax`` is None and matplotlib is not installed.
+
     Examples
     --------
     >>> from shallowsym import examples
     >>> ax = plot_hyperplanes(examples.two_dimensional(), xlim=(-6, 4))  # doctest: +SKIP
+
+    References
+    ----------
+    * docs/theory.md sections 3 (hyperplane keys), 4 (kinks, bent hyperplanes) and 5
+      (cancelling groups, S7).
     """
     if net.d != 2:
         raise ValueError(f"plot_hyperplanes draws d = 2 networks, not d = {net.d}")
@@ -133,11 +191,44 @@ def plot_domain(
     solid (width by the kink on D), those meeting D without a kink there dashed, and those
     missing int(D) (dead or always active there) greyed and dotted.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        A network with d = 2.
+    domain : Box or Polytope
+        The bounded domain D, of dimension 2.
+    ax : matplotlib Axes, optional, keyword-only
+        Where to draw; default a new figure's axes (this needs matplotlib, the ``notebooks``
+        extra).
+    margin : float, keyword-only
+        Space drawn around D's bounding box (default 0.5).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``net.d`` is not 2.
+    TypeError
+        If ``domain`` is not a :class:`Box` or a :class:`Polytope`.
+    InvalidDomainError
+        (a ``ValueError``) If the dimension of ``domain`` is not 2.
+    ImportError
+        If ``ax`` is None and matplotlib is not installed.
+
     Examples
     --------
     >>> from shallowsym import examples
     >>> from shallowsym.domain import Box
     >>> ax = plot_domain(examples.two_dimensional(), Box(0, 1, d=2))  # doctest: +SKIP
+
+    References
+    ----------
+    * docs/theory.md section 9 (Lemma D1 folding, Theorem D3 canonical form on D);
+      proofs/domains.md.
     """
     if net.d != 2:
         raise ValueError(f"plot_domain draws d = 2 networks, not d = {net.d}")
@@ -169,10 +260,39 @@ def plot_fiber_types(net: ShallowNetwork, *, ax: Any = None, limit: int = 10_000
     """One row per stratum of the fibre of a d = 1 network: the representative's live neurons
     at their breakpoints (triangles point by orientation), inert neurons at the left.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        A network with d = 1.
+    ax : matplotlib Axes, optional, keyword-only
+        Where to draw; default a new figure's axes (this needs matplotlib, the ``notebooks``
+        extra).
+    limit : int, keyword-only
+        The search bound passed to :func:`shallowsym.fiber_types` (default 10000).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``net.d`` is not 1 or ``limit`` is not a positive integer.
+    SearchLimitExceeded
+        If enumerating the strata needs more than ``limit`` steps.
+    ImportError
+        If ``ax`` is None and matplotlib is not installed.
+
     Examples
     --------
     >>> from shallowsym import examples
     >>> ax = plot_fiber_types(examples.cancelling_pair()[1])  # doctest: +SKIP
+
+    References
+    ----------
+    * docs/theory.md section 5, "Strata and the fibre's dimension at theta";
+      proofs/fibre_dimension.md.
     """
     if net.d != 1:
         raise ValueError(f"plot_fiber_types draws d = 1 networks, not d = {net.d}")

@@ -197,11 +197,38 @@ class Structure:
 def structure(net: ShallowNetwork) -> Structure:
     """The roles and hyperplane groups of ``net`` (cached on the network).
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to analyse.
+
+    Returns
+    -------
+    Structure
+        ``roles`` (one :class:`NeuronRole` per neuron: its role, hyperplane group and
+        orientation), ``groups`` (one :class:`HyperplaneGroup` per hyperplane carrying live
+        neurons, bent or cancelling), the indices of the ``zero_output``, ``zero_input_active``
+        and ``zero_input_inactive`` neurons, and ``type``, the combinatorial type.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`ShallowNetwork`.
+
+    Examples
+    --------
     >>> from shallowsym import ShallowNetwork
     >>> s = structure(ShallowNetwork([[1], [2], [0], [3]], [1, 2, 1, 0], [[2, -1, 5, 0]], [0]))
     >>> [(r.role, r.hyperplane, r.orientation) for r in s.roles]  # doctest: +NORMALIZE_WHITESPACE
     [('cancelling', 0, 1), ('cancelling', 0, 1),
      ('zero-input-active', None, 0), ('zero-output', None, 1)]
+
+    References
+    ----------
+    * docs/theory.md sections 1 (neuron kinds), 3 (hyperplane keys and orientations) and 5
+      (mechanisms S3-S7, strata); proofs/fibre_mechanisms.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
     """
     check_network(net, "structure", "net")
     return net.cached("structure", lambda: _compute_structure(net))
@@ -243,11 +270,34 @@ def combinatorial_type(net: ShallowNetwork) -> CombinatorialType:
     Two networks realizing the same function can be compared by type; every type in
     :func:`shallowsym.fiber_types` of f is the type of its representative.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to classify.
+
+    Returns
+    -------
+    CombinatorialType
+        The signatures (p, q) of the groups on the bent hyperplanes (in the canonical form's
+        order) and of the cancelling groups, and the numbers of zero-output and active /
+        inactive zero-input neurons.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`ShallowNetwork`.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
     >>> print(combinatorial_type(ShallowNetwork([[1], [2], [0]], [1, 2, 1], [[1, 1, 3]], [0])))
     bent (2+,0-), 1 zero-input active
+
+    References
+    ----------
+    * docs/theory.md section 5, "Strata and the fibre's dimension at theta";
+      proofs/fibre_dimension.md.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     if not isinstance(net, ShallowNetwork):
         raise TypeError(f"combinatorial_type expects a ShallowNetwork, not {type(net).__name__}")

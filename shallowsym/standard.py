@@ -38,10 +38,34 @@ def neuron_normal_forms(net: ShallowNetwork) -> tuple[tuple[Label, ...], tuple[f
     * w = 0, beta = 0, a != 0: t = |a_q| (first non-zero entry), so a/t has entry +-1 there.
     * the all-zero neuron is fixed by every scaling: label (3,), t = 1.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network (the result is cached on it).
+
+    Returns
+    -------
+    tuple
+        (labels, scales): a tuple of ``net.h`` hashable labels and a tuple of ``net.h`` positive
+        flint rationals t.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`ShallowNetwork` (from :func:`neuron_keys`).
+
+    Examples
+    --------
     >>> net = ShallowNetwork([[2], [0]], [4, -3], [[5, 1]], [0])
     >>> labels, scales = neuron_normal_forms(net)
     >>> labels[0][:3], [str(s) for s in scales]
     ((0, (1, 2), 1), ['1/2', '1/3'])
+
+    References
+    ----------
+    * docs/theory.md sections 2 (the group G_h) and 3 (keys, orientations and scales).
+    * P. Stock, R. Gribonval, "An embedding of ReLU networks and an analysis of their
+      identifiability", Constructive Approximation 2022.
     """
     return net.cached("normal_forms", lambda: _compute_normal_forms(net))
 
@@ -131,16 +155,40 @@ def apply_standard(
     """Apply g = (permutation, scales) of G_h: neuron i, scaled by t_i > 0, becomes neuron
     ``permutation[i]``.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform.
+    permutation : sequence of int
+        A permutation of ``range(net.h)``.
+    scales : sequence of rationals, optional
+        ``net.h`` positive scales t_i (default: all 1).
+
+    Returns
+    -------
+    ShallowNetwork
+        g.net, which computes the same function as ``net``.
+
     Raises
     ------
+    TypeError
+        If ``net`` is not a :class:`ShallowNetwork`.
     ValueError
         If ``permutation`` is not a permutation of range(h) or a scale is not positive.
+    InvalidNetworkError
+        (a ``ValueError``) If a scale is not a finite rational.
 
     Examples
     --------
     >>> net = ShallowNetwork([[1], [2]], [0, 1], [[3, 4]], [5])
     >>> apply_standard(net, [1, 0], [1, "1/2"])
     ShallowNetwork(W1=[[1], [1]], b1=[1/2, 0], W2=[[8, 3]], b2=[5])
+
+    References
+    ----------
+    * docs/theory.md section 2 (permutations and positive scalings, the group G_h).
+    * P. Stock, R. Gribonval, "An embedding of ReLU networks and an analysis of their
+      identifiability", Constructive Approximation 2022.
     """
     check_network(net, "apply_standard", "net")
     h = net.h
@@ -185,10 +233,34 @@ def find_standard_map(a: ShallowNetwork, b: ShallowNetwork) -> StandardCertifica
 
     Matches neurons by their normal forms in O(h) hashing.
 
+    Parameters
+    ----------
+    a, b : ShallowNetwork
+        The two networks; None is returned when their shapes differ.
+
+    Returns
+    -------
+    StandardCertificate or None
+        The permutation and scales of g, confirmed by applying them to ``a`` exactly; None when
+        ``b`` is not in the G_h-orbit of ``a``.
+
+    Raises
+    ------
+    TypeError
+        If ``a`` or ``b`` is not a :class:`ShallowNetwork`.
+
+    Examples
+    --------
     >>> a = ShallowNetwork([[1], [2]], [0, 1], [[3, 4]], [5])
     >>> b = apply_standard(a, [1, 0], [2, 3])
     >>> find_standard_map(a, b).apply(a) == b
     True
+
+    References
+    ----------
+    * docs/theory.md section 2 (permutations and positive scalings, the group G_h).
+    * P. Stock, R. Gribonval, "An embedding of ReLU networks and an analysis of their
+      identifiability", Constructive Approximation 2022.
     """
     check_network(a, "find_standard_map", "a")
     check_network(b, "find_standard_map", "b")

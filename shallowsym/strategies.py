@@ -88,10 +88,46 @@ def networks(
     ``cancel`` partner (its kink cancels an earlier neuron's). Random networks almost never
     have hidden symmetries; planted ones make the interesting cases frequent and shrinkable.
 
+    Parameters
+    ----------
+    min_d, max_d : int, keyword-only
+        Range of the input dimension d (default 1 to 3; ``min_d`` >= 1).
+    min_h, max_h : int, keyword-only
+        Range of the width h (default 0 to 6; ``min_h`` >= 0).
+    min_k, max_k : int, keyword-only
+        Range of the output dimension k (default 1 to 2; ``min_k`` >= 1).
+    elements : hypothesis strategy of Fraction, optional, keyword-only
+        The entries (default: small fractions with numerators in [-4, 4] and denominators in
+        {1, 2, 3}).
+    degeneracies : bool or sequence of str, keyword-only
+        Which degeneracies to plant: True (default) for all of ``DEGENERACIES``, False for
+        none, or a list of their names.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        A strategy drawing :class:`ShallowNetwork` values.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When the strategy is built, if a range bound is not an integer, ``min_d`` or ``min_k``
+        is below 1, ``min_h`` is below 0, a ``max_`` is below its ``min_``, ``elements`` is not a
+        strategy, or ``degeneracies`` is neither a bool nor a list of names from
+        ``DEGENERACIES``.
+
+    Examples
+    --------
     >>> from hypothesis import find
     >>> net = find(networks(min_h=2, max_h=2), lambda n: n.h == 2)
     >>> net.h
     2
+
+    References
+    ----------
+    * docs/theory.md section 5 (the mechanisms S3-S8 the degeneracies plant);
+      proofs/fibre_mechanisms.md.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     _check_range("d", min_d, max_d, 1)
     _check_range("h", min_h, max_h, 0)
@@ -147,11 +183,37 @@ def equivalent_pairs(*, moves: int = 4, **kwargs) -> st.SearchStrategy[tuple]:
     architecture computing the same function, reached by ``moves`` random moves of
     :mod:`shallowsym.moves` (hidden ones included).
 
+    Parameters
+    ----------
+    moves : int, keyword-only
+        The number of random moves of :func:`shallowsym.moves.random_equivalent` (default 4).
+    **kwargs
+        Passed to :func:`networks` (``min_d``, ``max_h``, ``degeneracies``...).
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        A strategy drawing pairs (net, other) of equivalent networks.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        If ``moves`` is not a non-negative integer, or as :func:`networks` for ``kwargs``.
+    TypeError
+        If ``kwargs`` holds a name :func:`networks` does not take.
+
+    Examples
+    --------
     >>> from hypothesis import find
     >>> from shallowsym import equivalent
     >>> a, b = find(equivalent_pairs(min_h=1), lambda pair: True)
     >>> bool(equivalent(a, b))
     True
+
+    References
+    ----------
+    * docs/theory.md sections 2 and 5 (the moves' mechanisms); proofs/fibre_mechanisms.md.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     if isinstance(moves, bool) or not isinstance(moves, int) or moves < 0:
         raise InvalidArgument(f"moves={moves!r} must be a non-negative integer")
@@ -168,11 +230,37 @@ def inequivalent_pairs(
     leaves the function unchanged (a zero neuron's weight, say), b2 moves too, so the two
     networks always compute different functions.
 
+    Parameters
+    ----------
+    epsilon : rational, keyword-only
+        The size of the change (default 10^-9); any non-zero value ``Fraction`` accepts.
+    **kwargs
+        Passed to :func:`networks` (``min_d``, ``max_h``, ``degeneracies``...).
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        A strategy drawing pairs (net, other) whose canonical forms differ.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        If ``epsilon`` is zero or not a rational number, or as :func:`networks` for ``kwargs``.
+    TypeError
+        If ``kwargs`` holds a name :func:`networks` does not take.
+
+    Examples
+    --------
     >>> from hypothesis import find
     >>> from shallowsym import equivalent
     >>> a, b = find(inequivalent_pairs(), lambda pair: True)
     >>> bool(equivalent(a, b))
     False
+
+    References
+    ----------
+    * docs/theory.md section 4 (Theorem 3: different canonical forms mean different
+      functions); proofs/equivalence.md.
     """
     try:
         eps = Fraction(epsilon)
@@ -209,6 +297,23 @@ def networks_with_hidden_symmetries(**kwargs) -> st.SearchStrategy[ShallowNetwor
     """Networks whose fibre is larger than their standard orbit (checked exactly with
     :func:`shallowsym.symmetries`): ``networks(**kwargs)`` with at least one neuron, filtered.
 
+    Parameters
+    ----------
+    **kwargs
+        Passed to :func:`networks`; ``min_h`` defaults to 1 and must be at least 1.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        A strategy drawing :class:`ShallowNetwork` values with hidden symmetries.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        If ``min_h`` is below 1, or as :func:`networks` for ``kwargs``.
+    TypeError
+        If ``kwargs`` holds a name :func:`networks` does not take.
+
     Examples
     --------
     >>> from hypothesis import find
@@ -216,6 +321,11 @@ def networks_with_hidden_symmetries(**kwargs) -> st.SearchStrategy[ShallowNetwor
     >>> net = find(networks_with_hidden_symmetries(max_h=2, max_d=1), lambda n: True)
     >>> symmetries(net).has_hidden_symmetries
     True
+
+    References
+    ----------
+    * docs/theory.md section 5 (mechanisms S3-S9 and Proposition 4); proofs/generic_fibres.md.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     from .symmetry import symmetries
 

@@ -46,6 +46,26 @@ def format_number(
     """The exact text of ``value`` when at most ``max_chars`` long (or ``exact``), else 5
     significant digits marked ``~``.
 
+    Parameters
+    ----------
+    value : Fraction, flint fmpq or int
+        The exact number.
+    exact : bool, keyword-only
+        Always print the exact text (default False).
+    max_chars : int, keyword-only
+        The longest exact text printed as such (default :data:`MAX_EXACT_CHARS`).
+
+    Returns
+    -------
+    str
+        ``-3/4``, or an approximation such as ``~3.3333e-131``.
+
+    Raises
+    ------
+    Nothing of its own: the arguments are not validated (this is an internal helper of the
+        result types' ``__str__``), so a wrong type fails with Python's own ``TypeError`` or
+        ``AttributeError``.
+
     Examples
     --------
     >>> from fractions import Fraction
@@ -57,6 +77,11 @@ def format_number(
     '~0.66667'
     >>> format_number(Fraction(1, 3 * 10**130), exact=True)[:4]
     '1/30'
+
+    References
+    ----------
+    * docs/theory.md section 1 (every number is an exact rational; only its printed form
+      may be shortened, and a shortened number is marked ``~``).
     """
     text = format_rational(value)
     if exact or len(text) <= max_chars:
@@ -99,8 +124,38 @@ def shorten(
 ) -> list[str]:
     """The first ``shown`` items and ``... and N more <noun>`` (all of them when ``full``).
 
+    Parameters
+    ----------
+    items : sequence of str
+        The lines to show.
+    full : bool, keyword-only
+        Show every item (default False).
+    noun : str, keyword-only
+        What the items are, for the last line (default empty).
+    shown : int, keyword-only
+        How many items to show (default :data:`SHOWN`); a list of ``shown + 1`` items shows all.
+    indent : str, keyword-only
+        Prefix of the ``... and N more`` line.
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    Nothing of its own: the arguments are not validated (this is an internal helper of the
+        result types' ``__str__``), so a wrong type fails with Python's own ``TypeError`` or
+        ``AttributeError``.
+
+    Examples
+    --------
     >>> shorten([str(i) for i in range(20)], noun="neurons", shown=3)
     ['0', '1', '2', '... and 17 more neurons']
+
+    References
+    ----------
+    * docs/theory.md section 1 (every number is an exact rational; only its printed form
+      may be shortened, and a shortened number is marked ``~``).
     """
     return shorten_rendered(items, str, full=full, noun=noun, shown=shown, indent=indent)
 
@@ -116,8 +171,34 @@ def shorten_rendered(
 ) -> list[str]:
     """Like :func:`shorten`, but ``render`` (item -> text) runs only on the items shown.
 
+    Parameters
+    ----------
+    items : sequence
+        The items (only ``len`` and slicing are used, so a ``range`` of any length is cheap).
+    render : callable
+        item -> str, called on the items shown only.
+    full, noun, shown, indent
+        As in :func:`shorten`.
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    Nothing of its own: the arguments are not validated (this is an internal helper of the
+        result types' ``__str__``), so a wrong type fails with Python's own ``TypeError`` or
+        ``AttributeError``.
+
+    Examples
+    --------
     >>> shorten_rendered(range(10**9), lambda i: f"x{i}", shown=2)
     ['x0', 'x1', '... and 999999998 more']
+
+    References
+    ----------
+    * docs/theory.md section 1 (every number is an exact rational; only its printed form
+      may be shortened, and a shortened number is marked ``~``).
     """
     if full or len(items) <= shown + 1:
         return [render(item) for item in items]
@@ -128,20 +209,98 @@ def shorten_rendered(
 
 
 def markdown_block(text: str) -> str:
-    """``text`` as a Markdown code block (Jupyter's ``_repr_markdown_``)."""
+    """``text`` as a Markdown code block (Jupyter's ``_repr_markdown_``).
+
+    Parameters
+    ----------
+    text : str
+        The text to show.
+
+    Returns
+    -------
+    str
+        ``text`` fenced as a ``text`` code block.
+
+    Raises
+    ------
+    Nothing of its own: the arguments are not validated (this is an internal helper of the
+        result types' ``__str__``), so a wrong type fails with Python's own ``TypeError`` or
+        ``AttributeError``.
+
+    Examples
+    --------
+    >>> print(markdown_block("f = relu(x)"))
+    ```text
+    f = relu(x)
+    ```
+
+    References
+    ----------
+    * docs/theory.md section 1 (every number is an exact rational; only its printed form
+      may be shortened, and a shortened number is marked ``~``).
+    """
     return "```text\n" + text + "\n```"
 
 
 def html_block(text: str) -> str:
-    """``text`` as an escaped HTML ``<pre>`` block (Jupyter's ``_repr_html_``)."""
+    """``text`` as an escaped HTML ``<pre>`` block (Jupyter's ``_repr_html_``).
+
+    Parameters
+    ----------
+    text : str
+        The text to show.
+
+    Returns
+    -------
+    str
+        ``<pre>...</pre>`` with ``<``, ``>`` and ``&`` escaped.
+
+    Raises
+    ------
+    Nothing of its own: the arguments are not validated (this is an internal helper of the
+        result types' ``__str__``), so a wrong type fails with Python's own ``TypeError`` or
+        ``AttributeError``.
+
+    Examples
+    --------
+    >>> html_block("a < b")
+    '<pre>a &lt; b</pre>'
+
+    References
+    ----------
+    * docs/theory.md section 1 (every number is an exact rational; only its printed form
+      may be shortened, and a shortened number is marked ``~``).
+    """
     return "<pre>" + html.escape(text) + "</pre>"
 
 
 def short_message(text: str) -> str:
     """``text`` with every integer of more than 12 digits as a ``~`` decimal.
 
+    Parameters
+    ----------
+    text : str
+        A message, for example an error message quoting a search count.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    Nothing of its own: the arguments are not validated (this is an internal helper of the
+        result types' ``__str__``), so a wrong type fails with Python's own ``TypeError`` or
+        ``AttributeError``.
+
+    Examples
+    --------
     >>> short_message("needs 12345678901234567890 steps")
     'needs ~1.2346e+19 steps'
+
+    References
+    ----------
+    * docs/theory.md section 1 (every number is an exact rational; only its printed form
+      may be shortened, and a shortened number is marked ``~``).
     """
     return re.sub(r"\d{13,}", lambda m: _approximate(int(m.group())), text)
 
@@ -154,7 +313,40 @@ def vector_text(
     shown: int = 4,
     max_chars: int = MAX_EXACT_CHARS,
 ) -> str:
-    """``(1/2, ~0.33333, ... and 780 more entries)``."""
+    """``(1/2, ~0.33333, ... and 780 more entries)``.
+
+    Parameters
+    ----------
+    values : iterable of Fraction, flint fmpq or int
+        The entries.
+    exact, max_chars
+        As in :func:`format_number`.
+    full : bool, keyword-only
+        Show every entry (default False).
+    shown : int, keyword-only
+        How many entries to show (default 4).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    Nothing of its own: the arguments are not validated (this is an internal helper of the
+        result types' ``__str__``), so a wrong type fails with Python's own ``TypeError`` or
+        ``AttributeError``.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> vector_text([Fraction(1, 2), Fraction(1, 3 * 10**20)] + [0] * 9)
+    '(1/2, ~3.3333e-21, 0, 0, ... and 7 more entries)'
+
+    References
+    ----------
+    * docs/theory.md section 1 (every number is an exact rational; only its printed form
+      may be shortened, and a shortened number is marked ``~``).
+    """
     items = shorten_rendered(
         list(values),
         lambda v: format_number(v, exact=exact, max_chars=max_chars),
@@ -169,11 +361,36 @@ def network_text(net, *, full: bool = False, exact: bool = False) -> str:
     """A network for people: its shape, then one line per neuron (w, beta, a), the first
     :data:`SHOWN` neurons and the first entries of each vector unless ``full``.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to print.
+    full : bool, keyword-only
+        Print every neuron and every entry (default False).
+    exact : bool, keyword-only
+        Print every number exactly (default False: long numbers as ``~`` decimals).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    Nothing of its own: the arguments are not validated (this is an internal helper of the
+        result types' ``__str__``), so a wrong type fails with Python's own ``TypeError`` or
+        ``AttributeError``.
+
+    Examples
+    --------
     >>> from shallowsym import ShallowNetwork
     >>> print(network_text(ShallowNetwork([[1, 2]], ['1/3'], [[2]], [0])))
     ShallowNetwork: d = 2, h = 1, k = 1
       neuron 0: w = (1, 2), beta = 1/3, a = (2)
       b2 = (0)
+
+    References
+    ----------
+    * docs/theory.md section 1 (networks, neurons (w_i, beta_i, a_i)).
     """
     lines = [f"ShallowNetwork: d = {net.d}, h = {net.h}, k = {net.k}"]
     rows = []

@@ -23,6 +23,22 @@ Point = tuple[Fraction, ...]
 def kink_differences(cf_a: CanonicalForm, cf_b: CanonicalForm) -> dict[Key, tuple[Fraction, ...]]:
     """Non-zero kappa_H(a) - kappa_H(b), by hyperplane key, in sorted key order.
 
+    Parameters
+    ----------
+    cf_a, cf_b : CanonicalForm
+        The canonical forms of two networks with the same d and k.
+
+    Returns
+    -------
+    dict
+        Maps the key of every hyperplane whose kinks differ to the difference, a tuple of k
+        ``Fraction``; empty exactly when the two forms have the same bent hyperplanes and kinks.
+
+    Raises
+    ------
+    ValueError
+        If the two forms have different output dimensions k (``zip(strict=True)``).
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork, canonical_form
@@ -30,6 +46,10 @@ def kink_differences(cf_a: CanonicalForm, cf_b: CanonicalForm) -> dict[Key, tupl
     >>> b = canonical_form(ShallowNetwork([[1]], [-2], [[1]], [0]))
     >>> kink_differences(a, b)
     {(1, -2): (Fraction(2, 1),)}
+
+    References
+    ----------
+    * docs/theory.md section 4 (Theorem 3 and "Witnesses"); proofs/equivalence.md.
     """
     out = {}
     for key in sorted(set(cf_a.keys) | set(cf_b.keys)):
@@ -105,6 +125,24 @@ def separating_point(
 
     Requires cf_a != cf_b (same d and k).
 
+    Parameters
+    ----------
+    a, b : ShallowNetwork
+        Two networks with the same d and k.
+    cf_a, cf_b : CanonicalForm
+        Their canonical forms, which must differ.
+
+    Returns
+    -------
+    tuple of Fraction
+        A point x of Q^d with a(x) != b(x).
+
+    Raises
+    ------
+    AssertionError
+        Only on an internal error, or when called with equal canonical forms: no candidate
+        point separates the networks.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork, canonical_form
@@ -112,6 +150,11 @@ def separating_point(
     >>> x = separating_point(a, b, canonical_form(a), canonical_form(b))
     >>> a(x) != b(x)
     True
+
+    References
+    ----------
+    * docs/theory.md section 4 ("Witnesses": the second difference across a bent hyperplane);
+      proofs/equivalence.md.
     """
     for x in candidate_points(cf_a, cf_b):
         if a(x) != b(x):

@@ -22,10 +22,43 @@ def functional_dimension(net, *, rtol: float = 1e-9, atol: float = ATOL) -> int:
     """The structural functional dimension (docs/theory.md section 7) with SVD ranks.
 
     Singular values below ``rtol * sigma_max * max(shape)`` count as zero; hyperplanes are
-    grouped as in :func:`canonical_form`.
+    grouped as in :func:`canonical_form`. Float64 throughout: the exact value is
+    :func:`shallowsym.functional_dimension`.
 
+    Parameters
+    ----------
+    net : ShallowNetwork, tuple (W1, b1, W2, b2), torch module or path
+        Anything :func:`shallowsym.fast.core.network_arrays` reads: a ``ShallowNetwork``, a tuple of
+        arrays, tensors or nested lists of shapes (h, d), (h,), (k, h), (k,), a PyTorch
+        module, or a path to a file :func:`shallowsym.io.load` reads.
+    rtol : float, keyword-only
+        Relative tolerance of the SVD ranks and of grouping hyperplane keys (default 1e-9).
+    atol : float, keyword-only
+        Absolute tolerance below which a weight counts as zero (default ``ATOL``, 1e-12).
+
+    Returns
+    -------
+    int
+        The rank of the derivative of theta -> f_theta, at most h(d + k) + k.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is none of the accepted kinds.
+    ValueError
+        If the arrays' shapes are inconsistent (a file that cannot be read raises what
+        :func:`shallowsym.io.load` raises).
+
+    Examples
+    --------
     >>> functional_dimension(([[1.0], [2.0]], [1.0, 2.0], [[1.0, 1.0]], [0.0]))
     3
+
+    References
+    ----------
+    * docs/theory.md section 7 (functional dimension, exact structural computation);
+      proofs/functional_dimension.md.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     W1, b1, W2, _ = network_arrays(net).arrays
     h, d = W1.shape
@@ -96,10 +129,43 @@ def batch_functional_dimension(net, X, *, tol: float | None = None) -> int:
     ``tol`` defaults to numpy's ``matrix_rank`` rule: sigma_max * max(shape) * eps(float64).
     This is the method of Grigsby, Lindsey and Rolnick.
 
+    Parameters
+    ----------
+    net : ShallowNetwork, tuple (W1, b1, W2, b2), torch module or path
+        Anything :func:`shallowsym.fast.core.network_arrays` reads: a ``ShallowNetwork``, a tuple of
+        arrays, tensors or nested lists of shapes (h, d), (h,), (k, h), (k,), a PyTorch
+        module, or a path to a file :func:`shallowsym.io.load` reads.
+    X : array_like, shape (n, d)
+        The points z of the batch, one per row.
+    tol : float, optional, keyword-only
+        Singular values at most ``tol`` count as zero (default: numpy's rule above).
+
+    Returns
+    -------
+    int
+        The batch functional dimension on the rows of X, at most the functional dimension.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is none of the accepted kinds.
+    ValueError
+        If the arrays' shapes are inconsistent, ``X`` is not numeric or its rows do not have d
+        entries (a file that cannot be read raises what :func:`shallowsym.io.load` raises).
+    numpy.linalg.LinAlgError
+        If the SVD does not converge (for example on nan entries).
+
+    Examples
+    --------
     >>> import numpy as np
     >>> X = np.array([[1.0], [2.0], [-1.0]])
     >>> batch_functional_dimension(([[1.0]], [0.0], [[1.0]], [0.0]), X)
     3
+
+    References
+    ----------
+    * docs/theory.md section 7 (batch functional dimension); proofs/functional_dimension.md.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     W1, b1, W2, _ = network_arrays(net).arrays
     X = np.asarray(X, dtype=np.float64)

@@ -66,11 +66,37 @@ def _build(
 def permute(net: ShallowNetwork, permutation: Sequence[int]) -> ShallowNetwork:
     """Move neuron i to position ``permutation[i]`` (standard symmetry).
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform; it is not modified.
+    permutation : sequence of int
+        A permutation of ``range(net.h)``: neuron i goes to position ``permutation[i]``.
+
+    Returns
+    -------
+    ShallowNetwork
+        A new network computing the same function on R^d as ``net``,
+        in the same architecture.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`ShallowNetwork`.
+    ValueError
+        If ``permutation`` is not a permutation of ``range(net.h)``.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
     >>> permute(ShallowNetwork([[1], [2]], [0, 1], [[3, 4]], [0]), [1, 0])
     ShallowNetwork(W1=[[2], [1]], b1=[1, 0], W2=[[4, 3]], b2=[0])
+
+    References
+    ----------
+    * docs/theory.md section 2 (permutations and positive scalings, the group G_h).
+    * P. Stock, R. Gribonval, "An embedding of ReLU networks and an analysis of their
+      identifiability", Constructive Approximation 2022.
     """
     return apply_standard(net, permutation)
 
@@ -78,11 +104,39 @@ def permute(net: ShallowNetwork, permutation: Sequence[int]) -> ShallowNetwork:
 def rescale(net: ShallowNetwork, scales: Sequence[Any]) -> ShallowNetwork:
     """Scale neuron i by t_i > 0: (w, beta, a) -> (t w, t beta, a / t) (standard symmetry).
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform; it is not modified.
+    scales : sequence of rationals
+        ``net.h`` positive numbers t_i (ints, Fractions, strings such as ``"1/2"``, floats read
+        exactly).
+
+    Returns
+    -------
+    ShallowNetwork
+        A new network computing the same function on R^d as ``net``,
+        in the same architecture.
+
+    Raises
+    ------
+    ValueError
+        If ``scales`` does not hold ``net.h`` positive numbers.
+    InvalidNetworkError
+        (a ``ValueError``) If a number given is not a finite rational (nan, infinite, complex,
+        boolean, a non-numeric string or an unsupported type); the message names it.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
     >>> rescale(ShallowNetwork([[1], [2]], [0, 1], [[3, 4]], [0]), [2, '1/2'])
     ShallowNetwork(W1=[[2], [1]], b1=[0, 1/2], W2=[[3/2, 8]], b2=[0])
+
+    References
+    ----------
+    * docs/theory.md section 2 (permutations and positive scalings, the group G_h).
+    * P. Stock, R. Gribonval, "An embedding of ReLU networks and an analysis of their
+      identifiability", Constructive Approximation 2022.
     """
     return apply_standard(net, range(net.h), scales)
 
@@ -93,11 +147,44 @@ def split_twin(net: ShallowNetwork, i: int, ratio: Any, *, scale: Any = 1) -> Sh
     (w, beta, a) becomes (w, beta, ratio a) in place and (t w, t beta, (1 - ratio) a / t)
     appended, with t = ``scale`` > 0. The twins' summed s a is unchanged.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform; it is not modified.
+    i : int
+        The neuron to split, ``0 <= i < net.h``.
+    ratio : rational
+        The share of a_i that neuron i keeps (any rational, also outside [0, 1]).
+    scale : rational, keyword-only
+        The positive scale t of the new twin (default 1).
+
+    Returns
+    -------
+    ShallowNetwork
+        A new network computing the same function on R^d as ``net``,
+        of width ``net.h + 1`` (the new twin is the last neuron).
+
+    Raises
+    ------
+    ValueError
+        If ``i`` is out of range or ``scale`` is not positive.
+    InvalidNetworkError
+        (a ``ValueError``) If a number given is not a finite rational (nan, infinite, complex,
+        boolean, a non-numeric string or an unsupported type); the message names it.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
     >>> split_twin(ShallowNetwork([[1]], [1], [[3]], [0]), 0, '1/3', scale=2)
     ShallowNetwork(W1=[[1], [2]], b1=[1, 2], W2=[[1, 1]], b2=[0])
+
+    References
+    ----------
+    * docs/theory.md section 5, mechanism S5 (twins: only the summed s_i a_i counts);
+      proofs/fibre_mechanisms.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     w, beta, a = net.neuron(check_index(net, i))
     r, t = _q(ratio, "ratio"), _q(scale, "scale")
@@ -112,11 +199,40 @@ def split_twin(net: ShallowNetwork, i: int, ratio: Any, *, scale: Any = 1) -> Sh
 def merge_twins(net: ShallowNetwork, i: int, j: int) -> ShallowNetwork:
     """Merge neuron j into neuron i when (w_j, beta_j) = t (w_i, beta_i) with t > 0 (S5).
 
+    Neuron i takes a_i + t a_j and neuron j is removed, so the width drops by one.
+
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform; it is not modified.
+    i, j : int
+        Two different neurons with (w_j, beta_j) a positive multiple of (w_i, beta_i).
+
+    Returns
+    -------
+    ShallowNetwork
+        A new network computing the same function on R^d as ``net``,
+        of width ``net.h - 1``.
+
+    Raises
+    ------
+    ValueError
+        If an index is out of range, ``i == j``, or the two neurons are not positive multiples
+        of each other.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
     >>> merge_twins(ShallowNetwork([[1], [2]], [1, 2], [[1, 1]], [0]), 0, 1)
     ShallowNetwork(W1=[[1]], b1=[1], W2=[[3]], b2=[0])
+
+    References
+    ----------
+    * docs/theory.md section 5, mechanism S5 (twins);
+      proofs/fibre_mechanisms.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     wi, bi, ai = net.neuron(check_index(net, i))
     wj, bj, aj = net.neuron(check_index(net, j))
@@ -136,11 +252,42 @@ def merge_twins(net: ShallowNetwork, i: int, j: int) -> ShallowNetwork:
 def add_zero_output_neuron(net: ShallowNetwork, w: Sequence[Any], beta: Any) -> ShallowNetwork:
     """Append a neuron (w, beta, 0): its input weights are free (S3).
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform; it is not modified.
+    w : sequence of rationals
+        The new neuron's ``net.d`` input weights.
+    beta : rational
+        The new neuron's bias.
+
+    Returns
+    -------
+    ShallowNetwork
+        A new network computing the same function on R^d as ``net``,
+        of width ``net.h + 1``.
+
+    Raises
+    ------
+    ValueError
+        If ``w`` does not have ``net.d`` entries.
+    InvalidNetworkError
+        (a ``ValueError``) If a number given is not a finite rational (nan, infinite, complex,
+        boolean, a non-numeric string or an unsupported type); the message names it.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
     >>> add_zero_output_neuron(ShallowNetwork([[1]], [0], [[1]], [0]), [5], -2)
     ShallowNetwork(W1=[[1], [5]], b1=[0, -2], W2=[[1, 0]], b2=[0])
+
+    References
+    ----------
+    * docs/theory.md section 5, mechanism S3 (zero-output neurons);
+      proofs/fibre_mechanisms.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     neurons = net.neurons()
     neurons.append((exact_vector(w, net.d, "w"), _q(beta, "beta"), (Fraction(0),) * net.k))
@@ -150,11 +297,42 @@ def add_zero_output_neuron(net: ShallowNetwork, w: Sequence[Any], beta: Any) -> 
 def add_zero_input_neuron(net: ShallowNetwork, beta: Any, a: Sequence[Any]) -> ShallowNetwork:
     """Append a neuron (0, beta, a) and subtract its constant a relu(beta) from b2 (S4).
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform; it is not modified.
+    beta : rational
+        The new neuron's bias.
+    a : sequence of rationals
+        The new neuron's ``net.k`` output weights.
+
+    Returns
+    -------
+    ShallowNetwork
+        A new network computing the same function on R^d as ``net``,
+        of width ``net.h + 1``.
+
+    Raises
+    ------
+    ValueError
+        If ``a`` does not have ``net.k`` entries.
+    InvalidNetworkError
+        (a ``ValueError``) If a number given is not a finite rational (nan, infinite, complex,
+        boolean, a non-numeric string or an unsupported type); the message names it.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
     >>> add_zero_input_neuron(ShallowNetwork([[1]], [0], [[1]], [0]), 3, [2])
     ShallowNetwork(W1=[[1], [0]], b1=[0, 3], W2=[[1, 2]], b2=[-6])
+
+    References
+    ----------
+    * docs/theory.md section 5, mechanism S4 (zero-input neurons);
+      proofs/fibre_mechanisms.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     b, out = _q(beta, "beta"), exact_vector(a, net.k, "a")
     neurons = net.neurons()
@@ -168,11 +346,46 @@ def add_cancelling_pair(
 ) -> ShallowNetwork:
     """Append (w, beta, a) and (t w, t beta, -a / t), t = ``scale`` > 0: they cancel (S7).
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform; it is not modified.
+    w : sequence of rationals
+        The pair's ``net.d`` input weights (w = 0 gives two zero-input neurons that cancel).
+    beta : rational
+        The first neuron's bias.
+    a : sequence of rationals
+        The first neuron's ``net.k`` output weights.
+    scale : rational, keyword-only
+        The positive scale t of the second neuron (default 1).
+
+    Returns
+    -------
+    ShallowNetwork
+        A new network computing the same function on R^d as ``net``,
+        of width ``net.h + 2`` (the pair is appended last).
+
+    Raises
+    ------
+    ValueError
+        If ``scale`` is not positive, or ``w`` or ``a`` has the wrong length.
+    InvalidNetworkError
+        (a ``ValueError``) If a number given is not a finite rational (nan, infinite, complex,
+        boolean, a non-numeric string or an unsupported type); the message names it.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
     >>> add_cancelling_pair(ShallowNetwork([[1]], [0], [[1]], [0]), [1], 5, [2])
     ShallowNetwork(W1=[[1], [1], [1]], b1=[0, 5, 5], W2=[[1, 2, -2]], b2=[0])
+
+    References
+    ----------
+    * docs/theory.md section 5, mechanism S7 (cancelling groups);
+      proofs/fibre_mechanisms.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     wv, b, out, t = (
         exact_vector(w, net.d, "w"),
@@ -194,11 +407,42 @@ def flip_with_cancelling_pair(net: ShallowNetwork, i: int, offset: Any) -> Shall
     (w, beta, a) becomes (-w, -beta, a); (w, offset, a) and (-w, -offset, -a) are appended
     (together they add the affine a (w.x + offset)) and b2 gains a (beta - offset).
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform; it is not modified.
+    i : int
+        The neuron to flip, ``0 <= i < net.h``.
+    offset : rational
+        The bias of the appended pair's hyperplane w.x + offset = 0.
+
+    Returns
+    -------
+    ShallowNetwork
+        A new network computing the same function on R^d as ``net``,
+        of width ``net.h + 2``.
+
+    Raises
+    ------
+    ValueError
+        If ``i`` is out of range.
+    InvalidNetworkError
+        (a ``ValueError``) If a number given is not a finite rational (nan, infinite, complex,
+        boolean, a non-numeric string or an unsupported type); the message names it.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
     >>> flip_with_cancelling_pair(ShallowNetwork([[2]], [0], [[1]], [0]), 0, 10)
     ShallowNetwork(W1=[[-2], [2], [-2]], b1=[0, 10, -10], W2=[[1, 1, -1]], b2=[-10])
+
+    References
+    ----------
+    * docs/theory.md section 5, mechanisms S7 (a mixed cancelling pair is affine), S8 (flips);
+      proofs/fibre_mechanisms.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     w, beta, a = net.neuron(check_index(net, i))
     c = _q(offset, "offset")
@@ -218,9 +462,43 @@ def transfer_twin(net: ShallowNetwork, i: int, j: int, amount: Sequence[Any]) ->
     the function are unchanged. Moving all of s_j a_j merges j into i (j keeps its input
     weights, now with zero output); the opposite amount undoes the move.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform; it is not modified.
+    i, j : int
+        Two different neurons on one hyperplane with the same orientation.
+    amount : sequence of rationals
+        The ``net.k`` entries of s a moved from j to i.
+
+    Returns
+    -------
+    ShallowNetwork
+        A new network computing the same function on R^d as ``net``,
+        in the same architecture.
+
+    Raises
+    ------
+    ValueError
+        If an index is out of range, the neurons are not on one hyperplane, their orientations
+        differ, ``i == j``, or ``amount`` does not have ``net.k`` entries.
+    InvalidNetworkError
+        (a ``ValueError``) If a number given is not a finite rational (nan, infinite, complex,
+        boolean, a non-numeric string or an unsupported type); the message names it.
+
+    Examples
+    --------
     >>> net = ShallowNetwork([[1], [2]], [1, 2], [[1, 1]], [0])
     >>> transfer_twin(net, 0, 1, [2])   # merge: s_1 a_1 = 2 moves onto neuron 0
     ShallowNetwork(W1=[[1], [2]], b1=[1, 2], W2=[[3, 0]], b2=[0])
+
+    References
+    ----------
+    * docs/theory.md section 5, mechanism S5 (twins);
+      proofs/fibre_mechanisms.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     from ..hyperplanes import neuron_keys
 
@@ -244,11 +522,47 @@ def split_into(
     """Turn zero-output neuron j into a twin of live neuron i (S5, width kept): i keeps
     ratio * a_i, and j becomes (t w_i, t beta_i, (1 - ratio) a_i / t) with t = ``scale``.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform; it is not modified.
+    i : int
+        The neuron whose output is shared.
+    j : int
+        A zero-output neuron other than ``i``; its input weights are overwritten.
+    ratio : rational
+        The share of a_i that neuron i keeps.
+    scale : rational, keyword-only
+        The positive scale t of neuron j relative to neuron i (default 1).
+
+    Returns
+    -------
+    ShallowNetwork
+        A new network computing the same function on R^d as ``net``,
+        in the same architecture.
+
+    Raises
+    ------
+    ValueError
+        If an index is out of range, neuron ``j`` has non-zero output weights or equals ``i``,
+        or ``scale`` is not positive.
+    InvalidNetworkError
+        (a ``ValueError``) If a number given is not a finite rational (nan, infinite, complex,
+        boolean, a non-numeric string or an unsupported type); the message names it.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
     >>> split_into(ShallowNetwork([[1], [0]], [1, 0], [[3, 0]], [0]), 0, 1, '1/3')
     ShallowNetwork(W1=[[1], [1]], b1=[1, 1], W2=[[1, 2]], b2=[0])
+
+    References
+    ----------
+    * docs/theory.md section 5, mechanisms S3 (zero-output neurons) and S5 (twins);
+      proofs/fibre_mechanisms.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     wi, bi, ai = net.neuron(check_index(net, i))
     _, _, aj = net.neuron(check_index(net, j))
@@ -266,11 +580,44 @@ def split_into(
 def redraw_zero_output(net: ShallowNetwork, i: int, w: Sequence[Any], beta: Any) -> ShallowNetwork:
     """Give zero-output neuron i new input weights and bias (S3).
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform; it is not modified.
+    i : int
+        A neuron with a_i = 0.
+    w : sequence of rationals
+        Its new ``net.d`` input weights.
+    beta : rational
+        Its new bias.
+
+    Returns
+    -------
+    ShallowNetwork
+        A new network computing the same function on R^d as ``net``,
+        in the same architecture.
+
+    Raises
+    ------
+    ValueError
+        If ``i`` is out of range or not a zero-output neuron, or ``w`` has the wrong length.
+    InvalidNetworkError
+        (a ``ValueError``) If a number given is not a finite rational (nan, infinite, complex,
+        boolean, a non-numeric string or an unsupported type); the message names it.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
     >>> redraw_zero_output(ShallowNetwork([[1], [0]], [0, 0], [[1, 0]], [0]), 1, [7], 3)
     ShallowNetwork(W1=[[1], [7]], b1=[0, 3], W2=[[1, 0]], b2=[0])
+
+    References
+    ----------
+    * docs/theory.md section 5, mechanism S3 (zero-output neurons);
+      proofs/fibre_mechanisms.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     _, _, a = net.neuron(check_index(net, i))
     if any(a):
@@ -283,11 +630,44 @@ def redraw_zero_output(net: ShallowNetwork, i: int, w: Sequence[Any], beta: Any)
 def redraw_zero_input(net: ShallowNetwork, i: int, beta: Any, a: Sequence[Any]) -> ShallowNetwork:
     """Give neuron i with w_i = 0 a new bias and output weights; b2 absorbs the constant (S4).
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform; it is not modified.
+    i : int
+        A neuron with w_i = 0.
+    beta : rational
+        Its new bias.
+    a : sequence of rationals
+        Its new ``net.k`` output weights.
+
+    Returns
+    -------
+    ShallowNetwork
+        A new network computing the same function on R^d as ``net``,
+        in the same architecture; b2 changes by a_old relu(beta_old) - a relu(beta).
+
+    Raises
+    ------
+    ValueError
+        If ``i`` is out of range or has non-zero input weights, or ``a`` has the wrong length.
+    InvalidNetworkError
+        (a ``ValueError``) If a number given is not a finite rational (nan, infinite, complex,
+        boolean, a non-numeric string or an unsupported type); the message names it.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
     >>> redraw_zero_input(ShallowNetwork([[1], [0]], [0, 2], [[1, 1]], [0]), 1, -1, [4])
     ShallowNetwork(W1=[[1], [0]], b1=[0, -1], W2=[[1, 4]], b2=[2])
+
+    References
+    ----------
+    * docs/theory.md section 5, mechanism S4 (zero-input neurons);
+      proofs/fibre_mechanisms.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     w, old_beta, old_a = net.neuron(check_index(net, i))
     if any(w):
@@ -312,12 +692,46 @@ def redistribute(
     Delta in Q^k: P gains Delta / 2 and Q loses it, so the group adds Delta u^T to W2 W1. The
     changes must sum to zero in W2 W1; b2 is adjusted.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform; it is not modified.
+    changes : dict mapping (int, int) to a sequence of rationals
+        For each pair (i, j), i positively and j negatively oriented on one hyperplane, the
+        ``net.k`` entries of Delta.
+
+    Returns
+    -------
+    ShallowNetwork
+        A new network computing the same function on R^d as ``net``,
+        in the same architecture.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`ShallowNetwork`.
+    ValueError
+        If an index is out of range, a pair is not a positively and a negatively oriented
+        neuron on one hyperplane, a Delta has the wrong length, or the changes do not sum to
+        zero in W2 W1.
+    InvalidNetworkError
+        (a ``ValueError``) If a number given is not a finite rational (nan, infinite, complex,
+        boolean, a non-numeric string or an unsupported type); the message names it.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
     >>> net = ShallowNetwork([[1], [-1], [1], [-1]], [0, 0, -1, 1], [[1, 1, 1, 1]], [0])
     >>> redistribute(net, {(0, 1): [2], (2, 3): [-2]})
     ShallowNetwork(W1=[[1], [-1], [1], [-1]], b1=[0, 0, -1, 1], W2=[[2, 0, 0, 2]], b2=[-1])
+
+    References
+    ----------
+    * docs/theory.md section 5, mechanisms S6 (both orientations on a hyperplane), S9;
+      proofs/fibre_mechanisms.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     from ..hyperplanes import hyperplane_normal_offset, neuron_keys
 
@@ -342,12 +756,45 @@ def flip_and_redistribute(
     Flipping T changes W2 W1 by -2 sum_T a_i w_i^T; ``changes`` (as in :func:`redistribute`)
     must change it by the opposite amount, so the function is unchanged. b2 is adjusted.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform; it is not modified.
+    neurons : iterable of int
+        The set T of neurons to flip.
+    changes : dict mapping (int, int) to a sequence of rationals
+        The redistribution that pays for the flip, as in :func:`redistribute`.
+
+    Returns
+    -------
+    ShallowNetwork
+        A new network computing the same function on R^d as ``net``,
+        in the same architecture.
+
+    Raises
+    ------
+    ValueError
+        If an index is out of range, a pair of ``changes`` is not a positively and a negatively
+        oriented neuron on one hyperplane, or the redistribution does not pay for the flip in
+        W2 W1.
+    InvalidNetworkError
+        (a ``ValueError``) If a number given is not a finite rational (nan, infinite, complex,
+        boolean, a non-numeric string or an unsupported type); the message names it.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
     >>> net = ShallowNetwork([[1], [-1], [1]], [0, 0, -2], [[1, 1, 1]], [0])
     >>> flip_and_redistribute(net, [2], {(0, 1): [2]})
     ShallowNetwork(W1=[[1], [-1], [-1]], b1=[0, 0, 2], W2=[[2, 0, 1]], b2=[-2])
+
+    References
+    ----------
+    * docs/theory.md section 5, mechanisms S8 (discrete flips) and S9 (redistribution);
+      proofs/fibre_mechanisms.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     chosen = sorted({check_index(net, i) for i in neurons})
     out = net.neurons()
@@ -384,12 +831,48 @@ def move_cancelling_group(
     group of mixed orientation adds P (u.x + c), so only its offset may change (``normal``
     must then be its own).
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform; it is not modified.
+    neurons : sequence of int
+        Exactly the neurons of one cancelling group (live neurons on a hyperplane outside the
+        bent ones).
+    normal : sequence of rationals
+        The new hyperplane's non-zero normal u (``net.d`` entries).
+    offset : rational
+        The new hyperplane's offset c: the group moves to u.x + c = 0.
+
+    Returns
+    -------
+    ShallowNetwork
+        A new network computing the same function on R^d as ``net``,
+        in the same architecture.
+
+    Raises
+    ------
+    ValueError
+        If an index is out of range, ``neurons`` is not exactly one cancelling group,
+        ``normal`` is zero or has the wrong length, or a mixed group would not stay parallel
+        to itself.
+    InvalidNetworkError
+        (a ``ValueError``) If a number given is not a finite rational (nan, infinite, complex,
+        boolean, a non-numeric string or an unsupported type); the message names it.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
     >>> net = ShallowNetwork([[1], [1]], [0, 0], [[1, -1]], [0])
     >>> move_cancelling_group(net, [0, 1], [1], 4)
     ShallowNetwork(W1=[[1], [1]], b1=[4, 4], W2=[[1, -1]], b2=[0])
+
+    References
+    ----------
+    * docs/theory.md section 5, mechanism S7 (cancelling groups);
+      proofs/fibre_mechanisms.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     from ..hyperplanes import neuron_keys
     from ..roles import structure
@@ -456,6 +939,31 @@ def transplant(net: ShallowNetwork, j: int, p: int, q: int) -> ShallowNetwork:
     kink and W2 W1 are kept; b2 is adjusted. ``transplant(result, j, q, p)`` undoes the move.
     Both hyperplanes must have the same normal u.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform; it is not modified.
+    j : int
+        The live neuron that moves.
+    p : int
+        A neuron on j's hyperplane with the opposite orientation; it absorbs j's kink.
+    q : int
+        A neuron (w != 0, other than j) on the target hyperplane, parallel to j's.
+
+    Returns
+    -------
+    ShallowNetwork
+        A new network computing the same function on R^d as ``net``,
+        in the same architecture.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`ShallowNetwork`.
+    ValueError
+        If an index is out of range, j or q has w = 0, the two hyperplanes are not parallel,
+        j is not live, or p is not oppositely oriented on j's hyperplane.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
@@ -464,6 +972,14 @@ def transplant(net: ShallowNetwork, j: int, p: int, q: int) -> ShallowNetwork:
     ShallowNetwork(W1=[[1], [-1], [1]], b1=[0, 1, -1], W2=[[3, 1, 2]], b2=[-1])
     >>> transplant(transplant(net, 1, 0, 2), 1, 2, 0) == net
     True
+
+    References
+    ----------
+    * docs/theory.md section 5, mechanisms S6 (both orientations on a hyperplane), S9;
+      proofs/fibre_mechanisms.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     from ..hyperplanes import neuron_keys
 
@@ -490,6 +1006,31 @@ def form_cancelling_pair(
     i positively with kink v / 2 and j negatively with kink -v / 2: a cancelling pair adding
     exactly D to W2 W1. b2 is adjusted. :func:`dissolve_cancelling_pair` undoes the move.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform; it is not modified.
+    first, second : pair of int
+        (i, p) and (j, q): a live neuron of a mixed group and a neuron oppositely oriented on
+        the same hyperplane; the four neurons must be distinct.
+    offset : rational
+        The offset of the new hyperplane u_c.x + offset = 0.
+
+    Returns
+    -------
+    ShallowNetwork
+        A new network computing the same function on R^d as ``net``,
+        in the same architecture.
+
+    Raises
+    ------
+    ValueError
+        If the four neurons are not distinct or an index is out of range, i (or j) is not live
+        with p (or q) oppositely oriented on its hyperplane, or D is zero or not of rank one.
+    InvalidNetworkError
+        (a ``ValueError``) If a number given is not a finite rational (nan, infinite, complex,
+        boolean, a non-numeric string or an unsupported type); the message names it.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
@@ -498,6 +1039,14 @@ def form_cancelling_pair(
     >>> print(form_cancelling_pair(net, (1, 0), (3, 2), 5))  # 1 and 3 on x1 + x2 + 5 = 0
     ShallowNetwork(W1=[[1, 0], [1, 1], [0, 1], [-1, -1]], b1=[0, 5, -1, -5], W2=[[2, -1, 2, 1]],
                    b2=[6])
+
+    References
+    ----------
+    * docs/theory.md section 5, mechanisms S7 (mixed cancelling pairs) and S9;
+      proofs/fibre_mechanisms.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     (i, p), (j, q) = first, second
     if len({i, p, j, q}) != 4:
@@ -549,6 +1098,33 @@ def dissolve_cancelling_pair(
     2 eps_j' c_j u_q^T = v u_c^T - 2 eps_i' c_i u_p^T, which must be a multiple of u_q^T.
     b2 is adjusted. With c_i = i's former kink this undoes :func:`form_cancelling_pair`.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform; it is not modified.
+    first, second : pair of int
+        (i, p) and (j, q): {i, j} is exactly one mixed cancelling pair, p and q (w != 0) anchor
+        the hyperplanes i and j land on; the four neurons must be distinct.
+    kink : sequence of rationals
+        The ``net.k`` entries of c_i, the kink neuron i takes from p
+        (:func:`dissolving_kink` proposes one).
+
+    Returns
+    -------
+    ShallowNetwork
+        A new network computing the same function on R^d as ``net``,
+        in the same architecture.
+
+    Raises
+    ------
+    ValueError
+        If the four neurons are not distinct or an index is out of range, {i, j} is not exactly
+        one mixed cancelling pair, p or q has w = 0, ``kink`` has the wrong length, or no kink
+        for j on q's hyperplane keeps W2 W1.
+    InvalidNetworkError
+        (a ``ValueError``) If a number given is not a finite rational (nan, infinite, complex,
+        boolean, a non-numeric string or an unsupported type); the message names it.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
@@ -557,6 +1133,14 @@ def dissolve_cancelling_pair(
     >>> formed = form_cancelling_pair(net, (1, 0), (3, 2), 5)
     >>> dissolve_cancelling_pair(formed, (1, 0), (3, 2), [1]) == net
     True
+
+    References
+    ----------
+    * docs/theory.md section 5, mechanisms S7 (cancelling groups) and S9 (redistribution);
+      proofs/fibre_mechanisms.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     from ..hyperplanes import hyperplane_normal_offset, neuron_keys
     from ..roles import structure
@@ -599,10 +1183,49 @@ def dissolving_kink(
     pair's term, oriented against p. When all three normals are equal, c_i is free: i then
     carries ``share`` of the pair's term.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network to transform; it is not modified.
+    i : int
+        A neuron of a mixed cancelling pair.
+    p, q : int
+        The neurons (indices below ``net.h``) whose hyperplanes i and its partner would land on.
+    share : rational, keyword-only
+        The share of the pair's term i carries when all three normals are equal (default 1/2).
+
+    Returns
+    -------
+    list of Fraction or None
+        The ``net.k`` entries of c_i, or None when i is not in a mixed cancelling group, p or q
+        has w = 0, or no kink works.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`ShallowNetwork`.
+    ValueError
+        If ``i`` is out of range.
+    IndexError
+        If ``p`` or ``q`` is not below ``net.h``.
+    InvalidNetworkError
+        (a ``ValueError``) If ``share`` is needed (all three normals equal) and is not a finite
+        rational.
+
+    Examples
+    --------
     >>> W1 = [[1, 0], [1, 1], [0, 1], [-1, -1]]
     >>> net = ShallowNetwork(W1, [0, 5, -1, -5], [[2, -1, 2, 1]], [6])
     >>> dissolving_kink(net, 1, 0, 2)
     [Fraction(1, 1)]
+
+    References
+    ----------
+    * docs/theory.md section 5, mechanisms S7 (cancelling groups) and S9 (redistribution);
+      proofs/fibre_mechanisms.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     from ..hyperplanes import hyperplane_normal_offset, neuron_keys
     from ..linalg import solve

@@ -48,12 +48,41 @@ def resample(net: ShallowNetwork, ctype: Any = None, *, seed: int | None = None)
     theta's own combinatorial type): a jump that reaches every hidden symmetry, including
     redistributions between parallel hyperplanes that no local move performs.
 
-    Raises ValueError when the type has no realization of this function.
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The network whose function is kept.
+    ctype : CombinatorialType, optional
+        The stratum to draw from (its width must be ``net.h``); default
+        ``combinatorial_type(net)``.
+    seed : int, optional, keyword-only
+        Seed of the random draw; None draws a fresh one.
 
+    Returns
+    -------
+    ShallowNetwork
+        A network of type ``ctype`` computing the same function as ``net``.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`ShallowNetwork`.
+    ValueError
+        If the width of ``ctype`` is not ``net.h``, or the type has no realization of this
+        function.
+
+    Examples
+    --------
     >>> from shallowsym import ShallowNetwork, canonical_form
     >>> net = ShallowNetwork([[1], [2]], [1, 2], [[1, 1]], [0])   # twins
     >>> canonical_form(resample(net, seed=3)) == canonical_form(net)
     True
+
+    References
+    ----------
+    * docs/theory.md section 5, "Strata and the fibre's dimension at theta";
+      proofs/fibre_dimension.md and proofs/fibre_mechanisms.md.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
 
     target = structure(net).type if ctype is None else ctype
@@ -223,13 +252,46 @@ def random_equivalent(
     re-draws, discrete flips (searched with a small limit), opposite-orientation redistribution,
     cancelling-group re-draws, transplants, mixed cancelling pairs formed and dissolved, and
     re-draws of the whole network within its own stratum or the stratum of its hidden witness
-    (``resample``). Every move is a public function of this module.
+    (``resample``). Every move is a public function of :mod:`shallowsym.moves`. The searches
+    inside (flips, the hidden witness) are bounded: a move whose search reaches its limit is
+    simply not offered.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+        The starting network.
+    seed : int, optional, keyword-only
+        Seed of the walk (the same seed gives the same walk); None draws a fresh one.
+    moves : int, keyword-only
+        The number of random moves, a non-negative integer (default 8).
+
+    Returns
+    -------
+    ShallowNetwork
+        A network of the same architecture with the same canonical form as ``net``.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`ShallowNetwork`.
+    ValueError
+        If ``moves`` is not a non-negative integer.
+
+    Examples
+    --------
     >>> from shallowsym import ShallowNetwork, canonical_form
     >>> net = ShallowNetwork([[1], [-1], [0]], [-1, 3, 2], [[1, 1, 0]], [0])
     >>> other = random_equivalent(net, seed=1)
     >>> other.h == net.h and canonical_form(other) == canonical_form(net)
     True
+
+    References
+    ----------
+    * docs/theory.md sections 2 (the standard group) and 5 (mechanisms S3-S9, Proposition 4,
+      strata); proofs/fibre_mechanisms.md, proofs/generic_fibres.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
 
     if not isinstance(net, ShallowNetwork):
