@@ -418,7 +418,8 @@ def symmetries(
 
     References
     ----------
-    docs/theory.md section 2 (the standard group), section 5 (S3-S9, Proposition 4).
+    docs/theory.md section 2 (the standard group), section 5 (S3-S9, Proposition 4);
+    Ramakrishnan 2026 (arXiv:2604.14037), Grigsby-Lindsey-Rolnick 2023 (hidden symmetries).
     """
     if not isinstance(net, ShallowNetwork):
         raise TypeError(f"symmetries expects a ShallowNetwork, not {type(net).__name__}")

@@ -783,7 +783,8 @@ def fiber_types(
 
     References
     ----------
-    docs/theory.md section 5 (F1-F3 and the mechanisms S3-S9).
+    docs/theory.md section 5 (F1-F3 and the mechanisms S3-S9); Ramakrishnan 2026
+    (arXiv:2604.14037) for the classification of the fibre.
     """
     from tqdm import tqdm
 
