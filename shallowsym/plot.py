@@ -22,7 +22,7 @@ from .canonical import canonical_form
 from .domain.canonical import key_side
 from .domain.sets import Box, Polytope, as_domain, polygon_vertices
 from .fibre.strata import fiber_types
-from .network import ShallowNetwork
+from .network import ShallowNetwork, check_network
 from .roles import structure
 
 __all__ = ["plot_domain", "plot_fiber_types", "plot_function", "plot_hyperplanes"]
@@ -85,6 +85,7 @@ def plot_function(
     * docs/theory.md section 4 (Theorem 3: the bent hyperplanes are where f is not
       differentiable).
     """
+    check_network(net, "plot_function")
     if net.d != 1:
         raise ValueError(f"plot_function draws d = 1 networks, not d = {net.d}")
     ax = _axes(ax)
@@ -146,6 +147,7 @@ def plot_hyperplanes(
     * docs/theory.md sections 3 (hyperplane keys), 4 (kinks, bent hyperplanes) and 5
       (cancelling groups, S7).
     """
+    check_network(net, "plot_hyperplanes")
     if net.d != 2:
         raise ValueError(f"plot_hyperplanes draws d = 2 networks, not d = {net.d}")
     ax = _axes(ax)
@@ -230,6 +232,7 @@ def plot_domain(
     * docs/theory.md section 9 (Lemma D1 folding, Theorem D3 canonical form on D);
       proofs/domains.md.
     """
+    check_network(net, "plot_domain")
     if net.d != 2:
         raise ValueError(f"plot_domain draws d = 2 networks, not d = {net.d}")
     domain = as_domain(domain, 2)
@@ -294,6 +297,7 @@ def plot_fiber_types(net: ShallowNetwork, *, ax: Any = None, limit: int = 10_000
     * docs/theory.md section 5, "Strata and the fibre's dimension at theta";
       proofs/fibre_dimension.md.
     """
+    check_network(net, "plot_fiber_types")
     if net.d != 1:
         raise ValueError(f"plot_fiber_types draws d = 1 networks, not d = {net.d}")
     ax = _axes(ax)

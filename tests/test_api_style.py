@@ -1,23 +1,30 @@
 """One public API style: every public function of the package that takes networks refuses
 anything else with a TypeError naming itself, never an AttributeError from deep inside."""
 
+import importlib
 import inspect
 
 import pytest
 
 import shallowsym
+import shallowsym.fibre
+import shallowsym.moves
 
+MODULES = (shallowsym, shallowsym.moves, shallowsym.fibre)
 FUNCTIONS = sorted(
-    name
-    for name in shallowsym.__all__
-    if inspect.isfunction(getattr(shallowsym, name)) and not name.startswith("_")
+    {
+        (module.__name__, name)
+        for module in MODULES
+        for name in module.__all__
+        if inspect.isfunction(getattr(module, name)) and not name.startswith("_")
+    }
 )
 
 
-@pytest.mark.parametrize("name", FUNCTIONS)
+@pytest.mark.parametrize(("module", "name"), FUNCTIONS)
 @pytest.mark.parametrize("wrong", [[[1], [2]], None, "net.json"])
-def test_a_wrong_type_is_named(name, wrong):
-    function = getattr(shallowsym, name)
+def test_a_wrong_type_is_named(module, name, wrong):
+    function = getattr(importlib.import_module(module), name)
     required = [
         p
         for p in inspect.signature(function).parameters.values()

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..canonical import canonical_form
 from ..hyperplanes import neuron_keys
-from ..network import Neuron, ShallowNetwork
+from ..network import Neuron, ShallowNetwork, check_network
 from ..rationals import as_rational, to_fraction
 
 __all__ = ["flip"]
@@ -110,6 +110,7 @@ def flip(net: ShallowNetwork, neurons: Iterable[int]) -> ShallowNetwork:
     ----------
     docs/theory.md section 5 (mechanism S8, discrete flips).
     """
+    check_network(net, "flip")
     chosen = sorted({check_index(net, i) for i in neurons})
     total = [[Fraction(0)] * net.d for _ in range(net.k)]
     for i in chosen:

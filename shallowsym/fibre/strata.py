@@ -732,7 +732,48 @@ def _cancelling_multisets(budget: int) -> Iterator[tuple[tuple[int, int], ...]]:
 
 
 def candidate_types(cf: CanonicalForm, h: int) -> Iterator[CombinatorialType]:
-    """Every combinatorial type of width h with one group per bent hyperplane of ``cf``."""
+    """Every combinatorial type of width h with one group per bent hyperplane of ``cf``.
+
+    Parameters
+    ----------
+    cf : CanonicalForm
+        The function's canonical form; its bent hyperplanes each get one group.
+    h : int
+        The width of the types.
+
+    Returns
+    -------
+    iterator of CombinatorialType
+        Lazily, in a fixed order; not every one is realizable (see :func:`realize`).
+
+    Raises
+    ------
+    TypeError
+        If ``cf`` is not a CanonicalForm or ``h`` not an integer (checked at the call).
+    ValueError
+        If ``h`` is negative.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork, canonical_form
+    >>> cf = canonical_form(ShallowNetwork([[1]], [0], [[1]], [0]))
+    >>> [str(t) for t in candidate_types(cf, 1)]
+    ['bent (0+,1-)', 'bent (1+,0-)']
+
+    References
+    ----------
+    docs/theory.md section 5 (combinatorial types and strata).
+    """
+    if not isinstance(cf, CanonicalForm):
+        raise TypeError(f"candidate_types expects a CanonicalForm for cf, not {type(cf).__name__}")
+    if isinstance(h, bool) or not isinstance(h, int):
+        raise TypeError(f"candidate_types expects an int for h, not {type(h).__name__}")
+    if h < 0:
+        raise ValueError(f"h must be a non-negative integer, not {h}")
+    return _candidate_types(cf, h)
+
+
+def _candidate_types(cf: CanonicalForm, h: int) -> Iterator[CombinatorialType]:
     s = cf.num_bent
     for bent in _bent_signatures(s, h):
         rest = h - sum(p + q for p, q in bent)

@@ -25,7 +25,7 @@ from ..fibre.neurons import (
     redistribute_unchecked,
     with_constant_of,
 )
-from ..network import Neuron, ShallowNetwork
+from ..network import Neuron, ShallowNetwork, check_network
 from ..rationals import as_rational, to_fraction
 from ..standard import apply_standard
 
@@ -98,6 +98,7 @@ def permute(net: ShallowNetwork, permutation: Sequence[int]) -> ShallowNetwork:
     * P. Stock, R. Gribonval, "An embedding of ReLU networks and an analysis of their
       identifiability", Constructive Approximation 2022.
     """
+    check_network(net, "permute")
     return apply_standard(net, permutation)
 
 
@@ -138,6 +139,7 @@ def rescale(net: ShallowNetwork, scales: Sequence[Any]) -> ShallowNetwork:
     * P. Stock, R. Gribonval, "An embedding of ReLU networks and an analysis of their
       identifiability", Constructive Approximation 2022.
     """
+    check_network(net, "rescale")
     return apply_standard(net, range(net.h), scales)
 
 
@@ -186,6 +188,7 @@ def split_twin(net: ShallowNetwork, i: int, ratio: Any, *, scale: Any = 1) -> Sh
       ReLU-networks", NLDL 2020.
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
+    check_network(net, "split_twin")
     w, beta, a = net.neuron(check_index(net, i))
     r, t = _q(ratio, "ratio"), _q(scale, "scale")
     if t <= 0:
@@ -234,6 +237,7 @@ def merge_twins(net: ShallowNetwork, i: int, j: int) -> ShallowNetwork:
       ReLU-networks", NLDL 2020.
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
+    check_network(net, "merge_twins")
     wi, bi, ai = net.neuron(check_index(net, i))
     wj, bj, aj = net.neuron(check_index(net, j))
     if i == j:
@@ -289,6 +293,7 @@ def add_zero_output_neuron(net: ShallowNetwork, w: Sequence[Any], beta: Any) -> 
       ReLU-networks", NLDL 2020.
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
+    check_network(net, "add_zero_output_neuron")
     neurons = net.neurons()
     neurons.append((exact_vector(w, net.d, "w"), _q(beta, "beta"), (Fraction(0),) * net.k))
     return _build(net, neurons, net.b2)
@@ -334,6 +339,7 @@ def add_zero_input_neuron(net: ShallowNetwork, beta: Any, a: Sequence[Any]) -> S
       ReLU-networks", NLDL 2020.
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
+    check_network(net, "add_zero_input_neuron")
     b, out = _q(beta, "beta"), exact_vector(a, net.k, "a")
     neurons = net.neurons()
     neurons.append(((Fraction(0),) * net.d, b, out))
@@ -387,6 +393,7 @@ def add_cancelling_pair(
       ReLU-networks", NLDL 2020.
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
+    check_network(net, "add_cancelling_pair")
     wv, b, out, t = (
         exact_vector(w, net.d, "w"),
         _q(beta, "beta"),
@@ -444,6 +451,7 @@ def flip_with_cancelling_pair(net: ShallowNetwork, i: int, offset: Any) -> Shall
       ReLU-networks", NLDL 2020.
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
+    check_network(net, "flip_with_cancelling_pair")
     w, beta, a = net.neuron(check_index(net, i))
     c = _q(offset, "offset")
     neurons = net.neurons()
@@ -500,6 +508,7 @@ def transfer_twin(net: ShallowNetwork, i: int, j: int, amount: Sequence[Any]) ->
       ReLU-networks", NLDL 2020.
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
+    check_network(net, "transfer_twin")
     from ..hyperplanes import neuron_keys
 
     ei, ej = orientations_on_one_hyperplane(net, check_index(net, i), check_index(net, j))
@@ -564,6 +573,7 @@ def split_into(
       ReLU-networks", NLDL 2020.
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
+    check_network(net, "split_into")
     wi, bi, ai = net.neuron(check_index(net, i))
     _, _, aj = net.neuron(check_index(net, j))
     if any(aj) or i == j:
@@ -619,6 +629,7 @@ def redraw_zero_output(net: ShallowNetwork, i: int, w: Sequence[Any], beta: Any)
       ReLU-networks", NLDL 2020.
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
+    check_network(net, "redraw_zero_output")
     _, _, a = net.neuron(check_index(net, i))
     if any(a):
         raise ValueError(f"neuron {i} is not a zero-output neuron")
@@ -669,6 +680,7 @@ def redraw_zero_input(net: ShallowNetwork, i: int, beta: Any, a: Sequence[Any]) 
       ReLU-networks", NLDL 2020.
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
+    check_network(net, "redraw_zero_input")
     w, old_beta, old_a = net.neuron(check_index(net, i))
     if any(w):
         raise ValueError(f"neuron {i} has non-zero input weights")
@@ -733,6 +745,7 @@ def redistribute(
       ReLU-networks", NLDL 2020.
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
+    check_network(net, "redistribute")
     from ..hyperplanes import hyperplane_normal_offset, neuron_keys
 
     nk = neuron_keys(net)
@@ -796,6 +809,7 @@ def flip_and_redistribute(
       ReLU-networks", NLDL 2020.
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
+    check_network(net, "flip_and_redistribute")
     chosen = sorted({check_index(net, i) for i in neurons})
     out = net.neurons()
     for i in chosen:
@@ -874,6 +888,7 @@ def move_cancelling_group(
       ReLU-networks", NLDL 2020.
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
+    check_network(net, "move_cancelling_group")
     from ..hyperplanes import neuron_keys
     from ..roles import structure
 
@@ -981,6 +996,7 @@ def transplant(net: ShallowNetwork, j: int, p: int, q: int) -> ShallowNetwork:
       ReLU-networks", NLDL 2020.
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
+    check_network(net, "transplant")
     from ..hyperplanes import neuron_keys
 
     nk = neuron_keys(net)
@@ -1048,6 +1064,7 @@ def form_cancelling_pair(
       ReLU-networks", NLDL 2020.
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
+    check_network(net, "form_cancelling_pair")
     (i, p), (j, q) = first, second
     if len({i, p, j, q}) != 4:
         raise ValueError("form_cancelling_pair needs four distinct neurons")
@@ -1142,6 +1159,7 @@ def dissolve_cancelling_pair(
       ReLU-networks", NLDL 2020.
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
+    check_network(net, "dissolve_cancelling_pair")
     from ..hyperplanes import hyperplane_normal_offset, neuron_keys
     from ..roles import structure
 
@@ -1227,6 +1245,7 @@ def dissolving_kink(
       ReLU-networks", NLDL 2020.
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
+    check_network(net, "dissolving_kink")
     from ..hyperplanes import hyperplane_normal_offset, neuron_keys
     from ..linalg import solve
     from ..roles import structure

@@ -20,7 +20,7 @@ from ..fibre.neurons import flip
 from ..fibre.strata import realize
 from ..hyperplanes import hyperplane_normal_offset
 from ..linalg import nullspace
-from ..network import ShallowNetwork
+from ..network import ShallowNetwork, check_network
 from ..roles import structure
 from ..symmetry import symmetries
 from .elementary import (
@@ -84,6 +84,7 @@ def resample(net: ShallowNetwork, ctype: Any = None, *, seed: int | None = None)
       proofs/fibre_dimension.md and proofs/fibre_mechanisms.md.
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
+    check_network(net, "resample")
 
     target = structure(net).type if ctype is None else ctype
     if target.width != net.h:
