@@ -165,6 +165,11 @@ def functional_dimension(
     ------
     NonDifferentiableError
         At a zero-input neuron with beta = 0 and a != 0 (naming the neurons).
+    TypeError
+        If ``net`` is not a :class:`~shallowsym.ShallowNetwork` (naming the type), or
+        ``domain`` is neither a Box nor a Polytope.
+    InvalidDomainError
+        If the domain's dimension is not d.
 
     Examples
     --------

@@ -369,7 +369,9 @@ def equivalent(
     TypeError
         If a or b is of an unsupported type, or a tolerance is not a number.
     ValueError
-        For nan or infinite weights or bad tolerances.
+        For nan or infinite weights, arrays of inconsistent shapes, or bad tolerances.
+    InvalidNetworkError
+        For a path that cannot be read (as :func:`shallowsym.io.read`).
 
     Examples
     --------
