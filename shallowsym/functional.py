@@ -165,6 +165,11 @@ def functional_dimension(
     ------
     NonDifferentiableError
         At a zero-input neuron with beta = 0 and a != 0 (naming the neurons).
+    TypeError
+        If ``net`` is not a :class:`~shallowsym.ShallowNetwork` (naming the type), or
+        ``domain`` is neither a Box nor a Polytope.
+    InvalidDomainError
+        If the domain's dimension is not d.
 
     Examples
     --------
@@ -333,11 +338,30 @@ def batch_functional_dimension(net: ShallowNetwork, points: Any) -> int:
 
     This is the batch functional dimension of Grigsby, Lindsey and Rolnick.
 
+    Parameters
+    ----------
+    net
+        The network theta.
+    points
+        The finite set Z: a sequence of points of R^d (each a sequence of d numbers, floats
+        read exactly, or exact strings such as ``'1/3'``).
+
+    Returns
+    -------
+    int
+        The rank, computed exactly; at most the functional dimension, and equal to it when
+        Z holds d + 1 affinely independent points in every cell (see
+        :func:`decisive_points`). 0 for an empty Z.
+
     Raises
     ------
+    TypeError
+        If ``net`` is not a :class:`~shallowsym.ShallowNetwork` (naming it and the type), or
+        ``points`` is not iterable.
     InvalidNetworkError
         If a point lies on a neuron's hyperplane (naming the point and the neuron), where the
-        Jacobian is not defined.
+        Jacobian is not defined, or a point does not have d coordinates or holds an entry that
+        is not a finite rational number (naming the point and the entry).
 
     Examples
     --------
@@ -349,6 +373,11 @@ def batch_functional_dimension(net: ShallowNetwork, points: Any) -> int:
     Traceback (most recent call last):
     ...
     shallowsym.errors.InvalidNetworkError: points[0] lies on the hyperplane of neuron 0
+
+    References
+    ----------
+    * docs/theory.md section 7 (batch functional dimension); proofs/functional_dimension.md.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     check_network(net, "batch_functional_dimension", "net")
     d, h, k = net.d, net.h, net.k
@@ -396,10 +425,30 @@ def decisive_points(
     dimension on them equals ``functional_dimension(net, domain=D)``; on D any d is allowed
     (for d > 2 the cells are found by exact LPs, at most ``limit`` of them).
 
+    Parameters
+    ----------
+    net
+        The network.
+    domain
+        A bounded input domain (:class:`~shallowsym.domain.Box` or
+        :class:`~shallowsym.domain.Polytope`) of dimension d, or None for all of R^d.
+    limit
+        The most exact LPs the cell search on a domain may use (a positive integer).
+
+    Returns
+    -------
+    list of tuple of Fraction
+        The points, exact rationals, each a tuple of d coordinates (sorted for d = 1).
+
     Raises
     ------
+    TypeError
+        If ``net`` is not a :class:`~shallowsym.ShallowNetwork` (naming it and the type), or
+        ``domain`` is neither a Box nor a Polytope.
     ValueError
-        If d > 2 without a domain.
+        If d > 2 without a domain, or (on a domain) ``limit`` is not a positive integer.
+    InvalidDomainError
+        If the domain's dimension is not d.
     SearchLimitExceeded
         On D with d > 2, when the cell search needs more than ``limit`` exact LPs.
 
@@ -409,6 +458,14 @@ def decisive_points(
     >>> pts = decisive_points(ShallowNetwork([[1], [1]], [0, -2], [[1, 1]], [0]))
     >>> [str(p[0]) for p in pts]
     ['-2', '-1', '1/2', '3/2', '3', '4']
+
+    References
+    ----------
+    * docs/theory.md section 7 (batch functional dimension equals the functional dimension
+      on d + 1 affinely independent points in every cell) and section 9 (Theorem D6: on a
+      domain only the hyperplanes meeting int(D) count); proofs/functional_dimension.md,
+      proofs/domains.md.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     check_network(net, "decisive_points", "net")
     if net.d > 2 and domain is None:

@@ -689,6 +689,11 @@ def from_arrays(W1: Any, b1: Any, W2: Any, b2: Any, *, layout: str = "out_in") -
     --------
     >>> from_arrays([[1, 2]], [0, 0], [[3], [4]], [5], layout="in_out")
     ShallowNetwork(W1=[[1], [2]], b1=[0, 0], W2=[[3, 4]], b2=[5])
+
+    References
+    ----------
+    docs/theory.md section 1 (the network f(x) = W2 relu(W1 x + b1) + b2 with weights stored
+    as ``nn.Linear`` stores them; floats read as the exact binary rationals they are).
     """
     if layout not in ("out_in", "in_out"):
         raise ValueError(f"layout must be 'out_in' or 'in_out', not {layout!r}")
@@ -730,12 +735,29 @@ def from_sklearn(model: Any) -> ShallowNetwork:
     UnsupportedArchitectureError
         If the activation is not ``'relu'`` or there is not exactly one hidden layer.
     InvalidNetworkError
-        If ``model`` is not such an estimator, or not fitted.
+        If ``model`` is not such an estimator, or not fitted, or its ``coefs_`` and
+        ``intercepts_`` are not lists of finite numeric arrays.
 
     Examples
     --------
+    The scikit-learn part needs the ``sklearn`` extra:
+
+    >>> import numpy as np
     >>> from sklearn.neural_network import MLPRegressor  # doctest: +SKIP
-    >>> net = from_sklearn(MLPRegressor((8,)).fit(X, y))  # doctest: +SKIP
+    >>> X = np.random.default_rng(0).normal(size=(20, 3)); y = X.sum(axis=1)
+    >>> model = MLPRegressor(hidden_layer_sizes=(4,), max_iter=20).fit(X, y)  # doctest: +SKIP
+    >>> net = from_sklearn(model)  # doctest: +SKIP
+    >>> (net.d, net.h, net.k)  # doctest: +SKIP
+    (3, 4, 1)
+    >>> from_sklearn("model.pkl")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    shallowsym.errors.InvalidNetworkError: from_sklearn needs an MLPRegressor or ... not str
+
+    References
+    ----------
+    docs/theory.md section 1 (the network f(x) = W2 relu(W1 x + b1) + b2 with weights stored
+    as ``nn.Linear`` stores them; floats read as the exact binary rationals they are).
     """
     name = type(model).__name__
     if not (hasattr(model, "hidden_layer_sizes") and hasattr(model, "activation")):
@@ -824,14 +846,35 @@ def from_torch(module) -> ShallowNetwork:
         Naming the operations found, for any other structure (another activation, more
         layers), and for a module that torch.fx cannot trace (other than ``nn.Sequential``).
     InvalidNetworkError
-        If ``module`` is not a module or a mapping.
+        If ``module`` is not a module or a mapping (a scikit-learn model is pointed to
+        :func:`from_sklearn`), or a tensor is not finite and numeric; for a state dict, as in
+        :func:`from_state_dict` (whose UnsupportedArchitectureError also applies).
 
     Examples
     --------
+    A state dict needs no torch (ReLU is then assumed, with a warning):
+
+    >>> import numpy as np, warnings
+    >>> state = {'0.weight': np.ones((2, 1)), '0.bias': np.zeros(2),
+    ...          '2.weight': np.ones((1, 2)), '2.bias': np.zeros(1)}
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", ReLUAssumedWarning)
+    ...     from_torch(state)
+    ShallowNetwork(W1=[[1], [1]], b1=[0, 0], W2=[[1, 1]], b2=[0])
+
+    A module needs the ``torch`` extra:
+
     >>> import torch  # doctest: +SKIP
     >>> nn = torch.nn  # doctest: +SKIP
     >>> model = nn.Sequential(nn.Linear(3, 5), nn.ReLU(), nn.Linear(5, 2))  # doctest: +SKIP
     >>> net = from_torch(model)  # doctest: +SKIP
+    >>> (net.d, net.h, net.k)  # doctest: +SKIP
+    (3, 5, 2)
+
+    References
+    ----------
+    docs/theory.md section 1 (the network f(x) = W2 relu(W1 x + b1) + b2 with weights stored
+    as ``nn.Linear`` stores them; floats read as the exact binary rationals they are).
     """
     if isinstance(module, Mapping):
         return from_state_dict(module)
@@ -931,11 +974,40 @@ def to_torch(net: ShallowNetwork, *, dtype=None):
     """``nn.Sequential(Linear(d, h), ReLU(), Linear(h, k))`` with the network's weights
     (rounded to ``dtype``, float64 by default).
 
+    Parameters
+    ----------
+    net
+        The network to write.
+    dtype
+        A torch floating dtype such as ``torch.float32`` (default ``torch.float64``).
+
+    Returns
+    -------
+    torch.nn.Sequential
+        The module; exact only for numbers that are representable in ``dtype``.
+
+    Raises
+    ------
+    MissingDependencyError
+        If torch is not installed (the ``torch`` extra).
+    AttributeError
+        If ``net`` is not a :class:`~shallowsym.ShallowNetwork` (not yet checked eagerly).
+    TypeError, RuntimeError
+        From torch, for a ``dtype`` that is not a torch dtype.
+
     Examples
     --------
+    Needs the ``torch`` extra:
+
     >>> from shallowsym import ShallowNetwork
     >>> model = to_torch(ShallowNetwork([[1]], [0], [[2]], [0]))  # doctest: +SKIP
     >>> from_torch(model) == ShallowNetwork([[1]], [0], [[2]], [0])  # doctest: +SKIP
+    True
+
+    References
+    ----------
+    docs/theory.md section 1 (the network f(x) = W2 relu(W1 x + b1) + b2 with weights stored
+    as ``nn.Linear`` stores them; floats read as the exact binary rationals they are).
     """
     torch = require("torch", "torch")
     nn = torch.nn
@@ -964,9 +1036,50 @@ def from_safetensors(
     alphabetically, so the file's order says nothing); ReLU is assumed, with a
     :class:`ReLUAssumedWarning`.
 
+    Parameters
+    ----------
+    path
+        The file to read (str or ``os.PathLike``).
+    keys
+        For a state dict: the two layer names in network order, such as ``("fc1", "fc2")``;
+        needed only when the shapes and names do not decide (see :func:`from_state_dict`).
+
+    Returns
+    -------
+    ShallowNetwork
+        The stored numbers, exactly.
+
+    Raises
+    ------
+    InvalidNetworkError
+        If the file does not exist, is not a regular file, is over the caps
+        (:mod:`shallowsym.caps`), is not a readable safetensors file, or holds a tensor that is
+        not finite and numeric.
+    UnsupportedArchitectureError
+        If the state dict is not two (weight, bias) pairs that chain, or both orders chain and
+        neither the names nor ``keys`` decide.
+    MissingDependencyError
+        If safetensors is not installed (the ``onnx`` extra).
+    TypeError
+        If ``path`` is not a str or ``os.PathLike``.
+
     Examples
     --------
-    >>> net = from_safetensors('model.safetensors')  # doctest: +SKIP
+    Needs the ``onnx`` extra (safetensors):
+
+    >>> import os, tempfile, warnings
+    >>> from shallowsym import ShallowNetwork
+    >>> path = os.path.join(tempfile.mkdtemp(), 'net.safetensors')
+    >>> to_safetensors(ShallowNetwork([[1]], ['1/2'], [[2]], [0]), path)  # doctest: +SKIP
+    >>> with warnings.catch_warnings():  # doctest: +SKIP
+    ...     warnings.simplefilter("ignore", ReLUAssumedWarning)
+    ...     from_safetensors(path)
+    ShallowNetwork(W1=[[1]], b1=[1/2], W2=[[2]], b2=[0])
+
+    References
+    ----------
+    docs/theory.md section 1 (the network f(x) = W2 relu(W1 x + b1) + b2 with weights stored
+    as ``nn.Linear`` stores them; floats read as the exact binary rationals they are).
     """
     net, _ = _safetensors_network(path, keys)
     _warn_relu(os.fspath(path))
@@ -1322,23 +1435,68 @@ def from_onnx(model: Any) -> ShallowNetwork:
     inference Dropout are skipped as the no-ops they are there; weights and biases must be
     constants (initializers or Constant nodes). Nodes that do not reach the output are ignored.
 
+    Parameters
+    ----------
+    model
+        A path (str or ``os.PathLike``) to an ``.onnx`` file, or an ``onnx.ModelProto``.
+
+    Returns
+    -------
+    ShallowNetwork
+        The stored numbers, exactly (alpha and beta of a Gemm applied in exact arithmetic).
+
     Raises
     ------
     UnsupportedArchitectureError
         Naming the first node on the path that does not fit (and listing the operators).
     InvalidNetworkError
-        For a file that is not ONNX, a tensor of strings or undefined type, raw data of the
-        wrong size, external data, or a tensor over the caps.
+        For a file that does not exist or is not ONNX, a ``model`` that is neither a path nor a
+        ``ModelProto``, a tensor of strings or undefined type, raw data of the wrong size,
+        external data, or a tensor over the caps.
+    MissingDependencyError
+        If onnx is not installed (the ``onnx`` extra).
 
     Examples
     --------
-    >>> net = from_onnx('model.onnx')  # doctest: +SKIP
+    Needs the ``onnx`` extra:
+
+    >>> from shallowsym import ShallowNetwork
+    >>> from_onnx(to_onnx(ShallowNetwork([[1]], ['1/2'], [[2]], [0])))  # doctest: +SKIP
+    ShallowNetwork(W1=[[1]], b1=[1/2], W2=[[2]], b2=[0])
+    >>> from_onnx(3)  # doctest: +SKIP
+    Traceback (most recent call last):
+    ...
+    shallowsym.errors.InvalidNetworkError: from_onnx needs a path or an onnx.ModelProto, not int
+
+    References
+    ----------
+    docs/theory.md section 1 (the network f(x) = W2 relu(W1 x + b1) + b2 with weights stored
+    as ``nn.Linear`` stores them; floats read as the exact binary rationals they are).
     """
     return _onnx_network(model)[0]
 
 
 def to_npz(net: ShallowNetwork, path: str | os.PathLike) -> None:
-    """Save W1, b1, W2, b2 as exact rational strings (and d) in an NPZ file.
+    """Save W1, b1, W2, b2 as exact rational strings in an NPZ file.
+
+    Parameters
+    ----------
+    net
+        The network to write.
+    path
+        The file to write (numpy adds ``.npz`` when the name lacks it).
+
+    Returns
+    -------
+    None
+        The file holds the network exactly; :func:`from_npz` reads it back.
+
+    Raises
+    ------
+    OSError
+        If the file cannot be written (for example its directory does not exist).
+    AttributeError
+        If ``net`` is not a :class:`~shallowsym.ShallowNetwork` (not yet checked eagerly).
 
     Examples
     --------
@@ -1348,6 +1506,11 @@ def to_npz(net: ShallowNetwork, path: str | os.PathLike) -> None:
     >>> to_npz(ShallowNetwork([['1/3']], [0], [[1]], [0]), path)
     >>> from_npz(path)
     ShallowNetwork(W1=[[1/3]], b1=[0], W2=[[1]], b2=[0])
+
+    References
+    ----------
+    docs/theory.md section 1 (the network f(x) = W2 relu(W1 x + b1) + b2 with weights stored
+    as ``nn.Linear`` stores them; floats read as the exact binary rationals they are).
     """
     data = net.to_dict()
     np.savez(
@@ -1447,6 +1610,31 @@ def from_npz(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> S
     Each array's declared and decompressed size is checked against the caps before it is
     read (a zip bomb is refused by name); pickled objects are never read.
 
+    Parameters
+    ----------
+    path
+        The file to read (str or ``os.PathLike``).
+    keys
+        For a state dict: the two layer names in network order, such as ``("fc1", "fc2")``;
+        needed only when the shapes and names do not decide (see :func:`from_state_dict`).
+
+    Returns
+    -------
+    ShallowNetwork
+        The stored numbers, exactly.
+
+    Raises
+    ------
+    InvalidNetworkError
+        If the file does not exist, is not a regular file, is not a readable NPZ archive (a
+        single ``.npy`` included), is over the caps, holds Python objects, lacks one of W1, b1,
+        W2, b2 (and has no state-dict names), or holds an entry that is not a finite number.
+    UnsupportedArchitectureError
+        For arrays W1 to W3 and beyond (a deeper network, pointed to :mod:`shallowsym.deep`),
+        or a state dict that is not two chaining (weight, bias) pairs.
+    TypeError
+        If ``path`` is not a str or ``os.PathLike``.
+
     Examples
     --------
     >>> import os, tempfile
@@ -1455,6 +1643,11 @@ def from_npz(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> S
     >>> np.savez(path, W1=np.ones((1, 1)), b1=np.zeros(1), W2=np.ones((1, 1)), b2=np.zeros(1))
     >>> from_npz(path)
     ShallowNetwork(W1=[[1]], b1=[0], W2=[[1]], b2=[0])
+
+    References
+    ----------
+    docs/theory.md section 1 (the network f(x) = W2 relu(W1 x + b1) + b2 with weights stored
+    as ``nn.Linear`` stores them; floats read as the exact binary rationals they are).
     """
     net, _, assumed = _npz_network(path, keys)
     if assumed:
@@ -1515,7 +1708,13 @@ def read(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> ReadR
     Raises
     ------
     InvalidNetworkError
-        For every kind of bad input, naming the file (and the array and entry).
+        For every kind of bad input, naming the file (and the array and entry): a path that
+        is not a str or ``os.PathLike``, an unknown extension, a missing or unreadable file.
+    UnsupportedArchitectureError
+        If the model is not one hidden ReLU layer (a subclass of InvalidNetworkError).
+    MissingDependencyError
+        If the format needs an extra that is not installed (``.pt``: torch; ``.onnx`` and
+        ``.safetensors``: the ``onnx`` extra).
 
     Examples
     --------
@@ -1526,6 +1725,11 @@ def read(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> ReadR
     >>> result = read(path)
     >>> result.layers, result.relu_assumed, result.dtype
     (('fc1', 'fc2'), True, 'float64')
+
+    References
+    ----------
+    docs/theory.md section 1 (the network f(x) = W2 relu(W1 x + b1) + b2 with weights stored
+    as ``nn.Linear`` stores them; floats read as the exact binary rationals they are).
     """
     if not isinstance(path, str | os.PathLike):
         raise InvalidNetworkError(
@@ -1581,6 +1785,29 @@ def load(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> Shall
     Like :func:`read`, returning only the network; a :class:`ReLUAssumedWarning` says when
     the file does not record its activation.
 
+    Parameters
+    ----------
+    path
+        A .json, .npz, .safetensors, .onnx, .pt or .pth file.
+    keys
+        For a state dict: the two layer names in network order, such as ``("fc1", "fc2")``;
+        needed only when the shapes and names do not decide (see :func:`from_state_dict`).
+
+    Returns
+    -------
+    ShallowNetwork
+        The stored numbers, exactly.
+
+    Raises
+    ------
+    InvalidNetworkError
+        For every kind of bad input, naming the file: a path that is not a str or
+        ``os.PathLike``, an unknown extension, a missing or unreadable file, a bad entry.
+    UnsupportedArchitectureError
+        If the model is not one hidden ReLU layer.
+    MissingDependencyError
+        If the format needs an extra that is not installed.
+
     Examples
     --------
     >>> import os, tempfile
@@ -1589,7 +1816,15 @@ def load(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> Shall
     >>> ShallowNetwork([[1]], [0], [[2]], [0]).save(path)
     >>> load(path)
     ShallowNetwork(W1=[[1]], b1=[0], W2=[[2]], b2=[0])
-    >>> load('model.h5')  # doctest: +SKIP
+    >>> load('model.h5')  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    shallowsym.errors.InvalidNetworkError: cannot tell the format of 'model.h5'; use one of ...
+
+    References
+    ----------
+    docs/theory.md section 1 (the network f(x) = W2 relu(W1 x + b1) + b2 with weights stored
+    as ``nn.Linear`` stores them; floats read as the exact binary rationals they are).
     """
     result = read(path, keys=keys)
     if result.relu_assumed:
@@ -1606,9 +1841,43 @@ def to_safetensors(net: ShallowNetwork, path: str | os.PathLike) -> None:
     """Save a float64 state dict (``0.weight``, ``0.bias``, ``2.weight``, ``2.bias``) as
     safetensors (numpy backend). Rounded to float64: exact only for numbers that are doubles.
 
+    Parameters
+    ----------
+    net
+        The network to write.
+    path
+        The file to write.
+
+    Returns
+    -------
+    None
+        :func:`from_safetensors` reads the file back (:func:`save` also says whether it is
+        exact).
+
+    Raises
+    ------
+    MissingDependencyError
+        If safetensors is not installed (the ``onnx`` extra).
+    safetensors.SafetensorError
+        If the file cannot be written (for example its directory does not exist).
+    AttributeError
+        If ``net`` is not a :class:`~shallowsym.ShallowNetwork` (not yet checked eagerly).
+
     Examples
     --------
-    >>> to_safetensors(ShallowNetwork([[1]], [0], [[2]], [0]), 'net.safetensors')  # doctest: +SKIP
+    Needs the ``onnx`` extra (safetensors):
+
+    >>> import os, tempfile
+    >>> from shallowsym import ShallowNetwork
+    >>> path = os.path.join(tempfile.mkdtemp(), 'net.safetensors')
+    >>> to_safetensors(ShallowNetwork([[1]], [0], [[2]], [0]), path)  # doctest: +SKIP
+    >>> read(path).layers  # doctest: +SKIP
+    ('0', '2')
+
+    References
+    ----------
+    docs/theory.md section 1 (the network f(x) = W2 relu(W1 x + b1) + b2 with weights stored
+    as ``nn.Linear`` stores them; floats read as the exact binary rationals they are).
     """
     save_file = require("safetensors.numpy", "onnx").save_file
     save_file({k: np.ascontiguousarray(v) for k, v in _state_arrays(net).items()}, os.fspath(path))
@@ -1619,10 +1888,39 @@ def to_onnx(net: ShallowNetwork, path: str | os.PathLike | None = None):
     (N, d), output ``y``), written to ``path`` when given; returns the ``ModelProto``.
     Rounded to float64: exact only for numbers that are doubles.
 
+    Parameters
+    ----------
+    net
+        The network to write.
+    path
+        Where to write the model (optional).
+
+    Returns
+    -------
+    onnx.ModelProto
+        The model (also written to ``path`` when given).
+
+    Raises
+    ------
+    MissingDependencyError
+        If onnx is not installed (the ``onnx`` extra).
+    OSError
+        If ``path`` cannot be written.
+    AttributeError
+        If ``net`` is not a :class:`~shallowsym.ShallowNetwork` (not yet checked eagerly).
+
     Examples
     --------
+    Needs the ``onnx`` extra:
+
+    >>> from shallowsym import ShallowNetwork
     >>> from_onnx(to_onnx(ShallowNetwork([[1]], ['1/2'], [[2]], [0])))  # doctest: +SKIP
     ShallowNetwork(W1=[[1]], b1=[1/2], W2=[[2]], b2=[0])
+
+    References
+    ----------
+    docs/theory.md section 1 (the network f(x) = W2 relu(W1 x + b1) + b2 with weights stored
+    as ``nn.Linear`` stores them; floats read as the exact binary rationals they are).
     """
     onnx = require("onnx", "onnx")
     helper, numpy_helper = onnx.helper, onnx.numpy_helper
@@ -1656,6 +1954,13 @@ def save(net: ShallowNetwork, path: str | os.PathLike) -> bool:
     .pth (a float64 state dict), .safetensors (float64 state dict), .onnx (float64 Gemm, Relu,
     Gemm).
 
+    Parameters
+    ----------
+    net
+        The network to write.
+    path
+        The file to write; its extension chooses the format.
+
     Returns
     -------
     bool
@@ -1668,6 +1973,12 @@ def save(net: ShallowNetwork, path: str | os.PathLike) -> bool:
         For any other extension (nothing is written).
     MissingDependencyError
         When the format needs an extra that is not installed.
+    OSError
+        If the file cannot be written (safetensors raises its own ``SafetensorError``).
+    TypeError
+        If ``path`` is not a str or ``os.PathLike``.
+    AttributeError
+        If ``net`` is not a :class:`~shallowsym.ShallowNetwork` (not yet checked eagerly).
 
     Examples
     --------
@@ -1678,6 +1989,11 @@ def save(net: ShallowNetwork, path: str | os.PathLike) -> bool:
     True
     >>> load(path).b1
     (Fraction(1, 10),)
+
+    References
+    ----------
+    docs/theory.md section 1 (the network f(x) = W2 relu(W1 x + b1) + b2 with weights stored
+    as ``nn.Linear`` stores them; floats read as the exact binary rationals they are).
     """
     suffix = Path(path).suffix.lower()
     if suffix not in WRITABLE:

@@ -303,7 +303,10 @@ def fast_keys(
     ------
     ValueError
         If ``resolution`` is not a positive finite number, ``max_neighbours`` is negative,
-        or the arrays do not form a stack (from ``fast.canonicalize_batch``).
+        or the arrays do not form a stack or hold nan or infinite entries (from
+        ``fast.canonicalize_batch``).
+    TypeError
+        If an array is not numeric or a tolerance is not a number.
 
     Examples
     --------

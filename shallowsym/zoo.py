@@ -615,6 +615,9 @@ def zoo(
         If an option has a bad value or ``source`` is not a folder, list or stack.
     MissingDependencyError
         If the Dask backend or a Parquet table needs a package that is not installed.
+    OSError
+        If ``output`` (or its journal) cannot be written. A file of ``source`` that cannot be
+        read raises nothing: it becomes an error row of the table.
 
     Examples
     --------

@@ -148,9 +148,12 @@ def align(
     Raises
     ------
     TypeError
-        For inputs of an unsupported type.
+        For inputs of an unsupported type, or a tolerance that is not a number.
     ValueError
-        If d or k differ, for nan or infinite weights, or bad tolerances.
+        If d or k differ, for nan or infinite weights, bad tolerances, or a ``max_distance``
+        outside [0, 2].
+    InvalidNetworkError
+        For a path that cannot be read (as :func:`shallowsym.io.read`).
 
     Examples
     --------

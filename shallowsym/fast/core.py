@@ -570,7 +570,10 @@ def canonicalize_batch(
     Raises
     ------
     ValueError
-        For inconsistent shapes, nan or infinite entries, or bad tolerances.
+        For inconsistent shapes, nan or infinite entries (naming the network), a negative or
+        non-finite tolerance, or a ``chunk_size`` that is not a positive integer.
+    TypeError
+        For a stack that is not numeric (naming it), or a tolerance that is not a number.
 
     Examples
     --------
@@ -580,6 +583,13 @@ def canonicalize_batch(
     >>> batch = canonicalize_batch(W1, b1, W2, b2)
     >>> batch.counts.tolist(), batch[1].kinks.tolist()
     ([2, 1], [[5.0]])
+
+    References
+    ----------
+    * docs/theory.md sections 3-4 (hyperplane keys, Theorem 1: the canonical form);
+      proofs/canonical_form.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
     """
     W1, b1, W2, b2 = _stack((W1, b1, W2, b2))
     check_stack(W1, b1, W2, b2)
@@ -640,11 +650,46 @@ def canonical_form(
     """The float canonical form of one network: arrays, a ``ShallowNetwork``, a PyTorch module
     or a model file (see :func:`network_arrays`); tolerances default from the dtype.
 
+    Parameters
+    ----------
+    W1, b1, W2, b2
+        Either four arrays (W1 (h, d), b1 (h,), W2 (k, h), b2 (k,)), or ``W1`` alone holding a
+        ``ShallowNetwork``, a tuple of the four arrays, a PyTorch module or a path to any file
+        :func:`shallowsym.io.load` reads.
+    rtol, atol
+        Tolerances; default from the dtype (:data:`DEFAULT_TOLERANCES`).
+
+    Returns
+    -------
+    FastCanonicalForm
+        The bent hyperplanes (normals, offsets), their kinks, the linear part M and the
+        constant delta, as float64 arrays, with the tolerances used and whether a grouping
+        decision was near its tolerance (``uncertain``).
+
+    Raises
+    ------
+    TypeError
+        For a network of another type (naming it), or a tolerance that is not a number.
+    ValueError
+        For arrays of the wrong shapes, nan or infinite entries, or a negative or non-finite
+        tolerance.
+    InvalidNetworkError
+        For a path that cannot be read (as :func:`shallowsym.io.read`).
+
+    Examples
+    --------
     >>> form = canonical_form([[1.0], [-1.0]], [-1.0, 3.0], [[1.0, 1.0]], [0.0])
     >>> form.offsets.tolist(), form.kinks.tolist(), form.constant.tolist()
     ([-3.0, -1.0], [[1.0], [1.0]], [1.0])
     >>> print(form)
     float canonical form (rtol=1e-09, atol=1e-12): 2 bent hyperplanes, d = 1, k = 1
+
+    References
+    ----------
+    * docs/theory.md sections 3-4 (hyperplane keys, Theorem 1: the canonical form);
+      proofs/canonical_form.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
     """
     source = network_arrays(W1 if b1 is None else (W1, b1, W2, b2))
     rtol, atol = resolve_tolerances(rtol, atol, source.dtype)

@@ -175,9 +175,34 @@ def equivalent_batch(
 ):
     """Verdicts for N pairs of stacks A = (W1, b1, W2, b2) and B (same d and k; widths may
     differ), chunk by chunk (``chunk_size`` networks at a time, default as in
-    :func:`canonicalize_batch`). Returns (equivalent, uncertain, ratio) arrays:
-    ``equivalent`` is meaningful where ``uncertain`` is False. Tolerances default from the
-    dtype (float32 when both stacks are float32).
+    :func:`canonicalize_batch`).
+
+    Parameters
+    ----------
+    A, B
+        Each a sequence of four stacked arrays (W1 (N, h, d), b1 (N, h), W2 (N, k, h),
+        b2 (N, k)); the two share N, d and k.
+    rtol, atol
+        Tolerances; default from the dtype (float32 when both stacks are float32).
+    chunk_size
+        Networks per chunk, which bounds the work memory; results do not depend on it.
+
+    Returns
+    -------
+    tuple of three numpy arrays of length N
+        ``(equivalent, uncertain, ratio)``: ``equivalent`` (bool) is meaningful where
+        ``uncertain`` is False; ``ratio`` is the largest entry of the canonical form of
+        f_a - f_b (kinks, M, delta) divided by its tolerance (equivalent where at most 1).
+
+    Raises
+    ------
+    ValueError
+        If A and B differ in N, d or k, a stack has inconsistent shapes or nan or infinite
+        entries, a tolerance is negative or not finite, or ``chunk_size`` is not a positive
+        integer.
+    TypeError
+        If A or B is not a sequence of four arrays, an array is not numeric, or a tolerance
+        is not a number.
 
     Examples
     --------
@@ -188,6 +213,13 @@ def equivalent_batch(
     >>> eq, uncertain, ratio = equivalent_batch(A, B)
     >>> eq.tolist(), uncertain.tolist()
     ([True, False], [False, False])
+
+    References
+    ----------
+    * docs/theory.md section 4 (Theorem 1: f_a = f_b exactly when the canonical form of
+      f_a - f_b vanishes); proofs/canonical_form.md, proofs/equivalence.md.
+    * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
+      ReLU-networks", NLDL 2020.
     """
     A = tuple(np.asarray(x) for x in A)
     B = tuple(np.asarray(x) for x in B)
@@ -337,7 +369,9 @@ def equivalent(
     TypeError
         If a or b is of an unsupported type, or a tolerance is not a number.
     ValueError
-        For nan or infinite weights or bad tolerances.
+        For nan or infinite weights, arrays of inconsistent shapes, or bad tolerances.
+    InvalidNetworkError
+        For a path that cannot be read (as :func:`shallowsym.io.read`).
 
     Examples
     --------
