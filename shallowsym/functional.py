@@ -25,7 +25,7 @@ from flint import fmpq, fmpq_mat
 from .domain.canonical import key_side
 from .domain.cells import DEFAULT_CELL_LIMIT, cell_points
 from .domain.sets import Box, Polytope, as_domain
-from .errors import InvalidNetworkError, NonDifferentiableError
+from .errors import InvalidNetworkError, NonDifferentiableError, check_limit
 from .hyperplanes import neuron_keys
 from .linalg import nullspace
 from .network import ShallowNetwork, as_point, check_network
@@ -446,7 +446,7 @@ def decisive_points(
         If ``net`` is not a :class:`~shallowsym.ShallowNetwork` (naming it and the type), or
         ``domain`` is neither a Box nor a Polytope.
     ValueError
-        If d > 2 without a domain, or (on a domain) ``limit`` is not a positive integer.
+        If d > 2 without a domain, or ``limit`` is not a positive integer.
     InvalidDomainError
         If the domain's dimension is not d.
     SearchLimitExceeded
@@ -468,6 +468,7 @@ def decisive_points(
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     check_network(net, "decisive_points", "net")
+    check_limit(limit)
     if net.d > 2 and domain is None:
         raise ValueError(f"decisive_points supports d <= 2 (any d with domain=), not d = {net.d}")
     keys = sorted({k for k in neuron_keys(net).keys if k is not None})

@@ -50,7 +50,7 @@ from .errors import (
     ReLUAssumedWarning,
     UnsupportedArchitectureError,
 )
-from .network import ShallowNetwork
+from .network import ShallowNetwork, check_network
 from .rationals import as_matrix, as_vector
 
 __all__ = [
@@ -990,8 +990,8 @@ def to_torch(net: ShallowNetwork, *, dtype=None):
     ------
     MissingDependencyError
         If torch is not installed (the ``torch`` extra).
-    AttributeError
-        If ``net`` is not a :class:`~shallowsym.ShallowNetwork` (not yet checked eagerly).
+    TypeError
+        If ``net`` is not a :class:`~shallowsym.ShallowNetwork`.
     TypeError, RuntimeError
         From torch, for a ``dtype`` that is not a torch dtype.
 
@@ -1009,6 +1009,7 @@ def to_torch(net: ShallowNetwork, *, dtype=None):
     docs/theory.md section 1 (the network f(x) = W2 relu(W1 x + b1) + b2 with weights stored
     as ``nn.Linear`` stores them; floats read as the exact binary rationals they are).
     """
+    check_network(net, "to_torch")
     torch = require("torch", "torch")
     nn = torch.nn
     dtype = torch.float64 if dtype is None else dtype
@@ -1495,8 +1496,8 @@ def to_npz(net: ShallowNetwork, path: str | os.PathLike) -> None:
     ------
     OSError
         If the file cannot be written (for example its directory does not exist).
-    AttributeError
-        If ``net`` is not a :class:`~shallowsym.ShallowNetwork` (not yet checked eagerly).
+    TypeError
+        If ``net`` is not a :class:`~shallowsym.ShallowNetwork`.
 
     Examples
     --------
@@ -1512,6 +1513,7 @@ def to_npz(net: ShallowNetwork, path: str | os.PathLike) -> None:
     docs/theory.md section 1 (the network f(x) = W2 relu(W1 x + b1) + b2 with weights stored
     as ``nn.Linear`` stores them; floats read as the exact binary rationals they are).
     """
+    check_network(net, "to_npz")
     data = net.to_dict()
     np.savez(
         path,
@@ -1860,8 +1862,8 @@ def to_safetensors(net: ShallowNetwork, path: str | os.PathLike) -> None:
         If safetensors is not installed (the ``onnx`` extra).
     safetensors.SafetensorError
         If the file cannot be written (for example its directory does not exist).
-    AttributeError
-        If ``net`` is not a :class:`~shallowsym.ShallowNetwork` (not yet checked eagerly).
+    TypeError
+        If ``net`` is not a :class:`~shallowsym.ShallowNetwork`.
 
     Examples
     --------
@@ -1879,6 +1881,7 @@ def to_safetensors(net: ShallowNetwork, path: str | os.PathLike) -> None:
     docs/theory.md section 1 (the network f(x) = W2 relu(W1 x + b1) + b2 with weights stored
     as ``nn.Linear`` stores them; floats read as the exact binary rationals they are).
     """
+    check_network(net, "to_safetensors")
     save_file = require("safetensors.numpy", "onnx").save_file
     save_file({k: np.ascontiguousarray(v) for k, v in _state_arrays(net).items()}, os.fspath(path))
 
@@ -1906,8 +1909,8 @@ def to_onnx(net: ShallowNetwork, path: str | os.PathLike | None = None):
         If onnx is not installed (the ``onnx`` extra).
     OSError
         If ``path`` cannot be written.
-    AttributeError
-        If ``net`` is not a :class:`~shallowsym.ShallowNetwork` (not yet checked eagerly).
+    TypeError
+        If ``net`` is not a :class:`~shallowsym.ShallowNetwork`.
 
     Examples
     --------
@@ -1922,6 +1925,7 @@ def to_onnx(net: ShallowNetwork, path: str | os.PathLike | None = None):
     docs/theory.md section 1 (the network f(x) = W2 relu(W1 x + b1) + b2 with weights stored
     as ``nn.Linear`` stores them; floats read as the exact binary rationals they are).
     """
+    check_network(net, "to_onnx")
     onnx = require("onnx", "onnx")
     helper, numpy_helper = onnx.helper, onnx.numpy_helper
     arrays = _state_arrays(net)
@@ -1977,8 +1981,8 @@ def save(net: ShallowNetwork, path: str | os.PathLike) -> bool:
         If the file cannot be written (safetensors raises its own ``SafetensorError``).
     TypeError
         If ``path`` is not a str or ``os.PathLike``.
-    AttributeError
-        If ``net`` is not a :class:`~shallowsym.ShallowNetwork` (not yet checked eagerly).
+    TypeError
+        If ``net`` is not a :class:`~shallowsym.ShallowNetwork`.
 
     Examples
     --------
@@ -1995,6 +1999,7 @@ def save(net: ShallowNetwork, path: str | os.PathLike) -> bool:
     docs/theory.md section 1 (the network f(x) = W2 relu(W1 x + b1) + b2 with weights stored
     as ``nn.Linear`` stores them; floats read as the exact binary rationals they are).
     """
+    check_network(net, "save")
     suffix = Path(path).suffix.lower()
     if suffix not in WRITABLE:
         raise ValueError(
