@@ -87,11 +87,11 @@ def section_batch(repeat: int) -> None:
     t_batch = best(repeat, lambda: fast.canonicalize_batch(W1, b1, W2, b2))
 
     def loop_keeping():  # a user keeps the forms (to compare or store them)
-        return [fast.canonical_form(W1[n], b1[n], W2[n], b2[n]) for n in range(100)]
+        return [fast.canonical_form((W1[n], b1[n], W2[n], b2[n])) for n in range(100)]
 
     def loop_discarding():  # each form dropped at once: malloc recycles its memory
         for n in range(100):
-            fast.canonical_form(W1[n], b1[n], W2[n], b2[n])
+            fast.canonical_form((W1[n], b1[n], W2[n], b2[n]))
 
     t_keep = best(repeat, loop_keeping)
     t_drop = best(repeat, loop_discarding)

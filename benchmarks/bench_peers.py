@@ -216,7 +216,7 @@ def section_fast() -> None:
     )
     _, t_exact = timed(lambda: canonical_form(ShallowNetwork(*arrays)), repeat=3)
     _, t_build = timed(lambda: ShallowNetwork(*arrays), repeat=3)
-    _, t_fast = timed(lambda: fast.canonical_form(*arrays), repeat=5)
+    _, t_fast = timed(lambda: fast.canonical_form(tuple(arrays)), repeat=5)
     print(
         f"(16, 1000, 4): exact {t_exact - t_build:.4f}s (plus {t_build:.4f}s exact conversion), "
         f"fast {t_fast:.5f}s: {(t_exact - t_build) / t_fast:.0f}x "

@@ -106,7 +106,7 @@ def test_uncertain_near_the_tolerance():
 
 def test_bad_tolerances_and_shapes():
     with pytest.raises(ValueError, match="rtol must be"):
-        fast.canonical_form([[1.0]], [0.0], [[1.0]], [0.0], rtol=-1)
+        fast.canonical_form(([[1.0]], [0.0], [[1.0]], [0.0]), rtol=-1)
     with pytest.raises(ValueError, match="nan"):
         fast.canonicalize_batch(
             np.full((1, 1, 1), np.nan), np.zeros((1, 1)), np.ones((1, 1, 1)), np.zeros((1, 1))

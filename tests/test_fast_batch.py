@@ -38,7 +38,7 @@ def test_chunks_agree_with_single_networks(chunk_size):
     batch = fast.canonicalize_batch(W1, b1, W2, b2, chunk_size=chunk_size)
     assert len(batch) == 40
     for n in range(40):
-        single = fast.canonical_form(W1[n], b1[n], W2[n], b2[n])
+        single = fast.canonical_form((W1[n], b1[n], W2[n], b2[n]))
         form = batch[n]
         assert np.array_equal(form.normals, single.normals)
         assert np.array_equal(form.kinks, single.kinks)

@@ -184,8 +184,8 @@ def test_text_at_scale_is_short(tmp_path, capsys):
         lines = text.splitlines()
         assert len(lines) < 60 and max(map(len, lines)) < 400
     assert len(cf.to_text(full=True).splitlines()) >= 300
-    assert "..." not in repr(fast.canonical_form(*net.to_numpy()))
-    assert len(repr(fast.canonical_form(*net.to_numpy()))) < 200
+    assert "..." not in repr(fast.canonical_form(net.to_numpy()))
+    assert len(repr(fast.canonical_form(net.to_numpy()))) < 200
     assert "```" in net._repr_markdown_() and "```" in symmetries(net)._repr_markdown_()
 
 

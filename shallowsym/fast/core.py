@@ -645,17 +645,17 @@ def canonicalize_batch(
 
 
 def canonical_form(
-    W1, b1=None, W2=None, b2=None, *, rtol: float | None = None, atol: float | None = None
+    net: Any, *, rtol: float | None = None, atol: float | None = None
 ) -> FastCanonicalForm:
-    """The float canonical form of one network: arrays, a ``ShallowNetwork``, a PyTorch module
-    or a model file (see :func:`network_arrays`); tolerances default from the dtype.
+    """The float canonical form of one network: a ``ShallowNetwork``, a tuple of arrays, a
+    PyTorch module or a model file (see :func:`network_arrays`); tolerances default from the
+    dtype. The float mirror of :func:`shallowsym.canonical_form` (same argument name).
 
     Parameters
     ----------
-    W1, b1, W2, b2
-        Either four arrays (W1 (h, d), b1 (h,), W2 (k, h), b2 (k,)), or ``W1`` alone holding a
-        ``ShallowNetwork``, a tuple of the four arrays, a PyTorch module or a path to any file
-        :func:`shallowsym.io.load` reads.
+    net
+        A ``ShallowNetwork``, a tuple (W1 (h, d), b1 (h,), W2 (k, h), b2 (k,)) of arrays, a
+        PyTorch module or a path to any file :func:`shallowsym.io.load` reads.
     rtol, atol
         Tolerances; default from the dtype (:data:`DEFAULT_TOLERANCES`).
 
@@ -678,7 +678,7 @@ def canonical_form(
 
     Examples
     --------
-    >>> form = canonical_form([[1.0], [-1.0]], [-1.0, 3.0], [[1.0, 1.0]], [0.0])
+    >>> form = canonical_form(([[1.0], [-1.0]], [-1.0, 3.0], [[1.0, 1.0]], [0.0]))
     >>> form.offsets.tolist(), form.kinks.tolist(), form.constant.tolist()
     ([-3.0, -1.0], [[1.0], [1.0]], [1.0])
     >>> print(form)
@@ -691,7 +691,7 @@ def canonical_form(
     * H. Petzka, M. Trimmel, C. Sminchisescu, "Notes on the symmetries of 2-layer
       ReLU-networks", NLDL 2020.
     """
-    source = network_arrays(W1 if b1 is None else (W1, b1, W2, b2))
+    source = network_arrays(net)
     rtol, atol = resolve_tolerances(rtol, atol, source.dtype)
     W1, b1, W2, b2 = source.arrays
     for name, array in zip(("W1", "b1", "W2", "b2"), source.arrays, strict=True):

@@ -123,8 +123,8 @@ def _intersection(A: np.ndarray, B: np.ndarray, rtol: float) -> list[np.ndarray]
     return list(u[:, :r].T)
 
 
-def batch_functional_dimension(net, X, *, tol: float | None = None) -> int:
-    """Rank of the |X| k x P Jacobian of theta -> (f_theta(x))_x at the rows of X, by SVD.
+def batch_functional_dimension(net, points, *, tol: float | None = None) -> int:
+    """Rank of the |points| k x P Jacobian of theta -> (f_theta(x))_x at the given points (SVD).
 
     ``tol`` defaults to numpy's ``matrix_rank`` rule: sigma_max * max(shape) * eps(float64).
     This is the method of Grigsby, Lindsey and Rolnick.
@@ -135,7 +135,7 @@ def batch_functional_dimension(net, X, *, tol: float | None = None) -> int:
         Anything :func:`shallowsym.fast.core.network_arrays` reads: a ``ShallowNetwork``, a tuple of
         arrays, tensors or nested lists of shapes (h, d), (h,), (k, h), (k,), a PyTorch
         module, or a path to a file :func:`shallowsym.io.load` reads.
-    X : array_like, shape (n, d)
+    points : array_like, shape (n, d)
         The points z of the batch, one per row.
     tol : float, optional, keyword-only
         Singular values at most ``tol`` count as zero (default: numpy's rule above).
@@ -143,14 +143,14 @@ def batch_functional_dimension(net, X, *, tol: float | None = None) -> int:
     Returns
     -------
     int
-        The batch functional dimension on the rows of X, at most the functional dimension.
+        The batch functional dimension on the rows of points, at most the functional dimension.
 
     Raises
     ------
     TypeError
         If ``net`` is none of the accepted kinds.
     ValueError
-        If the arrays' shapes are inconsistent, ``X`` is not numeric or its rows do not have d
+        If the arrays' shapes are inconsistent, ``points`` is not numeric or its rows do not have d
         entries (a file that cannot be read raises what :func:`shallowsym.io.load` raises).
     numpy.linalg.LinAlgError
         If the SVD does not converge (for example on nan entries).
@@ -158,8 +158,8 @@ def batch_functional_dimension(net, X, *, tol: float | None = None) -> int:
     Examples
     --------
     >>> import numpy as np
-    >>> X = np.array([[1.0], [2.0], [-1.0]])
-    >>> batch_functional_dimension(([[1.0]], [0.0], [[1.0]], [0.0]), X)
+    >>> points = np.array([[1.0], [2.0], [-1.0]])
+    >>> batch_functional_dimension(([[1.0]], [0.0], [[1.0]], [0.0]), points)
     3
 
     References
@@ -168,16 +168,16 @@ def batch_functional_dimension(net, X, *, tol: float | None = None) -> int:
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     W1, b1, W2, _ = network_arrays(net).arrays
-    X = np.asarray(X, dtype=np.float64)
+    points = np.asarray(points, dtype=np.float64)
     h = W1.shape[0]
     k = W2.shape[0]
-    pre = X @ W1.T + b1  # (n, h)
+    pre = points @ W1.T + b1  # (n, h)
     act = (pre > 0).astype(np.float64)
     relu = np.maximum(pre, 0)
-    n = X.shape[0]
+    n = points.shape[0]
     blocks = []
     for j in range(k):
-        dW1 = (W2[j] * act)[:, :, None] * X[:, None, :]  # (n, h, d)
+        dW1 = (W2[j] * act)[:, :, None] * points[:, None, :]  # (n, h, d)
         db1 = W2[j] * act
         dW2 = np.zeros((n, k, h))
         dW2[:, j, :] = relu
