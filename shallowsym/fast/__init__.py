@@ -45,7 +45,7 @@ from .core import (
     canonicalize_batch,
 )
 from .equivalence import FastEquivalence, Witness, equivalent, equivalent_batch
-from .functional import batch_functional_dimension, functional_dimension
+from .functional import FastFunctionalDimension, batch_functional_dimension, functional_dimension
 
 __all__ = [
     "ATOL",
@@ -55,6 +55,7 @@ __all__ = [
     "FastCanonicalBatch",
     "FastCanonicalForm",
     "FastEquivalence",
+    "FastFunctionalDimension",
     "Witness",
     "align",
     "batch_functional_dimension",

@@ -3,11 +3,73 @@ Jacobian-rank method (docs/theory.md section 7)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 
 from .core import ATOL, network_arrays
 
-__all__ = ["batch_functional_dimension", "functional_dimension"]
+__all__ = ["FastFunctionalDimension", "batch_functional_dimension", "functional_dimension"]
+
+
+@dataclass(frozen=True, eq=False)
+class FastFunctionalDimension:
+    """The float mirror of :class:`shallowsym.FunctionalDimension`: the functional dimension
+    computed with float64 SVD ranks, its bound P - h, and the tolerances used. Like the exact
+    result it compares equal to an int and converts with ``int()``.
+
+    >>> fd = functional_dimension(([[1.0], [2.0]], [1.0, 2.0], [[1.0, 1.0]], [0.0]))
+    >>> fd == 3, int(fd), fd.deficit
+    (True, 3, 2)
+    """
+
+    dimension: int
+    bound: int
+    rtol: float
+    atol: float
+
+    @property
+    def deficit(self) -> int:
+        """``bound - dimension``."""
+        return self.bound - self.dimension
+
+    def __int__(self) -> int:
+        return self.dimension
+
+    def __index__(self) -> int:
+        return self.dimension
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, int):
+            return self.dimension == other
+        if isinstance(other, FastFunctionalDimension):
+            return (self.dimension, self.bound) == (other.dimension, other.bound)
+        if hasattr(other, "dimension") and hasattr(other, "bound"):  # the exact result
+            return (self.dimension, self.bound) == (other.dimension, other.bound)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.dimension, self.bound))
+
+    def __str__(self) -> str:
+        return (
+            f"functional dimension {self.dimension} of at most {self.bound} (deficit "
+            f"{self.deficit}; float64 SVD ranks, rtol={self.rtol:g}, atol={self.atol:g})"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: dimension, bound, deficit and the tolerances."""
+        return {
+            "dimension": self.dimension,
+            "bound": self.bound,
+            "deficit": self.deficit,
+            "rtol": self.rtol,
+            "atol": self.atol,
+        }
+
+    def _repr_markdown_(self) -> str:
+        return f"**{self}**"
 
 
 # -- functional dimension --------------------------------------------------------------------
@@ -18,7 +80,9 @@ def _rank(matrix: np.ndarray, rtol: float) -> int:
     return int((s > rtol * max(s[0], 1e-300) * max(matrix.shape)).sum()) if s[0] > 0 else 0
 
 
-def functional_dimension(net, *, rtol: float = 1e-9, atol: float = ATOL) -> int:
+def functional_dimension(
+    net: Any, *, rtol: float = 1e-9, atol: float = ATOL
+) -> FastFunctionalDimension:
     """The structural functional dimension (docs/theory.md section 7) with SVD ranks.
 
     Singular values below ``rtol * sigma_max * max(shape)`` count as zero; hyperplanes are
@@ -38,8 +102,9 @@ def functional_dimension(net, *, rtol: float = 1e-9, atol: float = ATOL) -> int:
 
     Returns
     -------
-    int
-        The rank of the derivative of theta -> f_theta, at most h(d + k) + k.
+    FastFunctionalDimension
+        The rank of the derivative of theta -> f_theta (compares equal to an int), with its
+        bound P - h = h(d + k) + k and the tolerances used.
 
     Raises
     ------
@@ -51,8 +116,8 @@ def functional_dimension(net, *, rtol: float = 1e-9, atol: float = ATOL) -> int:
 
     Examples
     --------
-    >>> functional_dimension(([[1.0], [2.0]], [1.0, 2.0], [[1.0, 1.0]], [0.0]))
-    3
+    >>> print(functional_dimension(([[1.0], [2.0]], [1.0, 2.0], [[1.0, 1.0]], [0.0])))
+    functional dimension 3 of at most 5 (deficit 2; float64 SVD ranks, rtol=1e-09, atol=1e-12)
 
     References
     ----------
@@ -101,7 +166,8 @@ def functional_dimension(net, *, rtol: float = 1e-9, atol: float = ATOL) -> int:
     active = np.nonzero(~has_w & (b1 > 0))[0]
     for i in active:
         pool += [np.kron(outputs[i], np.eye(d + 1)[c]) for c in range(d + 1)]
-    return total + _rank(np.array(pool), rtol)
+    dimension = total + _rank(np.array(pool), rtol)
+    return FastFunctionalDimension(int(dimension), h * (d + k) + k, rtol, atol)
 
 
 def _intersection(A: np.ndarray, B: np.ndarray, rtol: float) -> list[np.ndarray]:
