@@ -146,7 +146,7 @@ def _cmd_align(args: argparse.Namespace) -> int:
         if args.fast:
             result = fast.align(args.a, args.b, rtol=args.rtol, atol=args.atol)
         else:
-            result = alignment.align(_load(args.a), _load(args.b))
+            result = alignment.align(_load(args.a, args.layers), _load(args.b, args.layers))
     except ValueError as err:
         raise ShallowSymError(str(err)) from None
     _emit(args, result.to_dict(), str(result))
@@ -298,7 +298,7 @@ def _cmd_reduce(args: argparse.Namespace) -> int:
 
 
 def _cmd_maxdiff(args: argparse.Namespace) -> int:
-    a, b = _load(args.a), _load(args.b)
+    a, b = _load(args.a, args.layers), _load(args.b, args.layers)
     domain = _domain(args, a.d)
     if domain is None:
         raise ShallowSymError("maxdiff needs a bounded domain: --box LO HI or --domain D.json")
@@ -499,12 +499,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_demo)
     for name, p in sub.choices.items():
         p.add_argument("--json", action="store_true", help="print machine-readable JSON")
-        p.add_argument(
-            "--layers",
-            metavar="FIRST,SECOND",
-            help="state dicts: the two layer names in network order, when shapes and names "
-            "do not decide",
-        )
+        if name == "deepequiv":
+            p.add_argument(
+                "--layers",
+                metavar="NAME,NAME,...",
+                help="state dicts: every layer name in network order, when shapes and names "
+                "do not decide",
+            )
+        elif name not in ("zoo", "demo"):
+            p.add_argument(
+                "--layers",
+                metavar="FIRST,SECOND",
+                help="state dicts: the two layer names in network order, when shapes and names "
+                "do not decide",
+            )
         p.add_argument(
             "--full",
             action="store_true",
