@@ -19,7 +19,8 @@ from shallowsym import (
     structure,
     symmetries,
 )
-from shallowsym.fibre import unfolding
+from shallowsym.fibre.unfolding import driver as unfolding
+from shallowsym.fibre.unfolding import joins
 from shallowsym.hyperplanes import hyperplane_normal_offset
 
 
@@ -376,7 +377,7 @@ def test_a_lone_zero_output_neuron_joins_along_a_new_normal_paid_by_a_tilt():
 def test_an_unbuilt_join_is_bounded_at_its_limit_point(monkeypatch):
     # without the tilt the join above is not built; its stratum is bounded by its dimension
     # at the limit (the kink 0, the normal x2 added): 20, so 19 is only a lower bound
-    monkeypatch.setattr(unfolding, "_tilt_payer", lambda net: None)
+    monkeypatch.setattr(joins, "tilt_payer", lambda net: None)
     result = local_dimension(_pairs_on_parallel_planes(3, 3, lone=True))
     assert (result.dimension, result.exact) == (19, False)
     assert "could exceed 19" in result.reason
