@@ -54,6 +54,15 @@ STEPS = (Fraction(1, 1000), Fraction(1, 1009), Fraction(1, 1013))
 MEASURE_COST = 2**12
 
 
+def _height(entries: list) -> int:
+    """The largest numerator or denominator of the flint rationals ``entries`` (1 at least),
+    read in their bit heights first (no Fraction is made: h d entries at real widths)."""
+    if not entries:
+        return 1
+    top = max(x.height_bits() for x in entries)
+    return max(1, *(max(abs(int(x.p)), int(x.q)) for x in entries if x.height_bits() == top))
+
+
 def steps(net: ShallowNetwork) -> tuple[Fraction, Fraction, Fraction]:
     """The steps t at which the unfoldings of ``net`` are built.
 
@@ -82,10 +91,7 @@ def steps(net: ShallowNetwork) -> tuple[Fraction, Fraction, Fraction]:
     ----------
     proofs/fibre_dimension.md, the paragraph after item 3.
     """
-    height = 1
-    for row in (*net.W1, net.b1, *net.W2):
-        for x in row:
-            height = max(height, abs(x.numerator), x.denominator)
+    height = _height([*net.exact.W1.entries(), *net.exact.b1.entries(), *net.exact.W2.entries()])
     square = height * height
     exponent = max(3, (square.bit_length() * 30103) // 100000)  # about log10, from below
     scale = 10**exponent
