@@ -499,3 +499,24 @@ def test_bad_arguments_are_named():
     for limit in (0, 1.5, "many", True):
         with pytest.raises(ValueError, match="limit must be a positive integer"):
             local_dimension(net, limit=limit)
+
+
+@given(networks(max_d=3, max_h=5, max_k=3), st.data())
+def test_an_incremental_rebuild_is_the_full_one(net, data):
+    # a Draft writes only the changed neurons and corrects b2 by their constant shares; the
+    # full path rebuilds every neuron and matches the canonical constant
+    from shallowsym.fibre.unfolding import driver, edits
+
+    assume(net.h > 0)
+    draft = edits.Draft(net)
+    entries = st.fractions(min_value=-3, max_value=3, max_denominator=3)
+    for i in data.draw(st.sets(st.integers(0, net.h - 1), min_size=1)):
+        w = tuple(data.draw(st.lists(entries, min_size=net.d, max_size=net.d)))
+        a = tuple(data.draw(st.lists(entries, min_size=net.k, max_size=net.k)))
+        draft[i] = (w, data.draw(entries), a)
+    fast, full = edits.rebuilt(net, draft), edits.rebuilt(net, list(draft))
+    assert fast == full
+    assert driver.changed_neurons(net, fast) == sorted(
+        i for i in draft.changed if draft.changed[i] != net.neuron(i)
+    )
+    assert driver.same_function(net, fast) == (canonical_form(fast) == canonical_form(net))

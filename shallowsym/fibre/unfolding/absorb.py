@@ -18,7 +18,7 @@ from ...hyperplanes import neuron_keys
 from ...network import ShallowNetwork
 from ...roles import structure
 from ..strata import stratum_dimension
-from .edits import rebuilt, take_share
+from .edits import Draft, rebuilt, take_share
 
 __all__ = ["bound", "build", "live_sides", "options"]
 
@@ -45,7 +45,7 @@ def build(net: ShallowNetwork, t: Fraction) -> ShallowNetwork:
     w = 0, else a share t s_j a_j of the kink of the first live neuron j of its hyperplane and
     orientation (when there is one; the others are left to :mod:`.joins`)."""
     nk = neuron_keys(net)
-    out = net.neurons()
+    out = Draft(net)
     sides = live_sides(net)
     for i in structure(net).zero_output:
         w, beta, _ = out[i]

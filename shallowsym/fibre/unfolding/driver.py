@@ -31,18 +31,22 @@ from ...canonical import canonical_form
 from ...errors import SearchLimitExceeded, check_limit
 from ...hyperplanes import neuron_keys
 from ...network import ShallowNetwork
+from ...rationals import to_fraction
 from ...roles import structure
 from ..strata import stratum_dimension
 from . import absorb, far, joins, parallel, purify
+from .edits import exact_neuron
 
 __all__ = [
     "MEASURE_COST",
     "STEPS",
     "Candidate",
     "LocalDimension",
+    "changed_neurons",
     "comes_near",
     "local_dimension",
     "measure_cost",
+    "same_function",
     "steps",
 ]
 
@@ -213,6 +217,47 @@ def _candidates(net: ShallowNetwork, plan: _Plan, t: Fraction, limit: int) -> li
     return out
 
 
+def changed_neurons(net: ShallowNetwork, other: ShallowNetwork) -> list[int]:
+    """The neurons whose (w, beta, a) differ between ``net`` and ``other`` (same shape)."""
+    if other is net:
+        return []
+    changed: set[int] = set()
+    for new, old, by_row in (
+        (other.exact.W1, net.exact.W1, True),
+        (other.exact.b1, net.exact.b1, True),
+        (other.exact.W2, net.exact.W2, False),
+    ):
+        if new == old:
+            continue
+        diff = new - old
+        cols = diff.ncols()
+        for n, x in enumerate(diff.entries()):
+            if x != 0:
+                changed.add(n // cols if by_row else n % cols)
+    return sorted(changed)
+
+
+def same_function(net: ShallowNetwork, other: ShallowNetwork) -> bool:
+    """Whether ``other`` computes ``net``'s function, comparing only what changed: the network
+    of the changed neurons as they are in ``other`` and, with output weights negated, as they
+    are in ``net``, with output bias b2' - b2, must compute zero (its canonical form is the
+    zero function's). Exact."""
+    changed = changed_neurons(net, other)
+    if not changed and net.exact.b2 == other.exact.b2:
+        return True
+    new = [exact_neuron(other, i) for i in changed]
+    old = [
+        (w, beta, tuple(-x for x in a)) for w, beta, a in (exact_neuron(net, i) for i in changed)
+    ]
+    b2 = [
+        to_fraction(x - y)
+        for x, y in zip(other.exact.b2.entries(), net.exact.b2.entries(), strict=True)
+    ]
+    difference = ShallowNetwork.from_neurons(new + old, b2, d=net.d)
+    zero = ShallowNetwork.from_rows([], [], [[] for _ in range(net.k)], [0] * net.k, d=net.d)
+    return canonical_form(difference) == canonical_form(zero)
+
+
 def comes_near(net: ShallowNetwork, other: ShallowNetwork) -> bool:
     """Whether the stratum of the unfolding ``other`` comes near ``net``: each of its groups
     comes from one hyperplane of ``net`` (or from its zero-input neurons), and no neuron with
@@ -320,7 +365,7 @@ def local_dimension(net: ShallowNetwork, *, limit: int = 2**22) -> LocalDimensio
         if found is None:
             collided = True
             continue
-        if canonical_form(found.witness) != cf:
+        if not same_function(net, found.witness):
             raise AssertionError("internal error: an unfolding changed the function")
         bound = max(bound, found.bound)
         if found.dimension > best_dim:

@@ -1,6 +1,6 @@
 """Neuron-level edits the unfoldings are made of, each at an explicit step ``t``.
 
-An unfolding copies theta's neurons (``net.neurons()``: (w, beta, a) triples), changes a few of
+An unfolding drafts changes to theta's neurons (a :class:`Draft`: (w, beta, a) triples), a few of
 them by amounts of order t, and rebuilds a network with theta's constant (:func:`rebuilt`).
 Each edit here is one line of the proofs/fibre_dimension.md argument: a share of a kink
 (:func:`take_share`), small kinks summing to zero (:func:`zero_sum_kinks`), a move to a parallel
@@ -13,14 +13,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
+from flint import fmpq, fmpq_mat
+
 from ...hyperplanes import hyperplane_normal_offset, neuron_keys
 from ...linalg import solve
 from ...network import Neuron, ShallowNetwork
+from ...rationals import to_fraction
 from ...roles import HyperplaneGroup, structure
 from ..neurons import redistribute_unchecked, with_constant_of
 
 __all__ = [
+    "Draft",
     "along_e1",
+    "exact_neuron",
     "kinks",
     "mixed_groups",
     "pay",
@@ -32,16 +37,90 @@ __all__ = [
 ]
 
 
-def rebuilt(net: ShallowNetwork, neurons: Sequence[Neuron]) -> ShallowNetwork:
+class Draft:
+    """theta's neurons with a few of them changed: reads fall through to ``net`` (one row of
+    its exact arrays at a time), writes are recorded, so that an unfolding touches only the
+    neurons it moves (at h = 1024, d = 784 a full copy is 800,000 rationals).
+
+    Indexing gives and takes (w, beta, a) triples of Fractions like ``net.neurons()``.
+
+    >>> from shallowsym import ShallowNetwork
+    >>> draft = Draft(ShallowNetwork([[1], [2]], [0, 1], [[3, 4]], [0]))
+    >>> draft[1]
+    ((Fraction(2, 1),), Fraction(1, 1), (Fraction(4, 1),))
+    >>> draft[0] = ((Fraction(1),), Fraction(0), (Fraction(5),))
+    >>> sorted(draft.changed)
+    [0]
+    """
+
+    def __init__(self, net: ShallowNetwork):
+        self.net = net
+        self.changed: dict[int, Neuron] = {}
+
+    def __len__(self) -> int:
+        return self.net.h
+
+    def __getitem__(self, i: int) -> Neuron:
+        if i in self.changed:
+            return self.changed[i]
+        return exact_neuron(self.net, i)
+
+    def __setitem__(self, i: int, neuron: Neuron) -> None:
+        self.changed[i] = neuron
+
+    def __iter__(self):
+        return (self[i] for i in range(self.net.h))
+
+
+def exact_neuron(net: ShallowNetwork, i: int) -> Neuron:
+    """Neuron i of ``net`` as Fractions, read from its exact arrays (one row and column)."""
+    W1, b1, W2 = net.exact.W1, net.exact.b1, net.exact.W2
+    return (
+        tuple(to_fraction(W1[i, c]) for c in range(net.d)),
+        to_fraction(b1[i, 0]),
+        tuple(to_fraction(W2[r, i]) for r in range(net.k)),
+    )
+
+
+def _constant_share(neuron: Neuron) -> list[Fraction]:
+    """What a neuron adds to the function's constant term: a (beta + |beta|) / 2 when w = 0
+    (zero-input), a beta / 2 otherwise (docs/theory.md section 5, F3)."""
+    w, beta, a = neuron
+    shift = beta + abs(beta) if not any(w) else beta
+    return [x * shift / 2 for x in a]
+
+
+def rebuilt(net: ShallowNetwork, neurons: Draft | Sequence[Neuron]) -> ShallowNetwork:
     """``neurons`` as a network of ``net``'s architecture, b2 chosen so the function's constant
-    is ``net``'s."""
-    return with_constant_of(net, neurons, net)
+    is ``net``'s. A :class:`Draft` of ``net`` is built incrementally: the exact arrays are
+    copied in flint and only its changed neurons are written, b2 corrected by their constant
+    shares."""
+    if not isinstance(neurons, Draft) or neurons.net is not net:
+        return with_constant_of(net, list(neurons), net)
+    A1, c1, A2, c2 = (fmpq_mat(m) for m in net.exact)
+    b2 = [to_fraction(x) for x in c2.entries()]
+    for i, new in neurons.changed.items():
+        old = exact_neuron(net, i)
+        b2 = [
+            x - y + z
+            for x, y, z in zip(b2, _constant_share(new), _constant_share(old), strict=True)
+        ]
+        w, beta, a = new
+        for c, x in enumerate(w):
+            A1[i, c] = fmpq(x.numerator, x.denominator)
+        c1[i, 0] = fmpq(beta.numerator, beta.denominator)
+        for r, x in enumerate(a):
+            A2[r, i] = fmpq(x.numerator, x.denominator)
+    for r, x in enumerate(b2):
+        c2[r, 0] = fmpq(x.numerator, x.denominator)
+    return ShallowNetwork.from_exact(A1, c1, A2, c2)
 
 
 def kinks(net: ShallowNetwork, members: Sequence[int]) -> list[list[Fraction]]:
     """The kinks s_i a_i of the neurons ``members`` (s_i the scale of their hyperplane key)."""
     nk = neuron_keys(net)
-    return [[nk.scale(i) * x for x in net.neuron(i)[2]] for i in members]
+    W2 = net.W2
+    return [[nk.scale(i) * row[i] for row in W2] for i in members]
 
 
 def mixed_groups(net: ShallowNetwork) -> list[HyperplaneGroup]:
@@ -121,7 +200,7 @@ def shift_blocks(
     at offset j t; ``net`` itself when no block moves (no rebuild)."""
     if not blocks:
         return net
-    out = net.neurons()
+    out = Draft(net)
     for j, block in enumerate(blocks, start=1):
         shift(net, out, block, j * t)
     return rebuilt(net, out)

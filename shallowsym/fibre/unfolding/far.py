@@ -29,7 +29,7 @@ from ...network import Neuron, ShallowNetwork
 from ...roles import structure
 from ..strata import mixed_terms, neuron_dimension, stratum_dimension, w_dimension
 from .blocks import Rest, block_families, dependency, packing, positive_circuits
-from .edits import along_e1, mixed_groups, pay, rebuilt
+from .edits import Draft, along_e1, mixed_groups, pay, rebuilt
 
 __all__ = ["Far", "FarBuilt", "bound", "build", "options"]
 
@@ -104,7 +104,7 @@ def _pure_groups(
     flat = [i for i in structure(net).zero_input_inactive if net.b1[i] == 0]
     if not blocks and not flat:
         return net
-    out = net.neurons()
+    out = Draft(net)
     for j, block in enumerate(blocks):
         step = t / 2**j  # each group on a hyperplane of its own
         for i in block:
@@ -137,7 +137,7 @@ def _move_far(
 ) -> tuple[list[Neuron], list[Fraction]]:
     """Each block's neurons on u_B.x + 1/t_B = 0 (w_i = t_B beta_i u_B); returns the neurons
     and sum_B t_B S_B, what they add to W2 W1 along a common normal."""
-    out = net.neurons()
+    out = Draft(net)
     added = [Fraction(0)] * net.k
     for block, u, scale, total in zip(blocks, normals, scales, sums, strict=True):
         for i in block:

@@ -34,7 +34,7 @@ from ...roles import HyperplaneGroup, structure
 from ..strata import mixed_terms, neuron_dimension, w_dimension
 from .absorb import live_sides
 from .blocks import dependency
-from .edits import kinks, mixed_groups, pay, rebuilt, shift, take_share, zero_sum_kinks
+from .edits import Draft, kinks, mixed_groups, pay, rebuilt, shift, take_share, zero_sum_kinks
 
 __all__ = ["Idle", "Joined", "Way", "bound", "build", "idle", "options", "tilt_payer"]
 
@@ -151,7 +151,7 @@ def _paid_by_v_terms(
     when u_K is not in the span of their normals)."""
     x = kinks(net, [_first_live(net, key)])[0] if lone else [Fraction(1)] * net.k
     change = [t * y for y in x]
-    out = net.neurons()
+    out = Draft(net)
     (_join_lone if lone else _join_dead)(net, out, key, members, change)
     u, _ = hyperplane_normal_offset(key)
     return pay(
@@ -171,7 +171,7 @@ def _tilted(
     payer = tilt_payer(net)
     if payer is None or (lone and len(members) != 1):
         return None
-    out = net.neurons()
+    out = Draft(net)
     (_join_lone if lone else _join_dead)(net, out, key, members, [t * x for x in payer.v])
     u, _ = hyperplane_normal_offset(key)
     _tilt(net, out, payer, [-t * x for x in u])
@@ -200,7 +200,7 @@ def _pay_each_other(
     with sum_j c_j u_j = 0, each changes W2 W1 by c_j t 1 u_j^T. One dependency uses every
     join that lies in a circuit; returns the network and the joins left unpaid."""
     c = dependency([hyperplane_normal_offset(key)[0] for key, _ in unpaid], net.d)
-    out = net.neurons()
+    out = Draft(net)
     for (key, members), cj in zip(unpaid, c, strict=True):
         if cj:
             join = _join_lone if key in live else _join_dead
@@ -223,7 +223,7 @@ def build(net: ShallowNetwork, picks: Sequence[Idle], t: Fraction) -> Joined:
     unpaid, stay = [], []
     for pick in picks:
         if pick.way in (Way.JOIN, Way.APART):
-            out = net.neurons()
+            out = Draft(net)
             zero_sum_kinks(net, out, pick.members, t)
             if pick.way is Way.APART:
                 shift(net, out, pick.members, t)
@@ -241,7 +241,7 @@ def build(net: ShallowNetwork, picks: Sequence[Idle], t: Fraction) -> Joined:
                 net, paying = joined, True
                 unpaid.remove((key, members))
     net, unpaid = _pay_each_other(net, unpaid, live, small * t)
-    out = net.neurons()
+    out = Draft(net)
     for key, members in stay + unpaid:
         if key in live:
             continue
