@@ -283,10 +283,33 @@ def independent_mod_p(net: ShallowNetwork, live: Sequence[int]) -> bool:
     vectors would survive the projection and, scaled to coprime integers, the reduction mod p;
     so full rank mod p proves independence (False only says "not proved").
 
+    Parameters
+    ----------
+    net
+        The network.
+    live
+        Indices of live neurons.
+
+    Returns
+    -------
+    bool
+        True only when independence is proved.
+
+    Raises
+    ------
+    IndexError
+        When an index is not a neuron of ``net``.
+
+    Examples
+    --------
     >>> from shallowsym import ShallowNetwork
     >>> net = ShallowNetwork([[1, 0], [0, 1], [2, 0]], [0, 0, 0], [[1, 1, 1]], [0])
     >>> independent_mod_p(net, [0, 1]), independent_mod_p(net, [0, 1, 2])
     (True, False)
+
+    References
+    ----------
+    docs/theory.md section 5 (S8, Proposition 4).
     """
     n, k = len(live), net.k
     y, a = _projected_mod_p(net)

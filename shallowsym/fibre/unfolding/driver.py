@@ -85,6 +85,10 @@ def steps(net: ShallowNetwork) -> tuple[Fraction, Fraction, Fraction]:
     tuple of three Fraction
         The steps, largest first.
 
+    Raises
+    ------
+    Nothing: ``net`` is a ShallowNetwork (an internal helper of :func:`local_dimension`).
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
@@ -105,9 +109,33 @@ def steps(net: ShallowNetwork) -> tuple[Fraction, Fraction, Fraction]:
 
 
 def measure_cost(net: ShallowNetwork) -> int:
-    """Steps one combination of unfoldings of ``net`` counts against ``limit``:
-    ``MEASURE_COST`` per 4 neurons (building and measuring a combination, at up to three steps
-    t, is linear in h)."""
+    """Steps one combination of unfoldings of ``net`` counts against ``limit``.
+
+    Parameters
+    ----------
+    net
+        The network.
+
+    Returns
+    -------
+    int
+        ``MEASURE_COST`` per 4 neurons (building and measuring a combination, at up to three
+        steps t, is linear in h).
+
+    Raises
+    ------
+    Nothing.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> measure_cost(ShallowNetwork([[1]] * 8, [0] * 8, [[1] * 8], [0]))
+    12288
+
+    References
+    ----------
+    docs/theory.md section 5; the ``limit`` convention of the README (Reliability).
+    """
     return MEASURE_COST * (1 + net.h // 4)
 
 
