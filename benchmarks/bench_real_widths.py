@@ -14,6 +14,10 @@ the wall time can be many times the CPU time), lines of text printed, exit code.
 the end: ``reduce -o out.pt`` of every degenerate network is exactly equivalent to the
 original, and keeps original neurons.
 
+A last network, *planted*: (784, 1024, 10) with float32 He-initialised weights and exactly 16
+zero-output neurons and 16 twins planted (the issue-14 user trial), measured for
+``shallowsym symmetries``, ``str(symmetries(net))`` and ``local_dimension``.
+
 Run:  python benchmarks/bench_real_widths.py [--quick | --only-large]
 """
 
@@ -90,6 +94,42 @@ def degenerate(arrays: tuple[np.ndarray, ...], seed: int) -> tuple[np.ndarray, .
         W2[:, i] = W2[:, i] / 2  # exact in float32 (a power of two)
         W2[:, j] = W2[:, i]
     return W1, b1, W2, b2
+
+
+def planted(d: int, h: int, k: int, seed: int, dead: int = 16, twins: int = 16) -> tuple:
+    """float32 He-initialised (W1, b1, W2, b2) with ``dead`` zero-output neurons and ``twins``
+    exact twins planted (a twin copies w and beta, the pair halves a: exact in float32)."""
+    rng = np.random.default_rng(seed)
+    W1 = (rng.standard_normal((h, d)) * np.sqrt(2 / d)).astype(np.float32)
+    b1 = (rng.standard_normal(h) * 0.1).astype(np.float32)
+    W2 = (rng.standard_normal((k, h)) * np.sqrt(2 / h)).astype(np.float32)
+    order = rng.permutation(h)
+    W2[:, order[:dead]] = 0
+    for j, i in zip(
+        order[dead : dead + twins], order[dead + twins : dead + 2 * twins], strict=True
+    ):
+        W1[j], b1[j] = W1[i], b1[i]
+        W2[:, i] = W2[:, i] / 2
+        W2[:, j] = W2[:, i]
+    return W1, b1, W2, np.zeros(k, dtype=np.float32)
+
+
+def measure_planted(folder: str, suffix: str) -> None:
+    """The user trial of issue 14: (784, 1024, 10), 16 zero-output neurons and 16 twins."""
+    arrays = planted(784, 1024, 10, seed=0)
+    path = os.path.join(folder, f"planted{suffix}")
+    save_pt(arrays, path)
+    print("\nplanted: (784, 1024, 10), He init, 16 zero-output neurons, 16 twins", flush=True)
+    t, cpu, lines, code = run_cli(["symmetries", path])
+    print(
+        f"  {'shallowsym symmetries':<40} {t:8.3f} s (cpu {cpu:7.3f} s) {lines:5d} lines  "
+        f"exit {code}"
+    )
+    net = ShallowNetwork(*arrays)
+    t, cpu, _ = timed(lambda n: str(symmetries(n)), net)
+    print(f"  {'str(symmetries(net))':<40} {t:8.3f} s (cpu {cpu:7.3f} s)", flush=True)
+    t, cpu, value = timed(local_dimension, ShallowNetwork(*arrays))
+    print(f"  {'local_dimension':<40} {t:8.3f} s (cpu {cpu:7.3f} s) -> {value.dimension}")
 
 
 def save_pt(arrays: tuple[np.ndarray, ...], path: str) -> None:
@@ -193,6 +233,8 @@ def main_() -> None:
     if args.only_large:
         shapes = [(784, 1024, 10)]
     with tempfile.TemporaryDirectory() as folder:
+        if not args.quick:
+            measure_planted(folder, suffix)
         for n, (d, h, k) in enumerate(shapes):
             arrays = trained(d, h, k, seed=n)
             measure(f"generic-{d}-{h}-{k}", arrays, folder, suffix)

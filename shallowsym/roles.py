@@ -158,7 +158,12 @@ class Structure:
     @property
     def all_zero(self) -> tuple[int, ...]:
         """Neurons with w = 0, beta = 0 and a = 0: fixed by every scaling."""
-        return tuple(i for i in self.zero_output if not any(self.net.W1[i]) and self.net.b1[i] == 0)
+        W1, d = self.net.exact.W1, self.net.d  # the few rows asked, not all h d as Fractions
+        return tuple(
+            i
+            for i in self.zero_output
+            if self.net.b1[i] == 0 and not any(W1[i, c] for c in range(d))
+        )
 
     @property
     def roles(self) -> tuple[NeuronRole, ...]:

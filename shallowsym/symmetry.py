@@ -19,7 +19,7 @@ from .canonical import canonical_form
 from .domain.sets import Box, Polytope
 from .domain.symmetry import DomainSymmetryReport, domain_symmetries
 from .errors import SearchLimitExceeded, check_limit
-from .fibre.flips import DEFAULT_LIMIT, flip_sets
+from .fibre.flips import DEFAULT_LIMIT, flip_sets, independent_mod_p
 from .fibre.neurons import flip
 from .fibre.residual import (
     annihilator,
@@ -457,38 +457,9 @@ def _bounded_flip_sets(net: ShallowNetwork, limit: int) -> tuple[tuple[int, ...]
             limit=limit,
         )
     live = sorted(i for g in structure(net).groups for i in g.neurons)
-    if n > 64 and _independent_mod_p(net, live):
+    if n > 64 and independent_mod_p(net, live):
         return ()  # no linear relation among the a_i w_i^T, so no zero sum
     return flip_sets(net, limit=limit)
-
-
-_PRIME = 2**31 - 1
-
-
-def _independent_mod_p(net: ShallowNetwork, live: list[int]) -> bool:
-    """A cheap exact certificate that the vectors a_i w_i^T (i live) are linearly independent:
-    project w_i by a random integer matrix S (d x r, k r >= n), clear denominators, and find
-    full row rank modulo a prime. A rational relation among the vectors would survive the
-    projection and, scaled to coprime integers, the reduction mod p; so full rank mod p proves
-    independence (False only says "not proved", and the exact search runs)."""
-    import random
-
-    import numpy as np
-    from flint import fmpq_mat, nmod_mat
-
-    n, d, k = len(live), net.d, net.k
-    r = min(d, -(-n // k) + 8)
-    if k * r < n:
-        return False
-    rnd = random.Random(20261130)  # fixed: deterministic
-    S = fmpq_mat(d, r, [rnd.randrange(-(2**20), 2**20) for _ in range(d * r)])
-    left, _ = (net.exact.W1 * S).numer_denom()  # rows S^T w_i, times a common denominator
-    right, _ = net.exact.W2.numer_denom()  # columns a_i, times a common denominator
-    p = _PRIME
-    y = np.array([int(x) % p for x in left.entries()], dtype=np.int64).reshape(net.h, r)
-    a = np.array([int(x) % p for x in right.entries()], dtype=np.int64).reshape(k, net.h)
-    rows = (a.T[live][:, :, None] * y[live][:, None, :]) % p  # (n, k, r): a_i (x) S^T w_i
-    return nmod_mat(n, k * r, rows.ravel().tolist(), p).rank() == n
 
 
 # -- deciding hidden symmetries ------------------------------------------------------------

@@ -49,7 +49,6 @@ PENDING = {
     "shallowsym.fibre.strata.fiber_types",
     "shallowsym.fibre.strata.realize",
     "shallowsym.fibre.strata.stratum_dimension",
-    "shallowsym.fibre.unfolding.local_dimension",
     "shallowsym.minimal.is_irreducible",
     "shallowsym.minimal.minimal_width",
     "shallowsym.minimal.reduce",

@@ -19,7 +19,8 @@ from shallowsym import (
     structure,
     symmetries,
 )
-from shallowsym.fibre import unfolding
+from shallowsym.fibre.unfolding import driver as unfolding
+from shallowsym.fibre.unfolding import joins
 from shallowsym.hyperplanes import hyperplane_normal_offset
 
 
@@ -376,7 +377,7 @@ def test_a_lone_zero_output_neuron_joins_along_a_new_normal_paid_by_a_tilt():
 def test_an_unbuilt_join_is_bounded_at_its_limit_point(monkeypatch):
     # without the tilt the join above is not built; its stratum is bounded by its dimension
     # at the limit (the kink 0, the normal x2 added): 20, so 19 is only a lower bound
-    monkeypatch.setattr(unfolding, "_tilt_payer", lambda net: None)
+    monkeypatch.setattr(joins, "tilt_payer", lambda net: None)
     result = local_dimension(_pairs_on_parallel_planes(3, 3, lone=True))
     assert (result.dimension, result.exact) == (19, False)
     assert "could exceed 19" in result.reason
@@ -498,3 +499,24 @@ def test_bad_arguments_are_named():
     for limit in (0, 1.5, "many", True):
         with pytest.raises(ValueError, match="limit must be a positive integer"):
             local_dimension(net, limit=limit)
+
+
+@given(networks(max_d=3, max_h=5, max_k=3), st.data())
+def test_an_incremental_rebuild_is_the_full_one(net, data):
+    # a Draft writes only the changed neurons and corrects b2 by their constant shares; the
+    # full path rebuilds every neuron and matches the canonical constant
+    from shallowsym.fibre.unfolding import driver, edits
+
+    assume(net.h > 0)
+    draft = edits.Draft(net)
+    entries = st.fractions(min_value=-3, max_value=3, max_denominator=3)
+    for i in data.draw(st.sets(st.integers(0, net.h - 1), min_size=1)):
+        w = tuple(data.draw(st.lists(entries, min_size=net.d, max_size=net.d)))
+        a = tuple(data.draw(st.lists(entries, min_size=net.k, max_size=net.k)))
+        draft[i] = (w, data.draw(entries), a)
+    fast, full = edits.rebuilt(net, draft), edits.rebuilt(net, list(draft))
+    assert fast == full
+    assert driver.changed_neurons(net, fast) == sorted(
+        i for i in draft.changed if draft.changed[i] != net.neuron(i)
+    )
+    assert driver.same_function(net, fast) == (canonical_form(fast) == canonical_form(net))

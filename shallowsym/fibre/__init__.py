@@ -11,7 +11,8 @@ Modules, in the order of docs/theory.md sections 5-8:
 - :mod:`~shallowsym.fibre.strata`: combinatorial types (strata) of the fibre, their
   dimensions, their enumeration (:func:`fiber_types`) and exact realization (:func:`realize`).
 - :mod:`~shallowsym.fibre.unfolding`: the fibre's local dimension at theta
-  (:func:`local_dimension`), from the strata that come arbitrarily close to it.
+  (:func:`local_dimension`), from the strata that come arbitrarily close to it: one driver and
+  one unit per kind of unfolding.
 - :mod:`~shallowsym.fibre.neurons`: neuron-level constructions the moves share.
 """
 

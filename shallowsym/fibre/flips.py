@@ -28,13 +28,13 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 import numpy as np
-from flint import fmpq, fmpq_mat, fmpz
+from flint import fmpq, fmpq_mat, fmpz, nmod_mat
 
 from ..errors import SearchLimitExceeded, check_limit
 from ..network import ShallowNetwork
 from ..roles import structure
 
-__all__ = ["CHECK_COST", "DEFAULT_LIMIT", "flip_sets", "subset_sums"]
+__all__ = ["CHECK_COST", "DEFAULT_LIMIT", "PRIME", "flip_sets", "independent_mod_p", "subset_sums"]
 
 DEFAULT_LIMIT = 2**22
 CHECK_COST = 32  # steps charged per matching pair checked exactly (a Python loop, not numpy)
@@ -273,6 +273,140 @@ def _exact_flip_columns(net: ShallowNetwork, live: list[int]) -> list[list[fmpq]
     return out
 
 
+PRIME = 2**31 - 1  # the modulus of the rank certificates
+
+
+def independent_mod_p(net: ShallowNetwork, live: Sequence[int]) -> bool:
+    """A cheap exact certificate that the vectors a_i w_i^T (i in ``live``) are linearly
+    independent: project w_i by a fixed pseudo-random integer matrix S (d x r, k r >= h),
+    clear denominators, and find full row rank modulo a prime. A rational relation among the
+    vectors would survive the projection and, scaled to coprime integers, the reduction mod p;
+    so full rank mod p proves independence (False only says "not proved").
+
+    Parameters
+    ----------
+    net
+        The network.
+    live
+        Indices of live neurons.
+
+    Returns
+    -------
+    bool
+        True only when independence is proved.
+
+    Raises
+    ------
+    IndexError
+        When an index is not a neuron of ``net``.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> net = ShallowNetwork([[1, 0], [0, 1], [2, 0]], [0, 0, 0], [[1, 1, 1]], [0])
+    >>> independent_mod_p(net, [0, 1]), independent_mod_p(net, [0, 1, 2])
+    (True, False)
+
+    References
+    ----------
+    docs/theory.md section 5 (S8, Proposition 4).
+    """
+    n, k = len(live), net.k
+    y, a = _projected_mod_p(net)
+    if k * y.shape[1] < n:
+        return False
+    live = list(live)
+    rows = (a.T[live][:, :, None] * y[live][:, None, :]) % PRIME  # (n, k, r): a_i (x) S^T w_i
+    return nmod_mat(n, k * y.shape[1], rows.ravel().tolist(), PRIME).rank() == n
+
+
+def _projected_mod_p(net: ShallowNetwork) -> tuple[np.ndarray, np.ndarray]:
+    """(S^T w_i times a common denominator, mod p, as an (h, r) array; the a_i times a common
+    denominator, mod p, as a (k, h) array), S a fixed pseudo-random integer d x r matrix with
+    r = min(d, ceil(h / k) + 8); computed once per network."""
+
+    def make() -> tuple[np.ndarray, np.ndarray]:
+        d, k, h = net.d, net.k, net.h
+        r = min(d, -(-h // k) + 8)
+        rnd = np.random.default_rng(20261130)  # fixed: deterministic
+        S = fmpq_mat(d, r, rnd.integers(-(2**20), 2**20, size=d * r).tolist())
+        left, _ = (net.exact.W1 * S).numer_denom()
+        right, _ = net.exact.W2.numer_denom()
+        y = np.array([int(x) % PRIME for x in left.entries()], dtype=np.int64).reshape(h, r)
+        a = np.array([int(x) % PRIME for x in right.entries()], dtype=np.int64).reshape(k, h)
+        return y, a
+
+    return net.cached("flips: projection mod p", make)
+
+
+def _first_nonzero(values: Sequence) -> int:
+    return next(n for n, x in enumerate(values) if x != 0)
+
+
+def _normalized(values: Sequence) -> tuple:
+    """``values`` divided by their first non-zero entry (exact flint rationals)."""
+    if not any(x != 0 for x in values):
+        return tuple(values)
+    first = values[_first_nonzero(values)]
+    return tuple(x / first for x in values)
+
+
+def _certified_classes(net: ShallowNetwork, live: list[int]) -> list[list[int]] | None:
+    """The classes of live neurons whose a_i w_i^T are exactly proportional (twins and their
+    like: found by a fingerprint mod p, checked exactly), when one vector per class is
+    certified independent (:func:`independent_mod_p`); else None. Then the only linear
+    relations among the a_i w_i^T are within classes, so a flip is a union of zero-sum sets
+    of classes. At (784, 1024, 10) this replaces an exact echelon form of a 7840 x 1008
+    matrix."""
+    if len(live) <= 64:
+        return None
+    d, k = net.d, net.k
+    y, a = _projected_mod_p(net)
+    W1, W2 = net.exact.W1, net.exact.W2
+    prints: dict[tuple, list[int]] = {}
+    for i in live:
+        key = []
+        for row in (y[i], a[:, i]):
+            nonzero = np.flatnonzero(row)
+            inverse = pow(int(row[nonzero[0]]), -1, PRIME) if len(nonzero) else 1
+            key.append(tuple(((row * inverse) % PRIME).tolist()))
+        prints.setdefault(tuple(key), []).append(i)
+    classes: list[list[int]] = []
+    for members in prints.values():
+        if len(members) == 1:
+            classes.append(members)
+            continue
+        exact: dict[tuple, list[int]] = {}
+        for i in members:
+            w = _normalized([W1[i, c] for c in range(d)])
+            exact.setdefault((w, _normalized([W2[j, i] for j in range(k)])), []).append(i)
+        classes.extend(exact.values())
+    if not independent_mod_p(net, [c[0] for c in classes]):
+        return None
+    return classes
+
+
+def _class_vectors(net: ShallowNetwork, classes: list[list[int]]) -> tuple[list[int], list]:
+    """The neurons of the classes of two or more, and for each the vector lambda_i e_c: its
+    a_i w_i^T is lambda_i times that of its class's first neuron, c its class. Their zero sums
+    are the flips when the classes' vectors are independent."""
+    W1, W2 = net.exact.W1, net.exact.W2
+    multi = [c for c in classes if len(c) > 1]
+    kept, vectors = [], []
+    for index, members in enumerate(multi):
+        r = members[0]
+        f = _first_nonzero([W1[r, c] for c in range(net.d)])
+        g = _first_nonzero([W2[j, r] for j in range(net.k)])
+        for i in members:
+            ratio = (W1[i, f] * W2[g, i]) / (W1[r, f] * W2[g, r])
+            vector = [Fraction(0)] * len(multi)
+            vector[index] = Fraction(int(ratio.p), int(ratio.q))
+            kept.append(i)
+            vectors.append(vector)
+    order = sorted(range(len(kept)), key=kept.__getitem__)
+    return [kept[n] for n in order], [vectors[n] for n in order]
+
+
 def flip_sets(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> tuple[tuple[int, ...], ...]:
     """Every admissible flip: each non-empty set T of live neurons with sum_T a_i w_i^T = 0.
 
@@ -317,10 +451,14 @@ def flip_sets(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT) -> tuple[tuple
     live = sorted(i for g in structure(net).groups for i in g.neurons)
     # the coloops (in no relation, so in no flip) are dropped first, in flint; only the
     # neurons left are handed to the subset-sum search as Fractions
-    kept = [live[n] for n in _non_coloops(_exact_flip_columns(net, live), net.k * net.d)]
-    vectors = []
-    for i in kept:
-        w, _, a = net.neuron(i)
-        vectors.append([aj * wl for aj in a for wl in w])
+    classes = _certified_classes(net, live)
+    if classes is not None:  # relations only within classes of proportional vectors
+        kept, vectors = _class_vectors(net, classes)
+    else:
+        kept = [live[n] for n in _non_coloops(_exact_flip_columns(net, live), net.k * net.d)]
+        vectors = []
+        for i in kept:
+            w, _, a = net.neuron(i)
+            vectors.append([aj * wl for aj in a for wl in w])
     found = subset_sums(vectors, limit=limit)
     return tuple(tuple(kept[i] for i in t) for t in found)
