@@ -62,8 +62,11 @@ def line_breakpoints(net: DeepNetwork, x0: Any, v: Any, *, limit: int = 100_000)
     ------
     TypeError
         If ``net`` is not a ``DeepNetwork``.
+    ValueError
+        If ``limit`` is not a positive integer.
     InvalidNetworkError
-        If x0 or v is not an exact vector of length d.
+        If x0 or v is not an exact vector of length d (NaN, infinity, a string, the wrong
+        length).
     SearchLimitExceeded
         When more than ``limit`` breakpoints arise.
 
@@ -72,6 +75,19 @@ def line_breakpoints(net: DeepNetwork, x0: Any, v: Any, *, limit: int = 100_000)
     >>> net = DeepNetwork([[[1], [-1]], [[1, 1]], [[1]]], [[0, 0], [-2], [0]])
     >>> [str(t) for t in line_breakpoints(net, [0], [1])]
     ['-2', '0', '2']
+    >>> line_breakpoints(net, [0], [1], limit=2)
+    Traceback (most recent call last):
+        ...
+    shallowsym.errors.SearchLimitExceeded: the restriction to a line has more than 2 breakpoints
+
+    References
+    ----------
+    * proofs/deep.md section 5 (Lemma 3: the exact restriction to a line; Lemma 4: agreement
+      at the breakpoints and beyond both ends) and section 6 (d = 1 decided completely).
+    * docs/theory.md section 11 (three-valued equivalence; d = 1 by exact restriction to the
+      line).
+    * D. Rolnick, K. Kording, "Reverse-engineering deep ReLU networks", ICML 2020 (the
+      breakpoints of a deep ReLU network along a line).
     """
     if not isinstance(net, DeepNetwork):
         raise TypeError(f"net must be a DeepNetwork, not {type(net).__name__}")
