@@ -152,8 +152,36 @@ def line_test_points(breakpoints: Sequence[fmpq]) -> list[fmpq]:
     """The breakpoints with one point beyond each end: two continuous piecewise-linear
     functions whose kinks lie in ``breakpoints`` agree everywhere iff they agree here.
 
+    Parameters
+    ----------
+    breakpoints : sequence of flint.fmpq
+        Exact parameters t (for example from :func:`line_breakpoints`, possibly of two
+        networks joined); duplicates and order do not matter. Not converted: give ``fmpq``
+        (or Python ints).
+
+    Returns
+    -------
+    list of flint.fmpq
+        The sorted distinct breakpoints with T[0] - 1 before and T[-1] + 1 after; [0, 1]
+        when ``breakpoints`` is empty.
+
+    Raises
+    ------
+    TypeError
+        If ``breakpoints`` is not iterable or holds entries that cannot be compared.
+
+    Examples
+    --------
     >>> [str(t) for t in line_test_points([fmpq(0), fmpq(2)])]
     ['-1', '0', '2', '3']
+    >>> [str(t) for t in line_test_points([])]
+    ['0', '1']
+
+    References
+    ----------
+    * proofs/deep.md section 5 (Lemma 4: two CPWL functions with kinks in T agree everywhere
+      iff they agree on T and at one point beyond each end).
+    * docs/theory.md section 11 (d = 1 decided by exact restriction to the line).
     """
     T = sorted(set(breakpoints))
     if not T:
