@@ -362,12 +362,58 @@ def deep_networks(
     layers after the first, an ``inactive`` one (incoming weights and bias <= 0 on inputs
     that are ReLU outputs: never active).
 
+    Parameters
+    ----------
+    min_depth, max_depth : int, keyword-only
+        Range of the number of hidden layers (default 2 to 3; ``min_depth`` >= 1). The drawn
+        network's ``depth`` (affine layers) is one more.
+    min_d, max_d : int, keyword-only
+        Range of the input dimension n_0 (default 1 to 3; ``min_d`` >= 1).
+    min_width, max_width : int, keyword-only
+        Range of every hidden width, drawn per layer (default 1 to 4; ``min_width`` >= 1).
+    min_k, max_k : int, keyword-only
+        Range of the output dimension n_L (default 1 to 2; ``min_k`` >= 1).
+    elements : hypothesis strategy of Fraction, optional, keyword-only
+        The entries (default: small fractions with numerators in [-4, 4] and denominators in
+        {1, 2, 3}).
+    degeneracies : bool or sequence of str, keyword-only
+        Which degeneracies to plant: True (default) for all of ``DEEP_DEGENERACIES``, False
+        for none, or a list of their names.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        A strategy drawing :class:`~shallowsym.deep.DeepNetwork` values.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        When the strategy is built, if a range bound is not an integer, ``min_depth``,
+        ``min_d``, ``min_width`` or ``min_k`` is below 1, a ``max_`` is below its ``min_``,
+        ``elements`` is not a strategy, or ``degeneracies`` is neither a bool nor a list of
+        names from ``DEEP_DEGENERACIES``.
+    TypeError
+        If an argument is passed positionally or under a name it does not take.
+
     Examples
     --------
     >>> from hypothesis import find
     >>> net = find(deep_networks(min_depth=3), lambda n: True)
     >>> net.depth
     4
+    >>> from shallowsym.deep import canonical_form
+    >>> def reduced(n):
+    ...     return sum(canonical_form(n).network.widths) < sum(n.widths)
+    >>> net = find(deep_networks(degeneracies=["zero_output"]), reduced)
+    >>> reduced(net)
+    True
+
+    References
+    ----------
+    * proofs/deep.md section 2 (Lemma 1: the exact reductions the planted degeneracies
+      trigger) and section 3 (the reduced canonical form that removes them).
+    * docs/theory.md section 11 (what the reduced form detects at depth >= 2).
+    * D. Rolnick, K. Kording, "Reverse-engineering deep ReLU networks", ICML 2020.
     """
     _check_range("depth", min_depth, max_depth, 1)
     _check_range("d", min_d, max_d, 1)
@@ -438,6 +484,26 @@ def deep_equivalent_pairs(**kwargs) -> st.SearchStrategy[tuple]:
     """(net, other): a network from ``deep_networks(**kwargs)`` and the same network with
     every hidden layer randomly permuted and positively scaled (exactly the same function).
 
+    Parameters
+    ----------
+    **kwargs
+        Passed to :func:`deep_networks` (keyword-only ranges, ``elements``,
+        ``degeneracies``).
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        A strategy drawing pairs of :class:`~shallowsym.deep.DeepNetwork` in the same
+        orbit of the standard group G (per-layer permutations and positive scalings, with
+        scales from 1/3 to 5).
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        As :func:`deep_networks` for ``kwargs``.
+    TypeError
+        If ``kwargs`` holds a name :func:`deep_networks` does not take.
+
     Examples
     --------
     >>> from hypothesis import find
@@ -445,6 +511,15 @@ def deep_equivalent_pairs(**kwargs) -> st.SearchStrategy[tuple]:
     >>> a, b = find(deep_equivalent_pairs(), lambda pair: True)
     >>> bool(equivalent(a, b))
     True
+
+    References
+    ----------
+    * proofs/deep.md section 1 (the standard group G) and section 3 (Proposition 2: the
+      reduced canonical form is constant on G-orbits).
+    * docs/theory.md section 11 (equal reduced forms prove equivalence, with a certificate).
+    * P. Grillo, G. Montúfar, identifiability of deep ReLU networks up to permutation and
+      scaling (2026): for generic parameters the fibre is the G-orbit.
+    * D. Rolnick, K. Kording, "Reverse-engineering deep ReLU networks", ICML 2020.
     """
     return _deep_standard_images(deep_networks(**kwargs))
 

@@ -35,16 +35,6 @@ SECTIONS = ("Parameters", "Returns", "Raises", "Examples", "References")
 # fibre/strata.py, fibre/unfolding.py, functional.py, io.py, minimal.py). Expected to be done by
 # others: the integrator empties this set once their branches are merged. Do not add to it.
 PENDING = {
-    "shallowsym.strategies.deep_equivalent_pairs",
-    "shallowsym.strategies.deep_networks",
-    "shallowsym.deep.functional.architecture",
-    "shallowsym.deep.functional.batch_functional_dimension",
-    "shallowsym.deep.functional.exact_batch_functional_dimension",
-    "shallowsym.deep.functional.he_init",
-    "shallowsym.deep.functional.num_parameters",
-    "shallowsym.deep.functional.parameter_bound",
-    "shallowsym.deep.functional.torch_default_init",
-    "shallowsym.deep.lines.line_breakpoints",
     "shallowsym.fibre.strata.candidate_types",
     "shallowsym.fibre.strata.fiber_types",
     "shallowsym.fibre.strata.realize",

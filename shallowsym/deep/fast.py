@@ -107,11 +107,50 @@ def _ratio(x: np.ndarray, y: np.ndarray, rtol: float, atol: float) -> np.ndarray
 def canonical_form(net: Any, *, rtol: float = RTOL, atol: float = ATOL) -> FastDeepCanonicalForm:
     """The float reduced canonical form of a deep network.
 
+    Exactly-zero outgoing columns are dropped and exactly-zero rows folded into the next
+    biases (Lemma 1 on exact float zeros), every hidden row (w, beta) is scaled to largest
+    |entry| 1 with the scale pushed into the next layer, and the rows of each hidden layer are
+    sorted lexicographically.
+
+    Parameters
+    ----------
+    net : DeepNetwork or (weights, biases)
+        A :class:`DeepNetwork`, or a pair of lists of float arrays in PyTorch's layout
+        (W_l of shape (n_l, n_{l-1}), b_l of shape (n_l,)).
+    rtol, atol : float, keyword-only
+        Tolerances (defaults ``1e-9`` and ``1e-12``, as :mod:`shallowsym.fast`): two rows
+        within 10 tolerances of each other make the form ``uncertain``.
+
+    Returns
+    -------
+    FastDeepCanonicalForm
+        The normalized ``weights`` and ``biases`` (tuples of float64 arrays), ``uncertain``
+        (True when the order of two rows of a layer is not reliable), ``rtol`` and ``atol``.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is neither a :class:`DeepNetwork` nor a pair (weights, biases).
+    ValueError
+        If ``rtol`` or ``atol`` is not a finite non-negative number; if the pair has no layer
+        or one bias per weight is missing, a layer's shapes are wrong or do not chain, an
+        entry is NaN or infinite, or an entry cannot be converted to float.
+
     Examples
     --------
     >>> cf = canonical_form(([[[1.0], [-2.0]], [[1.0, 1.0]]], [[0.0, 2.0], [0.0]]))
     >>> cf.weights[0].ravel().tolist(), cf.weights[1].tolist()
     ([-1.0, 1.0], [[2.0, 1.0]])
+    >>> cf.uncertain
+    False
+
+    References
+    ----------
+    * proofs/deep.md section 7 (the float path) and sections 2-3 (the exact reductions and
+      the reduced canonical form it mirrors).
+    * docs/theory.md section 11.
+    * D. Rolnick, K. Kording, "Reverse-engineering deep ReLU networks", ICML 2020 (recovery
+      up to permutation and scaling).
     """
     _check_tolerances(rtol, atol)
     Ws, bs = _reduce(*_arrays(net, "net"))
@@ -161,14 +200,24 @@ def equivalent(
     a, b
         :class:`DeepNetwork` or pairs (weights, biases) of float array lists.
     rtol, atol
-        Keyword-only tolerances: x and y agree when ``|x - y| <= atol + rtol (|x| + |y|)``.
+        Keyword-only tolerances: x and y agree when ``|x - y| <= atol + rtol (|x| + |y|)``
+        (defaults ``1e-9`` and ``1e-12``).
     seed
-        Seed of the random points used to confirm a difference.
+        Keyword-only seed of the random points used to confirm a difference (default 0).
 
     Returns
     -------
     shallowsym.fast.FastEquivalence
         ``equivalent`` True, False or None (UNCERTAIN), with the discrepancy ratio.
+
+    Raises
+    ------
+    TypeError
+        If ``a`` or ``b`` is neither a :class:`DeepNetwork` nor a pair (weights, biases).
+    ValueError
+        If ``rtol`` or ``atol`` is not a finite non-negative number; if a pair has no layer,
+        wrong or non-chaining shapes, NaN or infinite entries, or entries that are not
+        numbers; if ``seed`` is negative and random points are needed (numpy's error).
 
     Examples
     --------
@@ -180,6 +229,13 @@ def equivalent(
     >>> c = ([[[1.0], [-1.0]], [[1.0, 1.0]], [[1.0]]], [[0.0, 0.0], [-1.001], [0.0]])
     >>> equivalent(a, c).equivalent
     False
+
+    References
+    ----------
+    * proofs/deep.md section 7 (the float path: matching, tolerances, UNCERTAIN).
+    * docs/theory.md section 11 (three-valued equivalence at depth >= 2).
+    * P. Grillo, G. Montúfar, identifiability of deep ReLU networks up to permutation and
+      scaling (2026): for generic parameters matching neurons decides.
     """
     _check_tolerances(rtol, atol)
     A, B = _arrays(a, "a"), _arrays(b, "b")

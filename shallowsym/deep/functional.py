@@ -51,23 +51,74 @@ def _layers(weights: Sequence[Any], biases: Sequence[Any]) -> list[tuple[np.ndar
 def architecture(weights: Sequence[Any]) -> tuple[int, ...]:
     """(n_0, n_1, ..., n_L) of a list of weight matrices.
 
+    Parameters
+    ----------
+    weights : sequence of array-like
+        The weight matrices W_1, ..., W_L in PyTorch's layout, W_l of shape (n_l, n_{l-1}).
+        Only the shapes are read (with :func:`numpy.shape`), and they are not checked to
+        chain: n_0 is the column count of W_1, every other n_l the row count of W_l.
+
+    Returns
+    -------
+    tuple of int
+        (n_0, n_1, ..., n_L): the input width, the hidden widths and the output width.
+
+    Raises
+    ------
+    IndexError
+        If ``weights`` is empty or its first entry is not 2-d (no other validation).
+    TypeError
+        If ``weights`` is not iterable.
+
     Examples
     --------
     >>> import numpy as np
     >>> architecture([np.ones((4, 2)), np.ones((1, 4))])
     (2, 4, 1)
+    >>> architecture([[[1, 2, 3]], [[1], [1]]])
+    (3, 1, 2)
+
+    References
+    ----------
+    * docs/theory.md section 8 (architectures (n_0, ..., n_L)); proofs/deep.md section 1.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023
+      (batch functional dimension, its bound, the experiment at random initializations).
     """
     shapes = [np.shape(W) for W in weights]
     return (shapes[0][1], *(s[0] for s in shapes))
 
 
 def num_parameters(arch: Sequence[int]) -> int:
-    """P = sum over layers of n_l (n_{l-1} + 1).
+    """P = sum over layers of n_l (n_{l-1} + 1): the number of weights and biases.
+
+    Parameters
+    ----------
+    arch : sequence of int
+        The architecture (n_0, n_1, ..., n_L), as :func:`architecture` returns it. The
+        entries are not validated (a negative width gives a meaningless count).
+
+    Returns
+    -------
+    int
+        P, the dimension of the parameter space (0 for an architecture of one entry).
+
+    Raises
+    ------
+    TypeError
+        If ``arch`` has no length or its entries are not numbers.
 
     Examples
     --------
     >>> num_parameters((2, 4, 1))
     17
+    >>> num_parameters((784, 128, 64, 10))
+    109386
+
+    References
+    ----------
+    * docs/theory.md sections 7-8 (the parameter count P); proofs/deep.md section 1.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023
+      (batch functional dimension, its bound, the experiment at random initializations).
     """
     return sum(arch[i] * (arch[i - 1] + 1) for i in range(1, len(arch)))
 
@@ -75,8 +126,39 @@ def num_parameters(arch: Sequence[int]) -> int:
 def parameter_bound(arch: Sequence[int]) -> int:
     """P minus the number of hidden neurons: the bound on the (batch) functional dimension.
 
+    Each hidden neuron's positive scaling leaves the function unchanged, so the G-orbit of a
+    parameter has dimension sum(n_1, ..., n_{L-1}) and the Jacobian rank is at most
+    P minus that.
+
+    Parameters
+    ----------
+    arch : sequence of int
+        The architecture (n_0, n_1, ..., n_L); the entries are not validated.
+
+    Returns
+    -------
+    int
+        ``num_parameters(arch) - sum(arch[1:-1])``; for one hidden layer (d, h, k) this is
+        h (d + k) + k.
+
+    Raises
+    ------
+    TypeError
+        If ``arch`` has no length or its entries are not numbers.
+
+    Examples
+    --------
     >>> parameter_bound((1, 3, 1))
     7
+    >>> parameter_bound((2, 4, 1)) == num_parameters((2, 4, 1)) - 4
+    True
+
+    References
+    ----------
+    * docs/theory.md section 7 (the bound P - h at one hidden layer) and section 8 (P minus
+      the hidden neurons at any depth); proofs/deep.md section 1 (the standard group G).
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023
+      (batch functional dimension, its bound, the experiment at random initializations).
     """
     return num_parameters(arch) - sum(arch[1:-1])
 
@@ -84,12 +166,44 @@ def parameter_bound(arch: Sequence[int]) -> int:
 def he_init(arch: Sequence[int], rng: np.random.Generator):
     """He initialisation: weights N(0, 2 / fan_in), biases 0.
 
+    Parameters
+    ----------
+    arch : sequence of int
+        The architecture (n_0, n_1, ..., n_L); fan_in of layer l is n_{l-1}.
+    rng : numpy.random.Generator
+        The source of randomness (for example ``numpy.random.default_rng(seed)``).
+
+    Returns
+    -------
+    tuple of (list of numpy.ndarray, list of numpy.ndarray)
+        ``(weights, biases)`` in PyTorch's layout: float64 weights of shape (n_l, n_{l-1})
+        and zero biases of shape (n_l,), ready for :func:`batch_functional_dimension`
+        (two empty lists for an architecture of one entry).
+
+    Raises
+    ------
+    AttributeError
+        If ``rng`` has no ``normal`` method (not a numpy Generator).
+    ZeroDivisionError
+        If a layer's fan_in n_{l-1} is 0.
+    ValueError
+        If a width is negative.
+    TypeError
+        If ``arch`` has no length or a width is not an integer.
+
     Examples
     --------
     >>> import numpy as np
     >>> weights, biases = he_init((2, 4, 1), np.random.default_rng(0))
     >>> [w.shape for w in weights], [b.tolist() for b in biases]
     ([(4, 2), (1, 4)], [[0.0, 0.0, 0.0, 0.0], [0.0]])
+
+    References
+    ----------
+    * docs/theory.md section 8 (the batch functional dimension at random initializations);
+      benchmarks/glr_experiment.py, part 1, draws its networks with it.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023
+      (batch functional dimension, its bound, the experiment at random initializations).
     """
     weights = [
         rng.normal(0.0, np.sqrt(2.0 / arch[i - 1]), (arch[i], arch[i - 1]))
@@ -101,12 +215,48 @@ def he_init(arch: Sequence[int], rng: np.random.Generator):
 def torch_default_init(arch: Sequence[int], rng: np.random.Generator):
     """PyTorch's ``nn.Linear`` default: weights and biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
 
+    Parameters
+    ----------
+    arch : sequence of int
+        The architecture (n_0, n_1, ..., n_L); fan_in of layer l is n_{l-1}.
+    rng : numpy.random.Generator
+        The source of randomness (for example ``numpy.random.default_rng(seed)``).
+
+    Returns
+    -------
+    tuple of (list of numpy.ndarray, list of numpy.ndarray)
+        ``(weights, biases)`` in PyTorch's layout: float64 weights of shape (n_l, n_{l-1})
+        and biases of shape (n_l,), uniform on [-1/sqrt(n_{l-1}), 1/sqrt(n_{l-1})) (two
+        empty lists for an architecture of one entry).
+
+    Raises
+    ------
+    AttributeError
+        If ``rng`` has no ``uniform`` method (not a numpy Generator).
+    OverflowError
+        If a layer's fan_in n_{l-1} is 0 (the bound is infinite; numpy also warns).
+    ValueError
+        If a width is negative.
+    TypeError
+        If ``arch`` has no length or a width is not an integer.
+
     Examples
     --------
     >>> import numpy as np
     >>> weights, biases = torch_default_init((2, 4, 1), np.random.default_rng(0))
     >>> bool(abs(weights[0]).max() <= 2 ** -0.5)
     True
+    >>> [b.shape for b in biases]
+    [(4,), (1,)]
+
+    References
+    ----------
+    * docs/theory.md section 8 (the batch functional dimension at random initializations);
+      benchmarks/glr_experiment.py, parts 1 and 2, draws its networks with it.
+    * The initialisation of ``torch.nn.Linear`` (PyTorch documentation: weights and bias
+      U(-sqrt(k), sqrt(k)) with k = 1 / in_features).
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023
+      (batch functional dimension, its bound, the experiment at random initializations).
     """
     weights, biases = [], []
     for i in range(1, len(arch)):
@@ -145,14 +295,57 @@ def batch_functional_dimension(
 ) -> int:
     """Rank of the Jacobian at the rows of X, by SVD (float64).
 
-    ``tol`` defaults to numpy's ``matrix_rank`` rule sigma_max * max(shape) * eps.
+    The Jacobian of theta -> (f_theta(x))_x over the rows x of X has one row per output and
+    point and one column per parameter (P in all); its derivative of ReLU at 0 is 0, as in
+    PyTorch. The result is a float estimate: use :func:`exact_batch_functional_dimension`
+    for an exact rank.
 
+    Parameters
+    ----------
+    weights : sequence of array-like
+        W_1, ..., W_L in PyTorch's layout, W_l of shape (n_l, n_{l-1}); converted to float64.
+    biases : sequence of array-like
+        b_1, ..., b_L, b_l of shape (n_l,); one per weight matrix.
+    X : array-like
+        The points, shape (m, n_0) with m >= 1, converted to float64.
+    tol : float, optional, keyword-only
+        Singular values at or below ``tol`` count as zero. Default: numpy's ``matrix_rank``
+        rule sigma_max * max(shape) * eps.
+
+    Returns
+    -------
+    int
+        The numerical rank, at most ``min(m * n_L, parameter_bound(arch))`` for generic
+        points (each hidden neuron's positive scaling costs one dimension).
+
+    Raises
+    ------
+    ValueError
+        If ``weights`` and ``biases`` differ in length or are empty, a weight is not 2-d or
+        its bias not of shape (n_l,), consecutive layers do not chain, X has no rows or not
+        n_0 columns, or an entry cannot be converted to float.
+    numpy.linalg.LinAlgError
+        If the SVD does not converge (for example with NaN entries).
+    TypeError
+        If ``weights`` or ``biases`` is not a sequence, or ``tol`` is not a number.
+
+    Examples
+    --------
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> W, b = he_init((2, 3, 1), rng)
     >>> rank = batch_functional_dimension(W, b, rng.standard_normal((200, 2)))
     >>> rank <= parameter_bound((2, 3, 1))
     True
+
+    References
+    ----------
+    * docs/theory.md section 7 (batch functional dimension) and section 8 (what is measured
+      at depth); benchmarks/glr_experiment.py repeats the experiment with it.
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023
+      (batch functional dimension, its bound, the experiment at random initializations).
+    * D. Rolnick, K. Kording, "Reverse-engineering deep ReLU networks", ICML 2020 (docs/theory.md
+      section 8).
     """
     layers = _layers(weights, biases)
     X = np.asarray(X, dtype=np.float64)
@@ -168,12 +361,56 @@ def exact_batch_functional_dimension(
     default) raises ValueError naming the point and layer; ``at_zero="zero"`` uses PyTorch's
     convention relu'(0) = 0, as the float computation does.
 
+    Parameters
+    ----------
+    weights : sequence of array-like
+        W_1, ..., W_L, W_l of shape (n_l, n_{l-1}); every entry (int, Fraction, float, string
+        of a rational...) is converted exactly by :mod:`shallowsym.rationals`.
+    biases : sequence of array-like
+        b_1, ..., b_L, b_l of length n_l, converted exactly.
+    points : sequence of array-like
+        The points, each of length n_0, converted exactly.
+    at_zero : {"raise", "zero"}, keyword-only
+        What to do at a hidden pre-activation exactly 0 (default "raise").
+
+    Returns
+    -------
+    int
+        The exact rank of the (len(points) * n_L) x P Jacobian (0 when ``points`` is
+        empty).
+
+    Raises
+    ------
+    ValueError
+        If ``at_zero`` is neither "raise" nor "zero"; with ``at_zero="raise"``, if a point
+        makes a hidden pre-activation exactly 0 (naming the point and the layer); if
+        ``weights`` and ``biases`` differ in length, a bias does not match its weight's row
+        count, consecutive layers do not chain, or a point has not n_0 coordinates.
+    InvalidNetworkError
+        If an entry is not an exact finite number (NaN, infinity, a non-numeric string), a
+        weight is not 2-d or a bias or point not 1-d (a ValueError).
+    IndexError
+        If ``weights`` and ``biases`` are both empty.
+    TypeError
+        If ``weights``, ``biases`` or ``points`` is not iterable.
+
     Examples
     --------
     >>> exact_batch_functional_dimension([[[1]], [[1]]], [[0], [0]], [[1], [2], [-1]])
     3
     >>> exact_batch_functional_dimension([[[1]], [[1]]], [[0], [0]], [[0]], at_zero='zero')
     1
+    >>> exact_batch_functional_dimension([[[1]], [[1]]], [[0], [0]], [[0]])
+    Traceback (most recent call last):
+        ...
+    ValueError: points[0] makes a pre-activation of layer 0 zero
+
+    References
+    ----------
+    * docs/theory.md section 7 (batch functional dimension; exact ranks) and section 8;
+      proofs/functional_dimension.md (the exact one-hidden-layer computation it extends).
+    * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023
+      (batch functional dimension, its bound, the experiment at random initializations).
     """
     if at_zero not in ("raise", "zero"):
         raise ValueError(f"at_zero must be 'raise' or 'zero', not {at_zero!r}")

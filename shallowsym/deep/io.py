@@ -59,11 +59,39 @@ def _state_network(state: Any, keys: Sequence[str] | None) -> DeepNetwork:
 def from_arrays(weights: Sequence[Any], biases: Sequence[Any]) -> DeepNetwork:
     """A network from lists of weight (out, in) and bias arrays (numpy, torch or lists).
 
+    Parameters
+    ----------
+    weights : sequence of array-like
+        W_1, ..., W_L, W_l of shape (n_l, n_{l-1}): numpy arrays, torch tensors (read through
+        :func:`shallowsym.io.tensor_array`) or nested lists of exact numbers.
+    biases : sequence of array-like
+        b_1, ..., b_L, b_l of length n_l.
+
+    Returns
+    -------
+    DeepNetwork
+        The network, every entry converted exactly.
+
+    Raises
+    ------
+    TypeError
+        If ``weights`` or ``biases`` is not a sequence (a string is not one).
+    InvalidNetworkError
+        If there is no layer, a bias does not match its weight, consecutive layers do not
+        chain, an entry is NaN, infinite or not a number, or a tensor cannot be read.
+
     Examples
     --------
     >>> import numpy as np
     >>> from_arrays([np.ones((2, 1)), np.ones((1, 2))], [np.zeros(2), np.array([0.5])])
     DeepNetwork(weights=[[[1], [1]], [[1, 1]]], biases=[[0, 0], [1/2]])
+
+    References
+    ----------
+    * proofs/deep.md section 1 (the network f(x) = W_L s(... s(W_1 x + b_1) ...) + b_L, W_l
+      of shape (n_l, n_{l-1}) as ``nn.Linear`` stores it).
+    * docs/theory.md section 11 (deep networks); floats are read as the exact binary
+      rationals they are (docs/theory.md section 1).
     """
     if isinstance(weights, str | bytes) or not isinstance(weights, Sequence):
         raise TypeError(f"weights must be a sequence of arrays, not {type(weights).__name__}")
@@ -94,13 +122,15 @@ def from_state_dict(state: Mapping[str, Any], *, keys: Sequence[str] | None = No
     Returns
     -------
     DeepNetwork
+        The network, every entry converted exactly.
 
     Raises
     ------
     UnsupportedArchitectureError
         If a key is not a weight or bias, a bias has no weight, or the shapes do not chain.
     InvalidNetworkError
-        For a tensor that cannot be read (sparse, quantized, over the caps...).
+        If ``state`` is not a mapping, ``keys`` names a layer the state dict does not have,
+        or a tensor cannot be read (sparse, quantized, over the caps...).
 
     Examples
     --------
@@ -112,6 +142,13 @@ def from_state_dict(state: Mapping[str, Any], *, keys: Sequence[str] | None = No
     ...     warnings.simplefilter("ignore")
     ...     from_state_dict(state).architecture
     (1, 2, 3, 1)
+
+    References
+    ----------
+    * proofs/deep.md section 1 (the network f(x) = W_L s(... s(W_1 x + b_1) ...) + b_L, W_l
+      of shape (n_l, n_{l-1}) as ``nn.Linear`` stores it).
+    * docs/theory.md section 11 (deep networks); floats are read as the exact binary
+      rationals they are (docs/theory.md section 1).
     """
     net = _state_network(state, keys)
     _warn_relu("state dict")
@@ -123,10 +160,26 @@ def from_torch(module: Any) -> DeepNetwork:
     ``ReLU`` between consecutive ones (``Identity``, ``Flatten`` and ``Dropout`` are skipped:
     the model is read as in evaluation mode), or from a state dict.
 
+    Parameters
+    ----------
+    module : torch.nn.Module or mapping
+        The model, or a state dict (read by :func:`from_state_dict`, ReLU assumed with a
+        warning).
+
+    Returns
+    -------
+    DeepNetwork
+        The network, weights and biases converted exactly (zeros for a ``Linear`` without
+        bias).
+
     Raises
     ------
+    UnsupportedArchitectureError
+        Naming the modules found, for any other structure (an InvalidNetworkError).
     InvalidNetworkError
-        Naming the modules found, for any other structure.
+        If ``module`` is neither a ``torch.nn.Module`` nor a state dict (also when torch is
+        not imported), or a tensor cannot be read; as :func:`from_state_dict` for a state
+        dict.
 
     Examples
     --------
@@ -136,6 +189,13 @@ def from_torch(module: Any) -> DeepNetwork:
     ...                       nn.Linear(4, 2))  # doctest: +SKIP
     >>> from_torch(model).architecture  # doctest: +SKIP
     (3, 5, 4, 2)
+
+    References
+    ----------
+    * proofs/deep.md section 1 (the network f(x) = W_L s(... s(W_1 x + b_1) ...) + b_L, W_l
+      of shape (n_l, n_{l-1}) as ``nn.Linear`` stores it).
+    * docs/theory.md section 11 (deep networks); floats are read as the exact binary
+      rationals they are (docs/theory.md section 1).
     """
     if isinstance(module, Mapping):
         return from_state_dict(module)
@@ -154,6 +214,26 @@ def from_torch(module: Any) -> DeepNetwork:
 def to_npz(net: DeepNetwork, path: str | os.PathLike) -> None:
     """Save W1, b1, ..., WL, bL as exact rational strings in an NPZ file.
 
+    Parameters
+    ----------
+    net : DeepNetwork
+        The network to save.
+    path : str or os.PathLike
+        The file to write (numpy appends ``.npz`` when the name lacks it).
+
+    Returns
+    -------
+    None
+        The file holds one string array per weight and bias, read back exactly by
+        :func:`from_npz`.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`DeepNetwork`.
+    OSError
+        If the file cannot be written (for example, a missing directory).
+
     Examples
     --------
     >>> import os, tempfile
@@ -162,6 +242,13 @@ def to_npz(net: DeepNetwork, path: str | os.PathLike) -> None:
     >>> to_npz(net, path)
     >>> from_npz(path) == net
     True
+
+    References
+    ----------
+    * proofs/deep.md section 1 (the network f(x) = W_L s(... s(W_1 x + b_1) ...) + b_L, W_l
+      of shape (n_l, n_{l-1}) as ``nn.Linear`` stores it).
+    * docs/theory.md section 11 (deep networks); floats are read as the exact binary
+      rationals they are (docs/theory.md section 1).
     """
     if not isinstance(net, DeepNetwork):
         raise TypeError(f"net must be a DeepNetwork, not {type(net).__name__}")
@@ -180,6 +267,28 @@ def from_npz(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> D
     :func:`from_state_dict`, ReLU assumed with a warning). Sizes are checked before arrays
     are read; pickled objects are never read.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The NPZ file.
+    keys : sequence of str, optional, keyword-only
+        For state-dict keys: the layer names in network order (see :func:`from_state_dict`).
+
+    Returns
+    -------
+    DeepNetwork
+        The network, every entry converted exactly.
+
+    Raises
+    ------
+    InvalidNetworkError
+        If the file does not exist or cannot be read within the caps, has no W1 or misses a
+        bias, or its arrays do not form a network (shapes, NaN, infinite entries);
+        :class:`~shallowsym.io.UnsupportedArchitectureError` for state-dict keys that do not
+        chain.
+    TypeError
+        If ``path`` is not a str or os.PathLike.
+
     Examples
     --------
     >>> import os, tempfile
@@ -188,6 +297,13 @@ def from_npz(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> D
     ...          W3=np.ones((1, 1)), b3=np.zeros(1))
     >>> from_npz(path).architecture
     (1, 2, 1, 1)
+
+    References
+    ----------
+    * proofs/deep.md section 1 (the network f(x) = W_L s(... s(W_1 x + b_1) ...) + b_L, W_l
+      of shape (n_l, n_{l-1}) as ``nn.Linear`` stores it).
+    * docs/theory.md section 11 (deep networks); floats are read as the exact binary
+      rationals they are (docs/theory.md section 1).
     """
     arrays = shallow_io.npz_arrays(path)
     if keys is not None or any(k.endswith("weight") for k in arrays):
@@ -214,9 +330,37 @@ def from_safetensors(path: str | os.PathLike, *, keys: Sequence[str] | None = No
     """A network from a safetensors file of linear layers (numpy backend, no torch), ordered
     as in :func:`from_state_dict`; ReLU assumed, with a warning.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The safetensors file.
+    keys : sequence of str, optional, keyword-only
+        The layer names in network order, when shapes and names do not decide.
+
+    Returns
+    -------
+    DeepNetwork
+        The network, every entry converted exactly.
+
+    Raises
+    ------
+    InvalidNetworkError
+        If the file does not exist, is not a readable safetensors file, or holds tensors
+        that cannot be read; :class:`~shallowsym.io.UnsupportedArchitectureError` if its
+        layers do not chain.
+    MissingDependencyError
+        If safetensors is not installed.
+
     Examples
     --------
     >>> net = from_safetensors('model.safetensors')  # doctest: +SKIP
+
+    References
+    ----------
+    * proofs/deep.md section 1 (the network f(x) = W_L s(... s(W_1 x + b_1) ...) + b_L, W_l
+      of shape (n_l, n_{l-1}) as ``nn.Linear`` stores it).
+    * docs/theory.md section 11 (deep networks); floats are read as the exact binary
+      rationals they are (docs/theory.md section 1).
     """
     net = _state_network(shallow_io.state_file(path, "safetensors"), keys)
     _warn_relu(os.fspath(path))
@@ -229,14 +373,36 @@ def from_onnx(model: Any) -> DeepNetwork:
     Add) with one Relu between consecutive ones; Identity, float Cast, Flatten, Reshape to
     rows and inference Dropout skipped (as :func:`shallowsym.io.from_onnx`, for any depth).
 
+    Parameters
+    ----------
+    model : str, os.PathLike or onnx.ModelProto
+        The model file or the loaded model; the graph is only inspected, never run.
+
+    Returns
+    -------
+    DeepNetwork
+        The network, every entry converted exactly.
+
     Raises
     ------
     UnsupportedArchitectureError
         Naming the first node on the path that does not fit.
+    InvalidNetworkError
+        If ``model`` is neither a path nor a ``ModelProto``, the file does not exist or
+        cannot be read.
+    MissingDependencyError
+        If onnx is not installed.
 
     Examples
     --------
     >>> net = from_onnx('model.onnx')  # doctest: +SKIP
+
+    References
+    ----------
+    * proofs/deep.md section 1 (the network f(x) = W_L s(... s(W_1 x + b_1) ...) + b_L, W_l
+      of shape (n_l, n_{l-1}) as ``nn.Linear`` stores it).
+    * docs/theory.md section 11 (deep networks); floats are read as the exact binary
+      rationals they are (docs/theory.md section 1).
     """
     layers = shallow_io.onnx_chain(model)
     return DeepNetwork([W for W, _, _ in layers], [b for _, b, _ in layers])
@@ -280,13 +446,17 @@ def load(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> DeepN
     Returns
     -------
     DeepNetwork
+        The network, every entry converted exactly.
 
     Raises
     ------
     InvalidNetworkError
-        For every kind of bad input, naming the file
+        For every kind of bad input, naming the file: a path that is not a str or
+        os.PathLike, an unknown extension, a missing or unreadable file
         (:class:`~shallowsym.io.UnsupportedArchitectureError` for a model that is not a
         chain of affine layers with ReLU between them).
+    MissingDependencyError
+        If the reader for the extension needs an optional package that is not installed.
 
     Examples
     --------
@@ -296,6 +466,13 @@ def load(path: str | os.PathLike, *, keys: Sequence[str] | None = None) -> DeepN
     >>> net.save(path)
     >>> load(path) == net
     True
+
+    References
+    ----------
+    * proofs/deep.md section 1 (the network f(x) = W_L s(... s(W_1 x + b_1) ...) + b_L, W_l
+      of shape (n_l, n_{l-1}) as ``nn.Linear`` stores it).
+    * docs/theory.md section 11 (deep networks); floats are read as the exact binary
+      rationals they are (docs/theory.md section 1).
     """
     if not isinstance(path, str | os.PathLike):
         raise InvalidNetworkError(

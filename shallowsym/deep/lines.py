@@ -62,8 +62,11 @@ def line_breakpoints(net: DeepNetwork, x0: Any, v: Any, *, limit: int = 100_000)
     ------
     TypeError
         If ``net`` is not a ``DeepNetwork``.
+    ValueError
+        If ``limit`` is not a positive integer.
     InvalidNetworkError
-        If x0 or v is not an exact vector of length d.
+        If x0 or v is not an exact vector of length d (NaN, infinity, a string, the wrong
+        length).
     SearchLimitExceeded
         When more than ``limit`` breakpoints arise.
 
@@ -72,6 +75,19 @@ def line_breakpoints(net: DeepNetwork, x0: Any, v: Any, *, limit: int = 100_000)
     >>> net = DeepNetwork([[[1], [-1]], [[1, 1]], [[1]]], [[0, 0], [-2], [0]])
     >>> [str(t) for t in line_breakpoints(net, [0], [1])]
     ['-2', '0', '2']
+    >>> line_breakpoints(net, [0], [1], limit=2)
+    Traceback (most recent call last):
+        ...
+    shallowsym.errors.SearchLimitExceeded: the restriction to a line has more than 2 breakpoints
+
+    References
+    ----------
+    * proofs/deep.md section 5 (Lemma 3: the exact restriction to a line; Lemma 4: agreement
+      at the breakpoints and beyond both ends) and section 6 (d = 1 decided completely).
+    * docs/theory.md section 11 (three-valued equivalence; d = 1 by exact restriction to the
+      line).
+    * D. Rolnick, K. Kording, "Reverse-engineering deep ReLU networks", ICML 2020 (the
+      breakpoints of a deep ReLU network along a line).
     """
     if not isinstance(net, DeepNetwork):
         raise TypeError(f"net must be a DeepNetwork, not {type(net).__name__}")
@@ -136,8 +152,36 @@ def line_test_points(breakpoints: Sequence[fmpq]) -> list[fmpq]:
     """The breakpoints with one point beyond each end: two continuous piecewise-linear
     functions whose kinks lie in ``breakpoints`` agree everywhere iff they agree here.
 
+    Parameters
+    ----------
+    breakpoints : sequence of flint.fmpq
+        Exact parameters t (for example from :func:`line_breakpoints`, possibly of two
+        networks joined); duplicates and order do not matter. Not converted: give ``fmpq``
+        (or Python ints).
+
+    Returns
+    -------
+    list of flint.fmpq
+        The sorted distinct breakpoints with T[0] - 1 before and T[-1] + 1 after; [0, 1]
+        when ``breakpoints`` is empty.
+
+    Raises
+    ------
+    TypeError
+        If ``breakpoints`` is not iterable or holds entries that cannot be compared.
+
+    Examples
+    --------
     >>> [str(t) for t in line_test_points([fmpq(0), fmpq(2)])]
     ['-1', '0', '2', '3']
+    >>> [str(t) for t in line_test_points([])]
+    ['0', '1']
+
+    References
+    ----------
+    * proofs/deep.md section 5 (Lemma 4: two CPWL functions with kinks in T agree everywhere
+      iff they agree on T and at one point beyond each end).
+    * docs/theory.md section 11 (d = 1 decided by exact restriction to the line).
     """
     T = sorted(set(breakpoints))
     if not T:

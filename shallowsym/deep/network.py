@@ -32,7 +32,33 @@ Layer = tuple[fmpq_mat, fmpq_mat]
 
 
 def relu_columns(m: fmpq_mat) -> fmpq_mat:
-    """Entrywise ReLU of an exact matrix (an internal helper shared by the deep modules)."""
+    """Entrywise ReLU of an exact matrix (an internal helper shared by the deep modules).
+
+    Parameters
+    ----------
+    m : flint.fmpq_mat
+        An exact matrix (not validated or converted).
+
+    Returns
+    -------
+    flint.fmpq_mat
+        A new matrix of the same shape with every negative entry replaced by 0.
+
+    Raises
+    ------
+    AttributeError
+        If ``m`` is not a flint matrix (has no ``nrows``).
+
+    Examples
+    --------
+    >>> relu_columns(fmpq_mat(2, 2, [-1, 2, 3, -4])).tolist()
+    [[0, 2], [3, 0]]
+
+    References
+    ----------
+    * proofs/deep.md section 1 (s = relu entrywise, after every layer but the last).
+    * docs/theory.md section 11.
+    """
     zero = fmpq(0)
     return fmpq_mat(m.nrows(), m.ncols(), [z if z > 0 else zero for z in m.entries()])
 

@@ -39,6 +39,32 @@ def interior_point(
     ``budget`` (a one-element list) is decreased by the number of constraints each
     elimination forms; ``SearchLimitExceeded`` is raised when it goes below 0.
 
+    Parameters
+    ----------
+    constraints : list of (tuple of flint.fmpq, flint.fmpq)
+        The strict inequalities a . x + c > 0, each a pair (a, c) with a of length d. Give
+        exact ``fmpq`` entries: the arguments are not validated or converted (Python ints
+        give float coordinates).
+    d : int
+        The dimension of x.
+    budget : list of one int, optional
+        Fourier-Motzkin work left, decreased in place; None (default) for no budget.
+
+    Returns
+    -------
+    list of flint.fmpq or None
+        An exact interior point of the open polyhedron (found by back-substitution), or
+        None when it is empty.
+
+    Raises
+    ------
+    SearchLimitExceeded
+        When ``budget`` goes below 0, or an elimination forms more than 2000 constraints.
+    IndexError
+        If a constraint's vector a is shorter than ``d``.
+    TypeError
+        If ``constraints`` is not iterable or ``budget`` is not a list of one number.
+
     Examples
     --------
     >>> one, zero = fmpq(1), fmpq(0)
@@ -46,6 +72,12 @@ def interior_point(
     [1]
     >>> interior_point([((one,), zero), ((-one,), zero)], 1) is None
     True
+
+    References
+    ----------
+    * proofs/deep.md section 6 (activation regions: exact non-emptiness by Fourier-Motzkin
+      elimination of strict inequalities, an interior point by back-substitution).
+    * docs/theory.md section 11 (complete decisions for small networks).
     """
     stages = []
     current = [_normalized(a, c) for a, c in constraints]
@@ -117,7 +149,53 @@ def region_difference(
     and the number of cells compared. A child cell is shown non-empty by its parent's interior
     point (or that point pushed across the new hyperplane) when possible, else by
     Fourier-Motzkin; ``SearchLimitExceeded`` is raised when the eliminations form more than
-    ``limit`` constraints in all."""
+    ``limit`` constraints in all.
+
+    This is the complete decision behind :func:`shallowsym.deep.equivalent` for small
+    networks; it does not validate its arguments (``equivalent`` does).
+
+    Parameters
+    ----------
+    a, b : DeepNetwork
+        Two networks with the same input dimension d and output dimension k.
+    limit : int, keyword-only
+        Budget of Fourier-Motzkin work (constraints formed, in all).
+
+    Returns
+    -------
+    tuple of (list of flint.fmpq or None, int)
+        An interior point of an open cell where the two affine maps differ (a witness:
+        a(x) != b(x)), or None when they agree on every cell (a = b on R^d); and the
+        number of cells compared.
+
+    Raises
+    ------
+    SearchLimitExceeded
+        When the eliminations exceed ``limit`` (also for ``limit`` <= 0 as soon as an
+        elimination is needed), or one elimination forms more than 2000 constraints.
+    ValueError
+        If ``a`` and ``b`` differ in input or output dimension.
+    AttributeError
+        If ``a`` or ``b`` is not a :class:`DeepNetwork`.
+    TypeError
+        If ``limit`` is not a number.
+
+    Examples
+    --------
+    >>> a = DeepNetwork([[[1], [-1]], [[1, 1]], [[1]]], [[0, 0], [-2], [0]])
+    >>> region_difference(a, a, limit=100)
+    (None, 4)
+    >>> b = DeepNetwork([[[1], [-1]], [[1, 1]], [[1]]], [[0, 0], [-1], [0]])
+    >>> point, cells = region_difference(a, b, limit=100)
+    >>> a(point) != b(point)
+    True
+
+    References
+    ----------
+    * proofs/deep.md section 6 (activation regions: f_a = f_b iff the affine maps agree on
+      every non-empty open cell of the common refinement).
+    * docs/theory.md section 11 (complete decisions; UNKNOWN past the budget).
+    """
     d = a.d
     nets = [_layers(a), _layers(b)]
     # neurons in order: (network, layer, index) over the hidden layers of a, then of b
