@@ -48,6 +48,32 @@ def _layers(weights: Sequence[Any], biases: Sequence[Any]) -> list[tuple[np.ndar
     return layers
 
 
+def _check_arch(arch: Any, function: str) -> tuple[int, ...]:
+    """``arch`` as a tuple of at least two widths, each a positive integer, or a clear error."""
+    try:
+        widths = tuple(arch)
+    except TypeError:
+        raise TypeError(
+            f"{function} expects an architecture (n_0, ..., n_L) for arch, not "
+            f"{type(arch).__name__}"
+        ) from None
+    for n, width in enumerate(widths):
+        if isinstance(width, bool) or not isinstance(width, (int, np.integer)):
+            raise TypeError(f"{function}: arch[{n}] must be an integer, not {width!r}")
+        if width < 1:
+            raise ValueError(f"{function}: arch[{n}] must be a positive width, not {width}")
+    if len(widths) < 2:
+        raise ValueError(f"{function}: arch needs at least the input and output widths")
+    return tuple(int(w) for w in widths)
+
+
+def _check_rng(rng: Any, function: str) -> None:
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"{function} expects a numpy.random.Generator for rng, not {type(rng).__name__}"
+        )
+
+
 def architecture(weights: Sequence[Any]) -> tuple[int, ...]:
     """(n_0, n_1, ..., n_L) of a list of weight matrices.
 
@@ -65,8 +91,8 @@ def architecture(weights: Sequence[Any]) -> tuple[int, ...]:
 
     Raises
     ------
-    IndexError
-        If ``weights`` is empty or its first entry is not 2-d (no other validation).
+    ValueError
+        If ``weights`` is empty or an entry is not 2-d (the shapes are not checked to chain).
     TypeError
         If ``weights`` is not iterable.
 
@@ -84,7 +110,17 @@ def architecture(weights: Sequence[Any]) -> tuple[int, ...]:
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023
       (batch functional dimension, its bound, the experiment at random initializations).
     """
-    shapes = [np.shape(W) for W in weights]
+    try:
+        shapes = [np.shape(W) for W in weights]
+    except TypeError:
+        raise TypeError(
+            f"architecture expects a sequence of weight matrices, not {type(weights).__name__}"
+        ) from None
+    if not shapes:
+        raise ValueError("architecture needs at least one weight matrix")
+    for n, shape in enumerate(shapes):
+        if len(shape) != 2:
+            raise ValueError(f"architecture: weights[{n}] must be 2-d, not of shape {shape}")
     return (shapes[0][1], *(s[0] for s in shapes))
 
 
@@ -105,7 +141,9 @@ def num_parameters(arch: Sequence[int]) -> int:
     Raises
     ------
     TypeError
-        If ``arch`` has no length or its entries are not numbers.
+        If ``arch`` is not a sequence of integers.
+    ValueError
+        If ``arch`` has fewer than two entries or a width is not positive.
 
     Examples
     --------
@@ -120,6 +158,7 @@ def num_parameters(arch: Sequence[int]) -> int:
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023
       (batch functional dimension, its bound, the experiment at random initializations).
     """
+    arch = _check_arch(arch, "num_parameters")
     return sum(arch[i] * (arch[i - 1] + 1) for i in range(1, len(arch)))
 
 
@@ -144,7 +183,9 @@ def parameter_bound(arch: Sequence[int]) -> int:
     Raises
     ------
     TypeError
-        If ``arch`` has no length or its entries are not numbers.
+        If ``arch`` is not a sequence of integers.
+    ValueError
+        If ``arch`` has fewer than two entries or a width is not positive.
 
     Examples
     --------
@@ -160,6 +201,7 @@ def parameter_bound(arch: Sequence[int]) -> int:
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023
       (batch functional dimension, its bound, the experiment at random initializations).
     """
+    arch = _check_arch(arch, "parameter_bound")
     return num_parameters(arch) - sum(arch[1:-1])
 
 
@@ -182,14 +224,10 @@ def he_init(arch: Sequence[int], rng: np.random.Generator):
 
     Raises
     ------
-    AttributeError
-        If ``rng`` has no ``normal`` method (not a numpy Generator).
-    ZeroDivisionError
-        If a layer's fan_in n_{l-1} is 0.
     ValueError
-        If a width is negative.
+        If ``arch`` has fewer than two entries or a width is not positive.
     TypeError
-        If ``arch`` has no length or a width is not an integer.
+        If ``arch`` is not a sequence of integers or ``rng`` not a numpy Generator.
 
     Examples
     --------
@@ -205,6 +243,8 @@ def he_init(arch: Sequence[int], rng: np.random.Generator):
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023
       (batch functional dimension, its bound, the experiment at random initializations).
     """
+    arch = _check_arch(arch, "he_init")
+    _check_rng(rng, "he_init")
     weights = [
         rng.normal(0.0, np.sqrt(2.0 / arch[i - 1]), (arch[i], arch[i - 1]))
         for i in range(1, len(arch))
@@ -231,14 +271,10 @@ def torch_default_init(arch: Sequence[int], rng: np.random.Generator):
 
     Raises
     ------
-    AttributeError
-        If ``rng`` has no ``uniform`` method (not a numpy Generator).
-    OverflowError
-        If a layer's fan_in n_{l-1} is 0 (the bound is infinite; numpy also warns).
     ValueError
-        If a width is negative.
+        If ``arch`` has fewer than two entries or a width is not positive.
     TypeError
-        If ``arch`` has no length or a width is not an integer.
+        If ``arch`` is not a sequence of integers or ``rng`` not a numpy Generator.
 
     Examples
     --------
@@ -258,6 +294,8 @@ def torch_default_init(arch: Sequence[int], rng: np.random.Generator):
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023
       (batch functional dimension, its bound, the experiment at random initializations).
     """
+    arch = _check_arch(arch, "torch_default_init")
+    _check_rng(rng, "torch_default_init")
     weights, biases = [], []
     for i in range(1, len(arch)):
         bound = 1.0 / np.sqrt(arch[i - 1])
