@@ -42,3 +42,31 @@ def test_bad_limits_are_refused(limit):
     for function in (shallowsym.flip_sets, shallowsym.fiber_types, shallowsym.minimal_width):
         with pytest.raises(ValueError):
             function(net, limit=limit)
+
+
+def _limited():
+    """(module, name, keyword) for every public function with a search bound."""
+    out = []
+    for module_name, name in FUNCTIONS:
+        function = getattr(importlib.import_module(module_name), name)
+        for keyword in inspect.signature(function).parameters:
+            if keyword == "limit" or (keyword.endswith("_limit") and keyword != "time_limit"):
+                out.append((module_name, name, keyword))
+    return out
+
+
+@pytest.mark.parametrize(("module", "name", "keyword"), _limited())
+@pytest.mark.parametrize("limit", [0, -5, 2.5, True])
+def test_every_bound_is_checked(module, name, keyword, limit):
+    net = shallowsym.ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0])
+    function = getattr(importlib.import_module(module), name)
+    parameters = inspect.signature(function).parameters.values()
+    required = [
+        p
+        for p in parameters
+        if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+    ]
+    extra = {"domain": shallowsym.Box(0, 1, d=1)} if "domain" in {p.name for p in parameters} else {}
+    extra = {k: v for k, v in extra.items() if k != keyword}
+    with pytest.raises(ValueError, match="limit|positive"):
+        function(*[net] * len(required), **extra, **{keyword: limit})
