@@ -12,11 +12,12 @@ always-active neurons on a bounded D (one cancelling pair per rank on R^d), so
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq, fmpq_mat, nmod_mat
 
 from ..canonical import canonical_form
 from ..errors import InvalidDomainError, SearchLimitExceeded, check_limit
@@ -106,11 +107,23 @@ def _rank_basis(rows: list[list[Fraction]]) -> list[int]:
     return chosen
 
 
+_PRIME = 18446744073709551557  # the largest prime below 2^64
+
+
 def _rank(rows: list[list[Fraction]]) -> int:
-    """The exact rank of a matrix of Fractions (flint)."""
+    """The exact rank of a matrix of Fractions (flint). Each row is scaled to integers and the
+    rank taken modulo a 64-bit prime first: it never exceeds the rank over Q, so when it is
+    full (the generic case) it is the rank; otherwise the rank is computed over Q."""
     if not rows or not rows[0]:
         return 0
     n = len(rows[0])
+    entries = []
+    for row in rows:
+        den = math.lcm(*(v.denominator for v in row))
+        entries += [v.numerator * (den // v.denominator) % _PRIME for v in row]
+    modular = nmod_mat(len(rows), n, entries, _PRIME).rank()
+    if modular == min(len(rows), n):
+        return modular
     return fmpq_mat(
         len(rows), n, [fmpq(v.numerator, v.denominator) for row in rows for v in row]
     ).rank()
