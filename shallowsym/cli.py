@@ -21,7 +21,7 @@ from typing import Any
 
 from . import __version__, examples
 from .canonical import canonical_form
-from .domain.maxdiff import max_difference
+from .domain.maxdiff import DEFAULT_VERTEX_LIMIT, max_difference
 from .domain.sets import Box, domain_from_dict
 from .equivalence import equivalent
 from .errors import SearchLimitExceeded, ShallowSymError
@@ -297,12 +297,15 @@ def _cmd_reduce(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@_limited("--limit")
 def _cmd_maxdiff(args: argparse.Namespace) -> int:
     a, b = _load(args.a, args.layers), _load(args.b, args.layers)
     domain = _domain(args, a.d)
     if domain is None:
         raise ShallowSymError("maxdiff needs a bounded domain: --box LO HI or --domain D.json")
-    result = max_difference(a, b, domain=domain, method=args.method, time_limit=args.time_limit)
+    result = max_difference(
+        a, b, domain=domain, method=args.method, time_limit=args.time_limit, limit=args.limit
+    )
     _emit(args, result.to_dict(), str(result))
     return EXIT_OK
 
@@ -476,6 +479,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("b", help=FILE_HELP)
     p.add_argument("--method", choices=("auto", "exact", "milp"), default="auto")
     p.add_argument("--time-limit", type=float, help="seconds per MILP solve")
+    _limit_option(p, "--limit", DEFAULT_VERTEX_LIMIT, "the exact vertex enumeration")
     p.set_defaults(run=_cmd_maxdiff)
     for name in ("equiv", "canon", "maxdiff", "reduce", "symmetries", "fundim"):
         _domain_options(sub.choices[name])

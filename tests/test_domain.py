@@ -779,3 +779,19 @@ def test_mechanisms_on_domain_add_up_to_the_fibre_dimension(seed):
     total = sum(m.dimension for m in report.mechanisms)
     assert total == report.fiber_dimension - report.orbit_dimension
     assert report.has_hidden_symmetries == (total > 0)
+
+
+def test_minimal_width_on_a_box_of_an_all_bent_network_needs_one_flip_set():
+    """Every neuron's hyperplane cuts the box (one per hyperplane): Theorem D4's lower bound
+    #bent equals h, and the network's own orientations, tried first, reach the floor of
+    Corollary D4a, so limit=1 suffices (the old search by increasing size needed 2^h)."""
+    from shallowsym import minimal_width
+
+    rng = np.random.default_rng(7)
+    d, h, k = 20, 14, 3
+    W1 = rng.normal(0, 1, (h, d))
+    b1 = -0.5 * W1.sum(axis=1)  # l_i(centre) = 0: every hyperplane crosses the box
+    net = ShallowNetwork(W1, b1, rng.normal(0, 1, (k, h)), np.zeros(k))
+    box = Box(0, 1, d=d)
+    assert canonical_form(net, domain=box).num_bent == h
+    assert minimal_width(net, domain=box, limit=1) == h

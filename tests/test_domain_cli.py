@@ -88,3 +88,16 @@ def test_bad_domains_exit_2_with_one_line(files, capsys, extra, message):
 def test_maxdiff_needs_a_domain(files, capsys):
     assert main(["maxdiff", files["a"], files["b"]]) == 2
     assert "needs a bounded domain" in capsys.readouterr().err
+
+
+def test_maxdiff_exact_limit_exits_3(tmp_path, capsys):
+    from shallowsym import ShallowNetwork
+
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    ShallowNetwork([[1, 1, 1]], [-1], [[1]], [0]).save(str(a))
+    ShallowNetwork([[1, 1, 2]], [-1], [[1]], [0]).save(str(b))
+    args = ["maxdiff", str(a), str(b), "--box", "0", "1", "--method", "exact"]
+    assert main([*args, "--limit", "5"]) == 3
+    assert "--limit" in capsys.readouterr().err
+    assert main([*args, "--json"]) == 0
+    assert '"exact": true' in capsys.readouterr().out

@@ -12,14 +12,16 @@ always-active neurons on a bounded D (one cancelling pair per rank on R^d), so
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq, fmpq_mat, nmod_mat
 
 from ..canonical import canonical_form
 from ..errors import InvalidDomainError, SearchLimitExceeded, check_limit
+from ..hyperplanes import neuron_keys
 from ..network import ShallowNetwork
 from .sets import Box, Polytope, as_domain
 
@@ -106,11 +108,23 @@ def _rank_basis(rows: list[list[Fraction]]) -> list[int]:
     return chosen
 
 
+_PRIME = 18446744073709551557  # the largest prime below 2^64
+
+
 def _rank(rows: list[list[Fraction]]) -> int:
-    """The exact rank of a matrix of Fractions (flint)."""
+    """The exact rank of a matrix of Fractions (flint). Each row is scaled to integers and the
+    rank taken modulo a 64-bit prime first: it never exceeds the rank over Q, so when it is
+    full (the generic case) it is the rank; otherwise the rank is computed over Q."""
     if not rows or not rows[0]:
         return 0
     n = len(rows[0])
+    entries = []
+    for row in rows:
+        den = math.lcm(*(v.denominator for v in row))
+        entries += [v.numerator * (den // v.denominator) % _PRIME for v in row]
+    modular = nmod_mat(len(rows), n, entries, _PRIME).rank()
+    if modular == min(len(rows), n):
+        return modular
     return fmpq_mat(
         len(rows), n, [fmpq(v.numerator, v.denominator) for row in rows for v in row]
     ).rank()
@@ -142,28 +156,46 @@ def _best_flip(net: ShallowNetwork, domain, limit: int):
     floor = rank_floor(base, [normal for normal, _, _ in bent])  # no S does better
     best = None
     steps = 0
+    for S in _candidates(net, cf, n):
+        steps += 1
+        if steps > limit:
+            raise SearchLimitExceeded(
+                f"the flip-set search on D needs more than limit={limit} of the 2^{n} "
+                f"orientations; the minimal width on D is between {n + floor} and "
+                f"{n + best[0]}",
+                limit=limit,
+            )
+        M = [list(row) for row in base]
+        for h in S:
+            normal, _, kink = bent[h]
+            for j in range(cf.k):
+                if kink[j]:
+                    M[j] = [x + kink[j] * u for x, u in zip(M[j], normal, strict=True)]
+        rank = _rank(M)
+        if best is None or rank < best[0]:
+            best = (rank, S, M)
+        if rank == floor:  # Corollary D4a: the closed form decides it
+            return cf, e, best
+    return cf, e, best
+
+
+def _candidates(net: ShallowNetwork, cf, n: int):
+    """Flip sets to examine: the network's own orientations first (the hyperplanes whose
+    neurons are oriented against u_H; for a network whose neurons all meet D, L_S = 0 there),
+    then every S by increasing size."""
+    nk = neuron_keys(net)
+    index = {key: h for h, key in enumerate(cf.keys)}
+    votes = [0] * n
+    for key, orientation in zip(nk.keys, nk.orientations, strict=True):
+        h = index.get(key)
+        if h is not None:
+            votes[h] += orientation
+    own = tuple(h for h in range(n) if votes[h] < 0)
+    yield own
     for size in range(n + 1):
         for S in itertools.combinations(range(n), size):
-            steps += 1
-            if steps > limit:
-                raise SearchLimitExceeded(
-                    f"the flip-set search on D needs more than limit={limit} of the 2^{n} "
-                    f"orientations; the minimal width on D is between {n + floor} and "
-                    f"{n + best[0]}",
-                    limit=limit,
-                )
-            M = [list(row) for row in base]
-            for h in S:
-                normal, _, kink = bent[h]
-                for j in range(cf.k):
-                    if kink[j]:
-                        M[j] = [x + kink[j] * u for x, u in zip(M[j], normal, strict=True)]
-            rank = _rank(M)
-            if best is None or rank < best[0]:
-                best = (rank, S, M)
-            if rank == floor:  # Corollary D4a: the closed form decides it
-                return cf, e, best
-    return cf, e, best
+            if S != own:
+                yield S
 
 
 def minimal_width_on(
@@ -171,11 +203,11 @@ def minimal_width_on(
 ) -> int:
     """N_min of f on D: bent hyperplanes meeting int(D) plus min over flips of rank(L_S).
 
-    The search over flip sets S stops as soon as rank(L_S) reaches the closed-form floor
-    dim(row(L) + U) - dim U (:func:`rank_floor`); when rank(L) is already that floor (for
-    instance when the rows of L and the normals u_H are linearly independent, as for a trained
-    network with h + k <= d) the answer is #bent + rank(L) without any search
-    (proofs/domains.md, Theorem D4 and Corollary D4a).
+    The search over flip sets S tries the network's own orientations first, then every S by
+    increasing size, and stops as soon as rank(L_S) reaches the closed-form floor
+    dim(row(L) + U) - dim U (:func:`rank_floor`): a network whose neurons all meet D (a
+    trained one on its pixel box) is decided at the first try, N_min = #bent, and so is any
+    f with rank(L) equal to the floor (proofs/domains.md, Theorem D4 and Corollary D4a).
 
     Raises
     ------
