@@ -195,7 +195,7 @@ def _cmd_symmetries(args: argparse.Namespace) -> int:
         on_domain = symmetries(net, limit=args.limit, domain=domain)
         _emit(args, on_domain.to_dict, lambda: str(on_domain))
         return EXIT_OK
-    report = symmetries(net, limit=args.limit)
+    report = symmetries(net, limit=args.limit, time_budget=args.time_budget)
     types, reason = None, None
     if args.types:
         try:
@@ -360,6 +360,19 @@ def _positive(text: str) -> int:
     return value
 
 
+DEFAULT_TIME_BUDGET = 20.0
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, not {text!r}")
+    return value
+
+
 def _limit_option(parser: argparse.ArgumentParser, flag: str, default: int, what: str) -> None:
     parser.add_argument(
         flag, type=_positive, default=default, help=f"bound on {what} (default {default})"
@@ -432,6 +445,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--relabel", action="store_true", help="also the group of input/output relabellings"
     )
     _limit_option(p, "--relabel-limit", DEFAULT_RELABEL_LIMIT, "the relabelling search")
+    p.add_argument(
+        "--time-budget",
+        type=_seconds,
+        default=DEFAULT_TIME_BUDGET,
+        metavar="SECONDS",
+        help="wall-clock seconds for each slow part (fibre dimension, fibre types); past it "
+        f"the part prints as undecided and the rest prints (default {DEFAULT_TIME_BUDGET:g})",
+    )
     p.set_defaults(run=_cmd_symmetries)
     p = sub.add_parser(
         "fundim", help="exact functional dimension and what lowers it", epilog=EPILOG
