@@ -84,8 +84,12 @@ def _compute_neuron_keys(net) -> NeuronKeys:
     num_w, den_w = net.exact.W1.numer_denom()
     num_b, den_b = net.exact.b1.numer_denom()
     common = den_w * den_b // den_w.gcd(den_b)
-    w_ints = [int(x) for x in (num_w * (common // den_w)).entries()]
-    b_ints = [int(x) for x in (num_b * (common // den_b)).entries()]
+    if common != den_w:
+        num_w *= common // den_w
+    if common != den_b:
+        num_b *= common // den_b
+    w_ints = list(map(int, num_w.entries()))
+    b_ints = list(map(int, num_b.entries()))
     A1 = net.exact.W1
     return _integer_neuron_keys(A1, w_ints, b_ints, h, d, zero_output)
 
@@ -99,7 +103,7 @@ def _integer_neuron_keys(A1, w_ints, b_ints, h: int, d: int, zero_output) -> Neu
     for i in range(h):
         start = i * d
         row = w_ints[start : start + d]
-        pivot = next((j for j, x in enumerate(row) if x), -1)
+        pivot = 0 if row and row[0] else next((j for j, x in enumerate(row) if x), -1)
         if pivot < 0:
             keys.append(None)
             orientations.append(0)
