@@ -75,7 +75,10 @@ def _compute_neuron_keys(net) -> NeuronKeys:
         zero_output = tuple((~w2.any(axis=0)).tolist())
     else:
         a_columns = net.exact.W2.transpose().entries()  # row i: the output weights a_i of neuron i
-        zero_output = tuple(not any(a_columns[i * k : (i + 1) * k]) for i in range(h))
+        if k == 1:
+            zero_output = tuple([not x for x in a_columns])
+        else:
+            zero_output = tuple(not any(a_columns[i * k : (i + 1) * k]) for i in range(h))
     rows = net._cache.get("dyadic_rows")
     if rows is not None:
         return _dyadic_neuron_keys(rows, zero_output)
