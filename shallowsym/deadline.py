@@ -49,7 +49,9 @@ def time_budget(seconds: float | None, what: str, *, limit: int) -> Iterator[Non
     -----
     Uses ``SIGALRM``, so the budget applies only in the main thread of a Unix process (the CLI,
     a script, a notebook); elsewhere the block runs unbounded in time (its step ``limit``
-    still applies). A C call in progress (a flint elimination) finishes before the stop.
+    still applies). Inside another budget (or while another interval timer runs) the block is
+    bounded by the outer one only. A C call in progress (a flint elimination) finishes before
+    the stop.
 
     Examples
     --------
@@ -73,7 +75,9 @@ def time_budget(seconds: float | None, what: str, *, limit: int) -> Iterator[Non
     if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds > 0:
         raise ValueError(f"time budget must be a positive number of seconds, not {seconds!r}")
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
+    if not usable or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        # no alarms here, or a budget (or another timer) already runs: the outer one bounds
+        # this block
         yield
         return
 

@@ -334,8 +334,10 @@ class SymmetryReport:
 
     @_remembered
     def flip_sets(self) -> tuple[tuple[int, ...], ...]:
-        """Every admissible flip (see :func:`shallowsym.flip_sets`)."""
-        return _bounded_flip_sets(self.net, self.limit)
+        """Every admissible flip (see :func:`shallowsym.flip_sets`), within ``limit`` and
+        ``time_budget``."""
+        with _budget(self.time_budget, "the flip search", limit=self.limit):
+            return _bounded_flip_sets(self.net, self.limit)
 
     @_remembered
     def mechanisms(self) -> tuple[Mechanism, ...]:
@@ -348,8 +350,10 @@ class SymmetryReport:
 
     @_remembered
     def hidden_witness(self) -> ShallowNetwork | None:
-        """A network of the same architecture realizing f outside G_h.theta (checked), or None."""
-        return _hidden_witness(self)
+        """A network of the same architecture realizing f outside G_h.theta (checked), or None
+        (within ``limit`` and ``time_budget``)."""
+        with _budget(self.time_budget, "the search for a hidden witness", limit=self.limit):
+            return _hidden_witness(self)
 
     @property
     def has_hidden_symmetries(self) -> bool:
@@ -544,7 +548,8 @@ def symmetries(
         hidden symmetries on D (proofs/domains.md).
     time_budget
         Seconds of wall-clock time for each part computed on first use that can be slow
-        (``fiber_dimension``/``local``, ``fiber_types``): past it, that part raises
+        (``flip_sets``, ``hidden_witness``, ``fiber_dimension``/``local``, ``fiber_types``):
+        past it, that part raises
         SearchLimitExceeded and the printed report says "undecided (reason)" for it
         (:func:`shallowsym.deadline.time_budget`). ``None`` (default): no time budget.
 

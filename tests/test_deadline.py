@@ -58,3 +58,13 @@ def test_cli_types_over_budget_print_the_report_and_exit_3(tmp_path, capsys):
     assert "fibre types: undecided (the fibre types did not finish" in out
     assert "hidden symmetries:" in out and "fibre dimension:" in out
     assert "--time-budget" in err
+
+
+def test_nested_budgets_keep_the_outer_one():
+    start = time.perf_counter()
+    with pytest.raises(SearchLimitExceeded, match="outer"):
+        with time_budget(0.1, "outer", limit=1):
+            with time_budget(10, "inner", limit=1):
+                pass
+            time.sleep(2)  # the inner block's exit must not cancel the outer alarm
+    assert time.perf_counter() - start < 1.5
