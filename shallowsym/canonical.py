@@ -373,6 +373,7 @@ def canonical_form(net: ShallowNetwork, *, domain: Box | Polytope | None = None)
 
 def _compute_canonical_form(net: ShallowNetwork) -> CanonicalForm:
     nk = neuron_keys(net)
+    ex = net.exact
     h, k = net.h, net.k
     # Neurons grouped by hyperplane (those with w_i = 0 or a_i = 0 add no kink): sorted by
     # key once, runs of equal keys are the groups.
@@ -384,10 +385,10 @@ def _compute_canonical_form(net: ShallowNetwork) -> CanonicalForm:
     if live:
         # kappa of neuron i is s_i a_i
         if k == 1:
-            products = [(a * s,) for a, s in zip(net.exact.W2.entries(), nk.scales, strict=True)]
+            products = [(a * s,) for a, s in zip(ex.W2.entries(), nk.scales, strict=True)]
         else:  # one numpy pass over object arrays of flint rationals (no Python loop)
             weights = np.empty(k * h, dtype=object)
-            weights[:] = net.exact.W2.entries()
+            weights[:] = ex.W2.entries()
             scales = np.empty(h, dtype=object)
             scales[:] = nk.scales
             products = list(map(tuple, (weights.reshape(k, h).T * scales[:, None]).tolist()))
@@ -409,13 +410,20 @@ def _compute_canonical_form(net: ShallowNetwork) -> CanonicalForm:
             start = stop
     exact = _dyadic_linear_constant(net, nk.keys)
     if exact is None:
-        linear = _rows(net.exact.W2 * net.exact.W1)
+        linear = _rows(ex.W2 * ex.W1)
         # delta = b2 + W2 (b1 + z) / 2 with z_i = |beta_i| on zero-input neurons.
-        shifted = [
-            beta + abs(beta) if key is None else beta
-            for beta, key in zip(net.exact.b1.entries(), nk.keys, strict=True)
-        ]
-        constant = tuple((net.exact.b2 + net.exact.W2 * fmpq_mat(h, 1, shifted) / 2).entries())
+        if None in nk.keys:
+            shifted = fmpq_mat(
+                h,
+                1,
+                [
+                    beta + abs(beta) if key is None else beta
+                    for beta, key in zip(ex.b1.entries(), nk.keys, strict=True)
+                ],
+            )
+        else:  # no zero-input neuron: z = 0
+            shifted = ex.b1
+        constant = tuple((ex.b2 + ex.W2 * shifted / 2).entries())
     else:
         linear, constant = exact
     return CanonicalForm(

@@ -70,11 +70,12 @@ def neuron_keys(net) -> NeuronKeys:
 
 def _compute_neuron_keys(net) -> NeuronKeys:
     d, h, k = net.d, net.h, net.k
+    ex = net.exact
     w2 = net._cache.get("dyadic_w2")  # W2 exactly, as floats: a_i = 0 iff its floats are 0
     if w2 is not None:
         zero_output = tuple((~w2.any(axis=0)).tolist())
     else:
-        a_columns = net.exact.W2.transpose().entries()  # row i: the output weights a_i of neuron i
+        a_columns = ex.W2.transpose().entries()  # row i: the output weights a_i of neuron i
         if k == 1:
             zero_output = tuple([not x for x in a_columns])
         else:
@@ -84,8 +85,8 @@ def _compute_neuron_keys(net) -> NeuronKeys:
         return _dyadic_neuron_keys(rows, zero_output)
     # [W1 | b1] scaled by one positive common denominator: integer rows with the same
     # primitive keys (a positive factor per row does not change a key), in one flint pass.
-    num_w, den_w = net.exact.W1.numer_denom()
-    num_b, den_b = net.exact.b1.numer_denom()
+    num_w, den_w = ex.W1.numer_denom()
+    num_b, den_b = ex.b1.numer_denom()
     common = den_w * den_b // den_w.gcd(den_b)
     if common != den_w:
         num_w *= common // den_w
@@ -93,7 +94,7 @@ def _compute_neuron_keys(net) -> NeuronKeys:
         num_b *= common // den_b
     w_ints = list(map(int, num_w.entries()))
     b_ints = list(map(int, num_b.entries()))
-    A1 = net.exact.W1
+    A1 = ex.W1
     return _integer_neuron_keys(A1, w_ints, b_ints, h, d, zero_output)
 
 
