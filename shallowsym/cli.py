@@ -286,7 +286,7 @@ def _cmd_maxdiff(args: argparse.Namespace) -> int:
     if domain is None:
         raise ShallowSymError("maxdiff needs a bounded domain: --box LO HI or --domain D.json")
     result = max_difference(a, b, domain=domain, method=args.method, time_limit=args.time_limit)
-    _emit(args, result.to_dict(), str(result))
+    _emit(args, result.to_dict(), result.to_text(exact=args.exact))
     return EXIT_OK
 
 
@@ -479,7 +479,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("a", help=FILE_HELP)
     p.add_argument("b", help=FILE_HELP)
     p.add_argument("--method", choices=("auto", "exact", "milp"), default="auto")
-    p.add_argument("--time-limit", type=float, help="seconds per MILP solve")
+    p.add_argument(
+        "--time-limit",
+        type=_seconds,
+        default=10.0,
+        help="seconds per MILP solve (default 10; past it the answer is a certified lower "
+        "bound with the solver's upper bound)",
+    )
     p.set_defaults(run=_cmd_maxdiff)
     for name in ("equiv", "canon", "maxdiff", "reduce", "symmetries", "fundim"):
         _domain_options(sub.choices[name])
