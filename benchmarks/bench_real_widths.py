@@ -47,6 +47,7 @@ from shallowsym import (
     symmetries,
 )
 from shallowsym.cli import main
+from shallowsym.deadline import time_budget
 from shallowsym.errors import SearchLimitExceeded
 
 try:
@@ -158,6 +159,15 @@ def timed(fn, *args, **kwargs) -> tuple[float, float, object]:
     return time.perf_counter() - start, time.process_time() - cpu, value
 
 
+def bounded_local_dimension(net: ShallowNetwork):
+    """local_dimension within a 60 s time budget ("undecided" past it)."""
+    try:
+        with time_budget(60, "local_dimension", limit=1):
+            return local_dimension(net).dimension
+    except SearchLimitExceeded as err:
+        return f"undecided ({err})"
+
+
 def measure(name: str, arrays, folder: str, suffix: str) -> None:
     path = os.path.join(folder, f"{name}{suffix}")
     save_pt(arrays, path)
@@ -188,12 +198,16 @@ def measure(name: str, arrays, folder: str, suffix: str) -> None:
         ("equivalent (verdict)", equivalent, (net, net2)),
         ("explain (certificate)", explain, (net, net2)),
         ("symmetries", symmetries, (net,)),
-        ("str(symmetries(net))", lambda n: str(symmetries(n)), (net,)),
+        (
+            "str(symmetries(net, time_budget=20))",
+            lambda n: str(symmetries(n, time_budget=20)),
+            (net,),
+        ),
         ("functional_dimension", functional_dimension, (net,)),
         ("minimal_width", minimal_width, (net,)),
         ("is_irreducible", is_irreducible, (net,)),
         ("reduction", reduction, (net,)),
-        ("local_dimension", local_dimension, (net,)),
+        ("local_dimension (60 s budget)", bounded_local_dimension, (net,)),
     ]
     for label, fn, args in calls:
         fresh = tuple(

@@ -378,46 +378,57 @@ def canonical_form(net: ShallowNetwork, *, domain: Box | Polytope | None = None)
 
 def _compute_canonical_form(net: ShallowNetwork) -> CanonicalForm:
     nk = neuron_keys(net)
+    ex = net.exact
     h, k = net.h, net.k
-    # Neurons grouped by hyperplane (those with w_i = 0 or a_i = 0 add no kink).
-    groups: dict[Key, list[int]] = {}
-    for i, (key, dead) in enumerate(zip(nk.keys, nk.zero_output, strict=True)):
-        if key is not None and not dead:
-            members = groups.get(key)
-            if members is None:
-                groups[key] = [i]
-            else:
-                members.append(i)
-    ordered = sorted(groups.items())  # keys compared once; no key hashed again below
+    # Neurons grouped by hyperplane (those with w_i = 0 or a_i = 0 add no kink): sorted by
+    # key once, runs of equal keys are the groups.
+    keys = nk.keys
+    live = [i for i, dead in enumerate(nk.zero_output) if not dead and keys[i] is not None]
+    live.sort(key=keys.__getitem__)
     kinks: list[tuple[fmpq, ...]] = []
     bent: list[Key] = []
-    if ordered:
-        # kappa of neuron i is s_i a_i: one numpy pass over object arrays of flint rationals
-        # (numpy calls fmpq.__mul__ per entry, with no Python loop).
-        weights = np.empty(k * h, dtype=object)
-        weights[:] = net.exact.W2.entries()
-        scales = np.empty(h, dtype=object)
-        scales[:] = nk.scales
-        products = list(map(tuple, (weights.reshape(k, h).T * scales[:, None]).tolist()))
-        for key, members in ordered:
-            if len(members) == 1:  # s_i > 0 and a_i != 0: a bent hyperplane
-                kinks.append(products[members[0]])
+    if live:
+        # kappa of neuron i is s_i a_i
+        if k == 1:
+            products = [(a * s,) for a, s in zip(ex.W2.entries(), nk.scales, strict=True)]
+        else:  # one numpy pass over object arrays of flint rationals (no Python loop)
+            weights = np.empty(k * h, dtype=object)
+            weights[:] = ex.W2.entries()
+            scales = np.empty(h, dtype=object)
+            scales[:] = nk.scales
+            products = list(map(tuple, (weights.reshape(k, h).T * scales[:, None]).tolist()))
+        start, n = 0, len(live)
+        while start < n:
+            key = keys[live[start]]
+            stop = start + 1
+            while stop < n and keys[live[stop]] == key:
+                stop += 1
+            if stop == start + 1:  # s_i > 0 and a_i != 0: a bent hyperplane
+                kinks.append(products[live[start]])
                 bent.append(key)
-                continue
-            rows = [products[i] for i in members]
-            total = tuple(sum(column, fmpq(0)) for column in zip(*rows, strict=True))
-            if any(total):
-                kinks.append(total)
-                bent.append(key)
+            else:
+                rows = [products[i] for i in live[start:stop]]
+                total = tuple(sum(column, fmpq(0)) for column in zip(*rows, strict=True))
+                if any(total):
+                    kinks.append(total)
+                    bent.append(key)
+            start = stop
     exact = _dyadic_linear_constant(net, nk.keys)
     if exact is None:
-        linear = _rows(net.exact.W2 * net.exact.W1)
+        linear = _rows(ex.W2 * ex.W1)
         # delta = b2 + W2 (b1 + z) / 2 with z_i = |beta_i| on zero-input neurons.
-        shifted = [
-            beta + abs(beta) if key is None else beta
-            for beta, key in zip(net.exact.b1.entries(), nk.keys, strict=True)
-        ]
-        constant = tuple((net.exact.b2 + net.exact.W2 * fmpq_mat(h, 1, shifted) / 2).entries())
+        if None in nk.keys:
+            shifted = fmpq_mat(
+                h,
+                1,
+                [
+                    beta + abs(beta) if key is None else beta
+                    for beta, key in zip(ex.b1.entries(), nk.keys, strict=True)
+                ],
+            )
+        else:  # no zero-input neuron: z = 0
+            shifted = ex.b1
+        constant = tuple((ex.b2 + ex.W2 * shifted / 2).entries())
     else:
         linear, constant = exact
     return CanonicalForm(

@@ -212,7 +212,7 @@ def _cmd_symmetries(args: argparse.Namespace) -> int:
         on_domain = symmetries(net, limit=args.limit, domain=domain)
         _emit(args, on_domain.to_dict, lambda: str(on_domain))
         return EXIT_OK
-    report = symmetries(net, limit=args.limit)
+    report = symmetries(net, limit=args.limit, time_budget=args.time_budget)
     types, reason = None, None
     if args.types:
         try:
@@ -306,7 +306,7 @@ def _cmd_maxdiff(args: argparse.Namespace) -> int:
     result = max_difference(
         a, b, domain=domain, method=args.method, time_limit=args.time_limit, limit=args.limit
     )
-    _emit(args, result.to_dict(), str(result))
+    _emit(args, result.to_dict(), result.to_text(exact=args.exact))
     return EXIT_OK
 
 
@@ -377,6 +377,19 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} is not positive")
+    return value
+
+
+DEFAULT_TIME_BUDGET = 20.0
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, not {text!r}")
     return value
 
 
@@ -452,6 +465,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--relabel", action="store_true", help="also the group of input/output relabellings"
     )
     _limit_option(p, "--relabel-limit", DEFAULT_RELABEL_LIMIT, "the relabelling search")
+    p.add_argument(
+        "--time-budget",
+        type=_seconds,
+        default=DEFAULT_TIME_BUDGET,
+        metavar="SECONDS",
+        help="wall-clock seconds for each slow part (fibre dimension, fibre types); past it "
+        f"the part prints as undecided and the rest prints (default {DEFAULT_TIME_BUDGET:g})",
+    )
     p.set_defaults(run=_cmd_symmetries)
     p = sub.add_parser(
         "fundim", help="exact functional dimension and what lowers it", epilog=EPILOG
@@ -478,7 +499,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("a", help=FILE_HELP)
     p.add_argument("b", help=FILE_HELP)
     p.add_argument("--method", choices=("auto", "exact", "milp"), default="auto")
-    p.add_argument("--time-limit", type=float, help="seconds per MILP solve")
+    p.add_argument(
+        "--time-limit",
+        type=_seconds,
+        default=10.0,
+        help="seconds per MILP solve (default 10; past it the answer is a certified lower "
+        "bound with the solver's upper bound)",
+    )
     _limit_option(p, "--limit", DEFAULT_VERTEX_LIMIT, "the exact vertex enumeration")
     p.set_defaults(run=_cmd_maxdiff)
     for name in ("equiv", "canon", "maxdiff", "reduce", "symmetries", "fundim"):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .canonical import CanonicalForm, canonical_form
 from .domain.maxdiff import epsilon_verdict
@@ -36,43 +37,54 @@ def _fmt_vector(values: tuple[Fraction, ...], *, exact: bool = True, full: bool 
     return vector_text(values, exact=exact, full=full, shown=SHOWN, max_chars=60)
 
 
+class Settled(NamedTuple):
+    """Internal: what explains a verdict, computed on first access (see :class:`Equivalence`)."""
+
+    reason: str
+    standard: StandardCertificate | None = None
+    hidden: bool = False
+    witness: tuple[Fraction, ...] | None = None
+    values: tuple[tuple[Fraction, ...], tuple[Fraction, ...]] | None = None
+
+
 @dataclass(frozen=True)
 class Equivalence:
     """The verdict of :func:`equivalent`; truthy exactly when f_a = f_b on all of R^d.
+
+    The verdict is decided from the canonical forms alone; everything that explains it is
+    computed on first access and remembered: ``reason``, ``witness``/``values``, ``standard``
+    and ``needs_hidden_symmetries`` (the standard map is found by
+    :func:`shallowsym.find_standard_map` in O(h)), ``certificate`` and ``certificate_status``
+    (the move search, bounded by ``limit``).
 
     Attributes
     ----------
     equivalent
         The exact verdict.
-    reason
-        In words: which invariant differs, or why the networks agree.
     method
         ``"canonical"`` or ``"graph"``: how the verdict was reached.
-    witness
-        When not equivalent (and d, k agree): a rational point x with a(x) != b(x), checked
-        by exact evaluation; ``values`` holds (a(x), b(x)).
-    certificate
-        Computed on first access (the verdict never waits for it). When equivalent and
-        b = g.a for a standard symmetry g: the permutation and positive scales of g (a
-        ``StandardCertificate``), checked by applying them. When b is outside the orbit of a
-        (same width): a ``MoveCertificate``, named moves of :mod:`shallowsym.moves` taking a
-        exactly to b, checked by replaying them, found by :func:`shallowsym.explain` bounded
-        by ``limit``; ``None`` when no such sequence was found or the search reached its
-        limit (``certificate_status`` says which).
-    needs_hidden_symmetries
-        When equivalent but b is not in the G_h-orbit of a (for example, the widths
-        differ, or a flip is needed).
+    settle
+        Internal: computes the explanation (a :class:`Settled`) on first access.
     limit
         Bound on the certificate search (see :func:`shallowsym.explain`).
+    networks
+        The pair (a, b) when the move search may need it.
+
+    Lazy properties: ``reason`` (in words: which invariant differs, or why the networks
+    agree); ``witness`` (when not equivalent and d, k agree: a rational point x with
+    a(x) != b(x), checked by exact evaluation) and ``values`` (a(x), b(x)); ``standard`` (the
+    standard symmetry g with b = g.a, or None); ``needs_hidden_symmetries`` (equivalent but b
+    is not in the G_h-orbit of a: the widths differ, or a flip is needed); ``certificate``
+    (when b = g.a: the ``StandardCertificate``, checked by applying it; when b is outside the
+    orbit of a (same width): a ``MoveCertificate``, named moves of :mod:`shallowsym.moves`
+    taking a exactly to b, checked by replaying them, found by :func:`shallowsym.explain`
+    bounded by ``limit``; ``None`` when no such sequence was found or the search reached its
+    limit (``certificate_status`` says which)).
     """
 
     equivalent: bool
-    reason: str
     method: str
-    witness: tuple[Fraction, ...] | None = None
-    values: tuple[tuple[Fraction, ...], tuple[Fraction, ...]] | None = None
-    standard: StandardCertificate | None = field(default=None, repr=False)
-    needs_hidden_symmetries: bool = False
+    settle: Callable[[], Settled] = field(repr=False, compare=False)
     limit: int = field(default=DEFAULT_EXPLAIN_LIMIT, repr=False)
     networks: tuple[ShallowNetwork, ShallowNetwork] | None = field(
         default=None, repr=False, compare=False
@@ -80,6 +92,35 @@ class Equivalence:
 
     def __bool__(self) -> bool:
         return self.equivalent
+
+    @cached_property
+    def _settled(self) -> Settled:
+        return self.settle()
+
+    @property
+    def reason(self) -> str:
+        """In words: which invariant differs, or why the networks agree (lazy)."""
+        return self._settled.reason
+
+    @property
+    def witness(self) -> tuple[Fraction, ...] | None:
+        """A rational point separating a and b, or None (lazy)."""
+        return self._settled.witness
+
+    @property
+    def values(self) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]] | None:
+        """(a(x), b(x)) at the witness x, or None (lazy)."""
+        return self._settled.values
+
+    @property
+    def standard(self) -> StandardCertificate | None:
+        """The standard symmetry g with b = g.a, or None (lazy: found on first access)."""
+        return self._settled.standard
+
+    @property
+    def needs_hidden_symmetries(self) -> bool:
+        """Equivalent, but b is not in the standard-group orbit of a (lazy)."""
+        return self._settled.hidden
 
     @cached_property
     def _explanation(self) -> tuple[StandardCertificate | MoveCertificate | None, str]:
@@ -254,16 +295,30 @@ def equivalent(
         return relabelled_equivalent(a, b, relabel=relabel, limit=limit)
     if domain is not None or epsilon is not None:
         return _on_domain(a, b, method, domain, epsilon, limit)
-    if a.d != b.d:
-        return Equivalence(False, f"a has input dimension {a.d} but b has {b.d}", method)
-    if a.k != b.k:
-        return Equivalence(False, f"a has output dimension {a.k} but b has {b.k}", method)
+    if a.d != b.d or a.k != b.k:
+        return _known(False, _shape_reason(a, b), method)
     cf_a, cf_b = canonical_form(a), canonical_form(b)
     same = graphs_isomorphic(a, b) if method == "graph" else cf_a == cf_b
     if not same:
-        x = separating_point(a, b, cf_a, cf_b)
-        return Equivalence(False, _difference(cf_a, cf_b), method, witness=x, values=(a(x), b(x)))
+
+        def settle() -> Settled:
+            x = separating_point(a, b, cf_a, cf_b)
+            return Settled(_difference(cf_a, cf_b), witness=x, values=(a(x), b(x)))
+
+        return Equivalence(False, method, settle)
     return _equivalent_verdict(a, b, method, limit)
+
+
+def _known(same: bool, reason: str, method: str, **more: Any) -> Equivalence:
+    """A verdict whose explanation is known at once."""
+    settled = Settled(reason, **more)
+    return Equivalence(same, method, lambda: settled)
+
+
+def _shape_reason(a: ShallowNetwork, b: ShallowNetwork) -> str:
+    if a.d != b.d:
+        return f"a has input dimension {a.d} but b has {b.d}"
+    return f"a has output dimension {a.k} but b has {b.k}"
 
 
 def _on_domain(a, b, method: str, domain, epsilon, limit: int) -> Equivalence:
@@ -271,68 +326,69 @@ def _on_domain(a, b, method: str, domain, epsilon, limit: int) -> Equivalence:
     if domain is None:
         raise ValueError("epsilon needs a bounded domain= (the difference may be unbounded)")
     domain = as_domain(domain, a.d)
-    if a.d != b.d:
-        return Equivalence(False, f"a has input dimension {a.d} but b has {b.d}", method)
-    if a.k != b.k:
-        return Equivalence(False, f"a has output dimension {a.k} but b has {b.k}", method)
+    if a.d != b.d or a.k != b.k:
+        return _known(False, _shape_reason(a, b), method)
     if epsilon is not None:
         same, reason, x = epsilon_verdict(a, b, domain, epsilon)
         values = None if x is None else (a(x), b(x))
-        return Equivalence(same, reason, method, witness=x, values=values)
+        return _known(same, reason, method, witness=x, values=values)
     cf_a, cf_b = canonical_form(a, domain=domain), canonical_form(b, domain=domain)
     if cf_a != cf_b:
-        x, values = separating_point_in(a, b, cf_a, cf_b)
-        return Equivalence(
-            False,
-            f"on D = {domain}, {_difference(cf_a, cf_b)} (hyperplanes missing D folded into "
-            "the affine part)",
-            method,
-            witness=x,
-            values=values,
-        )
+
+        def settle() -> Settled:
+            x, values = separating_point_in(a, b, cf_a, cf_b)
+            reason = (
+                f"on D = {domain}, {_difference(cf_a, cf_b)} (hyperplanes missing D folded "
+                "into the affine part)"
+            )
+            return Settled(reason, witness=x, values=values)
+
+        return Equivalence(False, method, settle)
     if canonical_form(a) == canonical_form(b):
         verdict = _equivalent_verdict(a, b, method, limit)
-        return dataclasses.replace(
-            verdict, reason=f"equal on D = {domain} and on all of R^d: {verdict.reason}"
-        )
-    return Equivalence(
+
+        def settle_everywhere() -> Settled:
+            inner = verdict._settled
+            reason = f"equal on D = {domain} and on all of R^d: {inner.reason}"
+            return inner._replace(reason=reason)
+
+        return dataclasses.replace(verdict, settle=settle_everywhere)
+    return _known(
         True,
         f"same canonical form on D = {domain}: equal on D, though they differ outside D (so b "
         "is not in the standard-group orbit of a)",
         method,
-        needs_hidden_symmetries=True,
+        hidden=True,
     )
 
 
 def _equivalent_verdict(
     a: ShallowNetwork, b: ShallowNetwork, method: str, limit: int
 ) -> Equivalence:
+    """Equal canonical forms: the verdict at once, the standard map on first access."""
     if a.h != b.h:
-        return Equivalence(
+        return _known(
             True,
             f"same canonical form; the widths differ ({a.h} and {b.h}), so the equivalence "
             "needs hidden symmetries (zero, twin, cancelling or flipped neurons)",
             method,
-            needs_hidden_symmetries=True,
+            hidden=True,
         )
-    cert = graph_standard_map(a, b) if method == "graph" else find_standard_map(a, b)
-    if cert is None:
-        return Equivalence(
-            True,
-            "same canonical form, but b is not in the standard-group orbit of a: the "
-            "equivalence needs hidden symmetries (named moves in `certificate`, on demand)",
-            method,
-            needs_hidden_symmetries=True,
-            limit=limit,
-            networks=(a, b),
+
+    def settle() -> Settled:
+        cert = graph_standard_map(a, b) if method == "graph" else find_standard_map(a, b)
+        if cert is None:
+            return Settled(
+                "same canonical form, but b is not in the standard-group orbit of a: the "
+                "equivalence needs hidden symmetries (named moves in `certificate`, on demand)",
+                hidden=True,
+            )
+        return Settled(
+            "b = g.a for a standard symmetry g (a permutation and positive scalings)",
+            standard=cert,
         )
-    return Equivalence(
-        True,
-        "b = g.a for a standard symmetry g (a permutation and positive scalings)",
-        method,
-        standard=cert,
-        limit=limit,
-    )
+
+    return Equivalence(True, method, settle, limit=limit, networks=(a, b))
 
 
 def _difference(cf_a: CanonicalForm, cf_b: CanonicalForm) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-from flint import fmpq, fmpq_mat
+from flint import fmpq
 
 from .network import check_network
 from .rationals import primitive_dyadic_keys, to_fraction
@@ -50,16 +50,6 @@ class NeuronKeys:
     def scale(self, i: int) -> Fraction:
         """s_i as a ``Fraction``."""
         return to_fraction(self.scales[i])
-
-
-def _primitive_key(row: list[fmpq], d: int) -> tuple[Key, int, int]:
-    """(primitive integer key, pivot p, sign of w[p]) of a row (w, beta) with w != 0."""
-    numerators, _ = fmpq_mat(1, d + 1, row).numer_denom()  # row times the lcm of denominators
-    ints = [int(x) for x in numerators.entries()]
-    pivot = next(j for j in range(d) if ints[j])
-    sign = 1 if ints[pivot] > 0 else -1
-    divisor = sign * math.gcd(*ints)
-    return tuple([x // divisor for x in ints]), pivot, sign
 
 
 def neuron_keys(net) -> NeuronKeys:
@@ -101,32 +91,55 @@ def neuron_keys(net) -> NeuronKeys:
 
 def _compute_neuron_keys(net) -> NeuronKeys:
     d, h, k = net.d, net.h, net.k
+    ex = net.exact
     w2 = net.cached("dyadic_w2")  # W2 exactly, as floats: a_i = 0 iff its floats are 0
     if w2 is not None:
         zero_output = tuple((~w2.any(axis=0)).tolist())
     else:
-        a_columns = net.exact.W2.transpose().entries()  # row i: the output weights a_i of neuron i
-        zero_output = tuple(not any(a_columns[i * k : (i + 1) * k]) for i in range(h))
+        a_columns = ex.W2.transpose().entries()  # row i: the output weights a_i of neuron i
+        if k == 1:
+            zero_output = tuple([not x for x in a_columns])
+        else:
+            zero_output = tuple(not any(a_columns[i * k : (i + 1) * k]) for i in range(h))
     rows = net.cached("dyadic_rows")
     if rows is not None:
         return _dyadic_neuron_keys(rows, zero_output)
-    A1 = net.exact.W1
-    b_entries = net.exact.b1.entries()
+    # [W1 | b1] scaled by one positive common denominator: integer rows with the same
+    # primitive keys (a positive factor per row does not change a key), in one flint pass.
+    num_w, den_w = ex.W1.numer_denom()
+    num_b, den_b = ex.b1.numer_denom()
+    common = den_w * den_b // den_w.gcd(den_b)
+    if common != den_w:
+        num_w *= common // den_w
+    if common != den_b:
+        num_b *= common // den_b
+    w_ints = list(map(int, num_w.entries()))
+    b_ints = list(map(int, num_b.entries()))
+    A1 = ex.W1
+    return _integer_neuron_keys(A1, w_ints, b_ints, h, d, zero_output)
+
+
+def _integer_neuron_keys(A1, w_ints, b_ints, h: int, d: int, zero_output) -> NeuronKeys:
     keys: list[Key | None] = []
     orientations: list[int] = []
     scales: list[fmpq] = []
     zero = fmpq(0)
+    gcd = math.gcd
     for i in range(h):
-        w = [A1[i, j] for j in range(d)]
-        if not any(w):
+        start = i * d
+        row = w_ints[start : start + d]
+        pivot = 0 if row and row[0] else next((j for j, x in enumerate(row) if x), -1)
+        if pivot < 0:
             keys.append(None)
             orientations.append(0)
             scales.append(zero)
             continue
-        key, pivot, sign = _primitive_key([*w, b_entries[i]], d)
-        keys.append(key)
+        row.append(b_ints[i])
+        sign = 1 if row[pivot] > 0 else -1
+        divisor = sign * gcd(*row)
+        keys.append(tuple(row) if divisor == 1 else tuple([x // divisor for x in row]))
         orientations.append(sign)
-        scales.append(abs(w[pivot]))
+        scales.append(abs(A1[i, pivot]))
     return NeuronKeys(tuple(keys), tuple(orientations), tuple(scales), zero_output)
 
 

@@ -105,6 +105,8 @@ def extend_echelon(echelon: dict[int, list[Fraction]], vector: Sequence[Fraction
     >>> {p: [str(x) for x in row] for p, row in basis.items()}
     {0: ['1', '0'], 1: ['0', '1']}
     """
+    if len(echelon) >= len(vector):  # a basis of the whole space: every vector depends on it
+        return False
     v = [Fraction(x) for x in vector]
     for pivot, row in echelon.items():
         if v[pivot]:

@@ -158,11 +158,10 @@ class Structure:
     @property
     def all_zero(self) -> tuple[int, ...]:
         """Neurons with w = 0, beta = 0 and a = 0: fixed by every scaling."""
-        W1, d = self.net.exact.W1, self.net.d  # the few rows asked, not all h d as Fractions
+        W1, b1 = self.net.exact.W1, self.net.exact.b1  # no Fraction copy of the whole network
+        d = self.net.d
         return tuple(
-            i
-            for i in self.zero_output
-            if self.net.b1[i] == 0 and not any(W1[i, c] for c in range(d))
+            i for i in self.zero_output if b1[i, 0] == 0 and not any(W1[i, j] for j in range(d))
         )
 
     @property

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .canonical import canonical_form
+from .deadline import time_budget as _budget
 from .domain.sets import Box, Polytope
 from .domain.symmetry import DomainSymmetryReport, domain_symmetries
 from .errors import SearchLimitExceeded, check_limit
@@ -188,6 +189,7 @@ class SymmetryReport:
     stratum_dimension: int
     continuous_mechanisms: tuple[Mechanism, ...]
     limit: int = DEFAULT_LIMIT
+    time_budget: float | None = None
 
     @property
     def type(self) -> CombinatorialType:
@@ -195,8 +197,10 @@ class SymmetryReport:
 
     @_remembered
     def local(self) -> LocalDimension:
-        """The fibre's dimension at theta with a nearby network attaining it."""
-        return local_dimension(self.net, limit=self.limit)
+        """The fibre's dimension at theta with a nearby network attaining it (bounded by
+        ``limit`` steps and ``time_budget`` seconds)."""
+        with _budget(self.time_budget, "the fibre dimension at theta", limit=self.limit):
+            return local_dimension(self.net, limit=self.limit)
 
     @property
     def fiber_dimension(self) -> int:
@@ -206,8 +210,10 @@ class SymmetryReport:
 
     @_remembered
     def flip_sets(self) -> tuple[tuple[int, ...], ...]:
-        """Every admissible flip (see :func:`shallowsym.flip_sets`)."""
-        return _bounded_flip_sets(self.net, self.limit)
+        """Every admissible flip (see :func:`shallowsym.flip_sets`), within ``limit`` and
+        ``time_budget``."""
+        with _budget(self.time_budget, "the flip search", limit=self.limit):
+            return _bounded_flip_sets(self.net, self.limit)
 
     @_remembered
     def mechanisms(self) -> tuple[Mechanism, ...]:
@@ -220,8 +226,10 @@ class SymmetryReport:
 
     @_remembered
     def hidden_witness(self) -> ShallowNetwork | None:
-        """A network of the same architecture realizing f outside G_h.theta (checked), or None."""
-        return _hidden_witness(self)
+        """A network of the same architecture realizing f outside G_h.theta (checked), or None
+        (within ``limit`` and ``time_budget``)."""
+        with _budget(self.time_budget, "the search for a hidden witness", limit=self.limit):
+            return _hidden_witness(self)
 
     @property
     def has_hidden_symmetries(self) -> bool:
@@ -229,16 +237,30 @@ class SymmetryReport:
         return self.stratum_dimension > self.orbit_dimension or self.hidden_witness is not None
 
     def fiber_types(
-        self, *, limit: int = DEFAULT_TYPE_LIMIT, progress: bool | None = None
+        self,
+        *,
+        limit: int = DEFAULT_TYPE_LIMIT,
+        progress: bool | None = None,
+        time_budget: float | None = None,
     ) -> tuple[FiberType, ...]:
         """Every stratum of the fibre (see :func:`shallowsym.fiber_types`).
 
         The candidate types are counted first (cheap), so a fibre with more than ``limit``
-        candidates raises SearchLimitExceeded before any is realized; the failure is
-        remembered per limit."""
+        candidates raises SearchLimitExceeded before any is realized; enumerating and
+        realizing them stops after ``time_budget`` seconds (default: the report's
+        ``time_budget``) with SearchLimitExceeded too. A failure is remembered per limit."""
         failures = self.__dict__.setdefault("_type_failures", {})
         if limit in failures:
             raise failures[limit]
+        budget = self.time_budget if time_budget is None else time_budget
+        try:
+            with _budget(budget, "the fibre types", limit=limit):
+                return self._fiber_types(limit, progress)
+        except SearchLimitExceeded as err:
+            failures[limit] = err
+            raise
+
+    def _fiber_types(self, limit: int, progress: bool | None) -> tuple[FiberType, ...]:
         cf = canonical_form(self.net)
         # Every sign choice (1+,0-) or (0+,1-) per bent hyperplane is a candidate: 2^s of them.
         many = cf.num_bent >= limit.bit_length()
@@ -246,12 +268,11 @@ class SymmetryReport:
             candidates = itertools.islice(candidate_types(cf, self.net.h), limit + 1)
             many = sum(1 for _ in candidates) > limit
         if many:
-            failures[limit] = SearchLimitExceeded(
+            raise SearchLimitExceeded(
                 f"the fibre has more than limit={limit} candidate types (counted before "
                 "realizing any); pass a larger limit=",
                 limit=limit,
             )
-            raise failures[limit]
         return fiber_types(self.net, limit=limit, progress=progress)
 
     def relabelling(self, *, limit: int = DEFAULT_RELABEL_LIMIT) -> RelabellingSymmetries:
@@ -382,7 +403,11 @@ class SymmetryReport:
 
 
 def symmetries(
-    net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain: Box | Polytope | None = None
+    net: ShallowNetwork,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    domain: Box | Polytope | None = None,
+    time_budget: float | None = None,
 ) -> SymmetryReport | DomainSymmetryReport:
     """The symmetry report of ``net``.
 
@@ -397,6 +422,12 @@ def symmetries(
         A Box or Polytope: a :class:`~shallowsym.domain.symmetry.DomainSymmetryReport` of the
         roles on D (dead, always active, bent), functional and fibre dimension on D and
         hidden symmetries on D (proofs/domains.md).
+    time_budget
+        Seconds of wall-clock time for each part computed on first use that can be slow
+        (``flip_sets``, ``hidden_witness``, ``fiber_dimension``/``local``, ``fiber_types``):
+        past it, that part raises
+        SearchLimitExceeded and the printed report says "undecided (reason)" for it
+        (:func:`shallowsym.deadline.time_budget`). ``None`` (default): no time budget.
 
     Returns
     -------
@@ -424,6 +455,14 @@ def symmetries(
     if not isinstance(net, ShallowNetwork):
         raise TypeError(f"symmetries expects a ShallowNetwork, not {type(net).__name__}")
     check_limit(limit)
+    if time_budget is not None and (
+        isinstance(time_budget, bool)
+        or not isinstance(time_budget, int | float)
+        or time_budget <= 0
+    ):
+        raise ValueError(
+            f"symmetries: time_budget must be a positive number of seconds, not {time_budget!r}"
+        )
     if domain is not None:
         return domain_symmetries(
             net, domain, limit=limit, rd_report=lambda: symmetries(net, limit=limit)
@@ -439,6 +478,7 @@ def symmetries(
         stratum_dimension=orbit + sum(m.dimension for m in mechanisms),
         continuous_mechanisms=mechanisms,
         limit=limit,
+        time_budget=time_budget,
     )
 
 

@@ -37,6 +37,7 @@ from ..errors import (
 from ..hyperplanes import Key, hyperplane_normal_offset
 from ..network import ShallowNetwork
 from ..rationals import as_rational, format_rational, to_fraction
+from ..text import format_number
 from .sets import Box, Polytope, as_domain
 
 __all__ = [
@@ -102,9 +103,13 @@ class MaxDifference:
         return max(float(v) if u is None else u for u, v in pairs)
 
     def __str__(self) -> str:
+        return self.to_text()
+
+    def to_text(self, *, exact: bool = False) -> str:
+        """The result for people: long rationals as ``~`` decimals unless ``exact``."""
         label = "exact" if self.exact else "certified lower bound"
         lines = [
-            f"max |f_a - f_b| on D = {format_rational(self.maximum)} ({label}; method "
+            f"max |f_a - f_b| on D = {format_number(self.maximum, exact=exact)} ({label}; method "
             f"{self.method}; {self.remaining} hyperplanes remain after {self.cancelled} cancelled)"
         ]
         if not self.exact:
@@ -112,7 +117,7 @@ class MaxDifference:
         if len(self.values) > 1:
             for j, v in enumerate(self.values):
                 extra = "" if self.upper_bounds[j] is None else f" <= {self.upper_bounds[j]:.12g}"
-                lines.append(f"  output {j}: {format_rational(v)}{extra}")
+                lines.append(f"  output {j}: {format_number(v, exact=exact)}{extra}")
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:
