@@ -770,12 +770,13 @@ def _rand(rng, nonzero: bool = False) -> Fraction:
             return x
 
 
-def _candidate_moves(net: ShallowNetwork, rng) -> list:
-    """(name, move, args[, kwargs]) for every move theta admits, with random arguments."""
+def _candidate_moves(net: ShallowNetwork, rng, hidden: dict | None = None) -> list:
+    """(name, move, args[, kwargs]) for every move theta admits, with random arguments;
+    ``hidden`` caches the hidden witness's type by theta's type along one walk."""
     from .errors import SearchLimitExceeded
     from .flips import flip_sets
     from .hyperplanes import hyperplane_normal_offset
-    from .linalg import nullspace
+    from .linalg import rref
     from .roles import structure
 
     s = structure(net)
@@ -818,14 +819,19 @@ def _candidate_moves(net: ShallowNetwork, rng) -> list:
     mixed = [g for g in s.groups if g.mixed]
     if mixed:
         normals = [hyperplane_normal_offset(g.key)[0] for g in mixed]
-        kernel = nullspace([[u[c] for u in normals] for c in range(d)], len(mixed))
-        if kernel:
+        reduced, pivots = rref([[u[c] for u in normals] for c in range(d)], len(mixed))
+        free = sorted(set(range(len(mixed))) - set(pivots))
+        if free:
+            # a random combination of at most 8 kernel vectors (the basis vector of free
+            # column f is e_f - sum_t reduced[t][f] e_pivot_t): O(h), where the whole basis
+            # of the kernel was h^2 entries (h = 2000: seconds per move)
             deltas = [[Fraction(0)] * k for _ in mixed]
             for r in range(k):
-                for vec in kernel:
+                for f in rng.sample(free, min(8, len(free))):
                     mu = _rand(rng)
-                    for n, x in enumerate(vec):
-                        deltas[n][r] += mu * x
+                    deltas[f][r] += mu
+                    for row, p in zip(reduced, pivots, strict=True):
+                        deltas[p][r] -= mu * row[f]
             changes = {
                 (rng.choice(g.positive), rng.choice(g.negative)): deltas[n]
                 for n, g in enumerate(mixed)
@@ -844,7 +850,7 @@ def _candidate_moves(net: ShallowNetwork, rng) -> list:
             out.append(("move_cancelling_group", move_cancelling_group, (g.neurons, u, c)))
     if h:
         out.append(("resample", resample, (None,), {"seed": rng.randrange(2**32)}))
-        other = _hidden_type(net)
+        other = _hidden_type(net, {} if hidden is None else hidden)
         if other is not None:
             out.append(("resample", resample, (other,), {"seed": rng.randrange(2**32)}))
     return out
@@ -870,13 +876,18 @@ def _transplant_candidates(net: ShallowNetwork) -> list[tuple[int, int, int]]:
     from .roles import structure
 
     groups = structure(net).groups
-    normal = {g.key: hyperplane_normal_offset(g.key)[0] for g in groups}
-    return [
-        (i, p, h.neurons[0])
-        for i, p, g in _movable_neurons(net)
-        for h in groups
-        if h.key != g.key and normal[h.key] == normal[g.key]
-    ]
+    parallel: dict[tuple[Fraction, ...], list[Any]] = {}
+    for g in groups:
+        parallel.setdefault(tuple(hyperplane_normal_offset(g.key)[0]), []).append(g)
+    normal = {g.key: tuple(hyperplane_normal_offset(g.key)[0]) for g in groups}
+    out = []
+    for i, p, g in _movable_neurons(net):
+        for h in parallel[normal[g.key]]:
+            if h.key != g.key:
+                out.append((i, p, h.neurons[0]))
+                if len(out) >= PAIR_CANDIDATES:  # bounded: h^2 of them on a line (d = 1)
+                    return out
+    return out
 
 
 def _regrouping_moves(net: ShallowNetwork, rng) -> list:
@@ -889,36 +900,79 @@ def _regrouping_moves(net: ShallowNetwork, rng) -> list:
     candidates = _transplant_candidates(net)
     if candidates:
         out.append(("transplant", transplant, rng.choice(candidates)))
-    pairs = [
-        ((i, p), (j, q))
-        for (i, p, g), (j, q, h) in itertools.combinations(movable, 2)
-        if g.key != h.key and _forms_pair(net, (i, p), (j, q))
-    ]
+    pairs = []
+    for tried, ((i, p, g), (j, q, h)) in enumerate(itertools.combinations(movable, 2)):
+        if tried >= PAIR_CANDIDATES or len(pairs) >= PAIR_CHOICES:
+            break  # bounded: the checks grew as h^2 (h = 200: over 60 s per move)
+        if g.key != h.key and _forms_pair(net, (i, p), (j, q)):
+            pairs.append(((i, p), (j, q)))
     if pairs:
         out.append(("form_cancelling_pair", form_cancelling_pair, (*rng.choice(pairs), _rand(rng))))
     anchors = [g.neurons[0] for g in groups if g.bent]
-    dissolvable = [
-        ((g.neurons[0], p), (g.neurons[1], q), kink)
-        for g in groups
-        if g.mixed and not g.bent and len(g.neurons) == 2
-        for p, q in itertools.permutations(anchors, 2)
-        if (kink := dissolving_kink(net, g.neurons[0], p, q, share=_rand(rng))) is not None
-    ]
+    dissolvable = []
+    tried = 0
+    for g in groups:
+        if not (g.mixed and not g.bent and len(g.neurons) == 2):
+            continue
+        for p, q in itertools.permutations(anchors, 2):
+            tried += 1
+            kink = dissolving_kink(net, g.neurons[0], p, q, share=_rand(rng))
+            if kink is not None:
+                dissolvable.append(((g.neurons[0], p), (g.neurons[1], q), kink))
+            if tried >= PAIR_CANDIDATES or len(dissolvable) >= PAIR_CHOICES:
+                break
+        if tried >= PAIR_CANDIDATES or len(dissolvable) >= PAIR_CHOICES:
+            break
     if dissolvable:
         out.append(("dissolve_cancelling_pair", dissolve_cancelling_pair, rng.choice(dissolvable)))
     return out
 
 
+#: The regroupings :func:`random_equivalent` considers per move (pair formations,
+#: dissolutions, transplants): at most this many candidates are checked, and at most
+#: ``PAIR_CHOICES`` admissible pair formations or dissolutions kept, so that one move costs
+#: O(h) and not h^2 candidates each building a network (h = 200 took over 60 s).
+PAIR_CANDIDATES = 4096
+PAIR_CHOICES = 64
+
+
 def _forms_pair(net: ShallowNetwork, first: tuple[int, int], second: tuple[int, int]) -> bool:
+    """Whether :func:`form_cancelling_pair` admits ``first``, ``second`` (movable neurons of
+    two mixed groups): whether D = 2 (eps_i s_i a_i u_i^T + eps_j s_j a_j u_j^T) has rank one,
+    checked without building the network."""
+    from .hyperplanes import hyperplane_normal_offset, neuron_keys
+
+    nk = neuron_keys(net)
+    D = [[Fraction(0)] * net.d for _ in range(net.k)]
+    for m, _ in (first, second):
+        s, eps = nk.scale(m), nk.orientations[m]
+        u, _ = hyperplane_normal_offset(nk.keys[m])
+        for r in range(net.k):
+            paid = 2 * eps * s * Fraction(net.W2[r][m])
+            if paid:
+                for c in range(net.d):
+                    D[r][c] += paid * u[c]
     try:
-        form_cancelling_pair(net, first, second, 0)
+        _rank_one(D)
     except ValueError:
         return False
     return True
 
 
-def _hidden_type(net: ShallowNetwork):
-    """The type of the report's hidden witness when it differs from theta's own (small limit)."""
+def _hidden_type(net: ShallowNetwork, cache: dict):
+    """The type of the report's hidden witness when it differs from theta's own (small limit).
+
+    Along one walk the function is fixed, so a type found realizes it whatever theta is:
+    ``cache`` keeps it by theta's type (one symmetry report per type, not per move)."""
+    from .roles import structure
+
+    own = structure(net).type
+    if own not in cache:
+        cache[own] = _hidden_type_of(net)
+    return cache[own]
+
+
+def _hidden_type_of(net: ShallowNetwork):
     from .errors import SearchLimitExceeded
     from .roles import structure
     from .symmetry import symmetries
@@ -957,8 +1011,9 @@ def random_equivalent(
     if isinstance(moves, bool) or not isinstance(moves, int) or moves < 0:
         raise ValueError(f"moves must be a non-negative integer, not {moves!r}")
     rng = random.Random(seed)
+    hidden: dict = {}
     for _ in range(moves):
-        options = _candidate_moves(net, rng)
+        options = _candidate_moves(net, rng, hidden)
         if not options:
             break
         _, move, args, *kwargs = rng.choice(options)
