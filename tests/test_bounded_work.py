@@ -443,3 +443,21 @@ def test_a_huge_bias_does_not_hang_the_symmetry_report(tmp_path):
     start = time.process_time()
     assert "fibre dimension: 6" in str(symmetries(net))
     assert time.process_time() - start < 60  # a guard against a hang, not a speed test
+
+
+def test_random_equivalent_on_many_mixed_groups():
+    # h = 200 with 98 mixed cancelling pairs: each move checked every pair of movable neurons
+    # by building a network (over 60 s); the candidates are now bounded per move
+    net = alternating(100)
+    other = random_equivalent(net, seed=1)
+    assert other.h == net.h and same_function_1d(net, other)
+
+
+def test_realize_with_a_large_input_dimension():
+    # d = 400, J empty: the annihilator Q_J (d^2 entries) is no longer built
+    d = 400
+    w = [[Fraction((i * c) % 5 - 2) for c in range(d)] for i in range(1, 4)]
+    net = ShallowNetwork([*w, [-x for x in w[0]]], [0, 1, 2, 0], [[1, 2, 3, 1]], [0])
+    cf, ctype = canonical_form(net), structure(net).type
+    other = realize(cf, ctype, seed=3)
+    assert plain_type(other) == plain_type(net) and same_function(net, other)
