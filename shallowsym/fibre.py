@@ -738,13 +738,42 @@ def _signatures(total: int) -> Iterator[tuple[int, int]]:
 
 
 def _bent_signatures(count: int, budget: int) -> Iterator[tuple[tuple[int, int], ...]]:
+    """Signatures for ``count`` bent hyperplanes using at most ``budget`` neurons, in the
+    order of the former recursion (an explicit stack: 2000 hyperplanes overflowed Python's
+    recursion limit)."""
+    if count > budget:
+        return
     if count == 0:
         yield ()
         return
-    for size in range(1, budget - (count - 1) + 1):
-        for sig in _signatures(size):
-            for rest in _bent_signatures(count - 1, budget - size):
-                yield (sig, *rest)
+
+    # each frame: the signatures chosen so far, the iterator over the next position's choices
+    def choices(position: int, left: int) -> Iterator[tuple[int, int]]:
+        for size in range(1, left - (count - 1 - position) + 1):
+            yield from _signatures(size)
+
+    chosen: list[tuple[int, int]] = []
+    left = [budget]
+    stack = [choices(0, budget)]
+    while stack:
+        sig = next(stack[-1], None)
+        if sig is None:
+            stack.pop()
+            if chosen:
+                chosen.pop()
+                left.pop()
+            continue
+        if len(chosen) == len(stack):  # replace the previous choice at this position
+            chosen.pop()
+            left.pop()
+        chosen.append(sig)
+        left.append(left[-1] - sum(sig))
+        if len(chosen) == count:
+            yield tuple(chosen)
+            chosen.pop()
+            left.pop()
+        else:
+            stack.append(choices(len(chosen), left[-1]))
 
 
 def _cancelling_multisets(budget: int) -> Iterator[tuple[tuple[int, int], ...]]:
@@ -771,6 +800,19 @@ def candidate_types(cf: CanonicalForm, h: int) -> Iterator[CombinatorialType]:
                     )
 
 
+def _bits(cf: CanonicalForm) -> int:
+    """The largest bit length of a numerator or denominator in ``cf``'s kinks, linear part
+    and hyperplanes."""
+    best = 0
+    numbers = [x for row in cf.kinks for x in row] + [x for row in cf.linear for x in row]
+    for key in cf.keys:
+        normal, offset = hyperplane_normal_offset(key)
+        numbers += [*normal, offset]
+    for x in numbers:
+        best = max(best, x.numerator.bit_length(), x.denominator.bit_length())
+    return best
+
+
 def fiber_types(
     net: ShallowNetwork, *, limit: int = DEFAULT_TYPE_LIMIT, progress: bool | None = None
 ) -> tuple[FiberType, ...]:
@@ -785,8 +827,9 @@ def fiber_types(
     limit
         Bound on the work, in steps: each candidate type examined costs 1 + s // 4 (s bent
         hyperplanes: the exact rank checks of F2 grow with s), each representative built
-        a further h // 2 (h neurons built and checked); the number of candidate types grows
-        exponentially with h.
+        a further h // 2 (h neurons built and checked), both times 1 + b // 64 for numbers
+        of b bits (1400-digit entries took minutes within the limit otherwise); the number
+        of candidate types grows exponentially with h.
     progress
         Show a progress bar (tqdm); ``None`` shows it only on a terminal.
 
@@ -817,7 +860,8 @@ def fiber_types(
         raise TypeError(f"fiber_types expects a ShallowNetwork, not {type(net).__name__}")
     check_limit(limit)
     cf = canonical_form(net)
-    examine, build = 1 + cf.num_bent // 4, net.h // 2
+    size = 1 + _bits(cf) // 64  # exact arithmetic on long numbers costs in proportion
+    examine, build = (1 + cf.num_bent // 4) * size, (net.h // 2) * size
     steps = 0
     out = []
     candidates = tqdm(

@@ -461,3 +461,16 @@ def test_realize_with_a_large_input_dimension():
     cf, ctype = canonical_form(net), structure(net).type
     other = realize(cf, ctype, seed=3)
     assert plain_type(other) == plain_type(net) and same_function(net, other)
+
+
+def test_fiber_types_with_thousands_of_bent_hyperplanes_and_long_numbers():
+    # 2000 bent hyperplanes: the signature enumeration recursed once per hyperplane
+    # (RecursionError); 1400-digit entries: each step now costs 1 + bits // 64
+    wide = ShallowNetwork([[(-1) ** i] for i in range(2000)], list(range(2000)), [[1] * 2000], [0])
+    with pytest.raises(SearchLimitExceeded):
+        fiber_types(wide, progress=False)
+    big = 7**1700
+    net = ShallowNetwork([[big], [-big], [1]], [1, 2, 3], [[big, 1, 1]], [0])
+    with pytest.raises(SearchLimitExceeded, match="limit=40 "):
+        fiber_types(net, limit=40, progress=False)
+    assert len(fiber_types(net, limit=10**6, progress=False)) >= 1
