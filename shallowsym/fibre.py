@@ -827,9 +827,10 @@ def fiber_types(
     limit
         Bound on the work, in steps: each candidate type examined costs 1 + s // 4 (s bent
         hyperplanes: the exact rank checks of F2 grow with s), each representative built
-        a further h // 2 (h neurons built and checked), both times 1 + b // 64 for numbers
-        of b bits (1400-digit entries took minutes within the limit otherwise); the number
-        of candidate types grows exponentially with h.
+        a further h // 2 (h neurons built and checked), both times (1 + b // 64)(1 + d // 32)
+        for numbers of b bits in dimension d (1400-digit entries, or d = 1500, took minutes
+        within the limit otherwise); the number of candidate types grows exponentially
+        with h.
     progress
         Show a progress bar (tqdm); ``None`` shows it only on a terminal.
 
@@ -860,7 +861,8 @@ def fiber_types(
         raise TypeError(f"fiber_types expects a ShallowNetwork, not {type(net).__name__}")
     check_limit(limit)
     cf = canonical_form(net)
-    size = 1 + _bits(cf) // 64  # exact arithmetic on long numbers costs in proportion
+    # exact arithmetic on long numbers and long vectors costs in proportion
+    size = (1 + _bits(cf) // 64) * (1 + cf.d // 32)
     examine, build = (1 + cf.num_bent // 4) * size, (net.h // 2) * size
     steps = 0
     out = []
