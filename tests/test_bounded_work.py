@@ -474,3 +474,22 @@ def test_fiber_types_with_thousands_of_bent_hyperplanes_and_long_numbers():
     with pytest.raises(SearchLimitExceeded, match="limit=40 "):
         fiber_types(net, limit=40, progress=False)
     assert len(fiber_types(net, limit=10**6, progress=False)) >= 1
+
+
+def test_explain_counts_the_moves_of_the_normal_form(monkeypatch):
+    # 200 twins on x = 1: the normal form merges them one move (one network built) at a
+    # time; those moves were not counted (1500 twins: minutes), now each costs a candidate
+    from shallowsym import certificates, moves
+
+    net = ShallowNetwork(
+        [[i + 1] for i in range(200)], [-(i + 1) for i in range(200)], [[1] * 200], [0]
+    )
+    other = moves.transfer_twin(net, 0, 1, [Fraction(1, 3)])
+    assert same_function_1d(net, other)
+
+    def unreachable(*args):
+        raise AssertionError("the bridge search was reached")
+
+    monkeypatch.setattr(certificates, "_bridge", unreachable)
+    with pytest.raises(SearchLimitExceeded, match="move search"):
+        explain(net, other, limit=1000)
