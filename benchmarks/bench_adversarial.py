@@ -26,12 +26,18 @@ from shallowsym import (
     ShallowNetwork,
     canonical_form,
     equivalent,
+    explain,
     fiber_types,
     flip_sets,
+    functional_dimension,
+    is_irreducible,
     local_dimension,
     minimal_width,
     realize,
     reduce,
+    reduction,
+    relabelled_equivalent,
+    relabelling_group,
     structure,
     symmetries,
 )
@@ -109,6 +115,58 @@ def wide_line(h: int) -> ShallowNetwork:
     return ShallowNetwork([[(-1) ** i] for i in range(h)], list(range(h)), [[1] * h], [0])
 
 
+def many_twins(h: int, d: int = 1) -> ShallowNetwork:
+    """h neurons on 3 hyperplanes, same orientation, scaled copies (twins) with alternating
+    output signs: large groups whose kink sums are tiny or zero."""
+    w = [[Fraction(i % 3 + 1) * (1 + i // 3)] + [Fraction(0)] * (d - 1) for i in range(h)]
+    b1 = [Fraction(-((i % 3 + 1) ** 2)) * (1 + i // 3) for i in range(h)]
+    a = [
+        [
+            Fraction((-1) ** (i // 3), 1 + i // 3) + (Fraction(1, 7) if i < 3 else 0)
+            for i in range(h)
+        ]
+    ]
+    return ShallowNetwork(w, b1, a, [0])
+
+
+def many_opposites(pairs: int, d: int = 2, k: int = 2) -> ShallowNetwork:
+    """``pairs`` opposite pairs (w, -w) on independent-ish hyperplanes, each a mixed group
+    whose kinks cancel or not: many mixed groups, the orientation searches' worst case."""
+    w, b1, a = [], [], [[] for _ in range(k)]
+    for i in range(pairs):
+        u = [Fraction((i * (c + 3)) % 7 - 3) or Fraction(1) for c in range(d)]
+        w += [u, [-x for x in u]]
+        b1 += [Fraction(i + 1), Fraction(-(i + 1))]
+        for r in range(k):
+            a[r] += [Fraction(r + 1), Fraction((-1) ** i * (r + 1))]
+    return ShallowNetwork(w, b1, a, [0] * k)
+
+
+def large_digits(h: int, digits: int) -> ShallowNetwork:
+    """Entries with ``digits``-digit numerators and denominators, twins and a cancelling pair
+    among them (d = 2, k = 1)."""
+    rng = random.Random(digits)
+
+    def big() -> Fraction:
+        return Fraction(rng.randrange(10 ** (digits - 1), 10**digits), rng.randrange(1, 10**digits))
+
+    w = [[big(), big()] for _ in range(h - 2)]
+    b1 = [big() for _ in range(h - 2)]
+    a = [big() for _ in range(h - 2)]
+    w += [[2 * x for x in w[0]], [3 * x for x in w[1]]]
+    b1 += [2 * b1[0], 3 * b1[1]]
+    a += [-a[0] / 2, 5 * a[1]]
+    return ShallowNetwork(w, b1, [a], [0])
+
+
+def big_d(d: int, h: int) -> ShallowNetwork:
+    """A huge input dimension with a few neurons, two of them opposite."""
+    rng = random.Random(d)
+    w = [[Fraction(rng.randint(-3, 3)) for _ in range(d)] for _ in range(h - 1)]
+    w.append([-x for x in w[0]])
+    return ShallowNetwork(w, list(range(h)), [[1] * (h - 1) + [-1]], [0])
+
+
 def planted(rng: random.Random, h: int) -> ShallowNetwork:
     """A network with planted degeneracies (twins, opposites, flips, cancelling partners,
     zero neurons), like ``shallowsym.strategies.networks``, for the hunt."""
@@ -148,6 +206,47 @@ def _own_type(net: ShallowNetwork) -> object:
     return realize(canonical_form(net), structure(net).type) is not None
 
 
+def _partner(net: ShallowNetwork) -> ShallowNetwork:
+    """An equivalent network: the neurons permuted and scaled (cheap to build at any h)."""
+    order = list(range(net.h))[::-1]
+    return ShallowNetwork.from_rows(
+        [[2 * x for x in net.W1[i]] for i in order],
+        [2 * net.b1[i] for i in order],
+        [[row[i] / 2 for i in order] for row in net.W2],
+        list(net.b2),
+        d=net.d,
+    )
+
+
+def _cli(*argv: str, partner: bool = False) -> Callable[[ShallowNetwork], object]:
+    """A CLI command run in-process on the network written to a temporary file (its exit
+    code is the outcome)."""
+
+    def run(net: ShallowNetwork) -> object:
+        import contextlib
+        import io as stdio
+        import tempfile
+
+        from shallowsym.cli import main
+
+        with tempfile.TemporaryDirectory() as tmp:
+            a, b = os.path.join(tmp, "a.json"), os.path.join(tmp, "b.json")
+            net.save(a)
+            args = [argv[0], a]
+            if partner:
+                _partner(net).save(b)
+                args.append(b)
+            args += list(argv[1:])
+            with (
+                contextlib.redirect_stdout(stdio.StringIO()),
+                contextlib.redirect_stderr(stdio.StringIO()),
+            ):
+                code = main(args)
+        return f"exit {code}"
+
+    return run
+
+
 CALLS: dict[str, Callable[[ShallowNetwork], object]] = {
     "symmetries (full report)": lambda net: str(symmetries(net)).count("\n"),
     "flip_sets": lambda net: len(flip_sets(net)),
@@ -159,7 +258,24 @@ CALLS: dict[str, Callable[[ShallowNetwork], object]] = {
     "equivalent + certificate": lambda net: str(
         equivalent(net, random_equivalent(net, seed=1))
     ).splitlines()[0][:30],
+    "is_irreducible": is_irreducible,
+    "reduction": lambda net: reduction(net).network.h,
+    "symmetries().fiber_types()": lambda net: len(symmetries(net).fiber_types(progress=False)),
+    "relabelling_group": lambda net: relabelling_group(net).order(),
+    "relabelled_equivalent": lambda net: bool(relabelled_equivalent(net, _partner(net))),
+    "functional_dimension": lambda net: functional_dimension(net).dimension,
+    "random_equivalent": lambda net: random_equivalent(net, seed=1).h,
+    "explain (partner)": lambda net: explain(net, _partner(net)) is not None,
+    "cli equiv": _cli("equiv", partner=True),
+    "cli equiv --relabel": _cli("equiv", "--relabel", "both", partner=True),
+    "cli canon": _cli("canon"),
+    "cli symmetries": _cli("symmetries"),
+    "cli symmetries --types": _cli("symmetries", "--types"),
+    "cli fundim": _cli("fundim"),
+    "cli reduce": _cli("reduce"),
+    "cli align": _cli("align", partner=True),
 }
+ALL = tuple(CALLS)
 
 
 class _Timeout(Exception):
@@ -246,6 +362,16 @@ FAMILIES: list[tuple[str, Callable[[], ShallowNetwork], tuple[str, ...]]] = [
         lambda: alternating(30),
         ("realize (own type)", "symmetries (full report)", "fiber_types", "local_dimension"),
     ),
+    ("alternating pairs (item 5), h = 200", lambda: alternating(100), ALL),
+    ("alternating pairs (item 5), h = 2000", lambda: alternating(1000), ALL),
+    ("wide line d = k = 1, h = 2000", lambda: wide_line(2000), ALL),
+    ("many twins d = k = 1, h = 120", lambda: many_twins(120), ALL),
+    ("many twins d = k = 1, h = 1500", lambda: many_twins(1500), ALL),
+    ("many opposite pairs d = k = 2, h = 60", lambda: many_opposites(30), ALL),
+    ("many opposite pairs d = k = 2, h = 400", lambda: many_opposites(200), ALL),
+    ("large digits (1400), h = 8", lambda: large_digits(8, 1400), ALL),
+    ("big d = 5000, h = 3", lambda: big_d(5000, 3), ALL),
+    ("big d = 1500, h = 12", lambda: big_d(1500, 12), ALL),
 ]
 
 
@@ -256,10 +382,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--min-h", type=int, default=12)
     parser.add_argument("--max-h", type=int, default=24)
+    parser.add_argument("--only", default="", help="only the families whose name has this")
+    parser.add_argument("--calls", default="", help="only the calls whose name has this")
     args = parser.parse_args()
     print("| family | call | JSON bytes | wall s | CPU s | outcome |")
     print("|---|---|---:|---:|---:|---|")
     for name, make, calls in FAMILIES:
+        if args.only not in name:
+            continue
+        calls = tuple(c for c in calls if args.calls in c)
         net = make()
         size = len(json.dumps(net.to_dict()))
         for call in calls:
@@ -272,6 +403,8 @@ def main() -> None:
         for n in range(args.hunt):
             net = planted(rng, rng.randint(args.min_h, args.max_h))
             for call, fn in CALLS.items():
+                if args.calls not in call:
+                    continue
                 wall, cpu, outcome = measure(fn, net, args.timeout)
                 if cpu > worst.get(call, (0.0,))[0] or wall > args.timeout:
                     worst[call] = (cpu, wall, outcome, json.dumps(net.to_dict()))

@@ -31,6 +31,14 @@ def worker(target: str, start: int, count: int, progress: str) -> None:
     import fuzzgen
 
     warnings.simplefilter("ignore")
+    # heavy imports before the first alarm: an import interrupted by the alarm (torch takes
+    # over 10 s on a loaded machine) leaves the module half-initialized, and every later
+    # input of the target then failed in the generator
+    for module in ("torch", "onnx", "sklearn.neural_network"):
+        try:
+            __import__(module)
+        except ImportError:
+            pass
     counts = {"ok": 0, "refused": 0, "wrong kind": 0, "hang": 0, "generator error": 0}
     examples: dict[str, str] = {}
 

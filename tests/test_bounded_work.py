@@ -443,3 +443,53 @@ def test_a_huge_bias_does_not_hang_the_symmetry_report(tmp_path):
     start = time.process_time()
     assert "fibre dimension: 6" in str(symmetries(net))
     assert time.process_time() - start < 60  # a guard against a hang, not a speed test
+
+
+def test_random_equivalent_on_many_mixed_groups():
+    # h = 200 with 98 mixed cancelling pairs: each move checked every pair of movable neurons
+    # by building a network (over 60 s); the candidates are now bounded per move
+    net = alternating(100)
+    other = random_equivalent(net, seed=1)
+    assert other.h == net.h and same_function_1d(net, other)
+
+
+def test_realize_with_a_large_input_dimension():
+    # d = 400, J empty: the annihilator Q_J (d^2 entries) is no longer built
+    d = 400
+    w = [[Fraction((i * c) % 5 - 2) for c in range(d)] for i in range(1, 4)]
+    net = ShallowNetwork([*w, [-x for x in w[0]]], [0, 1, 2, 0], [[1, 2, 3, 1]], [0])
+    cf, ctype = canonical_form(net), structure(net).type
+    other = realize(cf, ctype, seed=3)
+    assert plain_type(other) == plain_type(net) and same_function(net, other)
+
+
+def test_fiber_types_with_thousands_of_bent_hyperplanes_and_long_numbers():
+    # 2000 bent hyperplanes: the signature enumeration recursed once per hyperplane
+    # (RecursionError); 1400-digit entries: each step now costs 1 + bits // 64
+    wide = ShallowNetwork([[(-1) ** i] for i in range(2000)], list(range(2000)), [[1] * 2000], [0])
+    with pytest.raises(SearchLimitExceeded):
+        fiber_types(wide, progress=False)
+    big = 7**1700
+    net = ShallowNetwork([[big], [-big], [1]], [1, 2, 3], [[big, 1, 1]], [0])
+    with pytest.raises(SearchLimitExceeded, match="limit=40 "):
+        fiber_types(net, limit=40, progress=False)
+    assert len(fiber_types(net, limit=10**6, progress=False)) >= 1
+
+
+def test_explain_counts_the_moves_of_the_normal_form(monkeypatch):
+    # 200 twins on x = 1: the normal form merges them one move (one network built) at a
+    # time; those moves were not counted (1500 twins: minutes), now each costs a candidate
+    from shallowsym import certificates, moves
+
+    net = ShallowNetwork(
+        [[i + 1] for i in range(200)], [-(i + 1) for i in range(200)], [[1] * 200], [0]
+    )
+    other = moves.transfer_twin(net, 0, 1, [Fraction(1, 3)])
+    assert same_function_1d(net, other)
+
+    def unreachable(*args):
+        raise AssertionError("the bridge search was reached")
+
+    monkeypatch.setattr(certificates, "_bridge", unreachable)
+    with pytest.raises(SearchLimitExceeded, match="move search"):
+        explain(net, other, limit=1000)

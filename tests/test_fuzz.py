@@ -274,10 +274,12 @@ def test_structure_aware_mutants(tmp_path, target):
 
     import fuzzgen
 
-    if target in ("pt", "state_dict"):
+    if target in ("pt", "state_dict", "torch_module"):
         pytest.importorskip("torch")
     if target == "onnx":
         pytest.importorskip("onnx")
+    if target == "sklearn":
+        pytest.importorskip("sklearn")
     outcomes = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -305,3 +307,23 @@ def test_crafted_hostile_families_are_refused_by_name(tmp_path):
         if isinstance(info.value, MissingDependencyError):
             assert "safetensors" in name or "ONNX" in name or "torch" in name, name
         assert str(info.value), name
+
+
+@pytest.mark.parametrize(
+    "attr, value",
+    [("coefs_", 1.5), ("intercepts_", None), ("coefs_", "1e1"), ("activation", None)],
+)
+def test_sklearn_model_with_hostile_attributes_is_refused_by_name(attr, value):
+    # found by the campaign's sklearn target: list(model.coefs_) raised TypeError, and a
+    # non-string activation was compared as it came
+    from sklearn.neural_network import MLPRegressor
+
+    from shallowsym import io
+
+    model = MLPRegressor(hidden_layer_sizes=(2,))
+    model.coefs_ = [np.ones((1, 2)), np.ones((2, 1))]
+    model.intercepts_ = [np.zeros(2), np.zeros(1)]
+    assert io.from_sklearn(model).h == 2
+    setattr(model, attr, value)
+    with pytest.raises(InvalidNetworkError, match=attr.rstrip("_")):
+        io.from_sklearn(model)

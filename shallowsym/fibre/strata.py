@@ -131,15 +131,10 @@ def _f2_terms(
     Raises _Unrealizable when the rank count shows there is no solution.
     """
     d, k = cf.d, cf.k
-    units = normals(cf)
-    mixed_bent = [j for j, (p, q) in enumerate(ctype.bent) if p and q]
-    signs = {j: (1 if p else -1) for j, (p, q) in enumerate(ctype.bent) if not (p and q)}
-    R = residual(cf, signs, units)
-    basis = annihilator(cf, mixed_bent, units)
-    N = projected(R, basis)
-    reduced, pivots = rref(N, len(basis))
-    rho = len(reduced)
-    groups = [sig for sig in ctype.cancelling if sig[0] and sig[1]]
+    f2 = _F2.of(cf, ctype)
+    units, mixed_bent, R = f2.units, f2.mixed_bent, f2.R
+    rho = len(f2.rank_terms)
+    groups = f2.groups
     m = len(groups)
     if m < rho:
         raise _Unrealizable
@@ -148,11 +143,10 @@ def _f2_terms(
         raise _Unrealizable
     terms: list[tuple[Vector, Vector]] = []
     # Rank decomposition N = sum_t b_t g_t^T, each g_t lifted to a normal u with u^T Q_J = g_t.
-    for t, row in enumerate(reduced):
+    for b0, u0 in f2.rank_terms:
         scale = _rand(rng, nonzero=True)
-        b = [N[r][pivots[t]] * scale for r in range(k)]
-        g = [x / scale for x in row]
-        u = solve(basis, g, d)
+        b = [x * scale for x in b0]
+        u = [x / scale for x in u0]
         for j in mixed_bent:
             coef = _rand(rng)
             u = [x + coef * y for x, y in zip(u, units[j], strict=True)]
@@ -182,8 +176,7 @@ def _f2_terms(
         terms.extend((v, u) for v in vs)
     X = [[R[r][c] - s for c, s in enumerate(row)] for r, row in enumerate(_outer_sum(terms, k, d))]
     v_bent: dict[int, Vector] = {j: [Fraction(0)] * k for j in mixed_bent}
-    columns = [[units[j][c] for j in mixed_bent] for c in range(d)]  # U_J^T, d x |J|
-    kernel = nullspace(columns, len(mixed_bent)) if mixed_bent else []
+    columns, kernel = f2.columns, f2.kernel  # U_J^T, d x |J|, and its kernel
     for r in range(k):
         if mixed_bent:
             coefs = solve(columns, X[r], len(mixed_bent))
@@ -197,6 +190,9 @@ def _f2_terms(
         elif any(X[r]):
             raise AssertionError("internal error: F2 has no solution after the rank check")
     return v_bent, terms
+
+
+_F2_LAST: dict[str, Any] = {}
 
 
 @dataclass
@@ -217,17 +213,30 @@ class _F2:
 
     @classmethod
     def of(cls, cf: CanonicalForm, ctype: CombinatorialType) -> _F2:
+        """The F2 data of ``ctype`` (the last one is kept: realize asks for it per draw)."""
+        cached = _F2_LAST.get("entry")
+        if cached is not None and cached[0] is cf and cached[1] == ctype:
+            return cached[2]
+        f2 = cls._compute(cf, ctype)
+        _F2_LAST["entry"] = (cf, ctype, f2)
+        return f2
+
+    @classmethod
+    def _compute(cls, cf: CanonicalForm, ctype: CombinatorialType) -> _F2:
         d, k = cf.d, cf.k
         units = normals(cf)
         mixed_bent = [j for j, (p, q) in enumerate(ctype.bent) if p and q]
         signs = {j: (1 if p else -1) for j, (p, q) in enumerate(ctype.bent) if not (p and q)}
         R = residual(cf, signs, units)
-        basis = annihilator(cf, mixed_bent, units)
-        N = projected(R, basis)
-        reduced, pivots = rref(N, len(basis))
+        if mixed_bent:
+            basis = annihilator(cf, mixed_bent, units)
+            N = projected(R, basis)
+        else:  # Q_J is the identity: skip its d^2 entries (d = 1500: seconds)
+            basis, N = [], R
+        reduced, pivots = rref(N, len(basis) if mixed_bent else d)
         rank_terms = []
         for row, pivot in zip(reduced, pivots, strict=True):
-            u = solve(basis, row, d)
+            u = solve(basis, row, d) if mixed_bent else list(row)
             if u is None:  # the rows of basis are independent: never
                 raise AssertionError("internal error: a normal could not be lifted")
             rank_terms.append(([N[r][pivot] for r in range(k)], u))
@@ -413,7 +422,10 @@ def _plan_from(
             P, Q = (kappa, [Fraction(0)] * k) if p else ([Fraction(0)] * k, kappa)
         bent.append((P, Q))
     cancelling = []
-    used = {_place(*hyperplane_normal_offset(key)) for key in cf.keys}
+    used: dict[tuple[Fraction, ...], _Taken] = {}
+    for key in cf.keys:
+        normal, offset = hyperplane_normal_offset(key)
+        used.setdefault(tuple(normal), _Taken()).add(offset)
     mixed_sigs = iter(sig for sig in ctype.cancelling if sig[0] and sig[1])
     for v, u in terms:
         sig = next(mixed_sigs)
@@ -430,23 +442,37 @@ def _plan_from(
     return _Plan(bent, cancelling)
 
 
-def _place(unit, offset: Fraction) -> tuple[Fraction, ...]:
-    return (*unit, offset)
+class _Taken:
+    """The offsets taken on one normal, and the largest of them."""
+
+    def __init__(self) -> None:
+        self.offsets: set[Fraction] = set()
+        self.top: Fraction | None = None
+
+    def add(self, offset: Fraction) -> None:
+        self.offsets.add(offset)
+        if self.top is None or offset > self.top:
+            self.top = offset
 
 
-def _free_offset(unit: Vector, rng: random.Random, used: set[tuple[Fraction, ...]]) -> Fraction:
+def _free_offset(
+    unit: Vector, rng: random.Random, used: dict[tuple[Fraction, ...], _Taken]
+) -> Fraction:
     """A random offset c putting the hyperplane unit . x + c = 0 on no hyperplane in ``used``
-    (which it joins).
+    (offsets by normal; c joins them).
 
     Two groups drawn onto one hyperplane merge into one group of another type; with many
     cancelling groups the small random offsets collide almost surely (nine groups among the
     ~60 values of ``_rand`` collide in 2 draws out of 3), which made ``realize`` fail on
-    realizable types. Stepping past the used offsets is exact and always terminates.
+    realizable types. A drawn offset already taken is replaced by one past the largest taken
+    offset of that normal: exact, and O(1) per group (stepping by 1 past each taken offset
+    was quadratic in the number of groups: 6 s at h = 2000).
     """
+    taken = used.setdefault(tuple(unit), _Taken())
     offset = _rand(rng)
-    while _place(unit, offset) in used:
-        offset += 1
-    used.add(_place(unit, offset))
+    if offset in taken.offsets:
+        offset = taken.top + 1 + rng.randint(0, 3)
+    taken.add(offset)
     return offset
 
 
@@ -712,13 +738,42 @@ def _signatures(total: int) -> Iterator[tuple[int, int]]:
 
 
 def _bent_signatures(count: int, budget: int) -> Iterator[tuple[tuple[int, int], ...]]:
+    """Signatures for ``count`` bent hyperplanes using at most ``budget`` neurons, in the
+    order of the former recursion (an explicit stack: 2000 hyperplanes overflowed Python's
+    recursion limit)."""
+    if count > budget:
+        return
     if count == 0:
         yield ()
         return
-    for size in range(1, budget - (count - 1) + 1):
-        for sig in _signatures(size):
-            for rest in _bent_signatures(count - 1, budget - size):
-                yield (sig, *rest)
+
+    # each frame: the signatures chosen so far, the iterator over the next position's choices
+    def choices(position: int, left: int) -> Iterator[tuple[int, int]]:
+        for size in range(1, left - (count - 1 - position) + 1):
+            yield from _signatures(size)
+
+    chosen: list[tuple[int, int]] = []
+    left = [budget]
+    stack = [choices(0, budget)]
+    while stack:
+        sig = next(stack[-1], None)
+        if sig is None:
+            stack.pop()
+            if chosen:
+                chosen.pop()
+                left.pop()
+            continue
+        if len(chosen) == len(stack):  # replace the previous choice at this position
+            chosen.pop()
+            left.pop()
+        chosen.append(sig)
+        left.append(left[-1] - sum(sig))
+        if len(chosen) == count:
+            yield tuple(chosen)
+            chosen.pop()
+            left.pop()
+        else:
+            stack.append(choices(len(chosen), left[-1]))
 
 
 def _cancelling_multisets(budget: int) -> Iterator[tuple[tuple[int, int], ...]]:
@@ -786,6 +841,19 @@ def _candidate_types(cf: CanonicalForm, h: int) -> Iterator[CombinatorialType]:
                     )
 
 
+def _bits(cf: CanonicalForm) -> int:
+    """The largest bit length of a numerator or denominator in ``cf``'s kinks, linear part
+    and hyperplanes."""
+    best = 0
+    numbers = [x for row in cf.kinks for x in row] + [x for row in cf.linear for x in row]
+    for key in cf.keys:
+        normal, offset = hyperplane_normal_offset(key)
+        numbers += [*normal, offset]
+    for x in numbers:
+        best = max(best, x.numerator.bit_length(), x.denominator.bit_length())
+    return best
+
+
 def fiber_types(
     net: ShallowNetwork, *, limit: int = DEFAULT_TYPE_LIMIT, progress: bool | None = None
 ) -> tuple[FiberType, ...]:
@@ -800,8 +868,10 @@ def fiber_types(
     limit
         Bound on the work, in steps: each candidate type examined costs 1 + s // 4 (s bent
         hyperplanes: the exact rank checks of F2 grow with s), each representative built
-        a further h // 2 (h neurons built and checked); the number of candidate types grows
-        exponentially with h.
+        a further h // 2 (h neurons built and checked), both times (1 + b // 64)(1 + d // 32)
+        for numbers of b bits in dimension d (1400-digit entries, or d = 1500, took minutes
+        within the limit otherwise); the number of candidate types grows exponentially
+        with h.
     progress
         Show a progress bar (tqdm); ``None`` shows it only on a terminal.
 
@@ -833,7 +903,9 @@ def fiber_types(
         raise TypeError(f"fiber_types expects a ShallowNetwork, not {type(net).__name__}")
     check_limit(limit)
     cf = canonical_form(net)
-    examine, build = 1 + cf.num_bent // 4, net.h // 2
+    # exact arithmetic on long numbers and long vectors costs in proportion
+    size = (1 + _bits(cf) // 64) * (1 + cf.d // 32)
+    examine, build = (1 + cf.num_bent // 4) * size, (net.h // 2) * size
     steps = 0
     out = []
     candidates = tqdm(

@@ -38,11 +38,13 @@ DEFAULT_EXPLAIN_LIMIT = 2**16
 
 class _Budget:
     """Counts the candidates tried; past ``limit`` raises SearchLimitExceeded. Building or
-    comparing a candidate is linear in the width, so each costs 1 + h // 16 steps."""
+    comparing a candidate is linear in the width and normalizing it builds a dozen networks,
+    so each costs 16 (1 + h // 16) steps (1 + h // 16 let 30 opposite pairs at d = k = 2 run
+    56 s CPU within the default limit)."""
 
     def __init__(self, limit: int, h: int = 0):
         self.limit, self.steps = limit, 0
-        self.unit = 1 + h // 16
+        self.unit = 16 * (1 + h // 16)
 
     def tick(self, amount: int = 1) -> None:
         self.steps += amount * self.unit
@@ -135,15 +137,20 @@ class _Path:
         self.inverse.append(undo)
 
 
-def _normalize(net: ShallowNetwork) -> _Path:
+def _normalize(net: ShallowNetwork, budget: _Budget | None = None) -> _Path:
+    """The normal form of ``net`` (twins merged, zero neurons cleared, scales 1) with the
+    moves there and back; each move builds a network, so with ``budget`` each costs one
+    candidate (1500 twins took minutes before any step was counted)."""
     path = _Path(net)
     d, k = net.d, net.k
+    tick = budget.tick if budget is not None else (lambda: None)
     for group in structure(net).groups:
         for side in (group.positive, group.negative):
             keep, *others = side or (None,)
             for j in others:
                 s_j = neuron_keys(path.net).scale(j)
                 amount = [s_j * x for x in path.net.neuron(j)[2]]
+                tick()
                 path.do(
                     Move("transfer_twin", (keep, j, amount)),
                     Move("transfer_twin", (keep, j, [-x for x in amount])),
@@ -151,6 +158,7 @@ def _normalize(net: ShallowNetwork) -> _Path:
     for i in range(net.h):
         w, beta, a = path.net.neuron(i)
         if not any(w) and any(a):
+            tick()
             path.do(
                 Move("redraw_zero_input", (i, 0, [Fraction(0)] * k)),
                 Move("redraw_zero_input", (i, beta, list(a))),
@@ -158,6 +166,7 @@ def _normalize(net: ShallowNetwork) -> _Path:
     for i in range(net.h):
         w, beta, a = path.net.neuron(i)
         if not any(a) and (any(w) or beta):
+            tick()
             path.do(
                 Move("redraw_zero_output", (i, [Fraction(0)] * d, 0)),
                 Move("redraw_zero_output", (i, list(w), beta)),
@@ -503,8 +512,9 @@ def explain(
     direct = _standard_moves(a, b)  # cheapest first: b in the standard orbit of a
     if direct is not None:
         return MoveCertificate(tuple(direct))
-    path_a, path_b = _normalize(a), _normalize(b)
-    bridge = _bridge(path_a.net, path_b.net, _Budget(limit, max(a.h, b.h)))
+    budget = _Budget(limit, max(a.h, b.h))
+    path_a, path_b = _normalize(a, budget), _normalize(b, budget)
+    bridge = _bridge(path_a.net, path_b.net, budget)
     if bridge is None:
         return None
     cert = MoveCertificate(tuple(path_a.forward + bridge + path_b.inverse[::-1]))

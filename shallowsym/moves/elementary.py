@@ -1078,7 +1078,7 @@ def form_cancelling_pair(
         for r in range(net.k):
             for c in range(net.d):
                 D[r][c] += 2 * paid[r] * u[c]
-    u_c, v = _rank_one(D)
+    u_c, v = rank_one(D)
     nk = neuron_keys(net)
     c0 = _q(offset, "offset")
     for m, eps in ((i, 1), (j, -1)):
@@ -1091,8 +1091,10 @@ def form_cancelling_pair(
     return with_constant_of(net, neurons, net)
 
 
-def _rank_one(D: list[list[Fraction]]) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]]:
-    """(u, v) with D = v u^T and u[p] = 1 at its first non-zero column (ValueError otherwise)."""
+def rank_one(D: list[list[Fraction]]) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]]:
+    """(u, v) with D = v u^T and u[p] = 1 at its first non-zero column (ValueError otherwise).
+
+    A documented internal helper (the random walk checks pair formations with it)."""
     pivot = next((c for c in range(len(D[0])) if any(row[c] for row in D)), None)
     if pivot is None:
         raise ValueError("the two neurons add nothing to W2 W1 together: no mixed pair forms")
@@ -1292,10 +1294,23 @@ def transplant_candidates(net: ShallowNetwork) -> list[tuple[int, int, int]]:
     from ..roles import structure
 
     groups = structure(net).groups
-    normal = {g.key: hyperplane_normal_offset(g.key)[0] for g in groups}
-    return [
-        (i, p, h.neurons[0])
-        for i, p, g in movable_neurons(net)
-        for h in groups
-        if h.key != g.key and normal[h.key] == normal[g.key]
-    ]
+    parallel: dict[tuple[Fraction, ...], list[Any]] = {}
+    for g in groups:
+        parallel.setdefault(tuple(hyperplane_normal_offset(g.key)[0]), []).append(g)
+    normal = {g.key: tuple(hyperplane_normal_offset(g.key)[0]) for g in groups}
+    out = []
+    for i, p, g in movable_neurons(net):
+        for h in parallel[normal[g.key]]:
+            if h.key != g.key:
+                out.append((i, p, h.neurons[0]))
+                if len(out) >= PAIR_CANDIDATES:  # bounded: h^2 of them on a line (d = 1)
+                    return out
+    return out
+
+
+#: The regroupings the random walk and the certificate bridge consider per move (pair
+#: formations, dissolutions, transplants): at most this many candidates are checked, and at
+#: most ``PAIR_CHOICES`` admissible pair formations or dissolutions kept, so that one move
+#: costs O(h) and not h^2 candidates each building a network (h = 200 took over 60 s).
+PAIR_CANDIDATES = 4096
+PAIR_CHOICES = 64

@@ -18,18 +18,21 @@ from ..errors import SearchLimitExceeded
 from ..fibre.flips import flip_sets
 from ..fibre.neurons import flip
 from ..fibre.strata import realize
-from ..hyperplanes import hyperplane_normal_offset
-from ..linalg import nullspace
+from ..hyperplanes import hyperplane_normal_offset, neuron_keys
+from ..linalg import rref
 from ..network import ShallowNetwork, check_network
 from ..roles import structure
 from ..symmetry import symmetries
 from .elementary import (
+    PAIR_CANDIDATES,
+    PAIR_CHOICES,
     dissolve_cancelling_pair,
     dissolving_kink,
     form_cancelling_pair,
     movable_neurons,
     move_cancelling_group,
     permute,
+    rank_one,
     redistribute,
     redraw_zero_input,
     redraw_zero_output,
@@ -119,8 +122,9 @@ def _rand(rng, nonzero: bool = False) -> Fraction:
             return x
 
 
-def _candidate_moves(net: ShallowNetwork, rng) -> list:
-    """(name, move, args[, kwargs]) for every move theta admits, with random arguments."""
+def _candidate_moves(net: ShallowNetwork, rng, hidden: dict | None = None) -> list:
+    """(name, move, args[, kwargs]) for every move theta admits, with random arguments;
+    ``hidden`` caches the hidden witness's type by theta's type along one walk."""
 
     s = structure(net)
     d, k, h = net.d, net.k, net.h
@@ -162,14 +166,19 @@ def _candidate_moves(net: ShallowNetwork, rng) -> list:
     mixed = [g for g in s.groups if g.mixed]
     if mixed:
         normals = [hyperplane_normal_offset(g.key)[0] for g in mixed]
-        kernel = nullspace([[u[c] for u in normals] for c in range(d)], len(mixed))
-        if kernel:
+        reduced, pivots = rref([[u[c] for u in normals] for c in range(d)], len(mixed))
+        free = sorted(set(range(len(mixed))) - set(pivots))
+        if free:
+            # a random combination of at most 8 kernel vectors (the basis vector of free
+            # column f is e_f - sum_t reduced[t][f] e_pivot_t): O(h), where the whole basis
+            # of the kernel was h^2 entries (h = 2000: seconds per move)
             deltas = [[Fraction(0)] * k for _ in mixed]
             for r in range(k):
-                for vec in kernel:
+                for f in rng.sample(free, min(8, len(free))):
                     mu = _rand(rng)
-                    for n, x in enumerate(vec):
-                        deltas[n][r] += mu * x
+                    deltas[f][r] += mu
+                    for row, p in zip(reduced, pivots, strict=True):
+                        deltas[p][r] -= mu * row[f]
             changes = {
                 (rng.choice(g.positive), rng.choice(g.negative)): deltas[n]
                 for n, g in enumerate(mixed)
@@ -188,7 +197,7 @@ def _candidate_moves(net: ShallowNetwork, rng) -> list:
             out.append(("move_cancelling_group", move_cancelling_group, (g.neurons, u, c)))
     if h:
         out.append(("resample", resample, (None,), {"seed": rng.randrange(2**32)}))
-        other = _hidden_type(net)
+        other = _hidden_type(net, {} if hidden is None else hidden)
         if other is not None:
             out.append(("resample", resample, (other,), {"seed": rng.randrange(2**32)}))
     return out
@@ -203,37 +212,67 @@ def _regrouping_moves(net: ShallowNetwork, rng) -> list:
     candidates = transplant_candidates(net)
     if candidates:
         out.append(("transplant", transplant, rng.choice(candidates)))
-    pairs = [
-        ((i, p), (j, q))
-        for (i, p, g), (j, q, h) in itertools.combinations(movable, 2)
-        if g.key != h.key and _forms_pair(net, (i, p), (j, q))
-    ]
+    pairs = []
+    for tried, ((i, p, g), (j, q, h)) in enumerate(itertools.combinations(movable, 2)):
+        if tried >= PAIR_CANDIDATES or len(pairs) >= PAIR_CHOICES:
+            break  # bounded: the checks grew as h^2 (h = 200: over 60 s per move)
+        if g.key != h.key and _forms_pair(net, (i, p), (j, q)):
+            pairs.append(((i, p), (j, q)))
     if pairs:
         out.append(("form_cancelling_pair", form_cancelling_pair, (*rng.choice(pairs), _rand(rng))))
     anchors = [g.neurons[0] for g in groups if g.bent]
-    dissolvable = [
-        ((g.neurons[0], p), (g.neurons[1], q), kink)
-        for g in groups
-        if g.mixed and not g.bent and len(g.neurons) == 2
-        for p, q in itertools.permutations(anchors, 2)
-        if (kink := dissolving_kink(net, g.neurons[0], p, q, share=_rand(rng))) is not None
-    ]
+    dissolvable = []
+    tried = 0
+    for g in groups:
+        if not (g.mixed and not g.bent and len(g.neurons) == 2):
+            continue
+        for p, q in itertools.permutations(anchors, 2):
+            tried += 1
+            kink = dissolving_kink(net, g.neurons[0], p, q, share=_rand(rng))
+            if kink is not None:
+                dissolvable.append(((g.neurons[0], p), (g.neurons[1], q), kink))
+            if tried >= PAIR_CANDIDATES or len(dissolvable) >= PAIR_CHOICES:
+                break
+        if tried >= PAIR_CANDIDATES or len(dissolvable) >= PAIR_CHOICES:
+            break
     if dissolvable:
         out.append(("dissolve_cancelling_pair", dissolve_cancelling_pair, rng.choice(dissolvable)))
     return out
 
 
 def _forms_pair(net: ShallowNetwork, first: tuple[int, int], second: tuple[int, int]) -> bool:
+    """Whether :func:`form_cancelling_pair` admits ``first``, ``second`` (movable neurons of
+    two mixed groups): whether D = 2 (eps_i s_i a_i u_i^T + eps_j s_j a_j u_j^T) has rank one,
+    checked without building the network."""
+    nk = neuron_keys(net)
+    D = [[Fraction(0)] * net.d for _ in range(net.k)]
+    for m, _ in (first, second):
+        s, eps = nk.scale(m), nk.orientations[m]
+        u, _ = hyperplane_normal_offset(nk.keys[m])
+        for r in range(net.k):
+            paid = 2 * eps * s * Fraction(net.W2[r][m])
+            if paid:
+                for c in range(net.d):
+                    D[r][c] += paid * u[c]
     try:
-        form_cancelling_pair(net, first, second, 0)
+        rank_one(D)
     except ValueError:
         return False
     return True
 
 
-def _hidden_type(net: ShallowNetwork):
-    """The type of the report's hidden witness when it differs from theta's own (small limit)."""
+def _hidden_type(net: ShallowNetwork, cache: dict):
+    """The type of the report's hidden witness when it differs from theta's own (small limit).
 
+    Along one walk the function is fixed, so a type found realizes it whatever theta is:
+    ``cache`` keeps it by theta's type (one symmetry report per type, not per move)."""
+    own = structure(net).type
+    if own not in cache:
+        cache[own] = _hidden_type_of(net)
+    return cache[own]
+
+
+def _hidden_type_of(net: ShallowNetwork):
     try:
         witness = symmetries(net, limit=2**12).hidden_witness
     except SearchLimitExceeded:
@@ -300,8 +339,9 @@ def random_equivalent(
     if isinstance(moves, bool) or not isinstance(moves, int) or moves < 0:
         raise ValueError(f"moves must be a non-negative integer, not {moves!r}")
     rng = random.Random(seed)
+    hidden: dict = {}
     for _ in range(moves):
-        options = _candidate_moves(net, rng)
+        options = _candidate_moves(net, rng, hidden)
         if not options:
             break
         _, move, args, *kwargs = rng.choice(options)
