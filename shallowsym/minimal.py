@@ -190,8 +190,27 @@ def minimal_width(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=Non
     With ``domain=D`` (a Box or Polytope): the fewest neurons of a network equal to f_net on
     int(D), by :func:`shallowsym.domain.width.minimal_width_on` (proofs/domains.md, Theorem D4).
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+    limit : int, keyword-only
+        Bound on the search over orientations and mixed sets, used only where the bounds
+        (bent hyperplanes <= N_min <= h, and the closed forms of docs/theory.md section 6) leave
+        the value open.
+    domain : Box or Polytope, keyword-only
+        The question on int(D) instead of all of R^d (proofs/domains.md).
+
+    Returns
+    -------
+    int
+        N_min, between the number of bent hyperplanes and h.
+
     Raises
     ------
+    TypeError
+        If ``net`` is not a ShallowNetwork.
+    ValueError
+        If ``limit`` is not a positive integer or ``domain`` does not fit ``net``.
     SearchLimitExceeded
         When the search over signs and mixed sets needs more than ``limit`` steps.
 
@@ -205,9 +224,11 @@ def minimal_width(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=Non
 
     References
     ----------
-    docs/theory.md section 6; S. Dereich and S. Kassing, "On minimal representations of shallow
-    ReLU networks", Neural Networks 148 (2022) (the 0/1/2 trichotomy for k = 1).
+    docs/theory.md section 6 (minimal width) and section 9 (on a domain); proofs/domains.md;
+    S. Dereich and S. Kassing, "On minimal representations of shallow ReLU networks", Neural
+    Networks 148 (2022) (the 0/1/2 trichotomy for k = 1).
     """
+    check_network(net, "minimal_width", "net")
     if domain is not None:
         return minimal_width_on(net, domain, limit=limit)
     return _width(net, limit)
@@ -216,6 +237,30 @@ def minimal_width(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=Non
 def is_irreducible(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=None) -> bool:
     """Whether no network with fewer neurons computes f_net (h == N_min); on D with ``domain``.
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+    limit : int, keyword-only
+        Bound on the search over orientations and mixed sets, used only where the bounds
+        (bent hyperplanes <= N_min <= h, and the closed forms of docs/theory.md section 6) leave
+        the value open.
+    domain : Box or Polytope, keyword-only
+        The question on int(D) instead of all of R^d (proofs/domains.md).
+
+    Returns
+    -------
+    bool
+        ``net.h == minimal_width(net, ...)``.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a ShallowNetwork.
+    ValueError
+        If ``limit`` is not a positive integer or ``domain`` does not fit ``net``.
+    SearchLimitExceeded
+        When the search over signs and mixed sets needs more than ``limit`` steps.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
@@ -223,6 +268,12 @@ def is_irreducible(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=No
     True
     >>> is_irreducible(ShallowNetwork([[1], [2]], [1, 2], [[1, 1]], [0]))
     False
+
+    References
+    ----------
+    docs/theory.md section 6 (minimal width) and section 9 (on a domain); proofs/domains.md;
+    S. Dereich and S. Kassing, "On minimal representations of shallow ReLU networks", Neural
+    Networks 148 (2022).
     """
     check_network(net, "is_irreducible", "net")
     if domain is not None:
@@ -440,12 +491,45 @@ def reduce(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=None) -> S
     With ``domain=D``: minimal width among networks equal to f_net on int(D) (dead neurons
     dropped, affine ones merged; :func:`shallowsym.domain.width.reduce_on`).
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+    limit : int, keyword-only
+        Bound on the search over orientations and mixed sets, used only where the bounds
+        (bent hyperplanes <= N_min <= h, and the closed forms of docs/theory.md section 6) leave
+        the value open.
+    domain : Box or Polytope, keyword-only
+        The question on int(D) instead of all of R^d (proofs/domains.md).
+
+    Returns
+    -------
+    ShallowNetwork
+        Of width N_min, with the same canonical form (checked) on R^d or on D.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a ShallowNetwork.
+    ValueError
+        If ``limit`` is not a positive integer or ``domain`` does not fit ``net``.
+    SearchLimitExceeded
+        When the search over signs and mixed sets needs more than ``limit`` steps.
+
+    Examples
+    --------
     >>> from shallowsym import ShallowNetwork, equivalent
     >>> net = ShallowNetwork([[1], [2], [0], [5]], [1, 2, 3, 0], [[1, 1, 4, 0]], [0])
     >>> small = reduce(net)
     >>> small.h, bool(equivalent(net, small))
     (1, True)
+
+    References
+    ----------
+    docs/theory.md section 6 (minimal width) and section 9 (on a domain); proofs/domains.md;
+    S. Dereich and S. Kassing, "On minimal representations of shallow ReLU networks", Neural
+    Networks 148 (2022).
     """
+    check_network(net, "reduce", "net")
     if domain is not None:
         return reduce_on(net, domain, limit=limit)
     return reduction(net, limit=limit).network

@@ -479,7 +479,8 @@ def test_fiber_types_with_thousands_of_bent_hyperplanes_and_long_numbers():
 def test_explain_counts_the_moves_of_the_normal_form(monkeypatch):
     # 200 twins on x = 1: the normal form merges them one move (one network built) at a
     # time; those moves were not counted (1500 twins: minutes), now each costs a candidate
-    from shallowsym import certificates, moves
+    from shallowsym import moves
+    from shallowsym.moves import certificates
 
     net = ShallowNetwork(
         [[i + 1] for i in range(200)], [-(i + 1) for i in range(200)], [[1] * 200], [0]

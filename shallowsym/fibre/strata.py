@@ -527,8 +527,27 @@ def realize(
 
     The result is checked: its canonical form is ``cf`` and its type is ``ctype``.
 
+    Parameters
+    ----------
+    cf : CanonicalForm
+        The function to realize.
+    ctype : CombinatorialType
+        The stratum: one (positive, negative) signature per bent hyperplane of ``cf``, the
+        cancelling groups, and the counts of zero-output, active and inactive zero-input
+        neurons.
+    seed : int or None, keyword-only
+        Seed of the random draws (a generic point of the stratum); the result is exact.
+
+    Returns
+    -------
+    ShallowNetwork or None
+        A network of type ``ctype`` with canonical form ``cf``, or None when the type has no
+        realization (decided exactly).
+
     Raises
     ------
+    TypeError
+        If ``cf`` is not a CanonicalForm or ``ctype`` not a CombinatorialType.
     ValueError
         If ``ctype`` does not list one signature per bent hyperplane of ``cf``.
 
@@ -553,6 +572,11 @@ def realize(
     True
     >>> realize(cf, CombinatorialType(bent=((1, 0), (1, 0)))) is None   # M would be 2, not 0
     True
+
+    References
+    ----------
+    docs/theory.md section 5 (strata: F1-F3 and their open conditions); proofs/fibre_dimension.md;
+    Ramakrishnan 2026 (arXiv:2604.14037).
     """
     if not isinstance(cf, CanonicalForm):
         raise TypeError(f"realize expects a CanonicalForm for cf, not {type(cf).__name__}")
@@ -706,11 +730,31 @@ def stratum_dimension(net: ShallowNetwork) -> int:
     variety of matrix factorizations, whose dimension at ``net`` is exact also where it is
     singular (:mod:`shallowsym.fibre.factorization`, proofs/fibre_dimension.md).
 
+    Parameters
+    ----------
+    net : ShallowNetwork
+
+    Returns
+    -------
+    int
+        The dimension of the stratum at ``net`` (at least the orbit's, h fewer than the
+        parameters it moves).
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a ShallowNetwork.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
     >>> stratum_dimension(ShallowNetwork([[1], [2]], [1, 2], [[1, 1]], [0]))
     3
+
+    References
+    ----------
+    docs/theory.md section 5 (stratum dimensions) and section 8 (the factorization varieties);
+    proofs/fibre_dimension.md; Grigsby-Lindsey-Rolnick 2023.
     """
     check_network(net, "stratum_dimension", "net")
     return neuron_dimension(net) + w_dimension(net.d, net.k, *mixed_terms(net))
@@ -874,6 +918,11 @@ def fiber_types(
         with h.
     progress
         Show a progress bar (tqdm); ``None`` shows it only on a terminal.
+
+    Returns
+    -------
+    tuple of FiberType
+        One per realizable type, each with its dimension and a checked representative.
 
     Raises
     ------
