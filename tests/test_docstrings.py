@@ -23,6 +23,7 @@ MODULES = (
     "shallowsym.deep",
     "shallowsym.deep.fast",
     "shallowsym.deep.io",
+    "shallowsym.domain",
     "shallowsym.io",
     "shallowsym.strategies",
     "shallowsym.zoo",

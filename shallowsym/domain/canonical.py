@@ -1,12 +1,12 @@
 """The canonical form on a domain: hyperplanes that miss int(D) fold into the affine part
-(proofs/domains.md, Lemma D1 and Theorem D2)."""
+(proofs/domains.md, Lemma D1 and Theorem D3)."""
 
 from __future__ import annotations
 
 from flint import fmpq, fmpq_mat, fmpz_mat
 
 from ..hyperplanes import hyperplane_normal_offset
-from .sets import Box, Polytope
+from .sets import Box, Polytope, check_domain
 
 __all__ = ["fold_onto", "key_side"]
 
@@ -14,12 +14,41 @@ __all__ = ["fold_onto", "key_side"]
 def key_side(domain: Box | Polytope, key) -> int:
     """:meth:`Domain.side` of the hyperplane of an integer key (n_1, ..., n_d, n_0).
 
+    On a box the range of n . x + n_0 is computed in integer arithmetic; on a polytope by the
+    exact linear programs of :meth:`Polytope.affine_range`.
+
+    Parameters
+    ----------
+    domain
+        A :class:`~shallowsym.domain.Box` or :class:`~shallowsym.domain.Polytope` of
+        dimension d.
+    key
+        The integer key (n_1, ..., n_d, n_0) of a hyperplane, as
+        :func:`shallowsym.hyperplanes.neuron_keys` makes them (d + 1 integers, n not zero).
+
+    Returns
+    -------
+    int
+        +1 when n . x + n_0 >= 0 on D, -1 when it is <= 0 on D, 0 when the hyperplane meets
+        int(D) (min over D < 0 < max over D).
+
+    Raises
+    ------
+    TypeError
+        If ``domain`` is not a Box or a Polytope.
+
     Examples
     --------
     >>> box = Box([0], [2])
     >>> key_side(box, (1, -3)), key_side(box, (1, 0)), key_side(box, (1, -1))
     (-1, 1, 0)
+
+    References
+    ----------
+    docs/theory.md, section 9 ("meets int(D)" is min_D l_H < 0 < max_D l_H); proofs/domains.md,
+    Lemma D1 (folding).
     """
+    check_domain(domain, "key_side")
     if isinstance(domain, Box):
         return domain.integer_side(key)
     normal, offset = hyperplane_normal_offset(key)
@@ -37,9 +66,39 @@ def fold_onto(domain, keys, kinks, linear, constant):
     so (kappa/2)|l_H| adds (s kappa / 2) u_H to the half linear part and s kappa c_H / 2 to
     the constant. With the integer keys n_H = lead_H (u_H, c_H), the folded terms are one exact
     product C N of the k x m rationals C = s kappa / lead and the m x (d + 1) integer keys.
-    ``kinks``, ``linear`` and ``constant`` are exact rationals (``Fraction``, int or flint
-    ``fmpq``); returns (keys, kinks, linear, constant) of the form on D, the last three as
-    flint ``fmpq`` (no conversion back: the form keeps flint rationals).
+
+    Parameters
+    ----------
+    domain
+        A :class:`~shallowsym.domain.Box` or :class:`~shallowsym.domain.Polytope` of
+        dimension d.
+    keys
+        The m integer keys (n_1, ..., n_d, n_0) of the bent hyperplanes of a canonical form.
+    kinks
+        The m kink vectors (k exact rationals each: ``Fraction``, int or flint ``fmpq``), one
+        per key.
+    linear
+        The k rows (d exact rationals each) of the half linear part M / 2.
+    constant
+        The k exact rationals of the constant delta.
+
+    Returns
+    -------
+    (keys, kinks, linear, constant)
+        The form on D: the keys and kinks of the hyperplanes that meet int(D) (in their
+        order), and the folded linear part and constant as flint ``fmpq`` (no conversion
+        back: the form keeps flint rationals). When no hyperplane misses int(D), ``linear``
+        and ``constant`` are returned unchanged.
+
+    Raises
+    ------
+    TypeError
+        If ``domain`` is not a Box or a Polytope.
+    ValueError
+        If ``keys`` and ``kinks`` have different lengths.
+    AttributeError
+        If a kink, linear or constant entry that must be folded is not an exact rational
+        (a float, for example).
 
     Examples
     --------
@@ -48,7 +107,13 @@ def fold_onto(domain, keys, kinks, linear, constant):
     ...     Box([0], [1]), ((1, -2),), ((Fraction(3),),), ((Fraction(0),),), (Fraction(0),))
     >>> linear, constant
     (((-3,),), (3,))
+
+    References
+    ----------
+    docs/theory.md, section 9 (a hyperplane missing int(D) folds into the affine part);
+    proofs/domains.md, Lemma D1 (folding) and Theorem D3 (canonical form on D).
     """
+    check_domain(domain, "fold_onto")
     kept_keys, kept_kinks, folded = [], [], []
     for key, kink in zip(keys, kinks, strict=True):
         side = key_side(domain, key)

@@ -16,7 +16,7 @@ import itertools
 from fractions import Fraction
 
 from ..errors import InvalidDomainError, SearchLimitExceeded, check_limit
-from .sets import Box, Polytope, exact_lp_min
+from .sets import Box, Polytope, check_domain, exact_lp_min
 
 __all__ = ["DEFAULT_CELL_LIMIT", "cell_points"]
 
@@ -48,8 +48,28 @@ def cell_points(keys, domain: Box | Polytope, *, limit: int = DEFAULT_CELL_LIMIT
     slack >= t on the facets of D; a branch lives iff t > 0. A cell's LP optimum x (margin t)
     and x + eps e_c, with eps = t / (2 max(1, max |coefficient of x_c|)), are its d + 1 points.
 
+    Parameters
+    ----------
+    keys
+        Integer keys (n_1, ..., n_d, n_0) of the hyperplanes (those meeting int(D)).
+    domain
+        A bounded :class:`~shallowsym.domain.Box` or :class:`~shallowsym.domain.Polytope`.
+    limit
+        For d > 2, the most exact LPs the search may solve (a positive integer).
+
+    Returns
+    -------
+    list of tuple of Fraction
+        Rational points strictly inside D and on no hyperplane of ``keys``: two per interval
+        for d = 1, three affinely independent ones per cell and slab for d = 2, d + 1 per cell
+        for d > 2.
+
     Raises
     ------
+    TypeError
+        If ``domain`` is not a Box or a Polytope.
+    ValueError
+        If ``limit`` is not a positive integer.
     InvalidDomainError
         If the domain is unbounded.
     SearchLimitExceeded
@@ -59,7 +79,15 @@ def cell_points(keys, domain: Box | Polytope, *, limit: int = DEFAULT_CELL_LIMIT
     --------
     >>> [p[0] for p in cell_points([(2, -1)], Box([0], [1]))]
     [Fraction(1, 6), Fraction(1, 3), Fraction(2, 3), Fraction(5, 6)]
+    >>> len(cell_points([(1, 1, -1)], Box(0, 1, d=2)))        # two cells, three points each
+    6
+
+    References
+    ----------
+    docs/theory.md, section 9 (functional dimension on D); proofs/domains.md, Theorem D6 (d + 1
+    affinely independent points inside every cell make the Jacobian rank dim V_D).
     """
+    check_domain(domain, "cell_points")
     check_limit(limit)
     d = domain.d
     if not domain.bounded:

@@ -35,7 +35,7 @@ from ..errors import (
     check_limit,
 )
 from ..hyperplanes import Key, hyperplane_normal_offset
-from ..network import ShallowNetwork
+from ..network import ShallowNetwork, check_network
 from ..rationals import as_rational, format_rational, to_fraction
 from ..text import format_number
 from .sets import Box, Polytope, as_domain
@@ -545,7 +545,56 @@ def epsilon_verdict(
     ``witness`` is a point of D where some output differs by more than epsilon, when one is
     certified. When the MILP's certified lower bound is at most epsilon but its float upper
     bound is above it, the verdict is False and the reason says "undecided".
+
+    Parameters
+    ----------
+    a, b
+        Networks with the same d and k.
+    domain
+        A bounded :class:`~shallowsym.domain.Box` or :class:`~shallowsym.domain.Polytope` of
+        dimension d (or a dict in their ``to_dict()`` form).
+    epsilon
+        The tolerance, a non-negative exact number (int, Fraction, a string such as ``"1/2"``,
+        or a float converted exactly).
+
+    Returns
+    -------
+    (within, reason, witness)
+        ``within`` is True when sup over D of |f_a - f_b| <= epsilon is proved (exactly, or by
+        the MILP solver's float upper bound, which the reason then says); ``reason`` is one
+        line saying how it was decided (or "undecided: ..."); ``witness`` is a point of D
+        (tuple of Fractions) where an output differs by more than epsilon, or None.
+
+    Raises
+    ------
+    TypeError
+        If ``a`` or ``b`` is not a ShallowNetwork or ``domain`` is not a domain.
+    InvalidNetworkError
+        If ``epsilon`` is not a finite rational number (nan, infinite, a string that does not
+        parse).
+    ValueError
+        If ``epsilon`` is negative, or d or k of a and b differ.
+    InvalidDomainError
+        If the domain is unbounded or its dimension is not d.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> from shallowsym.domain import Box
+    >>> a = ShallowNetwork([[1]], [0], [[1]], [0])          # relu(x)
+    >>> b = ShallowNetwork([[1]], [0], [[2]], [0])          # 2 relu(x)
+    >>> epsilon_verdict(a, b, Box([0], [1]), 1)
+    (True, 'max |f_a - f_b| on D = [0, 1]^1 is 1 <= 1 (exact)', None)
+    >>> epsilon_verdict(a, b, Box([0], [1]), "1/2")
+    (False, 'max |f_a - f_b| on D = [0, 1]^1 is 1 > 1/2 (exact)', (Fraction(1, 1),))
+
+    References
+    ----------
+    docs/theory.md, section 9 (the largest difference on D); proofs/domains.md, Theorem D5
+    (maximum of |f_a - f_b| on a bounded D).
     """
+    check_network(a, "epsilon_verdict", "a")
+    check_network(b, "epsilon_verdict", "b")
     eps = to_fraction(as_rational(epsilon, "epsilon"))
     if eps < 0:
         raise ValueError(f"epsilon must be non-negative, not {format_rational(eps)}")

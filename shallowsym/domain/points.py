@@ -15,8 +15,8 @@ from fractions import Fraction
 
 from ..canonical import CanonicalForm
 from ..hyperplanes import Key, hyperplane_normal_offset
-from ..network import ShallowNetwork
-from .sets import Box, Polytope
+from ..network import ShallowNetwork, check_network
+from .sets import Box, Polytope, check_domain
 
 __all__ = ["interior_point_on", "separating_point_in"]
 
@@ -62,7 +62,45 @@ def interior_point_on(domain: Box | Polytope, key: Key, avoid: list[Key]) -> Poi
     H must meet int(D). The point is moved inside H along a direction that is generic
     (the moment curve), by steps s/2, s/3, ... within D; each hyperplane not parallel to H
     vanishes for at most one step, so the loop ends.
+
+    Parameters
+    ----------
+    domain
+        A :class:`~shallowsym.domain.Box` or :class:`~shallowsym.domain.Polytope`.
+    key
+        The integer key (n_1, ..., n_d, n_0) of H. H must meet int(D)
+        (:func:`~shallowsym.domain.key_side` is 0); this is not checked, and for an H that
+        misses int(D) the point returned is not in D.
+    avoid
+        Integer keys of the hyperplanes the point must avoid (``key`` itself may be among
+        them; it is skipped). They must be distinct from H.
+
+    Returns
+    -------
+    tuple of Fraction
+        A point p with n . p + n_0 = 0, strictly inside D and on none of ``avoid``.
+
+    Raises
+    ------
+    TypeError
+        If ``domain`` is not a Box or a Polytope.
+    AssertionError
+        Only on an internal error (no such point found although H meets int(D); the proof of
+        Lemma D2 shows that one exists).
+
+    Examples
+    --------
+    >>> from shallowsym.domain import Box
+    >>> p = interior_point_on(Box(0, 1, d=2), (1, -1, 0), [(1, 1, -1)])    # x = y, x + y != 1
+    >>> p, p[0] + p[1] != 1
+    ((Fraction(3, 4), Fraction(3, 4)), True)
+
+    References
+    ----------
+    docs/theory.md, section 9 (a witness can be chosen strictly inside D); proofs/domains.md,
+    Lemma D2 (a point of H_i inside int(D) on no other H_j) and Theorem D3 ("Witness inside D").
     """
+    check_domain(domain, "interior_point_on")
     normal, offset = hyperplane_normal_offset(key)
     neg, pos = _strict_side(domain, key, -1), _strict_side(domain, key, 1)
     ln, lp = _dot(normal, neg) + offset, _dot(normal, pos) + offset
@@ -112,6 +150,29 @@ def separating_point_in(
     """A rational point x of int(D) where a and b differ (their forms on D differ), with the
     exact values (a(x), b(x)) that check it.
 
+    Parameters
+    ----------
+    a, b
+        Networks with the same d and k.
+    cf_a, cf_b
+        Their canonical forms on one domain D (``canonical_form(a, domain=D)``), which must
+        differ; D is read from ``cf_a``.
+
+    Returns
+    -------
+    (x, (a(x), b(x)))
+        A point x strictly inside D (a tuple of Fractions) and the two exact output vectors,
+        which differ.
+
+    Raises
+    ------
+    TypeError
+        If ``a`` or ``b`` is not a ShallowNetwork, or ``cf_a`` or ``cf_b`` is not a
+        CanonicalForm.
+    AssertionError
+        If no candidate separates a and b: the forms are equal, or (an internal error) the
+        candidates of the proof all failed.
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork, canonical_form
@@ -123,7 +184,20 @@ def separating_point_in(
     >>> x, (fa, fb) = separating_point_in(a, b, cf_a, cf_b)
     >>> D.contains(x, strict=True), fa != fb, fa == a(x)
     (True, True, True)
+
+    References
+    ----------
+    docs/theory.md, section 9 (two networks agree on D exactly when their forms on D agree, and
+    a witness can be chosen strictly inside D); proofs/domains.md, Theorem D3 and its
+    "Witness inside D".
     """
+    check_network(a, "separating_point_in", "a")
+    check_network(b, "separating_point_in", "b")
+    for name, cf in (("cf_a", cf_a), ("cf_b", cf_b)):
+        if not isinstance(cf, CanonicalForm):
+            raise TypeError(
+                f"separating_point_in expects a CanonicalForm for {name}, not {type(cf).__name__}"
+            )
     domain = cf_a.domain
     keys = sorted(set(cf_a.keys) | set(cf_b.keys))
     candidates: list[Point] = []

@@ -444,12 +444,41 @@ class Polytope(Domain):
 def polygon_vertices(domain: Box | Polytope) -> list[Point]:
     """The vertices of a bounded d = 2 domain, exact, in counter-clockwise order.
 
+    Every pair of facet lines {A_i x = b_i} is intersected exactly and the intersection points
+    inside D are kept (the vertices of the cells that Theorem D5 of proofs/domains.md
+    enumerates for d = 2 include these).
+
+    Parameters
+    ----------
+    domain
+        A :class:`Box` or :class:`Polytope` with d = 2, bounded.
+
+    Returns
+    -------
+    list of tuple of Fraction
+        The distinct vertices (x, y), starting with the lexicographically smallest and then
+        counter-clockwise around their centroid.
+
+    Raises
+    ------
+    TypeError
+        If ``domain`` is not a Box or a Polytope.
+    InvalidDomainError
+        If d is not 2 or the polytope is unbounded.
+
     Examples
     --------
     >>> tri = Polytope([[-1, 0], [0, -1], [1, 1]], [0, 0, 1])
     >>> [tuple(map(str, p)) for p in polygon_vertices(tri)]
     [('0', '0'), ('1', '0'), ('0', '1')]
+    >>> len(polygon_vertices(Box(0, 1, d=2)))
+    4
+
+    References
+    ----------
+    docs/theory.md, section 9 (bounded input domains); proofs/domains.md, Theorem D5.
     """
+    check_domain(domain, "polygon_vertices")
     if domain.d != 2 or not domain.bounded:
         raise InvalidDomainError("polygon_vertices needs a bounded domain with d = 2")
     A, b = domain.halfspaces()
@@ -479,10 +508,40 @@ def polygon_vertices(domain: Box | Polytope) -> list[Point]:
 def domain_from_dict(data: Any) -> Box | Polytope:
     """A domain from :meth:`Box.to_dict` / :meth:`Polytope.to_dict` output (or a JSON string).
 
+    Parameters
+    ----------
+    data
+        A dict ``{"type": "box", "lo": [...], "hi": [...]}`` (optionally ``"d"`` for scalar
+        bounds) or ``{"type": "polytope", "A": [[...]], "b": [...]}``, with exact numbers or
+        their strings (``"1/2"``); or the JSON text (str or bytes) of such a dict.
+
+    Returns
+    -------
+    Box or Polytope
+        The validated domain, equal to the one that wrote ``data``.
+
+    Raises
+    ------
+    InvalidDomainError
+        If the JSON text is not valid, ``data`` is not an object, its ``type`` is neither
+        ``"box"`` nor ``"polytope"``, a field is missing, or the values do not make a domain
+        with non-empty interior (as :class:`Box` and :class:`Polytope` raise).
+
     Examples
     --------
     >>> domain_from_dict(Box(0, "1/2", d=2).to_dict())
     Box(lo=(0, 0), hi=(1/2, 1/2))
+    >>> domain_from_dict('{"type": "polytope", "A": [[1], [-1]], "b": [1, 0]}')
+    Polytope(A=[[1], [-1]], b=[1, 0])
+    >>> domain_from_dict({"type": "box"})
+    Traceback (most recent call last):
+    ...
+    shallowsym.errors.InvalidDomainError: a box domain needs the field 'lo'
+
+    References
+    ----------
+    docs/theory.md, section 9 (bounded input domains); proofs/domains.md (notation: D is a box
+    [lo, hi] or a polytope {A x <= b} with non-empty interior).
     """
     if isinstance(data, str | bytes):
         try:
@@ -505,12 +564,44 @@ def domain_from_dict(data: Any) -> Box | Polytope:
 def as_domain(domain: Any, d: int, name: str = "domain") -> Box | Polytope:
     """Check that ``domain`` is a Box or Polytope of dimension d (a dict is parsed).
 
+    Parameters
+    ----------
+    domain
+        A :class:`Box`, a :class:`Polytope`, or a dict in the form of their ``to_dict()``
+        (parsed by :func:`domain_from_dict`).
+    d
+        The input dimension the domain must have (the network's d).
+    name
+        The argument's name, used in the error messages.
+
+    Returns
+    -------
+    Box or Polytope
+        ``domain`` itself, or the domain the dict describes.
+
     Raises
     ------
     TypeError
         If it is not a domain (or a dict describing one).
     InvalidDomainError
-        If its dimension is not d.
+        If its dimension is not d, or a dict does not describe a valid domain.
+
+    Examples
+    --------
+    >>> as_domain({"type": "box", "lo": [0], "hi": [1]}, 1)
+    Box(lo=(0,), hi=(1,))
+    >>> as_domain([0, 1], 1)
+    Traceback (most recent call last):
+    ...
+    TypeError: domain must be a Box or a Polytope, not list
+    >>> as_domain(Box(0, 1, d=2), 1)
+    Traceback (most recent call last):
+    ...
+    shallowsym.errors.InvalidDomainError: domain has dimension 2 but the network has d = 1
+
+    References
+    ----------
+    docs/theory.md, section 9 (bounded input domains); proofs/domains.md (notation).
     """
     if isinstance(domain, dict):
         domain = domain_from_dict(domain)
@@ -519,6 +610,21 @@ def as_domain(domain: Any, d: int, name: str = "domain") -> Box | Polytope:
     if domain.d != d:
         raise InvalidDomainError(f"{name} has dimension {domain.d} but the network has d = {d}")
     return domain
+
+
+def check_domain(value: Any, function: str, argument: str = "domain") -> None:
+    """Raise TypeError naming ``function``, ``argument`` and the type unless ``value`` is a
+    Box or a Polytope (the domain counterpart of ``shallowsym.network.check_network``).
+
+    >>> check_domain([0, 1], "polygon_vertices")
+    Traceback (most recent call last):
+        ...
+    TypeError: polygon_vertices expects a Box or a Polytope for domain, not list
+    """
+    if not isinstance(value, Box | Polytope):
+        raise TypeError(
+            f"{function} expects a Box or a Polytope for {argument}, not {type(value).__name__}"
+        )
 
 
 # -- an exact rational simplex ---------------------------------------------------------------
@@ -532,20 +638,45 @@ def exact_lp_min(u, A, b) -> tuple[Fraction, Point, tuple[Fraction, ...]]:
     read from the simplex multipliers. The answer is then re-checked from scratch: A x <= b,
     A^T y = -u, y >= 0 and u.x = -b.y, so a wrong pivot could not go unnoticed.
 
+    Parameters
+    ----------
+    u
+        The d cost coefficients (exact numbers: int, Fraction, or strings such as ``"1/3"``).
+    A
+        The m constraint rows, each of d exact numbers.
+    b
+        The m right-hand sides.
+
     Returns
     -------
     (value, x, y)
-        The optimum, a primal point attaining it, the dual multipliers certifying it.
+        The optimum (a Fraction), a primal point x attaining it (a tuple of d Fractions), the
+        dual multipliers y >= 0 certifying it (a tuple of m Fractions, A^T y = -u).
 
     Raises
     ------
     InvalidDomainError
         If the problem is infeasible or unbounded (callers bound their problems).
+    ValueError
+        If an entry is a string that is not a rational number (from ``Fraction``).
+    TypeError
+        If an entry is not a number at all (from ``Fraction``).
+    IndexError
+        If a row of A has fewer than d = len(u) entries.
 
     Examples
     --------
     >>> exact_lp_min([1, 1], [[-1, 0], [0, -1], [-1, -2]], [0, 0, -1])[0]   # x, y >= 0, x+2y >= 1
     Fraction(1, 2)
+    >>> value, x, y = exact_lp_min([-1], [[1], [-1]], ["3/2", 0])     # max x on [0, 3/2]
+    >>> value, x, y
+    (Fraction(-3, 2), (Fraction(3, 2),), (Fraction(1, 1), Fraction(0, 1)))
+
+    References
+    ----------
+    docs/theory.md, section 9 (the exact rational linear program on a polytope, re-checked by
+    a primal point and dual multipliers); proofs/domains.md, Lemma D1 (deciding "H meets
+    int(D)" by weak duality).
     """
     u = [Fraction(v) for v in u]
     A = [[Fraction(v) for v in row] for row in A]

@@ -18,7 +18,7 @@ from ..errors import SearchLimitExceeded, check_limit
 from ..functional import FunctionalDimension, functional_dimension
 from ..linalg import rank
 from ..mechanisms import Mechanism, Stabilizer
-from ..network import ShallowNetwork
+from ..network import ShallowNetwork, check_network
 from ..standard import find_standard_map
 from .sets import Box, Polytope, as_domain
 from .width import DomainRoles, domain_roles
@@ -228,6 +228,40 @@ def domain_symmetries(
     """The report behind ``symmetries(net, domain=D)``; ``rd_report`` builds the R^d report
     (used only when every neuron is bent on D).
 
+    The roles and the functional dimension on D are computed now; the stabilizer, the
+    mechanisms, the hidden-symmetry verdict and its witness are computed on first use (the
+    R^d parts through ``rd_report``), so the report never waits for an explanation.
+
+    Parameters
+    ----------
+    net
+        The network.
+    domain
+        A :class:`~shallowsym.domain.Box` or :class:`~shallowsym.domain.Polytope` of dimension
+        ``net.d`` (or a dict in their ``to_dict()`` form).
+    limit
+        The search bound passed on to the R^d searches (a positive integer).
+    rd_report
+        A function of no arguments returning the R^d symmetry report of ``net`` (``symmetries``
+        passes ``lambda: symmetries(net, limit=limit)``).
+
+    Returns
+    -------
+    DomainSymmetryReport
+        Roles, functional and fibre dimension on D, orbit dimension; stabilizer, mechanisms,
+        ``has_hidden_symmetries`` and ``hidden_witness`` on demand (these may raise
+        ``SearchLimitExceeded`` through the R^d search; ``str`` and ``to_dict`` then say
+        "undecided").
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a ShallowNetwork or ``domain`` is not a domain.
+    ValueError
+        If ``limit`` is not a positive integer.
+    InvalidDomainError
+        If the domain's dimension is not ``net.d`` (or a dict is not a valid domain).
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork, symmetries
@@ -246,7 +280,15 @@ def domain_symmetries(
     hidden symmetries on D: yes
     >>> report.hidden_witness
     ShallowNetwork(W1=[[1], [1], [1]], b1=[-3, 5, -1/2], W2=[[2, 1, 1]], b2=[0])
+
+    References
+    ----------
+    docs/theory.md, section 9 (bounded input domains) and sections 5-7 (the fibre, hidden
+    symmetries, functional dimension); proofs/domains.md, "Symmetries on D" and Theorem D6
+    (functional dimension on D). J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of
+    ReLU networks", ICML 2023 (functional dimension and hidden symmetries).
     """
+    check_network(net, "domain_symmetries")
     check_limit(limit)
     domain = as_domain(domain, net.d)
     orbit = sum(

@@ -22,7 +22,7 @@ from flint import fmpq, fmpq_mat, nmod_mat
 from ..canonical import canonical_form
 from ..errors import InvalidDomainError, SearchLimitExceeded, check_limit
 from ..hyperplanes import neuron_keys
-from ..network import ShallowNetwork
+from ..network import ShallowNetwork, check_network
 from .sets import Box, Polytope, as_domain
 
 __all__ = ["DomainRoles", "domain_roles", "minimal_width_on", "rank_floor", "reduce_on"]
@@ -69,12 +69,42 @@ class DomainRoles:
 def domain_roles(net: ShallowNetwork, domain: Box | Polytope) -> DomainRoles:
     """The role of every neuron of ``net`` on D.
 
+    A neuron with a_i = 0 is ``"zero-output"``; otherwise its hyperplane w_i . x + beta_i = 0
+    meets int(D) (``"bent"``) or misses it, and then the neuron is dead on D (``"dead"``) or
+    always active on D (``"affine"``); a neuron with w_i = 0 is affine when beta_i > 0, dead
+    otherwise.
+
+    Parameters
+    ----------
+    net
+        The network.
+    domain
+        A :class:`~shallowsym.domain.Box` or :class:`~shallowsym.domain.Polytope` of dimension
+        ``net.d`` (or a dict in their ``to_dict()`` form).
+
+    Returns
+    -------
+    DomainRoles
+        The roles in neuron order, with the domain; ``str``, ``count`` and ``to_dict``.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a ShallowNetwork or ``domain`` is not a domain.
+    InvalidDomainError
+        If the domain's dimension is not ``net.d`` (or a dict is not a valid domain).
+
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
     >>> net = ShallowNetwork([[1], [1], [1], [0]], [-2, 5, "-1/2", 1], [[1, 1, 1, 0]], [0])
     >>> print(domain_roles(net, Box([0], [1])))
     roles on D = [0, 1]^1: 1 bent, 1 dead, 1 affine, 1 zero-output
+
+    References
+    ----------
+    docs/theory.md, section 9 (bounded input domains); proofs/domains.md, Lemma D1 (a neuron
+    whose hyperplane misses int(D) is affine on D) and "Symmetries on D".
     """
     if not isinstance(net, ShallowNetwork):
         raise TypeError(f"domain_roles expects a ShallowNetwork, not {type(net).__name__}")
@@ -135,12 +165,37 @@ def rank_floor(L, normals) -> int:
     U = span of ``normals`` (proofs/domains.md, Corollary D4a). The exact lower bound on
     min over S of rank(L_S) that decides the minimal width on D when it equals rank(L).
 
+    Parameters
+    ----------
+    L
+        The k rows (d exact rationals each: ``Fraction`` or int) of the linear part of the
+        sigma form on D.
+    normals
+        The normals u_H (d exact rationals each) of the bent hyperplanes meeting int(D).
+
+    Returns
+    -------
+    int
+        rho(L, U) = dim(row(L) + U) - dim U, exact (rank over Q).
+
+    Raises
+    ------
+    TypeError
+        If ``L`` or ``normals`` is not an iterable of rows.
+    AttributeError
+        If an entry is not an exact rational (a float or a string, for example): the rank
+        scales rows to integers through their denominators.
+
     Examples
     --------
     >>> rank_floor([[Fraction(1), Fraction(0)]], [(Fraction(1), Fraction(1))])
     1
     >>> rank_floor([[Fraction(1), Fraction(1)]], [(Fraction(1), Fraction(1))])
     0
+
+    References
+    ----------
+    docs/theory.md, section 9 (N_min on D); proofs/domains.md, Corollary D4a (closed form).
     """
     rows = [list(r) for r in L]
     normals = [list(u) for u in normals]
@@ -209,8 +264,30 @@ def minimal_width_on(
     trained one on its pixel box) is decided at the first try, N_min = #bent, and so is any
     f with rank(L) equal to the floor (proofs/domains.md, Theorem D4 and Corollary D4a).
 
+    Parameters
+    ----------
+    net
+        The network.
+    domain
+        A :class:`~shallowsym.domain.Box` or :class:`~shallowsym.domain.Polytope` of dimension
+        ``net.d`` (or a dict in their ``to_dict()`` form). Theorem D4 is proved for a
+        bounded D; on an unbounded polytope the same formula is evaluated.
+    limit
+        The most flip sets S the search may examine (a positive integer).
+
+    Returns
+    -------
+    int
+        The least width of a network equal to ``net`` on D.
+
     Raises
     ------
+    TypeError
+        If ``net`` is not a ShallowNetwork or ``domain`` is not a domain.
+    ValueError
+        If ``limit`` is not a positive integer.
+    InvalidDomainError
+        If the domain's dimension is not ``net.d`` (or a dict is not a valid domain).
     SearchLimitExceeded
         When more than ``limit`` flip sets would be examined (the message gives the bounds).
 
@@ -220,7 +297,13 @@ def minimal_width_on(
     >>> net = ShallowNetwork([[1], [-1]], [0, 0], [[1, -1]], [0])   # relu(x) - relu(-x) = x
     >>> minimal_width_on(net, Box([-1], [1]))                       # one always-active neuron
     1
+
+    References
+    ----------
+    docs/theory.md, section 9 (on D a rank-one affine term costs one neuron; compare section
+    6); proofs/domains.md, Theorem D4 (minimal width on a bounded D) and Corollary D4a.
     """
+    check_network(net, "minimal_width_on")
     check_limit(limit)
     domain = as_domain(domain, net.d)
     cf, _, best = _best_flip(net, domain, limit)
@@ -233,10 +316,37 @@ def reduce_on(
     """A network of minimal width equal to ``net`` on D: dead neurons dropped, neurons on one
     hyperplane merged, and the affine part carried by rank(L_S) always-active neurons.
 
+    The construction is the upper bound of Theorem D4: one neuron per bent hyperplane meeting
+    int(D), oriented by the best flip set S found, and r = rank(L_S) always-active neurons
+    relu(q_t . x + beta_t) with beta_t = 1 - min_D q_t . x, b2 adjusted.
+
+    Parameters
+    ----------
+    net
+        The network.
+    domain
+        A :class:`~shallowsym.domain.Box` or :class:`~shallowsym.domain.Polytope` of dimension
+        ``net.d`` (or a dict in their ``to_dict()`` form).
+    limit
+        The most flip sets S the search may examine (a positive integer).
+
+    Returns
+    -------
+    ShallowNetwork
+        A network of width :func:`minimal_width_on` equal to ``net`` on D (not on R^d in
+        general).
+
     Raises
     ------
+    TypeError
+        If ``net`` is not a ShallowNetwork or ``domain`` is not a domain.
+    ValueError
+        If ``limit`` is not a positive integer.
     InvalidDomainError
-        If the domain is unbounded and the affine part needs always-active neurons.
+        If the domain's dimension is not ``net.d``, or the domain is unbounded and the affine
+        part needs always-active neurons.
+    SearchLimitExceeded
+        When more than ``limit`` flip sets would be examined.
 
     Examples
     --------
@@ -245,7 +355,13 @@ def reduce_on(
     >>> small = reduce_on(net, Box([0], [1]))
     >>> small
     ShallowNetwork(W1=[[3]], b1=[1], W2=[[1]], b2=[14])
+
+    References
+    ----------
+    docs/theory.md, section 9 (N_min on D); proofs/domains.md, Theorem D4 (the upper bound
+    builds this network).
     """
+    check_network(net, "reduce_on")
     check_limit(limit)
     domain = as_domain(domain, net.d)
     cf, e, (_rank, S, M) = _best_flip(net, domain, limit)
