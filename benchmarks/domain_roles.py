@@ -101,7 +101,7 @@ def main() -> None:
             print(
                 f"  functional dimension there {fd} (on [0, 1]^784: "
                 f"{report.functional_dimension.dimension}); fibre dimension "
-                f"{sym.fiber_dimension}; minimal width {width}; "
+                f"{sym.fibre_dimension}; minimal width {width}; "
                 f"{time.perf_counter() - start:.2f} s"
             )
     dead = [i for i, r in enumerate(report.roles.roles) if r == "dead"]

@@ -104,15 +104,15 @@ FIBRE = [
     ),
     new_code_cell(
         "%matplotlib inline\nimport matplotlib.pyplot as plt\n"
-        "from shallowsym import canonical_form, examples, fiber_types, plot, symmetries\n"
+        "from shallowsym import canonical_form, examples, fibre_types, plot, symmetries\n"
         "_, net = examples.cancelling_pair()\nprint(symmetries(net))"
     ),
     new_code_cell(
-        "types = fiber_types(net)\nfor t in types:\n    print(t)\n"
+        "types = fibre_types(net)\nfor t in types:\n    print(t)\n"
         "    assert canonical_form(t.representative) == canonical_form(net)"
     ),
     new_code_cell(
-        "fig, ax = plt.subplots(figsize=(8, 5))\nplot.plot_fiber_types(net, ax=ax)\n"
+        "fig, ax = plt.subplots(figsize=(8, 5))\nplot.plot_fibre_types(net, ax=ax)\n"
         "ax.set_title('strata of the fibre: blue bent, orange cancelling, grey zero-output, '\n"
         "             'green zero-input');"
     ),

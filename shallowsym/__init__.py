@@ -24,7 +24,7 @@ from .errors import (
     UnsupportedArchitectureError,
 )
 from .fibre.flips import flip_sets
-from .fibre.strata import FiberType, fiber_types, realize, stratum_dimension
+from .fibre.strata import FibreType, fibre_types, realize, stratum_dimension
 from .fibre.unfolding import LocalDimension, local_dimension
 from .functional import (
     FunctionalDimension,
@@ -51,7 +51,7 @@ __all__ = [
     "CanonicalForm",
     "CombinatorialType",
     "Equivalence",
-    "FiberType",
+    "FibreType",
     "FunctionalDimension",
     "HyperplaneMatch",
     "InvalidDomainError",
@@ -88,7 +88,7 @@ __all__ = [
     "examples",
     "explain",
     "fast",
-    "fiber_types",
+    "fibre_types",
     "find_standard_map",
     "flip_sets",
     "functional_dimension",

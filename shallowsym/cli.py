@@ -216,7 +216,7 @@ def _cmd_symmetries(args: argparse.Namespace) -> int:
     types, reason = None, None
     if args.types:
         try:
-            types = report.fiber_types(limit=args.type_limit)
+            types = report.fibre_types(limit=args.type_limit)
         except SearchLimitExceeded as err:
             reason = _flag(str(err), "--type-limit")
 
@@ -227,9 +227,9 @@ def _cmd_symmetries(args: argparse.Namespace) -> int:
     def data() -> dict[str, Any]:
         out = report.to_dict()
         if args.types:
-            out["fiber_types"] = None if types is None else [t.to_dict() for t in types]
+            out["fibre_types"] = None if types is None else [t.to_dict() for t in types]
             if reason is not None:
-                out["fiber_types_undecided"] = reason
+                out["fibre_types_undecided"] = reason
         if relabelling is not None:
             out["relabelling"] = relabelling.to_dict()
         return out

@@ -5,7 +5,7 @@
   cancelling ones (dashed) over a window;
 * :func:`plot_domain`: for d = 2, a domain D (box or polygon) with the neurons' hyperplanes:
   bent on D solid, cancelling on D dashed, those missing D greyed;
-* :func:`plot_fiber_types`: one row per stratum of the fibre, the representative's neurons
+* :func:`plot_fibre_types`: one row per stratum of the fibre, the representative's neurons
   drawn where they sit (d = 1), coloured by role and marked by orientation.
 
 Each returns the matplotlib ``Axes`` it drew on.
@@ -21,11 +21,11 @@ import numpy as np
 from .canonical import canonical_form
 from .domain.canonical import key_side
 from .domain.sets import Box, Polytope, as_domain, polygon_vertices
-from .fibre.strata import fiber_types
+from .fibre.strata import fibre_types
 from .network import ShallowNetwork, check_network
 from .roles import structure
 
-__all__ = ["plot_domain", "plot_fiber_types", "plot_function", "plot_hyperplanes"]
+__all__ = ["plot_domain", "plot_fibre_types", "plot_function", "plot_hyperplanes"]
 
 _ROLE_COLORS = {
     "bent": "tab:blue",
@@ -259,7 +259,7 @@ def plot_domain(
     return _plane_axes(ax, xlim, ylim)
 
 
-def plot_fiber_types(net: ShallowNetwork, *, ax: Any = None, limit: int = 10_000) -> Any:
+def plot_fibre_types(net: ShallowNetwork, *, ax: Any = None, limit: int = 10_000) -> Any:
     """One row per stratum of the fibre of a d = 1 network: the representative's live neurons
     at their breakpoints (triangles point by orientation), inert neurons at the left.
 
@@ -271,7 +271,7 @@ def plot_fiber_types(net: ShallowNetwork, *, ax: Any = None, limit: int = 10_000
         Where to draw; default a new figure's axes (this needs matplotlib, the ``notebooks``
         extra).
     limit : int, keyword-only
-        The search bound passed to :func:`shallowsym.fiber_types` (default 10000).
+        The search bound passed to :func:`shallowsym.fibre_types` (default 10000).
 
     Returns
     -------
@@ -290,18 +290,18 @@ def plot_fiber_types(net: ShallowNetwork, *, ax: Any = None, limit: int = 10_000
     Examples
     --------
     >>> from shallowsym import examples
-    >>> ax = plot_fiber_types(examples.cancelling_pair()[1])  # doctest: +SKIP
+    >>> ax = plot_fibre_types(examples.cancelling_pair()[1])  # doctest: +SKIP
 
     References
     ----------
     * docs/theory.md section 5, "Strata and the fibre's dimension at theta";
       proofs/fibre_dimension.md.
     """
-    check_network(net, "plot_fiber_types")
+    check_network(net, "plot_fibre_types")
     if net.d != 1:
-        raise ValueError(f"plot_fiber_types draws d = 1 networks, not d = {net.d}")
+        raise ValueError(f"plot_fibre_types draws d = 1 networks, not d = {net.d}")
     ax = _axes(ax)
-    types = fiber_types(net, limit=limit)
+    types = fibre_types(net, limit=limit)
     points = [
         float(-b.offset) for t in types for b in canonical_form(t.representative).bent_hyperplanes
     ]

@@ -272,7 +272,7 @@ def combinatorial_type(net: ShallowNetwork) -> CombinatorialType:
     """The combinatorial type (fibre stratum, modulo the standard group) of ``net``.
 
     Two networks realizing the same function can be compared by type; every type in
-    :func:`shallowsym.fiber_types` of f is the type of its representative.
+    :func:`shallowsym.fibre_types` of f is the type of its representative.
 
     Parameters
     ----------

@@ -33,9 +33,9 @@ from .fibre.residual import (
 from .fibre.strata import (
     DEFAULT_TYPE_LIMIT,
     F2Dimension,
-    FiberType,
+    FibreType,
     candidate_types,
-    fiber_types,
+    fibre_types,
     realize,
 )
 from .fibre.unfolding import LocalDimension, local_dimension
@@ -177,9 +177,9 @@ class SymmetryReport:
     Eager (polynomial): ``roles``, ``stabilizer``, ``orbit_dimension``, ``stratum_dimension``
     (of theta's own stratum: the orbit plus the mechanisms' dimensions),
     ``continuous_mechanisms``. On first use (searches bounded by ``limit``): ``flip_sets``,
-    ``mechanisms``, ``has_hidden_symmetries``, ``hidden_witness``, ``fiber_dimension`` (at
+    ``mechanisms``, ``has_hidden_symmetries``, ``hidden_witness``, ``fibre_dimension`` (at
     theta, where a degenerate theta can touch larger strata; see
-    :func:`shallowsym.local_dimension`). On request: ``fiber_types(limit=...)``.
+    :func:`shallowsym.local_dimension`). On request: ``fibre_types(limit=...)``.
     """
 
     net: ShallowNetwork
@@ -203,7 +203,7 @@ class SymmetryReport:
             return local_dimension(self.net, limit=self.limit)
 
     @property
-    def fiber_dimension(self) -> int:
+    def fibre_dimension(self) -> int:
         """The dimension at theta of the fibre (a lower bound when ``local.exact`` is False;
         ``local.reason`` says what could exceed it)."""
         return self.local.dimension
@@ -236,14 +236,14 @@ class SymmetryReport:
         """Whether the fibre within the architecture is larger than the orbit G_h.theta."""
         return self.stratum_dimension > self.orbit_dimension or self.hidden_witness is not None
 
-    def fiber_types(
+    def fibre_types(
         self,
         *,
         limit: int = DEFAULT_TYPE_LIMIT,
         progress: bool | None = None,
         time_budget: float | None = None,
-    ) -> tuple[FiberType, ...]:
-        """Every stratum of the fibre (see :func:`shallowsym.fiber_types`).
+    ) -> tuple[FibreType, ...]:
+        """Every stratum of the fibre (see :func:`shallowsym.fibre_types`).
 
         The candidate types are counted first (cheap), so a fibre with more than ``limit``
         candidates raises SearchLimitExceeded before any is realized; enumerating and
@@ -255,12 +255,12 @@ class SymmetryReport:
         budget = self.time_budget if time_budget is None else time_budget
         try:
             with _budget(budget, "the fibre types", limit=limit):
-                return self._fiber_types(limit, progress)
+                return self._fibre_types(limit, progress)
         except SearchLimitExceeded as err:
             failures[limit] = err
             raise
 
-    def _fiber_types(self, limit: int, progress: bool | None) -> tuple[FiberType, ...]:
+    def _fibre_types(self, limit: int, progress: bool | None) -> tuple[FibreType, ...]:
         cf = canonical_form(self.net)
         # Every sign choice (1+,0-) or (0+,1-) per bent hyperplane is a candidate: 2^s of them.
         many = cf.num_bent >= limit.bit_length()
@@ -273,7 +273,7 @@ class SymmetryReport:
                 "realizing any); pass a larger limit=",
                 limit=limit,
             )
-        return fiber_types(self.net, limit=limit, progress=progress)
+        return fibre_types(self.net, limit=limit, progress=progress)
 
     def relabelling(self, *, limit: int = DEFAULT_RELABEL_LIMIT) -> RelabellingSymmetries:
         """The relabellings of inputs and outputs fixing f, on request (bounded by ``limit``;
@@ -385,10 +385,10 @@ class SymmetryReport:
             "stratum_dimension": self.stratum_dimension,
         }
         try:
-            data["fiber_dimension"] = self.fiber_dimension
-            data["fiber_dimension_exact"] = self.local.exact
+            data["fibre_dimension"] = self.fibre_dimension
+            data["fibre_dimension_exact"] = self.local.exact
         except SearchLimitExceeded as err:
-            data["fiber_dimension"] = data["fiber_dimension_exact"] = None
+            data["fibre_dimension"] = data["fibre_dimension_exact"] = None
             data["undecided"] = str(err)
         try:
             data["mechanisms"] = [m.to_dict() for m in self.mechanisms]
@@ -424,7 +424,7 @@ def symmetries(
         hidden symmetries on D (proofs/domains.md).
     time_budget
         Seconds of wall-clock time for each part computed on first use that can be slow
-        (``flip_sets``, ``hidden_witness``, ``fiber_dimension``/``local``, ``fiber_types``):
+        (``flip_sets``, ``hidden_witness``, ``fibre_dimension``/``local``, ``fibre_types``):
         past it, that part raises
         SearchLimitExceeded and the printed report says "undecided (reason)" for it
         (:func:`shallowsym.deadline.time_budget`). ``None`` (default): no time budget.
@@ -442,7 +442,7 @@ def symmetries(
     --------
     >>> from shallowsym import ShallowNetwork
     >>> report = symmetries(ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0]))
-    >>> report.flip_sets, report.has_hidden_symmetries, report.fiber_dimension
+    >>> report.flip_sets, report.has_hidden_symmetries, report.fibre_dimension
     (((0, 1),), True, 2)
     >>> report.hidden_witness
     ShallowNetwork(W1=[[-1], [1]], b1=[1, -3], W2=[[1, 1]], b2=[2])

@@ -39,7 +39,7 @@ def test_a_wrong_type_is_named(module, name, wrong):
 @pytest.mark.parametrize("limit", [0, -5, 1.5, "7", True])
 def test_bad_limits_are_refused(limit):
     net = shallowsym.ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0])
-    for function in (shallowsym.flip_sets, shallowsym.fiber_types, shallowsym.minimal_width):
+    for function in (shallowsym.flip_sets, shallowsym.fibre_types, shallowsym.minimal_width):
         with pytest.raises(ValueError):
             function(net, limit=limit)
 

@@ -27,7 +27,7 @@ from oracles import reference_eval
 from shallowsym import (
     ShallowNetwork,
     canonical_form,
-    fiber_types,
+    fibre_types,
     flip_sets,
     is_irreducible,
     minimal_width,
@@ -106,7 +106,7 @@ def test_matching_pairs_count_against_the_limit():
 @pytest.mark.parametrize("limit", [0, -5, True, 1.5, "7", None])
 def test_limits_are_validated(limit):
     net = ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0])
-    for search in (flip_sets, fiber_types, minimal_width, symmetries):
+    for search in (flip_sets, fibre_types, minimal_width, symmetries):
         with pytest.raises(ValueError, match="limit must be a positive integer"):
             search(net, limit=limit)
     with pytest.raises(ValueError, match="limit must be a positive integer"):
@@ -119,7 +119,7 @@ def test_flip_sets_rejects_what_is_not_a_network():
     with pytest.raises(TypeError, match="ShallowNetwork"):
         flip_sets([[1]])
     with pytest.raises(TypeError, match="ShallowNetwork"):
-        fiber_types(None)
+        fibre_types(None)
 
 
 def _coloops_by_rank(matrix, n):
@@ -301,10 +301,10 @@ def test_the_determined_v_obstruction_is_decided_without_draws(monkeypatch):
         assert sorted(plain_type(found)[0].values()) == sorted(bent)
 
 
-def test_fiber_types_counts_its_work():
+def test_fibre_types_counts_its_work():
     net = ShallowNetwork([[(-1) ** i] for i in range(60)], list(range(60)), [[1] * 60], [0])
     with pytest.raises(SearchLimitExceeded, match="16 steps"):  # 1 + 60 // 4 per candidate
-        fiber_types(net, limit=100, progress=False)
+        fibre_types(net, limit=100, progress=False)
 
 
 def test_the_move_search_is_bounded_and_the_verdict_stands():
@@ -463,17 +463,17 @@ def test_realize_with_a_large_input_dimension():
     assert plain_type(other) == plain_type(net) and same_function(net, other)
 
 
-def test_fiber_types_with_thousands_of_bent_hyperplanes_and_long_numbers():
+def test_fibre_types_with_thousands_of_bent_hyperplanes_and_long_numbers():
     # 2000 bent hyperplanes: the signature enumeration recursed once per hyperplane
     # (RecursionError); 1400-digit entries: each step now costs 1 + bits // 64
     wide = ShallowNetwork([[(-1) ** i] for i in range(2000)], list(range(2000)), [[1] * 2000], [0])
     with pytest.raises(SearchLimitExceeded):
-        fiber_types(wide, progress=False)
+        fibre_types(wide, progress=False)
     big = 7**1700
     net = ShallowNetwork([[big], [-big], [1]], [1, 2, 3], [[big, 1, 1]], [0])
     with pytest.raises(SearchLimitExceeded, match="limit=40 "):
-        fiber_types(net, limit=40, progress=False)
-    assert len(fiber_types(net, limit=10**6, progress=False)) >= 1
+        fibre_types(net, limit=40, progress=False)
+    assert len(fibre_types(net, limit=10**6, progress=False)) >= 1
 
 
 def test_explain_counts_the_moves_of_the_normal_form(monkeypatch):

@@ -105,8 +105,8 @@ def test_symmetries_command(tmp_path, capsys):
     assert "hidden symmetries: yes" in out and "fibre types" in out
     assert main(["symmetries", str(path), "--json", "--types"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["fiber_dimension"] == 4 and data["has_hidden_symmetries"] is True
-    assert len(data["fiber_types"]) >= 2
+    assert data["fibre_dimension"] == 4 and data["has_hidden_symmetries"] is True
+    assert len(data["fibre_types"]) >= 2
     assert main(["symmetries", str(path), "--limit", "1"]) == 0
     assert "undecided" in capsys.readouterr().out
 

@@ -32,15 +32,15 @@ def test_budget_stops_a_block_and_nothing_else():
             pass
 
 
-def test_fiber_types_stop_at_the_budget_and_the_report_stays():
+def test_fibre_types_stop_at_the_budget_and_the_report_stays():
     net = many_types()
     report = symmetries(net, time_budget=0.2)
     start = time.perf_counter()
     with pytest.raises(SearchLimitExceeded, match="fibre types did not finish"):
-        report.fiber_types(limit=10**8)
+        report.fibre_types(limit=10**8)
     assert time.perf_counter() - start < 5
     with pytest.raises(SearchLimitExceeded):  # remembered: no second run
-        report.fiber_types(limit=10**8)
+        report.fibre_types(limit=10**8)
     text = report.to_text()
     assert "network: d = 2, h = 14, k = 1" in text and "stabilizer order" in text
     with pytest.raises(ValueError, match="time_budget"):

@@ -715,7 +715,7 @@ def test_symmetries_on_a_box(seed):
     box = Box([0, 0], [1, 1])
     report = symmetries(net, domain=box)
     roles = report.roles.roles
-    assert report.fiber_dimension == net.num_parameters - report.functional_dimension.dimension
+    assert report.fibre_dimension == net.num_parameters - report.functional_dimension.dimension
     if "dead" in roles or "affine" in roles:
         assert report.has_hidden_symmetries
     else:
@@ -777,7 +777,7 @@ def test_mechanisms_on_domain_add_up_to_the_fibre_dimension(seed):
     if len(keys) < len(bent):  # two neurons on one hyperplane
         return
     total = sum(m.dimension for m in report.mechanisms)
-    assert total == report.fiber_dimension - report.orbit_dimension
+    assert total == report.fibre_dimension - report.orbit_dimension
     assert report.has_hidden_symmetries == (total > 0)
 
 

@@ -1,4 +1,4 @@
-"""fiber_types and has_hidden_symmetries against brute force over tiny grids (d = 1, k = 1).
+"""fibre_types and has_hidden_symmetries against brute force over tiny grids (d = 1, k = 1).
 
 The sample sizes grow with SHALLOWSYM_PROFILE=thorough. The number of grid parameters checked
 is printed at the end of the run.
@@ -40,7 +40,7 @@ def grid(request):
     return h, values, params, groups
 
 
-def test_fiber_types_are_complete_and_realize_f(grid):
+def test_fibre_types_are_complete_and_realize_f(grid):
     h, _, params, groups = grid
     rng = random.Random(h)
     functions = list(groups.values())
@@ -50,7 +50,7 @@ def test_fiber_types_are_complete_and_realize_f(grid):
     per_function = 10**9 if THOROUGH else 150
     for members in functions[:count]:
         base = to_network(params[members[0]], h)
-        listed = {t.type: t for t in symmetries(base).fiber_types()}
+        listed = {t.type: t for t in symmetries(base).fibre_types()}
         for t in listed.values():
             assert same_function_1d(t.representative, base), t
             assert combinatorial_type(t.representative) == t.type

@@ -50,7 +50,7 @@ def test_s5_twins_with_k2():
     net = ShallowNetwork([[1, 1], [2, 2], [3, 0]], [1, 2, 0], [[1, 1, 1], [2, 5, 0]], [0, 0])
     report = symmetries(net)
     assert ("S5", (0, 1), 2) in codes(report)
-    assert report.fiber_dimension == report.orbit_dimension + 2
+    assert report.fibre_dimension == report.orbit_dimension + 2
 
 
 def test_s6_both_orientations_on_a_bent_hyperplane():
@@ -61,7 +61,7 @@ def test_s6_both_orientations_on_a_bent_hyperplane():
     s6 = [m for m in report.mechanisms if m.code == "S6"]
     assert sorted(m.neurons for m in s6) == [(0, 1), (2, 3)]
     assert sum(m.dimension for m in s6) == 1  # two v's, one equation
-    assert report.fiber_dimension == 5 == stratum_dimension(net)
+    assert report.fibre_dimension == 5 == stratum_dimension(net)
 
 
 def test_s7_cancelling_groups():
@@ -80,7 +80,7 @@ def test_s8_flips_with_k2():
     report = symmetries(net)
     assert report.flip_sets == ((0, 1),)
     assert ("S8", (0, 1), 0) in codes(report)
-    assert report.has_hidden_symmetries and report.fiber_dimension == report.orbit_dimension
+    assert report.has_hidden_symmetries and report.fibre_dimension == report.orbit_dimension
     witness = report.hidden_witness
     assert canonical_form(witness) == canonical_form(net)
     assert find_standard_map(net, witness) is None
@@ -91,15 +91,15 @@ def test_generic_network_has_no_hidden_symmetries():
     report = symmetries(net)
     assert report.mechanisms == () and not report.has_hidden_symmetries
     assert report.hidden_witness is None
-    assert report.fiber_dimension == report.orbit_dimension == 3
-    assert len(report.fiber_types()) == 1
+    assert report.fibre_dimension == report.orbit_dimension == 3
+    assert len(report.fibre_types()) == 1
 
 
 @given(networks(max_d=2, max_h=5, max_k=2))
-def test_fiber_dimension_at_least_the_stratum_dimension(net):
+def test_fibre_dimension_at_least_the_stratum_dimension(net):
     report = symmetries(net)
     assert report.stratum_dimension == stratum_dimension(net)
-    assert report.fiber_dimension >= report.stratum_dimension >= report.orbit_dimension
+    assert report.fibre_dimension >= report.stratum_dimension >= report.orbit_dimension
     assert report.has_hidden_symmetries == (
         report.stratum_dimension > report.orbit_dimension or report.hidden_witness is not None
     )
@@ -145,10 +145,10 @@ def test_flip_search_over_forty_neurons_within_the_limit():
     assert err.value.limit == 1000 and "limit=1000" in str(err.value)
 
 
-def test_fiber_types_limit():
+def test_fibre_types_limit():
     net = ShallowNetwork([[1], [2], [3], [4]], [0, 1, 2, 3], [[1, 1, 1, 1]], [0])
     with pytest.raises(SearchLimitExceeded):
-        symmetries(net).fiber_types(limit=3)
+        symmetries(net).fibre_types(limit=3)
 
 
 def test_report_text_and_dict():
@@ -157,7 +157,7 @@ def test_report_text_and_dict():
     text = str(report)
     assert "S8 discrete flip: neurons 0, 1" in text and "hidden symmetries: yes" in text
     data = report.to_dict()
-    assert data["has_hidden_symmetries"] is True and data["fiber_dimension"] == 2
+    assert data["has_hidden_symmetries"] is True and data["fibre_dimension"] == 2
     assert data["hidden_witness"]["b2"] == ["2"]
 
 
@@ -168,7 +168,7 @@ def test_undecided_report_prints_instead_of_raising():
         [[v] for v in values], [v * (i + 1) for i, v in enumerate(values)], [[1] * 30], [0]
     )
     report = symmetries(net, limit=100)
-    assert report.fiber_dimension == report.orbit_dimension
+    assert report.fibre_dimension == report.orbit_dimension
     assert "undecided" in str(report)
     assert report.to_dict()["has_hidden_symmetries"] is None
     with pytest.raises(SearchLimitExceeded):

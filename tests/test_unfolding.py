@@ -129,7 +129,7 @@ def test_the_fibre_dimension_is_invariant_under_affine_changes_of_input_and_outp
 def check(net, own, local, exact=True):
     result = local_dimension(net)
     assert (result.stratum_dimension, result.dimension, result.exact) == (own, local, exact)
-    assert symmetries(net).fiber_dimension == local
+    assert symmetries(net).fibre_dimension == local
 
 
 def test_all_zero_neuron_with_more_outputs_than_inputs():

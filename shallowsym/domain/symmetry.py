@@ -36,7 +36,7 @@ class DomainSymmetryReport:
         :class:`~shallowsym.domain.width.DomainRoles`: bent, dead, affine or zero-output on D.
     functional_dimension
         The exact functional dimension on D (proofs/domains.md, Theorem D6).
-    fiber_dimension
+    fibre_dimension
         P minus the functional dimension on D: the fibre's dimension on D where the
         realization map has constant rank near theta (at a degenerate theta a lower bound).
     orbit_dimension
@@ -59,7 +59,7 @@ class DomainSymmetryReport:
     _rd_report: Callable[[], Any] = field(repr=False, compare=False)
 
     @property
-    def fiber_dimension(self) -> int:
+    def fibre_dimension(self) -> int:
         """P minus the functional dimension on D."""
         return self.net.num_parameters - self.functional_dimension.dimension
 
@@ -169,7 +169,7 @@ class DomainSymmetryReport:
             lines.append(f"  ... and {len(self.mechanisms) - 10} more mechanisms")
         lines.append(f"functional dimension on D: {fd.dimension} (bound P - h = {fd.bound})")
         lines.append(
-            f"fibre dimension on D: {self.fiber_dimension} (P - functional dimension; "
+            f"fibre dimension on D: {self.fibre_dimension} (P - functional dimension; "
             f"standard orbit: {self.orbit_dimension})"
         )
         lines.append(f"hidden symmetries on D: {self._hidden_text()}")
@@ -187,7 +187,7 @@ class DomainSymmetryReport:
             "domain": self.domain.to_dict(),
             "roles": self.roles.to_dict(),
             "functional_dimension": self.functional_dimension.to_dict(),
-            "fiber_dimension": self.fiber_dimension,
+            "fibre_dimension": self.fibre_dimension,
             "orbit_dimension": self.orbit_dimension,
             "stabilizer_order": str(self.stabilizer.order),
             "mechanisms": [m.to_dict() for m in self.mechanisms],

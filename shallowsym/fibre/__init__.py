@@ -9,7 +9,7 @@ Modules, in the order of docs/theory.md sections 5-8:
 - :mod:`~shallowsym.fibre.factorization`: dimensions of the rank-r factorization varieties
   that parametrize cancelling groups (section 8).
 - :mod:`~shallowsym.fibre.strata`: combinatorial types (strata) of the fibre, their
-  dimensions, their enumeration (:func:`fiber_types`) and exact realization (:func:`realize`).
+  dimensions, their enumeration (:func:`fibre_types`) and exact realization (:func:`realize`).
 - :mod:`~shallowsym.fibre.unfolding`: the fibre's local dimension at theta
   (:func:`local_dimension`), from the strata that come arbitrarily close to it: one driver and
   one unit per kind of unfolding.
@@ -17,14 +17,14 @@ Modules, in the order of docs/theory.md sections 5-8:
 """
 
 from .flips import flip_sets
-from .strata import FiberType, candidate_types, fiber_types, realize, stratum_dimension
+from .strata import FibreType, candidate_types, fibre_types, realize, stratum_dimension
 from .unfolding import LocalDimension, local_dimension
 
 __all__ = [
-    "FiberType",
+    "FibreType",
     "LocalDimension",
     "candidate_types",
-    "fiber_types",
+    "fibre_types",
     "flip_sets",
     "local_dimension",
     "realize",

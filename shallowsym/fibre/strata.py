@@ -15,7 +15,7 @@ oriented neuron needs P_H != 0, and so on). Writing Q_J for a basis of the annih
 {u_H : H in J}, the C-terms must supply R Q_J, so |C| >= rank(R Q_J) (docs/theory.md section 6).
 
 :func:`realize` builds an exact random network of a given type realizing f (or proves there is
-none); :func:`stratum_dimension` gives the dimension of the stratum; :func:`fiber_types` lists
+none); :func:`stratum_dimension` gives the dimension of the stratum; :func:`fibre_types` lists
 every type of the architecture's fibre.
 """
 
@@ -37,7 +37,7 @@ from ..roles import CombinatorialType, structure
 from .factorization import factorization_dimension
 from .residual import annihilator, normals, projected, residual
 
-__all__ = ["FiberType", "fiber_types", "realizable", "realize", "stratum_dimension"]
+__all__ = ["FibreType", "fibre_types", "realizable", "realize", "stratum_dimension"]
 
 Vector = list[Fraction]
 DEFAULT_TYPE_LIMIT = 10_000
@@ -49,7 +49,7 @@ class _Unrealizable(Exception):
 
 
 @dataclass(frozen=True)
-class FiberType:
+class FibreType:
     """One stratum of the fibre: its type, dimension and an exact representative."""
 
     type: CombinatorialType
@@ -898,9 +898,9 @@ def _bits(cf: CanonicalForm) -> int:
     return best
 
 
-def fiber_types(
+def fibre_types(
     net: ShallowNetwork, *, limit: int = DEFAULT_TYPE_LIMIT, progress: bool | None = None
-) -> tuple[FiberType, ...]:
+) -> tuple[FibreType, ...]:
     """Every combinatorial type (stratum) of the fibre of f_net within its architecture.
 
     Each comes with its dimension and an exact representative realizing f (checked).
@@ -921,7 +921,7 @@ def fiber_types(
 
     Returns
     -------
-    tuple of FiberType
+    tuple of FibreType
         One per realizable type, each with its dimension and a checked representative.
 
     Raises
@@ -936,7 +936,7 @@ def fiber_types(
     Examples
     --------
     >>> from shallowsym import ShallowNetwork
-    >>> for t in fiber_types(ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0])):
+    >>> for t in fibre_types(ShallowNetwork([[1], [-1]], [-1, 3], [[1, 1]], [0])):
     ...     print(t)
     bent (0+,1-) (1+,0-)  (dimension 2)
     bent (1+,0-) (0+,1-)  (dimension 2)
@@ -949,7 +949,7 @@ def fiber_types(
     from tqdm import tqdm
 
     if not isinstance(net, ShallowNetwork):
-        raise TypeError(f"fiber_types expects a ShallowNetwork, not {type(net).__name__}")
+        raise TypeError(f"fibre_types expects a ShallowNetwork, not {type(net).__name__}")
     check_limit(limit)
     cf = canonical_form(net)
     # exact arithmetic on long numbers and long vectors costs in proportion
@@ -976,5 +976,5 @@ def fiber_types(
         rep = realize(cf, ctype, seed=count)
         if rep is not None:
             steps += build
-            out.append(FiberType(ctype, stratum_dimension(rep), rep))
+            out.append(FibreType(ctype, stratum_dimension(rep), rep))
     return tuple(out)

@@ -32,7 +32,7 @@ def test_full_functional_dimension_means_no_continuous_hidden_symmetry(net):
         assume(False)
     if fd.dimension == fd.bound:
         report = symmetries(net)
-        assert report.fiber_dimension == report.orbit_dimension
+        assert report.fibre_dimension == report.orbit_dimension
 
 
 @given(st.from_type(ShallowNetwork))
