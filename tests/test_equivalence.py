@@ -228,3 +228,31 @@ def test_witness_candidates_isolate_one_kink(net, data):
     norm2 = sum(u * u for u in normal)
     for j in range(net.k):
         assert g[1][j] + g[2][j] - 2 * g[0][j] == kink[j] * t * norm2
+
+
+def test_the_verdict_never_calls_the_fibre_machinery(monkeypatch):
+    # issue 17: equivalent decides from canonical forms alone; the fibre (flips, strata,
+    # unfoldings) and the move certificates are reached only when an explanation is read
+    import shallowsym.equivalence as equivalence_module
+    from shallowsym.fibre import flips, strata
+    from shallowsym.fibre.unfolding import driver
+    from shallowsym.moves import flip
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the verdict reached the fibre machinery")
+
+    net = ShallowNetwork([[1], [-1], [2]], [-1, 3, 0], [[1, 1, 1]], [0])
+    hidden = flip(net, [0, 1])  # a flip: equal functions, not in the standard orbit
+    other = ShallowNetwork([[1], [-1], [2]], [-1, 3, 1], [[1, 1, 1]], [0])
+    for module, name in [
+        (flips, "flip_sets"),
+        (strata, "realize"),
+        (strata, "fibre_types"),
+        (driver, "local_dimension"),
+        (equivalence_module, "explain"),
+    ]:
+        monkeypatch.setattr(module, name, forbidden)
+    assert bool(equivalent(net, hidden)) is True
+    assert bool(equivalent(net, other)) is False
+    with pytest.raises(AssertionError, match="fibre machinery"):
+        equivalent(net, hidden).certificate  # noqa: B018 - reading it runs the search
