@@ -113,16 +113,19 @@ def conversion(repeat: int) -> None:
         ]
         for _ in range(20)
     ]
-    start = clock()
-    built = [ShallowNetwork(*n) for n in nets]
-    t_build = clock() - start
-    start = clock()
-    for net in built:
-        canonical_form(net)
-    t_forms = clock() - start
+    t_build = t_forms = t_both = float("inf")
+    for _ in range(3):  # best of three passes over the 20 networks (fresh networks each time)
+        start = clock()
+        built = [ShallowNetwork(*n) for n in nets]
+        middle = clock()
+        for net in built:
+            canonical_form(net)
+        end = clock()
+        t_build, t_forms = min(t_build, middle - start), min(t_forms, end - middle)
+        t_both = min(t_both, end - start)
     print(
         f"exact canonical form, float32 (784, 128, 10): {len(nets) / t_forms:.0f} per second "
-        f"({len(nets) / (t_build + t_forms):.0f} per second with the conversion; target 50)"
+        f"({len(nets) / t_both:.0f} per second with the conversion, best of 3 passes; target 50)"
     )
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 from flint import fmpq, fmpq_mat
@@ -33,13 +33,35 @@ Vector = tuple[Fraction, ...]
 Neuron = tuple[Vector, Fraction, Vector]  # (w_i, beta_i, a_i)
 
 
-class ExactArrays(NamedTuple):
-    """A network's exact parameters as python-flint matrices (see ``ShallowNetwork.exact``)."""
+class ExactArrays:
+    """A network's exact parameters as python-flint matrices (see ``ShallowNetwork.exact``):
+    ``W1`` (h, d), ``b1`` (h, 1), ``W2`` (k, h), ``b2`` (k, 1). ``W1`` of a network built from
+    float arrays is made on first read (the canonical form never needs it); iterating gives
+    the four in order."""
 
-    W1: fmpq_mat  # (h, d)
-    b1: fmpq_mat  # (h, 1)
-    W2: fmpq_mat  # (k, h)
-    b2: fmpq_mat  # (k, 1)
+    __slots__ = ("_net",)
+
+    def __init__(self, net: ShallowNetwork):
+        self._net = net
+
+    @property
+    def W1(self) -> fmpq_mat:
+        return self._net._A1
+
+    @property
+    def b1(self) -> fmpq_mat:
+        return self._net._c1
+
+    @property
+    def W2(self) -> fmpq_mat:
+        return self._net._A2
+
+    @property
+    def b2(self) -> fmpq_mat:
+        return self._net._c2
+
+    def __iter__(self) -> Iterator[fmpq_mat]:
+        return iter((self.W1, self.b1, self.W2, self.b2))
 
 
 def _relu(z: fmpq) -> fmpq:
@@ -270,7 +292,7 @@ class ShallowNetwork:
         >>> ShallowNetwork([[1, 2]], [3], [[4]], [5]).exact.W1
         [1, 2]
         """
-        return ExactArrays(self._A1, self._c1, self._A2, self._c2)
+        return ExactArrays(self)
 
     # -- evaluation ------------------------------------------------------------------
     def __call__(self, x: Any) -> Vector:
