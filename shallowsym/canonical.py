@@ -46,6 +46,34 @@ class BentHyperplane(NamedTuple):
     offset: Fraction
     kink: tuple[Fraction, ...]
 
+    def __str__(self) -> str:
+        """The equation and the kink, exact.
+
+        >>> print(BentHyperplane((Fraction(1), Fraction(-2)), Fraction(1, 2), (Fraction(3),)))
+        x1 - 2*x2 + 1/2 = 0, kink (3)
+        """
+        terms = []
+        for i, u in enumerate(self.normal, start=1):
+            if u:
+                coefficient = "" if abs(u) == 1 else f"{format_rational(abs(u))}*"
+                sign = "-" if u < 0 else "+"
+                terms.append(f"{sign} {coefficient}x{i}")
+        text = " ".join(terms).removeprefix("+ ")
+        text = "-" + text[2:] if text.startswith("- ") else text
+        if self.offset:
+            sign = "-" if self.offset < 0 else "+"
+            text += f" {sign} {format_rational(abs(self.offset))}"
+        kink = ", ".join(format_rational(x) for x in self.kink)
+        return f"{text} = 0, kink ({kink})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, exact numbers as strings."""
+        return {
+            "normal": [format_rational(x) for x in self.normal],
+            "offset": format_rational(self.offset),
+            "kink": [format_rational(x) for x in self.kink],
+        }
+
 
 @dataclass(frozen=True)
 class CanonicalForm:

@@ -95,6 +95,13 @@ class Stabilizer:
         gens = [Permutation(list(g), size=size) for g in self.generators]
         return PermutationGroup(gens or [Permutation(list(range(size)), size=size)])
 
+    def __str__(self) -> str:
+        """``stabilizer: order 2 = 2!, continuous dimension 0``."""
+        return (
+            f"stabilizer: order {self.order_formula_text}, continuous dimension "
+            f"{self.dimension}"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "order": self.order,

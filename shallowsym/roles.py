@@ -84,6 +84,12 @@ class NeuronRole:
     hyperplane: int | None
     orientation: int
 
+    def __str__(self) -> str:
+        """``neuron 3: bent on hyperplane 1 (+)``."""
+        where = "" if self.hyperplane is None else f" on hyperplane {self.hyperplane}"
+        sign = {1: " (+)", -1: " (-)"}.get(self.orientation, "")
+        return f"neuron {self.neuron}: {self.role}{where}{sign}"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "neuron": self.neuron,

@@ -501,6 +501,32 @@ class FastCanonicalBatch:
     def __len__(self) -> int:
         return len(self.counts)
 
+    def __str__(self) -> str:
+        """A summary: how many networks, bent hyperplanes per network, uncertain forms."""
+        n = len(self.counts)
+        counts = (
+            f"{int(self.counts.min())}-{int(self.counts.max())} bent hyperplanes each"
+            if n
+            else "no networks"
+        )
+        return (
+            f"float canonical forms of {n} networks (rtol={self.rtol:g}, atol={self.atol:g}): "
+            f"{counts}, {int(self.uncertain.sum())} uncertain"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary and per-network counts (``batch[n].to_dict()`` for one form)."""
+        return {
+            "networks": len(self.counts),
+            "counts": self.counts.tolist(),
+            "uncertain": self.uncertain.tolist(),
+            "rtol": self.rtol,
+            "atol": self.atol,
+        }
+
+    def _repr_markdown_(self) -> str:
+        return f"**{self}**"
+
     @cached_property
     def network(self) -> np.ndarray:
         """The network index of each bent hyperplane."""
