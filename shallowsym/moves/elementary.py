@@ -25,8 +25,11 @@ from ..fibre.neurons import (
     redistribute_unchecked,
     with_constant_of,
 )
+from ..hyperplanes import hyperplane_normal_offset, neuron_keys
+from ..linalg import solve
 from ..network import Neuron, ShallowNetwork, check_network
 from ..rationals import as_rational, to_fraction
+from ..roles import structure
 from ..standard import apply_standard
 
 __all__ = [
@@ -509,7 +512,6 @@ def transfer_twin(net: ShallowNetwork, i: int, j: int, amount: Sequence[Any]) ->
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     check_network(net, "transfer_twin")
-    from ..hyperplanes import neuron_keys
 
     ei, ej = orientations_on_one_hyperplane(net, check_index(net, i), check_index(net, j))
     if ei != ej or i == j:
@@ -746,7 +748,6 @@ def redistribute(
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     check_network(net, "redistribute")
-    from ..hyperplanes import hyperplane_normal_offset, neuron_keys
 
     nk = neuron_keys(net)
     total = [[Fraction(0)] * net.d for _ in range(net.k)]
@@ -822,7 +823,6 @@ def flip_and_redistribute(
         for r in range(net.k):
             for c in range(net.d):
                 total[r][c] += 2 * a[r] * w[c]
-    from ..hyperplanes import hyperplane_normal_offset, neuron_keys
 
     nk = neuron_keys(net)
     for (i, _), delta in changes.items():
@@ -889,8 +889,6 @@ def move_cancelling_group(
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     check_network(net, "move_cancelling_group")
-    from ..hyperplanes import neuron_keys
-    from ..roles import structure
 
     chosen = tuple(sorted({check_index(net, i) for i in neurons}))
     group = next((g for g in structure(net).groups if g.neurons == chosen and not g.bent), None)
@@ -915,7 +913,6 @@ def move_cancelling_group(
 def _leave(net: ShallowNetwork, neurons: list[Neuron], j: int, p: int) -> tuple[Fraction, ...]:
     """Live neuron j leaves its hyperplane: p, on it with the opposite orientation, absorbs
     j's kink s_j a_j. Returns eps_j s_j a_j, half the change -2 eps_j s_j a_j u^T to W2 W1."""
-    from ..hyperplanes import neuron_keys
 
     ej, ep = orientations_on_one_hyperplane(net, check_index(net, j), check_index(net, p))
     nk = neuron_keys(net)
@@ -933,7 +930,6 @@ def _arrive(
 ) -> None:
     """Neuron j (scale kept) lands on q's hyperplane oriented against q and takes ``kink``
     from q, so that hyperplane's kink is unchanged. Adds 2 eps_j' kink u_q^T to W2 W1."""
-    from ..hyperplanes import hyperplane_normal_offset, neuron_keys
 
     nk = neuron_keys(net)
     if nk.keys[check_index(net, q)] is None or q == j:
@@ -997,7 +993,6 @@ def transplant(net: ShallowNetwork, j: int, p: int, q: int) -> ShallowNetwork:
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     check_network(net, "transplant")
-    from ..hyperplanes import neuron_keys
 
     nk = neuron_keys(net)
     if nk.keys[check_index(net, q)] is None or nk.keys[check_index(net, j)] is None:
@@ -1068,17 +1063,11 @@ def form_cancelling_pair(
     (i, p), (j, q) = first, second
     if len({i, p, j, q}) != 4:
         raise ValueError("form_cancelling_pair needs four distinct neurons")
-    from ..hyperplanes import hyperplane_normal_offset, neuron_keys
 
     neurons = net.neurons()
-    D = [[Fraction(0)] * net.d for _ in range(net.k)]
     for m, partner in ((i, p), (j, q)):
-        paid = _leave(net, neurons, m, partner)
-        u, _ = hyperplane_normal_offset(neuron_keys(net).keys[m])
-        for r in range(net.k):
-            for c in range(net.d):
-                D[r][c] += 2 * paid[r] * u[c]
-    u_c, v = rank_one(D)
+        _leave(net, neurons, m, partner)
+    u_c, v = rank_one(pair_defect(net, (i, j)))
     nk = neuron_keys(net)
     c0 = _q(offset, "offset")
     for m, eps in ((i, 1), (j, -1)):
@@ -1089,6 +1078,24 @@ def form_cancelling_pair(
             tuple(eps * x / (2 * s) for x in v),
         )
     return with_constant_of(net, neurons, net)
+
+
+def pair_defect(net: ShallowNetwork, leaving: Sequence[int]) -> list[list[Fraction]]:
+    """D = sum over the leaving live neurons m of 2 eps_m s_m a_m u_m^T: the change to W2 W1
+    that their leaving their hyperplanes leaves to be paid (a cancelling pair can pay it
+    exactly when D has rank one). A documented internal helper of :func:`form_cancelling_pair`
+    and of the random walk, which checks candidate pairs without building networks."""
+    nk = neuron_keys(net)
+    D = [[Fraction(0)] * net.d for _ in range(net.k)]
+    for m in leaving:
+        s, eps = nk.scale(m), nk.orientations[m]
+        u, _ = hyperplane_normal_offset(nk.keys[m])
+        for r in range(net.k):
+            paid = 2 * eps * s * Fraction(net.W2[r][m])
+            if paid:
+                for c in range(net.d):
+                    D[r][c] += paid * u[c]
+    return D
 
 
 def rank_one(D: list[list[Fraction]]) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]]:
@@ -1162,8 +1169,6 @@ def dissolve_cancelling_pair(
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     check_network(net, "dissolve_cancelling_pair")
-    from ..hyperplanes import hyperplane_normal_offset, neuron_keys
-    from ..roles import structure
 
     (i, p), (j, q) = first, second
     if len({i, p, j, q}) != 4:
@@ -1248,9 +1253,6 @@ def dissolving_kink(
     * J. E. Grigsby, K. Lindsey, D. Rolnick, "Hidden symmetries of ReLU networks", ICML 2023.
     """
     check_network(net, "dissolving_kink")
-    from ..hyperplanes import hyperplane_normal_offset, neuron_keys
-    from ..linalg import solve
-    from ..roles import structure
 
     nk = neuron_keys(net)
     group = next((g for g in structure(net).groups if check_index(net, i) in g.neurons), None)
@@ -1277,7 +1279,6 @@ def _normalized_normal(key: Sequence[Any]) -> tuple[Fraction, ...]:
 def movable_neurons(net: ShallowNetwork) -> list[tuple[int, int, Any]]:
     """(i, p, group): every neuron i of a mixed group with the first neuron p of the group's
     other orientation, which can absorb i's kink when i leaves (transplant, pair formation)."""
-    from ..roles import structure
 
     return [
         (i, (g.negative if i in g.positive else g.positive)[0], g)
@@ -1290,8 +1291,6 @@ def movable_neurons(net: ShallowNetwork) -> list[tuple[int, int, Any]]:
 def transplant_candidates(net: ShallowNetwork) -> list[tuple[int, int, int]]:
     """Every (j, p, q) for :func:`transplant`: j leaves a mixed group (p absorbs its kink) for
     the parallel hyperplane of another group's first neuron q."""
-    from ..hyperplanes import hyperplane_normal_offset
-    from ..roles import structure
 
     groups = structure(net).groups
     parallel: dict[tuple[Fraction, ...], list[Any]] = {}

@@ -18,7 +18,7 @@ from ..errors import SearchLimitExceeded
 from ..fibre.flips import flip_sets
 from ..fibre.neurons import flip
 from ..fibre.strata import realize
-from ..hyperplanes import hyperplane_normal_offset, neuron_keys
+from ..hyperplanes import hyperplane_normal_offset
 from ..linalg import rref
 from ..network import ShallowNetwork, check_network
 from ..roles import structure
@@ -31,6 +31,7 @@ from .elementary import (
     form_cancelling_pair,
     movable_neurons,
     move_cancelling_group,
+    pair_defect,
     permute,
     rank_one,
     redistribute,
@@ -242,20 +243,10 @@ def _regrouping_moves(net: ShallowNetwork, rng) -> list:
 
 def _forms_pair(net: ShallowNetwork, first: tuple[int, int], second: tuple[int, int]) -> bool:
     """Whether :func:`form_cancelling_pair` admits ``first``, ``second`` (movable neurons of
-    two mixed groups): whether D = 2 (eps_i s_i a_i u_i^T + eps_j s_j a_j u_j^T) has rank one,
-    checked without building the network."""
-    nk = neuron_keys(net)
-    D = [[Fraction(0)] * net.d for _ in range(net.k)]
-    for m, _ in (first, second):
-        s, eps = nk.scale(m), nk.orientations[m]
-        u, _ = hyperplane_normal_offset(nk.keys[m])
-        for r in range(net.k):
-            paid = 2 * eps * s * Fraction(net.W2[r][m])
-            if paid:
-                for c in range(net.d):
-                    D[r][c] += paid * u[c]
+    two mixed groups): whether their :func:`pair_defect` has rank one, checked without
+    building the network."""
     try:
-        rank_one(D)
+        rank_one(pair_defect(net, (first[0], second[0])))
     except ValueError:
         return False
     return True
