@@ -274,6 +274,19 @@ def _forbidden(kappa: Vector, sig: tuple[int, int], v: Vector) -> bool:
     )
 
 
+def _check_type_of(cf: Any, ctype: Any, function: str) -> None:
+    """The arguments of :func:`realizable` and :func:`realize`: a canonical form and a
+    combinatorial type with one signature (of at least one neuron) per bent hyperplane."""
+    if not isinstance(cf, CanonicalForm):
+        raise TypeError(f"{function} expects a CanonicalForm for cf, not {type(cf).__name__}")
+    if not isinstance(ctype, CombinatorialType):
+        raise TypeError(
+            f"{function} expects a CombinatorialType for ctype, not {type(ctype).__name__}"
+        )
+    if len(ctype.bent) != cf.num_bent or any(p + q < 1 for p, q in ctype.bent):
+        raise ValueError("the type needs a signature with at least one neuron per bent hyperplane")
+
+
 def realizable(cf: CanonicalForm, ctype: CombinatorialType) -> bool:
     """Whether some network of type ``ctype`` realizes ``cf``: an exact decision.
 
@@ -302,14 +315,7 @@ def realizable(cf: CanonicalForm, ctype: CombinatorialType) -> bool:
     >>> realizable(cf, CombinatorialType(bent=((1, 0), (1, 0))))   # M would be 2, not 0
     False
     """
-    if not isinstance(cf, CanonicalForm):
-        raise TypeError(f"realizable expects a CanonicalForm for cf, not {type(cf).__name__}")
-    if not isinstance(ctype, CombinatorialType):
-        raise TypeError(
-            f"realizable expects a CombinatorialType for ctype, not {type(ctype).__name__}"
-        )
-    if len(ctype.bent) != cf.num_bent or any(p + q < 1 for p, q in ctype.bent):
-        raise ValueError("the type needs a signature with at least one neuron per bent hyperplane")
+    _check_type_of(cf, ctype, "realizable")
     if any(p + q < 2 for p, q in ctype.cancelling):
         return False  # a single live neuron always bends
     f2 = _F2.of(cf, ctype)
@@ -578,14 +584,7 @@ def realize(
     docs/theory.md section 5 (strata: F1-F3 and their open conditions); proofs/fibre_dimension.md;
     Ramakrishnan 2026 (arXiv:2604.14037).
     """
-    if not isinstance(cf, CanonicalForm):
-        raise TypeError(f"realize expects a CanonicalForm for cf, not {type(cf).__name__}")
-    if not isinstance(ctype, CombinatorialType):
-        raise TypeError(
-            f"realize expects a CombinatorialType for ctype, not {type(ctype).__name__}"
-        )
-    if len(ctype.bent) != cf.num_bent or any(p + q < 1 for p, q in ctype.bent):
-        raise ValueError("the type needs a signature with at least one neuron per bent hyperplane")
+    _check_type_of(cf, ctype, "realize")
     if not realizable(cf, ctype):
         return None
     rng = random.Random(seed)
