@@ -121,9 +121,16 @@ def test_every_exception_class_lives_in_errors():
     assert public == []
 
 
-def test_the_checks_can_fail(tmp_path):
-    # the circle finder and the private-import finder on a made-up pair of modules
-    code = "from .b import _hidden\n"
-    node = ast.parse(code).body[0]
+def test_a_relative_import_resolves_to_its_module():
+    # the resolution every check above relies on: "from .b import _hidden" in shallowsym/a.py
+    # names shallowsym.b (and a private name), from a package's __init__ its own submodule
+    node = ast.parse("from .b import _hidden\n").body[0]
     assert isinstance(node, ast.ImportFrom) and node.names[0].name.startswith("_")
     assert _target("shallowsym.a", ROOT / "a.py", node) == "shallowsym.b"
+    assert _target("shallowsym.fibre", ROOT / "fibre" / "__init__.py", node) == (
+        "shallowsym.fibre.b"
+    )
+    up = ast.parse("from ..network import x\n").body[0]
+    assert _target("shallowsym.fibre.flips", ROOT / "fibre" / "flips.py", up) == (
+        "shallowsym.network"
+    )
