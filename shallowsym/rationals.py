@@ -16,6 +16,7 @@ from __future__ import annotations
 import decimal
 import math
 import numbers
+import operator
 import re
 from collections.abc import Sequence
 from fractions import Fraction
@@ -36,6 +37,8 @@ __all__ = [
     "float_matrix",
     "format_rational",
     "primitive_dyadic_keys",
+    "primitive_int64_keys",
+    "small_integer_rows",
     "to_fraction",
 ]
 
@@ -442,8 +445,6 @@ def _narrow_dyadic_keys(rows: np.ndarray) -> tuple[list, np.ndarray, np.ndarray]
     two (float32 weights of a trained model: 24 significant bits and a few bits of exponent
     spread per row): each row scaled exactly to int64 integers, divided by their gcd. None
     otherwise."""
-    h, cols = rows.shape
-    d = cols - 1
     nonzero = rows != 0
     exponent = np.frexp(rows)[1]  # |x| < 2^exponent
     with np.errstate(over="ignore"):  # beyond float32's range: inf, not equal
@@ -455,12 +456,59 @@ def _narrow_dyadic_keys(rows: np.ndarray) -> tuple[list, np.ndarray, np.ndarray]
     high = np.where(nonzero, exponent, np.iinfo(exponent.dtype).min).max(axis=1)
     if (np.where(any_nonzero, high - low, 0) > 62).any():
         return None
-    P = np.ldexp(rows, -low[:, None]).astype(np.int64)  # exact integers below 2^62
+    return primitive_int64_keys(np.ldexp(rows, -low[:, None]).astype(np.int64))
+
+
+def primitive_int64_keys(P: np.ndarray) -> tuple[list, np.ndarray, np.ndarray]:
+    """Primitive integer keys of the integer rows (w, beta) of ``P`` (int64, every entry
+    below 2^62 in absolute value): each row divided by the gcd of its entries, signed so that
+    the first non-zero w_j is positive. Returns (keys, pivots, has_w) as
+    :func:`primitive_dyadic_keys` does. ``P`` is overwritten."""
+    h, cols = P.shape
+    nonzero = P[:, : cols - 1] != 0
     g = np.gcd.reduce(P, axis=1)
     P //= np.where(g == 0, 1, g)[:, None]
-    has_w = nonzero[:, :d].any(axis=1)
-    pivots = np.where(has_w, np.argmax(nonzero[:, :d], axis=1), -1)
+    has_w = nonzero.any(axis=1)
+    pivots = np.where(has_w, np.argmax(nonzero, axis=1), -1)
     P *= np.sign(P[np.arange(h), np.maximum(pivots, 0)])[:, None]
     listed = P.tolist()
     keys: list = [tuple(row) if w else None for row, w in zip(listed, has_w.tolist(), strict=True)]
     return keys, pivots, has_w
+
+
+# Rows of at most this many integers are read as one big integer each (small_integer_rows):
+# the radix-2^64 number of a row has 64 (d + 1) bits, so building it costs O(d) per entry.
+KRONECKER_MAX_COLUMNS = 33
+_RADIX_BITS = 64
+_HALF = 1 << (_RADIX_BITS - 1)
+
+
+def _radix_column(d: int) -> tuple[fmpz_mat, int]:
+    """(the column (R^0, ..., R^(d-1)), R^d) for R = 2^64."""
+    return fmpz_mat(d, 1, [1 << (_RADIX_BITS * j) for j in range(d)]), 1 << (_RADIX_BITS * d)
+
+
+def small_integer_rows(num_w: fmpz_mat, num_b: fmpz_mat) -> np.ndarray | None:
+    """The integer matrix [num_w | num_b] as int64, read without one Python object per entry,
+    or None when d + 1 > KRONECKER_MAX_COLUMNS or an entry may reach 2^62.
+
+    Every entry is below 2^62 when the squared Frobenius norm trace(N^T N) is below 2^124
+    (two small flint products). Then row i is read as the single integer
+    e_i = sum_j (n_ij + 2^63) 2^(64 j) (one flint product, a Kronecker substitution): every
+    shifted digit lies in [0, 2^64), so the little-endian bytes of e_i are the digits, and
+    flipping each digit's top bit gives back n_ij. Reading h integers instead of h (d + 1)
+    flint entries is what makes the exact keys of small rational networks cheap.
+    """
+    h, d = num_w.nrows(), num_w.ncols()
+    if d + 1 > KRONECKER_MAX_COLUMNS:
+        return None
+    gram = num_w.transpose() * num_w
+    norm = sum((gram[j, j] for j in range(d)), (num_b.transpose() * num_b)[0, 0])
+    if norm >= 1 << 124:
+        return None
+    column, top = _radix_column(d)
+    offset = _HALF * ((top << _RADIX_BITS) - 1) // ((1 << _RADIX_BITS) - 1)  # 2^63 per digit
+    width = (_RADIX_BITS // 8) * (d + 1)
+    rows = (num_w * column + num_b * top).entries()
+    data = b"".join([(operator.index(e) + offset).to_bytes(width, "little") for e in rows])
+    return np.frombuffer(data, dtype=np.int64).reshape(h, d + 1) ^ np.int64(-_HALF)
