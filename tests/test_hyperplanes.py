@@ -42,7 +42,9 @@ def check_against_oracle(net):
         assert nk.scale(i) == scale
 
 
-magnitudes = st.sampled_from([1, 7, 2**20, 2**40, 2**61 - 1, 2**61, 2**62 - 1, 2**62, 2**64, 10**30])
+magnitudes = st.sampled_from(
+    [1, 7, 2**20, 2**40, 2**61 - 1, 2**61, 2**62 - 1, 2**62, 2**64, 10**30]
+)
 
 
 @st.composite
