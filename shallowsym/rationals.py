@@ -14,6 +14,7 @@ other ``Fraction`` values as users expect.
 from __future__ import annotations
 
 import decimal
+import functools
 import math
 import numbers
 import operator
@@ -479,18 +480,27 @@ def primitive_int64_keys(P: np.ndarray) -> tuple[list, np.ndarray, np.ndarray]:
 # Rows of at most this many integers are read as one big integer each (small_integer_rows):
 # the radix-2^64 number of a row has 64 (d + 1) bits, so building it costs O(d) per entry.
 KRONECKER_MAX_COLUMNS = 33
+# Below this many entries the fixed cost (two Gram products, numpy set-up: about 30 us) is
+# more than reading the entries one by one saves (measured: break-even near 300-500).
+KRONECKER_MIN_ENTRIES = 512
 _RADIX_BITS = 64
 _HALF = 1 << (_RADIX_BITS - 1)
 
 
-def _radix_column(d: int) -> tuple[fmpz_mat, int]:
-    """(the column (R^0, ..., R^(d-1)), R^d) for R = 2^64."""
-    return fmpz_mat(d, 1, [1 << (_RADIX_BITS * j) for j in range(d)]), 1 << (_RADIX_BITS * d)
+@functools.cache
+def _radix_column(d: int) -> tuple[fmpz_mat, int, int]:
+    """(the column (R^0, ..., R^(d-1)), R^d, sum_j 2^63 R^j over j <= d) for R = 2^64 (read
+    only: the flint column is shared between calls)."""
+    column = fmpz_mat(d, 1, [1 << (_RADIX_BITS * j) for j in range(d)])
+    offset = sum(_HALF << (_RADIX_BITS * j) for j in range(d + 1))
+    return column, 1 << (_RADIX_BITS * d), offset
 
 
 def small_integer_rows(num_w: fmpz_mat, num_b: fmpz_mat) -> np.ndarray | None:
     """The integer matrix [num_w | num_b] as int64, read without one Python object per entry,
-    or None when d + 1 > KRONECKER_MAX_COLUMNS or an entry may reach 2^62.
+    or None when d + 1 > KRONECKER_MAX_COLUMNS, when there are fewer than
+    KRONECKER_MIN_ENTRIES entries (reading them one by one is as fast) or when an entry may
+    reach 2^62.
 
     Every entry is below 2^62 when the squared Frobenius norm trace(N^T N) is below 2^124
     (two small flint products). Then row i is read as the single integer
@@ -500,14 +510,13 @@ def small_integer_rows(num_w: fmpz_mat, num_b: fmpz_mat) -> np.ndarray | None:
     flint entries is what makes the exact keys of small rational networks cheap.
     """
     h, d = num_w.nrows(), num_w.ncols()
-    if d + 1 > KRONECKER_MAX_COLUMNS:
+    if d + 1 > KRONECKER_MAX_COLUMNS or h * (d + 1) < KRONECKER_MIN_ENTRIES:
         return None
     gram = num_w.transpose() * num_w
     norm = sum((gram[j, j] for j in range(d)), (num_b.transpose() * num_b)[0, 0])
     if norm >= 1 << 124:
         return None
-    column, top = _radix_column(d)
-    offset = _HALF * ((top << _RADIX_BITS) - 1) // ((1 << _RADIX_BITS) - 1)  # 2^63 per digit
+    column, top, offset = _radix_column(d)
     width = (_RADIX_BITS // 8) * (d + 1)
     rows = (num_w * column + num_b * top).entries()
     data = b"".join([(operator.index(e) + offset).to_bytes(width, "little") for e in rows])
