@@ -795,3 +795,24 @@ def test_minimal_width_on_a_box_of_an_all_bent_network_needs_one_flip_set():
     box = Box(0, 1, d=d)
     assert canonical_form(net, domain=box).num_bent == h
     assert minimal_width(net, domain=box, limit=1) == h
+
+
+def test_exact_lp_min_names_a_short_row_and_a_short_b():
+    with pytest.raises(ValueError, match=r"A\[1\] has 1 entries, but u has 2"):
+        exact_lp_min([1, 1], [[-1, 0], [0]], [0, 0])
+    with pytest.raises(ValueError, match="b has 1 entries, but A has 2 rows"):
+        exact_lp_min([1, 1], [[-1, 0], [0, -1]], [0])
+
+
+def test_interior_point_on_refuses_a_hyperplane_missing_the_interior():
+    from shallowsym.domain import interior_point_on
+
+    box = Box(0, 1, d=2)
+    for key in [(1, 0, -1), (1, 0, -2), (1, 1, 3)]:  # x = 1 (a facet), x = 2, x + y = -3
+        with pytest.raises(ValueError, match="does not meet the interior of D"):
+            interior_point_on(box, key, [])
+    triangle = Polytope([[-1, 0], [0, -1], [1, 1]], [0, 0, 1])
+    with pytest.raises(ValueError, match="does not meet the interior of D"):
+        interior_point_on(triangle, (1, 1, -1), [])  # the facet x + y = 1
+    p = interior_point_on(triangle, (1, -1, 0), [])  # x = y meets the interior
+    assert p[0] == p[1] and triangle.contains(p, strict=True)

@@ -69,8 +69,7 @@ def interior_point_on(domain: Box | Polytope, key: Key, avoid: list[Key]) -> Poi
         A :class:`~shallowsym.domain.Box` or :class:`~shallowsym.domain.Polytope`.
     key
         The integer key (n_1, ..., n_d, n_0) of H. H must meet int(D)
-        (:func:`~shallowsym.domain.key_side` is 0); this is not checked, and for an H that
-        misses int(D) the point returned is not in D.
+        (:func:`~shallowsym.domain.key_side` is 0).
     avoid
         Integer keys of the hyperplanes the point must avoid (``key`` itself may be among
         them; it is skipped). They must be distinct from H.
@@ -84,6 +83,8 @@ def interior_point_on(domain: Box | Polytope, key: Key, avoid: list[Key]) -> Poi
     ------
     TypeError
         If ``domain`` is not a Box or a Polytope.
+    ValueError
+        If H does not meet int(D) (then no such point exists).
     AssertionError
         Only on an internal error (no such point found although H meets int(D); the proof of
         Lemma D2 shows that one exists).
@@ -104,6 +105,10 @@ def interior_point_on(domain: Box | Polytope, key: Key, avoid: list[Key]) -> Poi
     normal, offset = hyperplane_normal_offset(key)
     neg, pos = _strict_side(domain, key, -1), _strict_side(domain, key, 1)
     ln, lp = _dot(normal, neg) + offset, _dot(normal, pos) + offset
+    if not ln < 0 < lp:  # both are strictly inside D, so H meets int(D) exactly when they differ
+        raise ValueError(
+            f"interior_point_on: the hyperplane of key {key} does not meet the interior of D"
+        )
     p0 = _toward(neg, pos, ln / (ln - lp))
     others = [k for k in avoid if k != key]
     P0, den0 = _integer_point(p0)

@@ -658,11 +658,10 @@ def exact_lp_min(u, A, b) -> tuple[Fraction, Point, tuple[Fraction, ...]]:
     InvalidDomainError
         If the problem is infeasible or unbounded (callers bound their problems).
     ValueError
-        If an entry is a string that is not a rational number (from ``Fraction``).
+        If an entry is a string that is not a rational number (from ``Fraction``), a row of
+        A does not have d = len(u) entries, or b does not have one entry per row of A.
     TypeError
         If an entry is not a number at all (from ``Fraction``).
-    IndexError
-        If a row of A has fewer than d = len(u) entries.
 
     Examples
     --------
@@ -682,6 +681,11 @@ def exact_lp_min(u, A, b) -> tuple[Fraction, Point, tuple[Fraction, ...]]:
     A = [[Fraction(v) for v in row] for row in A]
     b = [Fraction(v) for v in b]
     m, d = len(A), len(u)
+    for i, row in enumerate(A):
+        if len(row) != d:
+            raise ValueError(f"exact_lp_min: A[{i}] has {len(row)} entries, but u has {d}")
+    if len(b) != m:
+        raise ValueError(f"exact_lp_min: b has {len(b)} entries, but A has {m} rows")
     # Rows: d equations sum_i A[i][j] y_i = -u_j; columns: y (m), artificials (d).
     signs = [1 if -u[j] >= 0 else -1 for j in range(d)]
     rows = []
