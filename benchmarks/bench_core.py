@@ -94,6 +94,7 @@ def conversion(repeat: int) -> None:
             [v.as_integer_ratio() for v in x.ravel().tolist()]
 
     t_floor = best_of(repeat, lambda: (), floor)
+
     def convert():  # W1's exact matrix is built lazily: force it, so all is converted
         net = ShallowNetwork(*arrays)
         return net._A1, net._c1, net._A2, net._c2

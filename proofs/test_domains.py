@@ -113,10 +113,7 @@ def test_corollary_d4a_floor():
         low = min(
             fraction_rank(
                 [
-                    [
-                        L[j][c] + sum(kinks[h][j] * normals[h][c] for h in S)
-                        for c in range(d)
-                    ]
+                    [L[j][c] + sum(kinks[h][j] * normals[h][c] for h in S) for c in range(d)]
                     for j in range(k)
                 ]
             )

@@ -194,9 +194,7 @@ class Alignment:
         for side, unmatched in (("a", self.unmatched_a), ("b", self.unmatched_b)):
             neurons = sorted(i for m in unmatched for i in (m.neurons_a or m.neurons_b))
             if neurons:
-                lines.append(
-                    f"neurons only in {side} ({len(neurons)}): {_ranges(neurons, _SHOWN)}"
-                )
+                lines.append(f"neurons only in {side} ({len(neurons)}): {_ranges(neurons, _SHOWN)}")
         return lines
 
     def _lines(self) -> list[str]:

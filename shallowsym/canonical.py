@@ -501,9 +501,7 @@ def _dyadic_linear_constant(net: ShallowNetwork, keys: tuple[Key | None, ...]):
 
 def _on_domain(net: ShallowNetwork, domain: Box | Polytope) -> CanonicalForm:
     cf = canonical_form(net)
-    keys, kinks, linear, constant = fold_onto(
-        domain, cf.keys, cf._kinks, cf._linear, cf._constant
-    )
+    keys, kinks, linear, constant = fold_onto(domain, cf.keys, cf._kinks, cf._linear, cf._constant)
     return CanonicalForm.from_parts(
         d=cf.d, k=cf.k, keys=keys, kinks=kinks, linear=linear, constant=constant, domain=domain
     )

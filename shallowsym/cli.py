@@ -493,9 +493,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _limit_option(p, "--limit", DEFAULT_LIMIT, "the sign search")
     p.set_defaults(run=_cmd_reduce)
-    p = sub.add_parser(
-        "maxdiff", help="sup over a bounded domain of |f_a - f_b|", epilog=EPILOG
-    )
+    p = sub.add_parser("maxdiff", help="sup over a bounded domain of |f_a - f_b|", epilog=EPILOG)
     p.add_argument("a", help=FILE_HELP)
     p.add_argument("b", help=FILE_HELP)
     p.add_argument("--method", choices=("auto", "exact", "milp"), default="auto")

@@ -97,10 +97,7 @@ class Stabilizer:
 
     def __str__(self) -> str:
         """``stabilizer: order 2 = 2!, continuous dimension 0``."""
-        return (
-            f"stabilizer: order {self.order_formula_text}, continuous dimension "
-            f"{self.dimension}"
-        )
+        return f"stabilizer: order {self.order_formula_text}, continuous dimension {self.dimension}"
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -130,9 +130,7 @@ class ShallowNetwork:
         else:
             self._init(*_parse(W1, b1, W2, b2))
 
-    def _init(
-        self, A1: fmpq_mat | _LazyRows, c1: fmpq_mat, A2: fmpq_mat, c2: fmpq_mat
-    ) -> None:
+    def _init(self, A1: fmpq_mat | _LazyRows, c1: fmpq_mat, A2: fmpq_mat, c2: fmpq_mat) -> None:
         set_ = object.__setattr__
         set_(self, "_a1", None if isinstance(A1, _LazyRows) else A1)
         set_(self, "_c1", c1)
@@ -574,9 +572,7 @@ class _LazyRows:
         return self.rows.shape[1] - 1
 
 
-def _matrix(
-    value: Any, name: str, columns: int | None
-) -> tuple[fmpq_mat | _LazyRows, int, int]:
+def _matrix(value: Any, name: str, columns: int | None) -> tuple[fmpq_mat | _LazyRows, int, int]:
     """A matrix converted exactly: float arrays by flint from integers (rationals.float_matrix),
     anything else entry by entry."""
     if isinstance(value, _LazyRows):

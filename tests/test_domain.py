@@ -670,8 +670,7 @@ def test_decisive_points_on_domain_in_three_dimensions(seed):
 
     def signs(x):
         return tuple(
-            (sum(w * v for w, v in zip(row, x)) + beta > 0)
-            for row, beta in zip(net.W1, net.b1)
+            (sum(w * v for w, v in zip(row, x)) + beta > 0) for row, beta in zip(net.W1, net.b1)
         )
 
     assert all(

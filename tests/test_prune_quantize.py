@@ -44,8 +44,11 @@ def prune(model, X):
     with torch.no_grad():
         pre = (X.double() @ model[0].weight.double().T + model[0].bias.double()).numpy()
     keep = np.nonzero((pre > 0).any(axis=0))[0]
-    small = nn.Sequential(nn.Linear(model[0].in_features, len(keep)), nn.ReLU(),
-                          nn.Linear(len(keep), model[2].out_features))
+    small = nn.Sequential(
+        nn.Linear(model[0].in_features, len(keep)),
+        nn.ReLU(),
+        nn.Linear(len(keep), model[2].out_features),
+    )
     index = torch.as_tensor(keep)
     with torch.no_grad():
         small[0].weight.copy_(model[0].weight[index])

@@ -14,9 +14,7 @@ from shallowsym import ShallowNetwork, canonical_form, fast, io
 
 
 def arrays(rng, dtype, d=5, h=7, k=2):
-    return [
-        rng.standard_normal(shape).astype(dtype) for shape in ((h, d), (h,), (k, h), (k,))
-    ]
+    return [rng.standard_normal(shape).astype(dtype) for shape in ((h, d), (h,), (k, h), (k,))]
 
 
 @pytest.mark.parametrize(
