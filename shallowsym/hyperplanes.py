@@ -130,15 +130,20 @@ def _compute_neuron_keys(net) -> NeuronKeys:
 
 
 def _int64_neuron_keys(P: np.ndarray, common, zero_output) -> NeuronKeys:
-    """Neuron keys from the int64 rows P = common [W1 | b1]: keys by one numpy pass,
-    orientation and scale s_i = |P[i, p]| / common from the pivot entries."""
-    h = len(P)
-    d = P.shape[1] - 1
-    pivot_values = P[:, :d].copy()
+    """Neuron keys from the int64 rows P = common [W1 | b1] (overwritten): keys by one numpy
+    pass, orientation and scale s_i = |P[i, p]| / common from the pivot entries."""
+    original = P.copy()
     keys, pivots, has_w = primitive_int64_keys(P)
-    pivot_values = np.where(has_w, pivot_values[np.arange(h), np.maximum(pivots, 0)], 0).tolist()
-    orientations = tuple((v > 0) - (v < 0) for v in pivot_values)
-    scales = tuple(fmpq(abs(v), common) for v in pivot_values)
+    return _keyed(keys, original, pivots, has_w, lambda v: fmpq(v, common), zero_output)
+
+
+def _keyed(keys, rows: np.ndarray, pivots, has_w, exact, zero_output) -> NeuronKeys:
+    """NeuronKeys from the keys and the pivots of the original ``rows``: eps_i the sign of
+    the pivot entry, s_i = exact(|pivot entry|) (0 where w_i = 0)."""
+    values = rows[np.arange(len(keys)), np.maximum(pivots, 0)]
+    values = np.where(has_w, values, 0).tolist()
+    orientations = tuple((v > 0) - (v < 0) for v in values)
+    scales = tuple(exact(abs(v)) for v in values)
     return NeuronKeys(tuple(keys), orientations, scales, zero_output)
 
 
@@ -160,7 +165,7 @@ def _integer_neuron_keys(A1, w_ints, b_ints, h: int, d: int, zero_output) -> Neu
         row.append(b_ints[i])
         sign = 1 if row[pivot] > 0 else -1
         divisor = sign * gcd(*row)
-        keys.append(tuple(row) if divisor == 1 else tuple(map(divisor.__rfloordiv__, row)))
+        keys.append(tuple(row) if divisor == 1 else tuple([x // divisor for x in row]))
         orientations.append(sign)
         scales.append(abs(A1[i, pivot]))
     return NeuronKeys(tuple(keys), tuple(orientations), tuple(scales), zero_output)
@@ -171,12 +176,7 @@ def _dyadic_neuron_keys(rows, zero_output: tuple[bool, ...]) -> NeuronKeys:
     the integer mantissas, orientation and scale s_i = |w_i[p]| from the pivot entries, each
     converted exactly (``as_integer_ratio``)."""
     keys, pivots, has_w = primitive_dyadic_keys(rows)
-    h = len(keys)
-    pivot_values = rows[np.arange(h), np.maximum(pivots, 0)]
-    pivot_values = np.where(has_w, pivot_values, 0.0).tolist()
-    orientations = tuple((v > 0) - (v < 0) for v in pivot_values)
-    scales = tuple(fmpq(*abs(v).as_integer_ratio()) for v in pivot_values)
-    return NeuronKeys(tuple(keys), orientations, scales, zero_output)
+    return _keyed(keys, rows, pivots, has_w, lambda v: fmpq(*v.as_integer_ratio()), zero_output)
 
 
 def hyperplane_normal_offset(key: Key) -> tuple[tuple[Fraction, ...], Fraction]:

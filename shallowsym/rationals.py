@@ -461,10 +461,11 @@ def _narrow_dyadic_keys(rows: np.ndarray) -> tuple[list, np.ndarray, np.ndarray]
 
 
 def primitive_int64_keys(P: np.ndarray) -> tuple[list, np.ndarray, np.ndarray]:
-    """Primitive integer keys of the integer rows (w, beta) of ``P`` (int64, every entry
-    below 2^62 in absolute value): each row divided by the gcd of its entries, signed so that
-    the first non-zero w_j is positive. Returns (keys, pivots, has_w) as
-    :func:`primitive_dyadic_keys` does. ``P`` is overwritten."""
+    """Primitive integer keys of the integer rows (w, beta) of ``P`` (int64 with at least
+    two columns, d >= 1; every entry below 2^62 in absolute value, a safe margin inside
+    int64): each row divided by the gcd of its entries, signed so that the first non-zero w_j
+    is positive. Returns (keys, pivots, has_w) as :func:`primitive_dyadic_keys` does. ``P``
+    is overwritten."""
     h, cols = P.shape
     nonzero = P[:, : cols - 1] != 0
     g = np.gcd.reduce(P, axis=1)
@@ -480,9 +481,10 @@ def primitive_int64_keys(P: np.ndarray) -> tuple[list, np.ndarray, np.ndarray]:
 # Rows of at most this many integers are read as one big integer each (small_integer_rows):
 # the radix-2^64 number of a row has 64 (d + 1) bits, so building it costs O(d) per entry.
 KRONECKER_MAX_COLUMNS = 33
-# Below this many entries the fixed cost (two Gram products, numpy set-up: about 30 us) is
-# more than reading the entries one by one saves (measured: break-even near 300-500).
-KRONECKER_MIN_ENTRIES = 512
+# The saving is per entry, the extra cost (two Gram products, numpy set-up: about 30 us) is
+# fixed or per row: measured break-even near h d = 500 for d >= 8 and h (d + 1) = 1000 for
+# d <= 4, so narrow rows are read as big integers from h d >= this many weights on.
+KRONECKER_MIN_ENTRIES = 768
 _RADIX_BITS = 64
 _HALF = 1 << (_RADIX_BITS - 1)
 
@@ -498,19 +500,20 @@ def _radix_column(d: int) -> tuple[fmpz_mat, int, int]:
 
 def small_integer_rows(num_w: fmpz_mat, num_b: fmpz_mat) -> np.ndarray | None:
     """The integer matrix [num_w | num_b] as int64, read without one Python object per entry,
-    or None when d + 1 > KRONECKER_MAX_COLUMNS, when there are fewer than
-    KRONECKER_MIN_ENTRIES entries (reading them one by one is as fast) or when an entry may
-    reach 2^62.
+    or None when d + 1 > KRONECKER_MAX_COLUMNS, when h d < KRONECKER_MIN_ENTRIES (reading the
+    entries one by one is as fast) or when an entry may reach 2^62.
 
     Every entry is below 2^62 when the squared Frobenius norm trace(N^T N) is below 2^124
-    (two small flint products). Then row i is read as the single integer
+    (flint products N^T N and b^T b: h d^2 multiplications of small integers, cheap for
+    d + 1 <= 33; the bound is on the whole matrix, so entries near 2^62 / sqrt(h (d + 1))
+    already send it to the per-entry path). Then row i is read as the single integer
     e_i = sum_j (n_ij + 2^63) 2^(64 j) (one flint product, a Kronecker substitution): every
     shifted digit lies in [0, 2^64), so the little-endian bytes of e_i are the digits, and
     flipping each digit's top bit gives back n_ij. Reading h integers instead of h (d + 1)
     flint entries is what makes the exact keys of small rational networks cheap.
     """
     h, d = num_w.nrows(), num_w.ncols()
-    if d + 1 > KRONECKER_MAX_COLUMNS or h * (d + 1) < KRONECKER_MIN_ENTRIES:
+    if d + 1 > KRONECKER_MAX_COLUMNS or h * d < KRONECKER_MIN_ENTRIES:
         return None
     gram = num_w.transpose() * num_w
     norm = sum((gram[j, j] for j in range(d)), (num_b.transpose() * num_b)[0, 0])
@@ -520,4 +523,4 @@ def small_integer_rows(num_w: fmpz_mat, num_b: fmpz_mat) -> np.ndarray | None:
     width = (_RADIX_BITS // 8) * (d + 1)
     rows = (num_w * column + num_b * top).entries()
     data = b"".join([(operator.index(e) + offset).to_bytes(width, "little") for e in rows])
-    return np.frombuffer(data, dtype=np.int64).reshape(h, d + 1) ^ np.int64(-_HALF)
+    return np.frombuffer(data, dtype="<i8").reshape(h, d + 1) ^ np.int64(-_HALF)

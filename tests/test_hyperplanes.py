@@ -57,7 +57,7 @@ def wide_range_networks(draw):
         st.sampled_from([1, 2, 5, 15, KRONECKER_MAX_COLUMNS - 2, KRONECKER_MAX_COLUMNS - 1, 40])
     )
     # widths on both sides of the size where narrow rows are read as one integer each
-    h = draw(st.sampled_from([0, 1, 3, 6, KRONECKER_MIN_ENTRIES // (d + 1) + 1, 70]))
+    h = draw(st.sampled_from([0, 1, 3, 6, -(-KRONECKER_MIN_ENTRIES // d), 70]))
     top = draw(magnitudes)
     numerators = st.integers(-top, top)
     denominators = st.sampled_from([1, 1, 2, 3, 2**30, top])
@@ -80,6 +80,36 @@ def test_keys_match_the_fraction_oracle(net):
     check_against_oracle(net)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from([8, 16, KRONECKER_MAX_COLUMNS - 1]),
+    st.sampled_from([(1, 1), (2**20, 6), (2**30, 2**10 + 1), (2**44, 1)]),
+    st.integers(0, 2**32),
+)
+def test_narrow_rational_networks_take_the_big_integer_reading(d, sizes, seed):
+    """Networks at the size where rows are read as one integer each (h d at the threshold,
+    entries under the norm bound): same keys as the oracle, and the fast reading was used."""
+    top, den = sizes  # scaled entries stay below 2^46: under the norm bound
+    rng = np.random.default_rng(seed)
+    h = -(-KRONECKER_MIN_ENTRIES // d)
+    W1 = [[Fraction(int(x), den) for x in row] for row in rng.integers(-top, top + 1, (h, d))]
+    W1[0] = [Fraction(0)] * d  # a zero-input neuron
+    W1[1][:2] = [Fraction(0), Fraction(0)]  # a pivot further right
+    W1[2] = [-x for x in W1[3]]  # an opposite pair
+    b1 = [Fraction(int(x), den + 1) for x in rng.integers(-top, top + 1, h)]
+    net = ShallowNetwork.from_rows(W1, b1, [[1] * h], [0], d=d)
+    used = small_integer_rows(*_scaled_numerators(net))
+    assert used is not None
+    check_against_oracle(net)
+
+
+def _scaled_numerators(net):
+    num_w, den_w = net.exact.W1.numer_denom()
+    num_b, den_b = net.exact.b1.numer_denom()
+    common = den_w * den_b // den_w.gcd(den_b)
+    return num_w * (common // den_w), num_b * (common // den_b)
+
+
 def test_keys_of_float_networks_match_the_oracle():
     rng = np.random.default_rng(3)
     for d, h in [(3, 5), (16, 64), (40, 8)]:
@@ -96,7 +126,7 @@ def check_rows(W, b, h, d):
         assert rows is None  # too wide, or an entry outside int64's safe range
         return
     if rows is None:  # allowed for few entries or a conservative norm bound only
-        assert h * (d + 1) < KRONECKER_MIN_ENTRIES or sum(x * x for x in W + b) >= 2**120
+        assert h * d < KRONECKER_MIN_ENTRIES or sum(x * x for x in W + b) >= 2**124
         return
     assert rows.dtype == np.int64 and rows.shape == (h, d + 1)
     assert rows[:, :d].ravel().tolist() == W
@@ -110,7 +140,7 @@ def check_rows(W, b, h, d):
     st.data(),
 )
 def test_small_integer_rows_reads_every_entry(d, bits, data):
-    h = data.draw(st.sampled_from([0, 2, KRONECKER_MIN_ENTRIES // (d + 1) + 1]))
+    h = data.draw(st.sampled_from([0, 2, -(-KRONECKER_MIN_ENTRIES // max(d, 1))]))
     entry = st.one_of(
         st.integers(-(2**bits), 2**bits),
         st.sampled_from([2**bits, -(2**bits), 2**bits - 1, 1 - 2**bits, 0, -1]),
@@ -125,12 +155,13 @@ def test_small_integer_rows_reads_every_entry(d, bits, data):
 def test_small_integer_rows_at_the_boundaries():
     for value in [2**61, 2**62 - 1, 2**62, 2**63 - 1, 2**63, 2**64 + 5, -(2**63)]:
         for d in [1, 3, KRONECKER_MAX_COLUMNS - 1]:
-            h = KRONECKER_MIN_ENTRIES // (d + 1) + 1
+            h = -(-KRONECKER_MIN_ENTRIES // d)
             W = [value if j % 2 else -value + 1 for j in range(h * d)]
             check_rows(W, [value] * h, h, d)
             check_rows([0] * (h * d), [value] * h, h, d)
     # one large entry among small ones, in the first and in the last column
-    d, h = 7, KRONECKER_MIN_ENTRIES // 8 + 1
+    d = 7
+    h = -(-KRONECKER_MIN_ENTRIES // d)
     for where in (0, h * d - 1):
         W = [1] * (h * d)
         W[where] = 2**62
