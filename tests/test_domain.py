@@ -815,3 +815,44 @@ def test_interior_point_on_refuses_a_hyperplane_missing_the_interior():
         interior_point_on(triangle, (1, 1, -1), [])  # the facet x + y = 1
     p = interior_point_on(triangle, (1, -1, 0), [])  # x = y meets the interior
     assert p[0] == p[1] and triangle.contains(p, strict=True)
+
+
+def test_equal_domains_hash_equal_and_key_the_same_cached_form():
+    from shallowsym import ShallowNetwork, canonical_form
+
+    a, b = Box(0, 1, d=2), Box([0, "0"], ["1", 1.0])
+    assert a == b and hash(a) == hash(b) and a is not b
+    p, q = (
+        Polytope([[1, 0], [0, 1], [-1, -1]], [1, 1, 0]),
+        Polytope([[1, 0], [0, 1], [-1, -1]], ["1", 1, 0]),
+    )
+    assert p == q and hash(p) == hash(q)
+    assert len({a, b, p, q}) == 2
+    net = ShallowNetwork([[1, -1]], [0], [[1]], [0])
+    assert canonical_form(net, domain=a) is canonical_form(net, domain=b)
+
+
+def test_integer_sides_agree_with_exact_ranges():
+    from fractions import Fraction
+    from itertools import product
+
+    boxes = [Box(0, 1, d=3), Box(-2, "1/3", d=3), Box([0, -1, 2], [1, 1, 5])]
+    keys = [
+        (1, 0, 0, 0),
+        (1, -1, 0, 0),
+        (2, 3, -1, -7),
+        (1, 1, 1, -100),
+        (0, 0, 1, 1),
+        (1, 0, 0, 2),
+    ]
+    for box in boxes:
+        for key, side in zip(keys, box.integer_sides(keys), strict=True):
+            # the oracle: exact min and max of n.x + n0 at the box's vertices
+            values = [
+                sum(n * v for n, v in zip(key[:-1], vertex, strict=True)) + key[-1]
+                for vertex in product(*zip(box.lo, box.hi, strict=True))
+            ]
+            low, high = min(values), max(values)
+            expected = 1 if low >= 0 else (-1 if high <= 0 else 0)
+            assert side == expected, (box, key)
+            assert isinstance(low, Fraction | int)

@@ -115,8 +115,13 @@ def fold_onto(domain, keys, kinks, linear, constant):
     """
     check_domain(domain, "fold_onto")
     kept_keys, kept_kinks, folded = [], [], []
-    for key, kink in zip(keys, kinks, strict=True):
-        side = key_side(domain, key)
+    if len(keys) != len(kinks):
+        raise ValueError(f"fold_onto: {len(keys)} keys but {len(kinks)} kinks")
+    if isinstance(domain, Box):
+        sides = domain.integer_sides(keys)
+    else:
+        sides = [key_side(domain, key) for key in keys]
+    for key, kink, side in zip(keys, kinks, sides, strict=True):
         if side == 0:
             kept_keys.append(key)
             kept_kinks.append(kink)

@@ -45,6 +45,13 @@ def _dot(u, x) -> Fraction:
     return sum((a * b for a, b in zip(u, x, strict=True) if a), Fraction(0))
 
 
+def _uniform_range(normal, base: int, a: int, b: int) -> tuple[int, int]:
+    """(min, max) of n.x + base over the box [a, b]^d (integers): two sums."""
+    negative = sum(n for n in normal if n < 0)
+    positive = sum(normal) - negative
+    return base + a * positive + b * negative, base + b * positive + a * negative
+
+
 class Domain:
     """Base class of :class:`Box` and :class:`Polytope` (the open set int(D) is meant).
 
@@ -170,10 +177,7 @@ class Box(Domain):
         normal = key[:-1]
         base = key[-1] * den
         if self._uniform:  # one interval for every coordinate: two sums of integers
-            negative = sum(n for n in normal if n < 0)
-            positive = sum(normal) - negative
-            a, b = lo[0], hi[0]
-            return base + a * positive + b * negative, base + b * positive + a * negative
+            return _uniform_range(normal, base, lo[0], hi[0])
         low = high = base
         for n, a, b in zip(normal, lo, hi, strict=True):
             if n > 0:
@@ -188,10 +192,32 @@ class Box(Domain):
     def _uniform(self) -> bool:
         return len(set(self.lo)) == 1 and len(set(self.hi)) == 1
 
+    def __hash__(self) -> int:
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        # a box keys the per-network caches of forms on D: hashing 2 d Fractions (a modular
+        # inverse each) on every lookup cost more than the lookup
+        return hash((self.lo, self.hi))
+
     def integer_side(self, key) -> int:
         """:meth:`side` for an integer key, in integer arithmetic."""
         low, high = self._scaled_range(key)
         return 1 if low >= 0 else (-1 if high <= 0 else 0)
+
+    def integer_sides(self, keys) -> list[int]:
+        """:meth:`integer_side` of every key, in one loop (the canonical form on the box
+        classifies every bent hyperplane of a network)."""
+        if not self._uniform:
+            return [self.integer_side(key) for key in keys]
+        den, lo, hi = self._scaled
+        a, b = lo[0], hi[0]
+        sides = []
+        for key in keys:
+            low, high = _uniform_range(key[:-1], key[-1] * den, a, b)
+            sides.append(1 if low >= 0 else (-1 if high <= 0 else 0))
+        return sides
 
     def affine_range(self, u, c):
         """Exact ((min, argmin), (max, argmax)) of u.x + c over the closed box."""
@@ -343,6 +369,10 @@ class Polytope(Domain):
         return len(self.A[0])
 
     def __hash__(self) -> int:
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
         return hash((self.A, self.b))
 
     def __eq__(self, other: object) -> bool:
