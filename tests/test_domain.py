@@ -834,7 +834,6 @@ def test_equal_domains_hash_equal_and_key_the_same_cached_form():
 
 def test_integer_sides_agree_with_exact_ranges():
     from fractions import Fraction
-    from itertools import product
 
     boxes = [Box(0, 1, d=3), Box(-2, "1/3", d=3), Box([0, -1, 2], [1, 1, 5])]
     keys = [
@@ -850,7 +849,7 @@ def test_integer_sides_agree_with_exact_ranges():
             # the oracle: exact min and max of n.x + n0 at the box's vertices
             values = [
                 sum(n * v for n, v in zip(key[:-1], vertex, strict=True)) + key[-1]
-                for vertex in product(*zip(box.lo, box.hi, strict=True))
+                for vertex in itertools.product(*zip(box.lo, box.hi, strict=True))
             ]
             low, high = min(values), max(values)
             expected = 1 if low >= 0 else (-1 if high <= 0 else 0)
