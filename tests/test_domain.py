@@ -833,8 +833,6 @@ def test_equal_domains_hash_equal_and_key_the_same_cached_form():
 
 
 def test_integer_sides_agree_with_exact_ranges():
-    from fractions import Fraction
-
     boxes = [Box(0, 1, d=3), Box(-2, "1/3", d=3), Box([0, -1, 2], [1, 1, 5])]
     keys = [
         (1, 0, 0, 0),
