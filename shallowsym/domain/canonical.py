@@ -50,7 +50,7 @@ def key_side(domain: Box | Polytope, key) -> int:
     """
     check_domain(domain, "key_side")
     if isinstance(domain, Box):
-        return domain.integer_side(key)
+        return domain.integer_sides((key,))[0]
     normal, offset = hyperplane_normal_offset(key)
     return domain.side(normal, offset)
 

@@ -45,13 +45,6 @@ def _dot(u, x) -> Fraction:
     return sum((a * b for a, b in zip(u, x, strict=True) if a), Fraction(0))
 
 
-def _uniform_range(normal, base: int, a: int, b: int) -> tuple[int, int]:
-    """(min, max) of n.x + base over the box [a, b]^d (integers): two sums."""
-    negative = sum(n for n in normal if n < 0)
-    positive = sum(normal) - negative
-    return base + a * positive + b * negative, base + b * positive + a * negative
-
-
 class Domain:
     """Base class of :class:`Box` and :class:`Polytope` (the open set int(D) is meant).
 
@@ -177,7 +170,10 @@ class Box(Domain):
         normal = key[:-1]
         base = key[-1] * den
         if self._uniform:  # one interval for every coordinate: two sums of integers
-            return _uniform_range(normal, base, lo[0], hi[0])
+            negative = sum(n for n in normal if n < 0)
+            positive = sum(normal) - negative
+            a, b = lo[0], hi[0]
+            return base + a * positive + b * negative, base + b * positive + a * negative
         low = high = base
         for n, a, b in zip(normal, lo, hi, strict=True):
             if n > 0:
@@ -201,21 +197,12 @@ class Box(Domain):
         # inverse each) on every lookup cost more than the lookup
         return hash((self.lo, self.hi))
 
-    def integer_side(self, key) -> int:
-        """:meth:`side` for an integer key, in integer arithmetic."""
-        low, high = self._scaled_range(key)
-        return 1 if low >= 0 else (-1 if high <= 0 else 0)
-
     def integer_sides(self, keys) -> list[int]:
-        """:meth:`integer_side` of every key, in one loop (the canonical form on the box
-        classifies every bent hyperplane of a network)."""
-        if not self._uniform:
-            return [self.integer_side(key) for key in keys]
-        den, lo, hi = self._scaled
-        a, b = lo[0], hi[0]
+        """:meth:`side` of every integer key, in integer arithmetic, in one loop (the
+        canonical form on the box classifies every bent hyperplane of a network)."""
         sides = []
         for key in keys:
-            low, high = _uniform_range(key[:-1], key[-1] * den, a, b)
+            low, high = self._scaled_range(key)
             sides.append(1 if low >= 0 else (-1 if high <= 0 else 0))
         return sides
 
