@@ -15,13 +15,14 @@ from .domain.sets import Box, Polytope, as_domain
 from .dyadic import dyadic_product
 from .hyperplanes import (
     Key,
+    combine_hyperplanes,
     format_affine,
     format_hyperplane,
     hyperplane_normal_offset,
     neuron_keys,
 )
 from .network import ShallowNetwork, as_point
-from .rationals import format_rational, to_fraction
+from .rationals import format_rational, to_fmpq, to_fraction
 from .text import SHOWN, format_number, markdown_block, shorten_rendered, vector_text
 
 __all__ = ["BentHyperplane", "CanonicalForm", "canonical_form"]
@@ -143,17 +144,13 @@ class CanonicalForm:
         ...                          linear=cf.linear, constant=cf.constant) == cf
         True
         """
-
-        def exact(x: Any) -> fmpq:
-            return x if isinstance(x, fmpq) else fmpq(x.numerator, x.denominator)
-
         return cls(
             d=d,
             k=k,
             keys=tuple(keys),
-            _kinks=tuple(tuple(map(exact, kink)) for kink in kinks),
-            _linear=tuple(tuple(map(exact, row)) for row in linear),
-            _constant=tuple(map(exact, constant)),
+            _kinks=tuple(tuple(map(to_fmpq, kink)) for kink in kinks),
+            _linear=tuple(tuple(map(to_fmpq, row)) for row in linear),
+            _constant=tuple(map(to_fmpq, constant)),
             domain=domain,
         )
 
@@ -201,17 +198,27 @@ class CanonicalForm:
 
         L = M/2 - (1/2) sum_H kappa_H u_H^T and e = delta - (1/2) sum_H kappa_H c_H.
         """
-        L = [[m / 2 for m in row] for row in self.linear]
-        e = [c for c in self.constant]
-        for normal, offset, kink in self.bent_hyperplanes:
-            for j in range(self.k):
-                if kink[j]:
-                    half = kink[j] / 2
-                    e[j] -= half * offset
-                    for col, u in enumerate(normal):
-                        if u:
-                            L[j][col] -= half * u
-        return tuple(tuple(row) for row in L), tuple(e)
+        d = self.d
+        entries = list(map(to_fraction, self.sigma_matrix.entries()))
+        rows = [entries[j * (d + 1) : (j + 1) * (d + 1)] for j in range(self.k)]
+        return tuple(tuple(row[:d]) for row in rows), tuple(row[d] for row in rows)
+
+    @cached_property
+    def sigma_matrix(self) -> fmpq_mat:
+        """[L | e] of :attr:`sigma_form` as one exact k x (d + 1) flint matrix (one flint
+        product over the bent hyperplanes, :func:`~shallowsym.hyperplanes.combine_hyperplanes`).
+
+        >>> from shallowsym import ShallowNetwork
+        >>> print(canonical_form(ShallowNetwork([[1]], [-1], [[2]], [0])).sigma_matrix)
+        [0, 0]
+        """
+        d, k = self.d, self.k
+        half = fmpq_mat(
+            k, d + 1, [v for j in range(k) for v in (*self._linear[j], 2 * self._constant[j])]
+        )
+        if self.keys:
+            half -= combine_hyperplanes(self._kinks, self.keys, k)
+        return half / 2
 
     def __call__(self, x: Any) -> tuple[Fraction, ...]:
         """Evaluate f exactly from the canonical form (an independent check of Theorem 1)."""

@@ -236,9 +236,10 @@ def functional_dimension(
     flat = [i for i in range(h) if nk.keys[i] is None]
     active = [i for i in flat if betas[i] > 0]
     spans += outputs(active)
+    w_entries = net.exact.W1.entries() if off_domain[1] else []
+    affine_rows = []  # e_j (x) (w_i, beta_i) for each always-active neuron, built on demand
     for i in off_domain[1]:  # a_i relu(w_i . x + beta_i) = a_i (w_i . x + beta_i) on D
-        v = [*net.exact.W1.entries()[i * d : (i + 1) * d], betas[i]]
-        pool += [_tensor(_unit(k, j), v) for j in range(k)]
+        affine_rows.append([*w_entries[i * d : (i + 1) * d], betas[i]])
         spans += outputs([i])
     if off_domain[-1]:
         deficits.append(("dead", None, tuple(off_domain[-1]), len(off_domain[-1]) * (k + d)))
@@ -247,6 +248,7 @@ def functional_dimension(
     if spans and _rank(spans, k) == k:
         pool_rank = n
     else:
+        pool += [_tensor(_unit(k, j), v) for v in affine_rows for j in range(k)]
         pool += [_tensor(a, _unit(d + 1, col)) for a in spans for col in range(d + 1)]
         pool_rank = _rank(pool, n)
     total += pool_rank

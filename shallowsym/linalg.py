@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-from flint import fmpq, fmpq_mat
+from flint import fmpq, fmpq_mat, nmod_mat
 
 from .rationals import to_fraction
 
-__all__ = ["nullspace", "rank", "rref", "solve"]
+__all__ = ["matrix_rank", "nullspace", "rank", "rref", "solve"]
 
 Matrix = list[list[Fraction]]
 
@@ -52,7 +52,33 @@ def rank(rows: Sequence[Sequence[Fraction]], ncols: int) -> int:
     >>> rank([[1, 2], [2, 4], [0, 1]], 2)
     2
     """
-    return len(rref(rows, ncols)[0])
+    return matrix_rank(_to_flint(rows, ncols)) if rows else 0
+
+
+_PRIME = 18446744073709551557  # the largest prime below 2^64
+
+
+def matrix_rank(m: fmpq_mat) -> int:
+    """The exact rank of a flint rational matrix, modular first.
+
+    The rows are put on one common denominator (an integer matrix of the same rank) and the
+    rank is taken modulo a 64-bit prime: it never exceeds the rank over Q, so when it is full
+    (the generic case, and the one of trained networks) it is the rank; otherwise the rank
+    is computed over Q. A 10 x 784 matrix of float32-born rationals costs milliseconds, where
+    elimination in ``Fraction`` costs seconds.
+
+    Examples
+    --------
+    >>> matrix_rank(fmpq_mat(2, 3, [1, 2, 3, 2, 4, 6])), matrix_rank(fmpq_mat(2, 2, [1, 0, 0, 1]))
+    (1, 2)
+    """
+    if m.nrows() == 0 or m.ncols() == 0:
+        return 0
+    integers, _ = m.numer_denom()
+    modular = nmod_mat(integers, _PRIME).rank()
+    if modular == min(m.nrows(), m.ncols()):
+        return modular
+    return m.rank()
 
 
 def nullspace(rows: Sequence[Sequence[Fraction]], ncols: int) -> Matrix:

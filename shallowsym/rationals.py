@@ -40,6 +40,7 @@ __all__ = [
     "primitive_dyadic_keys",
     "primitive_int64_keys",
     "small_integer_rows",
+    "to_fmpq",
     "to_fraction",
 ]
 
@@ -196,6 +197,18 @@ def to_fraction(value: fmpq) -> Fraction:
     Fraction(-3, 2)
     """
     return _coprime_fraction(int(value.p), int(value.q))
+
+
+def to_fmpq(value: Fraction | fmpq | int) -> fmpq:
+    """An internal exact rational (``Fraction``, int or flint ``fmpq``) as a flint ``fmpq``
+    (no validation: outside numbers go through :func:`as_rational`).
+
+    Examples
+    --------
+    >>> to_fmpq(Fraction(-3, 2)), to_fmpq(4)
+    (-3/2, 4)
+    """
+    return value if isinstance(value, fmpq) else fmpq(value.numerator, value.denominator)
 
 
 def format_rational(value: Fraction | fmpq | int) -> str:

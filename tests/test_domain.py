@@ -853,3 +853,50 @@ def test_integer_sides_agree_with_exact_ranges():
             expected = 1 if low >= 0 else (-1 if high <= 0 else 0)
             assert side == expected, (box, key)
             assert isinstance(low, Fraction | int)
+
+
+def _roles_oracle(net, vertices):
+    """Each neuron's role from the exact values of its pre-activation at D's vertices."""
+    out = []
+    for i, (w, beta) in enumerate(zip(net.W1, net.b1, strict=True)):
+        if all(row[i] == 0 for row in net.W2):
+            out.append("zero-output")
+            continue
+        values = [sum(a * x for a, x in zip(w, v, strict=True)) + beta for v in vertices]
+        if min(values) >= 0 and max(values) > 0:
+            out.append("affine")
+        elif max(values) <= 0:
+            out.append("dead")
+        else:
+            out.append("bent")
+    return out
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_domain_roles_against_vertex_values(seed):
+    from shallowsym.domain import domain_roles
+
+    rng = random.Random(seed)
+    d = rng.randint(1, 3)
+    lo = [Fraction(rng.randint(-2, 0), rng.choice([1, 2])) for _ in range(d)]
+    hi = [v + Fraction(rng.randint(1, 3), rng.choice([1, 3])) for v in lo]
+    net = rand_net(rng, d, 8, 2, span=2)
+    # a neuron touching the box at a vertex, one with w = 0 and beta = 0, one scaled copy
+    # pointing the other way, one zero-output
+    w = [Fraction(rng.choice([-1, 1])) for _ in range(d)]
+    touch = -sum(a * (low if a < 0 else high) for a, low, high in zip(w, lo, hi, strict=True))
+    net = add_neuron(net, w, touch, [1, 0])
+    net = add_neuron(net, [0] * d, 0, [1, 1])
+    net = add_neuron(net, [-3 * v for v in net.W1[0]], -3 * net.b1[0], [2, 0])
+    net = add_neuron(net, [1] * d, 0, [0, 0])
+    box = Box(lo, hi)
+    vertices = list(itertools.product(*zip(lo, hi, strict=True)))
+    assert list(domain_roles(net, box).roles) == _roles_oracle(net, vertices)
+    if d == 2:  # the triangle with vertices lo, (hi0, lo1), (lo0, hi1)
+        corners = [tuple(lo), (hi[0], lo[1]), (lo[0], hi[1])]
+        slope = (hi[1] - lo[1]) / (hi[0] - lo[0])
+        # x >= lo0, y >= lo1, slope x + y <= slope hi0 + lo1
+        A = [[-1, 0], [0, -1], [slope, 1]]
+        b = [-lo[0], -lo[1], slope * hi[0] + lo[1]]
+        roles = domain_roles(net, Polytope(A, b)).roles
+        assert list(roles) == _roles_oracle(net, corners)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .canonical import fold_onto, key_side
+from .canonical import fold_onto, key_side, key_sides
 from .cells import cell_points
 from .sets import (
     Box,
@@ -70,6 +70,7 @@ __all__ = [
     "fold_onto",
     "interior_point_on",
     "key_side",
+    "key_sides",
     "max_difference",
     "minimal_width_on",
     "polygon_vertices",

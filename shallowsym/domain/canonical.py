@@ -3,19 +3,20 @@
 
 from __future__ import annotations
 
-from flint import fmpq, fmpq_mat, fmpz_mat
+from flint import fmpq_mat
 
-from ..hyperplanes import hyperplane_normal_offset
+from ..hyperplanes import combine_hyperplanes, hyperplane_normal_offset
+from ..rationals import to_fmpq
 from .sets import Box, Polytope, check_domain
 
-__all__ = ["fold_onto", "key_side"]
+__all__ = ["fold_onto", "key_side", "key_sides"]
 
 
 def key_side(domain: Box | Polytope, key) -> int:
     """:meth:`Domain.side` of the hyperplane of an integer key (n_1, ..., n_d, n_0).
 
-    On a box the range of n . x + n_0 is computed in integer arithmetic; on a polytope by the
-    exact linear programs of :meth:`Polytope.affine_range`.
+    One key of :func:`key_sides`: on a box the range of n . x + n_0 is computed in integer
+    arithmetic; on a polytope by the exact linear programs of :meth:`Polytope.affine_range`.
 
     Parameters
     ----------
@@ -49,14 +50,48 @@ def key_side(domain: Box | Polytope, key) -> int:
     Lemma D1 (folding).
     """
     check_domain(domain, "key_side")
+    return key_sides(domain, (key,))[0]
+
+
+def key_sides(domain: Box | Polytope, keys) -> list[int]:
+    """:func:`key_side` of every integer key, in order (a box classifies them in one loop of
+    integer sums; a polytope solves two exact linear programs per key).
+
+    Parameters
+    ----------
+    domain
+        A :class:`~shallowsym.domain.Box` or :class:`~shallowsym.domain.Polytope` of
+        dimension d.
+    keys
+        Integer keys (n_1, ..., n_d, n_0), n not zero.
+
+    Returns
+    -------
+    list of int
+        Per key +1 (n . x + n_0 >= 0 on D), -1 (<= 0 on D) or 0 (the hyperplane meets int(D)).
+
+    Raises
+    ------
+    TypeError
+        If ``domain`` is not a Box or a Polytope.
+
+    Examples
+    --------
+    >>> key_sides(Box([0], [2]), [(1, -3), (1, 0), (1, -1)])
+    [-1, 1, 0]
+
+    References
+    ----------
+    docs/theory.md, section 9; proofs/domains.md, Lemma D1 (folding).
+    """
+    check_domain(domain, "key_sides")
     if isinstance(domain, Box):
-        return domain.integer_sides((key,))[0]
-    normal, offset = hyperplane_normal_offset(key)
-    return domain.side(normal, offset)
-
-
-def _q(x) -> fmpq:
-    return x if isinstance(x, fmpq) else fmpq(x.numerator, x.denominator)
+        return domain.integer_sides(keys)
+    sides = []
+    for key in keys:
+        normal, offset = hyperplane_normal_offset(key)
+        sides.append(domain.side(normal, offset))
+    return sides
 
 
 def fold_onto(domain, keys, kinks, linear, constant):
@@ -117,10 +152,7 @@ def fold_onto(domain, keys, kinks, linear, constant):
     kept_keys, kept_kinks, folded = [], [], []
     if len(keys) != len(kinks):
         raise ValueError(f"fold_onto: {len(keys)} keys but {len(kinks)} kinks")
-    if isinstance(domain, Box):
-        sides = domain.integer_sides(keys)
-    else:
-        sides = [key_side(domain, key) for key in keys]
+    sides = key_sides(domain, keys)
     for key, kink, side in zip(keys, kinks, sides, strict=True):
         if side == 0:
             kept_keys.append(key)
@@ -130,22 +162,13 @@ def fold_onto(domain, keys, kinks, linear, constant):
     if not folded:
         return tuple(kept_keys), tuple(kept_kinks), linear, constant
     k, d = len(constant), len(keys[0]) - 1
-    C = fmpq_mat(
-        k,
-        len(folded),
-        [
-            side * _q(kink[j]) / next(x for x in key if x)
-            for j in range(k)
-            for key, kink, side in folded
-        ],
-    )
-    N = fmpz_mat(len(folded), d + 1, [x for key, _, _ in folded for x in key])
     base = fmpq_mat(
         k,
         d + 1,
-        [v for j in range(k) for v in (*map(_q, linear[j]), 2 * _q(constant[j]))],
+        [v for j in range(k) for v in (*map(to_fmpq, linear[j]), 2 * to_fmpq(constant[j]))],
     )
-    entries = (base + C * fmpq_mat(N)).entries()
+    signed = [tuple(side * to_fmpq(v) for v in kink) for _, kink, side in folded]
+    entries = (base + combine_hyperplanes(signed, [key for key, _, _ in folded], k)).entries()
     linear = tuple(tuple(entries[j * (d + 1) : j * (d + 1) + d]) for j in range(k))
     constant = tuple(entries[j * (d + 1) + d] / 2 for j in range(k))
     return tuple(kept_keys), tuple(kept_kinks), linear, constant

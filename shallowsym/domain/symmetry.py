@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from flint import fmpq_mat
+
 from ..canonical import canonical_form
 from ..errors import SearchLimitExceeded, check_limit
 from ..functional import FunctionalDimension, functional_dimension
-from ..linalg import rank
+from ..hyperplanes import neuron_keys
+from ..linalg import matrix_rank
 from ..mechanisms import Mechanism, Stabilizer
 from ..network import ShallowNetwork, check_network
 from ..standard import find_standard_map
@@ -95,8 +98,17 @@ class DomainSymmetryReport:
         ]
         active = [i for i, role in enumerate(roles) if role == "affine"]
         if active:
-            r_a = rank([[net.W2[j][i] for j in range(k)] for i in active], k)
-            r_w = rank([list(net.W1[i]) for i in active], d)
+            # ranks of flint matrices (modular first): no Fraction copy of W1
+            a_entries, w_entries = net.exact.W2.entries(), net.exact.W1.entries()
+            h = net.h
+            r_a = matrix_rank(
+                fmpq_mat(len(active), k, [a_entries[j * h + i] for i in active for j in range(k)])
+            )
+            r_w = matrix_rank(
+                fmpq_mat(
+                    len(active), d, [x for i in active for x in w_entries[i * d : (i + 1) * d]]
+                )
+            )
             out.append(
                 Mechanism(
                     "D2",
@@ -291,10 +303,12 @@ def domain_symmetries(
     check_network(net, "domain_symmetries")
     check_limit(limit)
     domain = as_domain(domain, net.d)
+    nk = neuron_keys(net)  # w_i = 0 exactly when its key is None
+    betas = net.exact.b1.entries()
     orbit = sum(
         1
-        for i in range(net.h)
-        if any(net.W1[i]) or net.b1[i] or any(net.W2[j][i] for j in range(net.k))
+        for key, beta, zero in zip(nk.keys, betas, nk.zero_output, strict=True)
+        if key is not None or beta or not zero
     )
     return DomainSymmetryReport(
         net=net,

@@ -12,17 +12,18 @@ always-active neurons on a bounded D (one cancelling pair per rank on R^d), so
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
-from flint import fmpq, fmpq_mat, nmod_mat
+from flint import fmpq_mat
 
 from ..canonical import canonical_form
 from ..errors import InvalidDomainError, SearchLimitExceeded, check_limit
-from ..hyperplanes import neuron_keys
+from ..hyperplanes import combine_hyperplanes, neuron_keys
+from ..linalg import matrix_rank
 from ..network import ShallowNetwork, check_network
+from ..rationals import to_fmpq, to_fraction
+from .canonical import key_sides
 from .sets import Box, Polytope, as_domain
 
 __all__ = ["DomainRoles", "domain_roles", "minimal_width_on", "rank_floor", "reduce_on"]
@@ -109,55 +110,37 @@ def domain_roles(net: ShallowNetwork, domain: Box | Polytope) -> DomainRoles:
     if not isinstance(net, ShallowNetwork):
         raise TypeError(f"domain_roles expects a ShallowNetwork, not {type(net).__name__}")
     domain = as_domain(domain, net.d)
+    nk = neuron_keys(net)
+    # w_i . x + beta_i = s_i eps_i l_H: the neuron's side is eps_i times its hyperplane's
+    keyed = [i for i, key in enumerate(nk.keys) if key is not None and not nk.zero_output[i]]
+    sides = dict(zip(keyed, key_sides(domain, [nk.keys[i] for i in keyed]), strict=True))
+    betas = net.exact.b1.entries()
     out = []
-    for i, (w, beta) in enumerate(zip(net.W1, net.b1, strict=True)):
-        if not any(net.W2[j][i] for j in range(net.k)):
+    for i, zero in enumerate(nk.zero_output):
+        if zero:
             out.append("zero-output")
             continue
-        side = domain.side(w, beta) if any(w) else (1 if beta > 0 else -1)
+        side = nk.orientations[i] * sides[i] if i in sides else (1 if betas[i] > 0 else -1)
         out.append("bent" if side == 0 else ("affine" if side > 0 else "dead"))
     return DomainRoles(tuple(out), domain)
 
 
-def _rank_basis(rows: list[list[Fraction]]) -> list[int]:
-    """Indices of a maximal independent subset of ``rows`` (exact elimination)."""
-    basis: list[list[Fraction]] = []
-    pivots: list[int] = []
-    chosen = []
-    for index, row in enumerate(rows):
-        r = list(row)
-        for b, p in zip(basis, pivots, strict=True):
-            if r[p]:
-                f = r[p] / b[p]
-                r = [x - f * y for x, y in zip(r, b, strict=True)]
-        p = next((j for j, v in enumerate(r) if v), None)
-        if p is not None:
-            basis.append(r)
-            pivots.append(p)
-            chosen.append(index)
-    return chosen
+def _rank_floor(L: fmpq_mat, normals: list[list]) -> int:
+    """rho(L, U) = rank [L; normals] - rank(normals) (Corollary D4a), exact."""
+    k, d = L.nrows(), L.ncols()
+    if not normals:
+        return matrix_rank(L)
+    flat = [x for row in normals for x in row]
+    stacked = fmpq_mat(k + len(normals), d, L.entries() + flat)
+    return matrix_rank(stacked) - matrix_rank(fmpq_mat(len(normals), d, flat))
 
 
-_PRIME = 18446744073709551557  # the largest prime below 2^64
-
-
-def _rank(rows: list[list[Fraction]]) -> int:
-    """The exact rank of a matrix of Fractions (flint). Each row is scaled to integers and the
-    rank taken modulo a 64-bit prime first: it never exceeds the rank over Q, so when it is
-    full (the generic case) it is the rank; otherwise the rank is computed over Q."""
-    if not rows or not rows[0]:
-        return 0
-    n = len(rows[0])
-    entries = []
-    for row in rows:
-        den = math.lcm(*(v.denominator for v in row))
-        entries += [v.numerator * (den // v.denominator) % _PRIME for v in row]
-    modular = nmod_mat(len(rows), n, entries, _PRIME).rank()
-    if modular == min(len(rows), n):
-        return modular
+def _columns(m: fmpq_mat, count: int) -> fmpq_mat:
+    """The first ``count`` columns of ``m``."""
+    cols, entries = m.ncols(), m.entries()
     return fmpq_mat(
-        len(rows), n, [fmpq(v.numerator, v.denominator) for row in rows for v in row]
-    ).rank()
+        m.nrows(), count, [entries[r * cols + c] for r in range(m.nrows()) for c in range(count)]
+    )
 
 
 def rank_floor(L, normals) -> int:
@@ -188,6 +171,7 @@ def rank_floor(L, normals) -> int:
 
     Examples
     --------
+    >>> from fractions import Fraction
     >>> rank_floor([[Fraction(1), Fraction(0)]], [(Fraction(1), Fraction(1))])
     1
     >>> rank_floor([[Fraction(1), Fraction(1)]], [(Fraction(1), Fraction(1))])
@@ -197,22 +181,23 @@ def rank_floor(L, normals) -> int:
     ----------
     docs/theory.md, section 9 (N_min on D); proofs/domains.md, Corollary D4a (closed form).
     """
-    rows = [list(r) for r in L]
-    normals = [list(u) for u in normals]
-    return _rank(rows + normals) - _rank(normals)
+    rows = [list(map(to_fmpq, r)) for r in L]
+    normals = [list(map(to_fmpq, u)) for u in normals]
+    if not rows or not rows[0]:
+        return 0
+    return _rank_floor(fmpq_mat(len(rows), len(rows[0]), [x for r in rows for x in r]), normals)
 
 
 def _best_flip(net: ShallowNetwork, domain, limit: int):
+    """(cf, (rank, S, [L_S | e_S])) for the best flip set S found: L_S = L + sum_{H in S}
+    kappa_H u_H^T and e_S = e + sum_{H in S} kappa_H c_H (kappa relu(l) = kappa relu(-l) +
+    kappa l), as one flint matrix; the search stops at the floor of Corollary D4a."""
     cf = canonical_form(net, domain=domain)
-    L, e = cf.sigma_form
-    bent = cf.bent_hyperplanes
-    n = len(bent)
-    base = [list(row) for row in L]
-    floor = rank_floor(base, [normal for normal, _, _ in bent])  # no S does better
+    k, d, n = cf.k, cf.d, cf.num_bent
+    sigma = cf.sigma_matrix
+    floor = _rank_floor(_columns(sigma, d), [list(key[:-1]) for key in cf.keys])
     best = None
-    steps = 0
-    for S in _candidates(net, cf, n):
-        steps += 1
+    for steps, S in enumerate(_candidates(net, cf, n), start=1):
         if steps > limit:
             raise SearchLimitExceeded(
                 f"the flip-set search on D needs more than limit={limit} of the 2^{n} "
@@ -220,18 +205,15 @@ def _best_flip(net: ShallowNetwork, domain, limit: int):
                 f"{n + best[0]}",
                 limit=limit,
             )
-        M = [list(row) for row in base]
-        for h in S:
-            normal, _, kink = bent[h]
-            for j in range(cf.k):
-                if kink[j]:
-                    M[j] = [x + kink[j] * u for x, u in zip(M[j], normal, strict=True)]
-        rank = _rank(M)
+        M = sigma
+        if S:
+            M = sigma + combine_hyperplanes([cf._kinks[h] for h in S], [cf.keys[h] for h in S], k)
+        rank = matrix_rank(_columns(M, d))
         if best is None or rank < best[0]:
             best = (rank, S, M)
         if rank == floor:  # Corollary D4a: the closed form decides it
-            return cf, e, best
-    return cf, e, best
+            break
+    return cf, best
 
 
 def _candidates(net: ShallowNetwork, cf, n: int):
@@ -306,7 +288,7 @@ def minimal_width_on(
     check_network(net, "minimal_width_on")
     check_limit(limit)
     domain = as_domain(domain, net.d)
-    cf, _, best = _best_flip(net, domain, limit)
+    cf, best = _best_flip(net, domain, limit)
     return cf.num_bent + best[0]
 
 
@@ -364,48 +346,44 @@ def reduce_on(
     check_network(net, "reduce_on")
     check_limit(limit)
     domain = as_domain(domain, net.d)
-    cf, e, (_rank, S, M) = _best_flip(net, domain, limit)
-    W1, b1, cols = [], [], []
-    e = list(e)
-    for h, (normal, offset, kink) in enumerate(cf.bent_hyperplanes):
-        sign = -1 if h in S else 1
-        W1.append([sign * u for u in normal])
-        b1.append(sign * offset)
-        cols.append(list(kink))
-        if h in S:  # kappa relu(l) = kappa relu(-l) + kappa l
-            e = [x + kap * offset for x, kap in zip(e, kink, strict=True)]
-    chosen = _rank_basis(M)
-    if chosen and not domain.bounded:
+    cf, (rank, S, M) = _best_flip(net, domain, limit)
+    k, d = cf.k, cf.d
+    if rank and not domain.bounded:
         raise InvalidDomainError("an affine part on an unbounded polytope needs a bounded domain")
-    # M = P Q with Q the chosen rows: solve each row of M in the basis Q.
-    Q = [M[r] for r in chosen]
-    for t, q in enumerate(Q):
-        (low, _), _ = domain.affine_range(q, 0)
-        beta = 1 - low  # q.x + beta >= 1 > 0 on D
-        W1.append(list(q))
+    # one neuron per bent hyperplane, on its integer key n_H = lead_H (u_H, c_H), oriented
+    # by S: kappa_H relu(+-l_H) = (kappa_H / lead_H) relu(+-n_H . (x, 1))
+    flipped = set(S)
+    W1: list = []
+    b1: list = []
+    columns: list = []
+    for h, (key, kink) in enumerate(zip(cf.keys, cf._kinks, strict=True)):
+        sign = -1 if h in flipped else 1
+        lead = next(x for x in key if x)
+        W1 += [sign * x for x in key[:-1]]
+        b1.append(sign * key[-1])
+        columns.append([v / lead for v in kink])
+    # L_S = P Q with Q the rows of L_S at the pivot columns of rref(L_S^T), P[j, t] = R[t, j]
+    # (column j of L_S^T is sum_t R[t, j] times pivot column t); each q_t . x becomes the
+    # always-active neuron relu(q_t . x + beta_t), beta_t = 1 - min_D q_t . x
+    L = _columns(M, d)
+    entries, e = L.entries(), [M[j, d] for j in range(k)]
+    R, _ = L.transpose().rref()
+    for t in range(rank):
+        pivot = next(j for j in range(k) if R[t, j])
+        q = entries[pivot * d : (pivot + 1) * d]
+        (low, _), _ = domain.affine_range(list(map(to_fraction, q)), 0)
+        beta = 1 - to_fmpq(low)
+        W1 += q
         b1.append(beta)
-        column = [_coefficient(M[j], Q, t) for j in range(cf.k)]
-        cols.append(column)
+        column = [R[t, j] for j in range(k)]
+        columns.append(column)
         e = [x - c * beta for x, c in zip(e, column, strict=True)]
-    W2 = [[col[j] for col in cols] for j in range(cf.k)]
-    if not W1:
-        return ShallowNetwork.from_rows([], [], [[] for _ in range(cf.k)], e, d=cf.d)
-    return ShallowNetwork(W1, b1, W2, e)
-
-
-def _coefficient(row: list[Fraction], Q: list[list[Fraction]], t: int) -> Fraction:
-    """The coefficient of Q[t] when ``row`` (in the span of Q) is written in the basis Q."""
-    r = len(Q)
-    # Solve sum_s c_s Q[s] = row: the d equations (columns) form an augmented r + 1 system.
-    eqs = [[Q[s][col] for s in range(r)] + [row[col]] for col in range(len(row))]
-    pivot_rows = []
-    for var in range(r):
-        p = next(i for i, eq in enumerate(eqs) if eq[var] and i not in pivot_rows)
-        pivot_rows.append(p)
-        eq = eqs[p]
-        for i, other in enumerate(eqs):
-            if i != p and other[var]:
-                f = other[var] / eq[var]
-                eqs[i] = [x - f * y for x, y in zip(other, eq, strict=True)]
-    eq = eqs[pivot_rows[t]]
-    return eq[-1] / eq[t]
+    width = len(b1)
+    if not width:
+        return ShallowNetwork.from_rows([], [], [[] for _ in range(k)], e, d=d)
+    return ShallowNetwork.from_exact(
+        fmpq_mat(width, d, W1),
+        fmpq_mat(width, 1, b1),
+        fmpq_mat(k, width, [col[j] for j in range(k) for col in columns]),
+        fmpq_mat(k, 1, e),
+    )
