@@ -30,7 +30,7 @@ from typing import Any
 
 from .canonical import CanonicalForm, canonical_form
 from .domain.sets import as_domain
-from .domain.width import minimal_width_on, reduce_on
+from .domain.width import minimal_width_on, reduce_on, reduction_on
 from .errors import SearchLimitExceeded, check_limit
 from .fibre.flips import DEFAULT_LIMIT
 from .fibre.residual import (
@@ -327,11 +327,17 @@ class ReducedNetwork:
             + (" (irreducible)" if net.h == orig.h else ""),
         ]
         if net.h < orig.h:
-            how = (
-                "kept original neurons (input weights and biases unchanged)"
-                if self.kept_neurons
-                else "built from the canonical form (no sub-network of the original is minimal)"
-            )
+            fresh = sum(o is None for o in self.origin)
+            if not fresh:
+                how = "kept original neurons (input weights and biases unchanged)"
+            elif fresh == net.h:
+                how = "built from the canonical form (no sub-network of the original is minimal)"
+            else:
+                how = (
+                    f"kept {net.h - fresh} original neurons (input weights and biases "
+                    f"unchanged), built {fresh} anew from the canonical form"
+                    + ("" if self.domain is None else " on D")
+                )
             lines.append(f"reduction: {how}")
             items = [str(i) for i in self.removed]
             lines.append(
@@ -339,12 +345,18 @@ class ReducedNetwork:
                 if self.removed
                 else "deleted 0 neurons"
             )
-            merges = [f"{m[0]} <- {', '.join(map(str, m[1:]))}" for m in self.merged if len(m) > 1]
+            merges = [
+                f"{m[0]} <- {', '.join(map(str, m[1:]))}"
+                if o is not None
+                else f"new neuron {n} <- {', '.join(map(str, m))}"
+                for n, (o, m) in enumerate(zip(self.origin, self.merged, strict=True))
+                if len(m) > (1 if o is not None else 0)
+            ]
             if merges:
-                lines.append(f"merged twins onto {len(merges)} neurons:")
+                lines.append(f"merged neurons on one hyperplane onto {len(merges)} neurons:")
                 lines += [f"  {m}" for m in shorten(merges, full=full, noun="merges")]
         mapping = [
-            f"{n} <- original {'new' if o is None else o}" for n, o in enumerate(self.origin)
+            f"{n} <- {'new' if o is None else f'original {o}'}" for n, o in enumerate(self.origin)
         ]
         lines.append("reduced neuron <- original neuron:")
         lines += ["  " + m for m in shorten(mapping, full=full, noun="neurons")]
@@ -428,7 +440,8 @@ def reduction(
         Bound on the search over signs and mixed sets (only what the bounds leave open).
     domain
         A Box or Polytope: minimal width among networks equal to f_net on int(D)
-        (:func:`shallowsym.domain.width.reduce_on`; the neurons are then built anew).
+        (:func:`shallowsym.domain.width.reduction_on`: one original neuron kept per bent
+        hyperplane meeting int(D), the always-active part built anew).
 
     Returns
     -------
@@ -458,14 +471,9 @@ def reduction(
     docs/theory.md section 6 (proofs/minimal_width.md); twins and zero neurons: section 5, S3-S5.
     """
     if domain is not None:
-        small = reduce_on(net, domain, limit=limit)
+        parts = reduction_on(net, domain, limit=limit)
         return ReducedNetwork(
-            small,
-            net,
-            (None,) * small.h,
-            ((),) * small.h,
-            tuple(range(net.h)),
-            as_domain(domain, net.d),
+            parts.network, net, parts.origin, parts.merged, parts.removed, as_domain(domain, net.d)
         )
     best = _reduction(net, limit)
     cf = canonical_form(net)

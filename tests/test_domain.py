@@ -900,3 +900,54 @@ def test_domain_roles_against_vertex_values(seed):
         b = [-lo[0], -lo[1], slope * hi[0] + lo[1]]
         roles = domain_roles(net, Polytope(A, b)).roles
         assert list(roles) == _roles_oracle(net, corners)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_reduction_on_keeps_original_neurons_and_is_equal_on_the_box(seed):
+    """reduction_on: equal on the box (Z3), minimal width, kept neurons are the originals'
+    (w, beta) unchanged, merged neurons lie on the kept one's hyperplane, and every original
+    neuron is kept, merged or removed exactly once."""
+    from shallowsym.domain import minimal_width_on, reduction_on
+
+    rng = random.Random(1800 + seed)
+    d, k = 2, 2
+    net = rand_net(rng, d, 4, k, span=2)
+    # a scaled twin, an opposite neuron on the same hyperplane, one dead and one always
+    # active on the box
+    w, beta = net.W1[0], net.b1[0]
+    net = add_neuron(net, [2 * v for v in w], 2 * beta, [1, -1])
+    net = add_neuron(net, [-v for v in w], -beta, [Fraction(1, 2), 3])
+    net = add_neuron(net, [1, 1], -5, [2, 1])
+    net = add_neuron(net, [1, -1], 4, [1, 2])
+    box = Box([0, 0], [1, 1])
+    result = reduction_on(net, box)
+    small = result.network
+    assert small.h == minimal_width_on(net, box)
+    A, b = box_rows([0, 0], [1, 1])
+    assert z3_equal_on(net, small, A, b)
+
+    def same_line(i, j):  # (w_i, beta_i) and (w_j, beta_j) proportional (oracle: 2x2 minors)
+        u = [*net.W1[i], net.b1[i]]
+        v = [*net.W1[j], net.b1[j]]
+        return all(u[p] * v[q] == u[q] * v[p] for p in range(d + 1) for q in range(d + 1))
+
+    seen = []
+    for n, (o, members) in enumerate(zip(result.origin, result.merged, strict=True)):
+        if o is not None:
+            assert list(small.W1[n]) == list(net.W1[o]) and small.b1[n] == net.b1[o]
+            assert members[0] == o
+        assert all(same_line(members[0], j) for j in members)
+        seen += members
+    seen += result.removed
+    assert sorted(seen) == list(range(net.h))
+
+
+def test_reduction_on_negates_a_neuron_when_the_best_flip_set_asks_for_it():
+    """relu(x) - relu(x + 5) = relu(-x) - 5 on [-1, 1]: one neuron, pointing against the
+    original's, so it is built anew (origin None) and neuron 1 (always active) is removed."""
+    from shallowsym.domain import reduction_on
+
+    net = ShallowNetwork([[1], [1]], [0, 5], [[1, -1]], [0])
+    result = reduction_on(net, Box([-1], [1]))
+    assert result.network == ShallowNetwork([[-1]], [0], [[1]], [-5])
+    assert result.origin == (None,) and result.merged == ((0,),) and result.removed == (1,)

@@ -46,16 +46,19 @@ _LAZY = {
     "separating_point_in": "points",
     "DomainSymmetryReport": "symmetry",
     "domain_symmetries": "symmetry",
+    "DomainReduction": "width",
     "DomainRoles": "width",
     "domain_roles": "width",
     "minimal_width_on": "width",
     "rank_floor": "width",
     "reduce_on": "width",
+    "reduction_on": "width",
 }
 
 __all__ = [
     "Box",
     "Domain",
+    "DomainReduction",
     "DomainRoles",
     "DomainSymmetryReport",
     "MaxDifference",
@@ -76,6 +79,7 @@ __all__ = [
     "polygon_vertices",
     "rank_floor",
     "reduce_on",
+    "reduction_on",
     "separating_point_in",
 ]
 

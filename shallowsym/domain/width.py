@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from flint import fmpq_mat
 
@@ -26,7 +26,15 @@ from ..rationals import to_fmpq, to_fraction
 from .canonical import key_sides
 from .sets import Box, Polytope, as_domain
 
-__all__ = ["DomainRoles", "domain_roles", "minimal_width_on", "rank_floor", "reduce_on"]
+__all__ = [
+    "DomainReduction",
+    "DomainRoles",
+    "domain_roles",
+    "minimal_width_on",
+    "rank_floor",
+    "reduce_on",
+    "reduction_on",
+]
 
 DEFAULT_LIMIT = 4096
 
@@ -298,9 +306,8 @@ def reduce_on(
     """A network of minimal width equal to ``net`` on D: dead neurons dropped, neurons on one
     hyperplane merged, and the affine part carried by rank(L_S) always-active neurons.
 
-    The construction is the upper bound of Theorem D4: one neuron per bent hyperplane meeting
-    int(D), oriented by the best flip set S found, and r = rank(L_S) always-active neurons
-    relu(q_t . x + beta_t) with beta_t = 1 - min_D q_t . x, b2 adjusted.
+    The network of :func:`reduction_on` (which also says which original neuron each kept
+    neuron is).
 
     Parameters
     ----------
@@ -344,24 +351,112 @@ def reduce_on(
     builds this network).
     """
     check_network(net, "reduce_on")
+    return reduction_on(net, domain, limit=limit).network
+
+
+class DomainReduction(NamedTuple):
+    """:func:`reduction_on`'s answer: the reduced network and where its neurons come from."""
+
+    network: ShallowNetwork
+    #: per neuron of ``network``, the original neuron whose (w, beta) it keeps, or None
+    origin: tuple[int | None, ...]
+    #: per neuron of ``network``, the original neurons on its hyperplane (its own first)
+    merged: tuple[tuple[int, ...], ...]
+    #: the original neurons that no neuron of ``network`` keeps or merges
+    removed: tuple[int, ...]
+
+
+def reduction_on(
+    net: ShallowNetwork, domain: Box | Polytope, *, limit: int = DEFAULT_LIMIT
+) -> DomainReduction:
+    """A network of minimal width equal to ``net`` on D, keeping original neurons.
+
+    The construction is the upper bound of Theorem D4: one neuron per bent hyperplane meeting
+    int(D), oriented by the best flip set S found, and r = rank(L_S) always-active neurons
+    relu(q_t . x + beta_t) with beta_t = 1 - min_D q_t . x, b2 adjusted. The neuron of a
+    bent hyperplane H is an original neuron i on H with the orientation S asks for, its
+    (w_i, beta_i) unchanged and a = kappa_H / s_i (so a_i itself when i is alone on H); when
+    every neuron on H points the other way, the first is negated (built anew). Dead neurons,
+    neurons on hyperplanes missing int(D) and zero-output neurons are removed; the
+    always-active ones are replaced by the r new neurons.
+
+    Parameters
+    ----------
+    net
+        The network.
+    domain
+        A :class:`~shallowsym.domain.Box` or :class:`~shallowsym.domain.Polytope` of dimension
+        ``net.d`` (or a dict in their ``to_dict()`` form).
+    limit
+        The most flip sets S the search may examine (a positive integer).
+
+    Returns
+    -------
+    DomainReduction
+        ``network`` (width :func:`minimal_width_on`, equal to ``net`` on D), ``origin``,
+        ``merged`` and ``removed``.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a ShallowNetwork or ``domain`` is not a domain.
+    ValueError
+        If ``limit`` is not a positive integer.
+    InvalidDomainError
+        If the domain's dimension is not ``net.d``, or the domain is unbounded and the affine
+        part needs always-active neurons.
+    SearchLimitExceeded
+        When more than ``limit`` flip sets would be examined.
+
+    Examples
+    --------
+    >>> from shallowsym import ShallowNetwork
+    >>> net = ShallowNetwork([[1], [1], [2], [3]], [5, -9, 10, -1], [[1, 3, 1, 2]], [0])
+    >>> result = reduction_on(net, Box([0], [1]))
+    >>> result.network
+    ShallowNetwork(W1=[[3], [3]], b1=[-1, 1], W2=[[2, 1]], b2=[14])
+    >>> result.origin, result.merged, result.removed
+    ((3, None), ((3,), ()), (0, 1, 2))
+
+    References
+    ----------
+    docs/theory.md, section 9 (N_min on D); proofs/domains.md, Theorem D4 (the upper bound
+    builds this network).
+    """
+    check_network(net, "reduction_on")
     check_limit(limit)
     domain = as_domain(domain, net.d)
     cf, (rank, S, M) = _best_flip(net, domain, limit)
     k, d = cf.k, cf.d
     if rank and not domain.bounded:
         raise InvalidDomainError("an affine part on an unbounded polytope needs a bounded domain")
-    # one neuron per bent hyperplane, on its integer key n_H = lead_H (u_H, c_H), oriented
-    # by S: kappa_H relu(+-l_H) = (kappa_H / lead_H) relu(+-n_H . (x, 1))
+    nk = neuron_keys(net)
+    on: dict = {}  # the live neurons of each hyperplane, in order
+    for i, key in enumerate(nk.keys):
+        if key is not None and not nk.zero_output[i]:
+            on.setdefault(key, []).append(i)
+    w_entries, betas = net.exact.W1.entries(), net.exact.b1.entries()
     flipped = set(S)
     W1: list = []
     b1: list = []
     columns: list = []
+    origin: list[int | None] = []
+    merged: list[tuple[int, ...]] = []
+    chosen = []  # (original neuron, sign, kink, neurons on H) per bent hyperplane H
     for h, (key, kink) in enumerate(zip(cf.keys, cf._kinks, strict=True)):
-        sign = -1 if h in flipped else 1
-        lead = next(x for x in key if x)
-        W1 += [sign * x for x in key[:-1]]
-        b1.append(sign * key[-1])
-        columns.append([v / lead for v in kink])
+        # kappa_H relu(o l_H) = (kappa_H / s_i) relu(o s_i l_H), and o s_i l_H is
+        # (w_i, beta_i) when eps_i = o, minus it otherwise
+        o = -1 if h in flipped else 1
+        members = on[key]
+        i = next((j for j in members if nk.orientations[j] == o), None)
+        chosen.append((members[0] if i is None else i, 1 if i is not None else -1, kink, members))
+    for kept, sign, kink, members in sorted(chosen, key=lambda item: item[0]):
+        W1 += [sign * x for x in w_entries[kept * d : (kept + 1) * d]]
+        b1.append(sign * betas[kept])
+        columns.append([v / nk.scales[kept] for v in kink])
+        origin.append(kept if sign > 0 else None)
+        others = tuple(j for j in members if j != kept)
+        merged.append((kept, *others) if sign > 0 else tuple(members))
     # L_S = P Q with Q the rows of L_S at the pivot columns of rref(L_S^T), P[j, t] = R[t, j]
     # (column j of L_S^T is sum_t R[t, j] times pivot column t); each q_t . x becomes the
     # always-active neuron relu(q_t . x + beta_t), beta_t = 1 - min_D q_t . x
@@ -377,13 +472,19 @@ def reduce_on(
         b1.append(beta)
         column = [R[t, j] for j in range(k)]
         columns.append(column)
+        origin.append(None)
+        merged.append(())
         e = [x - c * beta for x, c in zip(e, column, strict=True)]
+    used = {j for group in merged for j in group}
+    removed = tuple(j for j in range(net.h) if j not in used)
     width = len(b1)
     if not width:
-        return ShallowNetwork.from_rows([], [], [[] for _ in range(k)], e, d=d)
-    return ShallowNetwork.from_exact(
-        fmpq_mat(width, d, W1),
-        fmpq_mat(width, 1, b1),
-        fmpq_mat(k, width, [col[j] for j in range(k) for col in columns]),
-        fmpq_mat(k, 1, e),
-    )
+        small = ShallowNetwork.from_rows([], [], [[] for _ in range(k)], e, d=d)
+    else:
+        small = ShallowNetwork.from_exact(
+            fmpq_mat(width, d, W1),
+            fmpq_mat(width, 1, b1),
+            fmpq_mat(k, width, [col[j] for j in range(k) for col in columns]),
+            fmpq_mat(k, 1, e),
+        )
+    return DomainReduction(small, tuple(origin), tuple(merged), removed)
