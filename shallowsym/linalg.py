@@ -59,26 +59,64 @@ _PRIME = 18446744073709551557  # the largest prime below 2^64
 
 
 def matrix_rank(m: fmpq_mat) -> int:
-    """The exact rank of a flint rational matrix, modular first.
+    """The exact rank of a flint rational matrix, modular first, certified exactly.
 
-    The rows are put on one common denominator (an integer matrix of the same rank) and the
-    rank is taken modulo a 64-bit prime: it never exceeds the rank over Q, so when it is full
-    (the generic case, and the one of trained networks) it is the rank; otherwise the rank
-    is computed over Q. A 10 x 784 matrix of float32-born rationals costs milliseconds, where
-    elimination in ``Fraction`` costs seconds.
+    The rows are put on one common denominator (an integer matrix A of the same rank) and the
+    rank r is taken modulo a 64-bit prime: it never exceeds the rank over Q, so when it is
+    full (the generic case) it is the rank. Otherwise r rows R and r columns J with A[R, J]
+    invertible modulo p are read off two modular echelon forms (so A[R, J] is invertible over
+    Q and rank A >= r), and the other rows are solved exactly as Y A[R, J] = A[others, J] and
+    checked as Y A[R, :] = A[others, :] (then rank A <= r). Only when that check fails (p
+    divides a minor: a one-in-2^64 accident) is the rank computed by elimination over Q.
+    A 138 x 784 matrix of float32-born rationals of rank 128 costs 0.3 s this way and 20 s
+    by flint's rational elimination.
 
     Examples
     --------
     >>> matrix_rank(fmpq_mat(2, 3, [1, 2, 3, 2, 4, 6])), matrix_rank(fmpq_mat(2, 2, [1, 0, 0, 1]))
     (1, 2)
+    >>> matrix_rank(fmpq_mat(3, 2, [0, 0, 0, 0, 0, 0]))
+    0
     """
-    if m.nrows() == 0 or m.ncols() == 0:
+    rows, cols = m.nrows(), m.ncols()
+    if rows == 0 or cols == 0:
         return 0
     integers, _ = m.numer_denom()
-    modular = nmod_mat(integers, _PRIME).rank()
-    if modular == min(m.nrows(), m.ncols()):
-        return modular
-    return m.rank()
+    r = nmod_mat(integers, _PRIME).rank()
+    if r == min(rows, cols):
+        return r
+    entries = integers.entries()
+    if r == 0:
+        return 0 if not any(entries) else m.rank()
+    return r if _rank_at_most(entries, rows, cols, r) else m.rank()
+
+
+def _pivots(reduced: nmod_mat, count: int) -> list[int]:
+    """The pivot columns of the first ``count`` rows of a reduced echelon form."""
+    entries, cols = reduced.entries(), reduced.ncols()
+    pivots, c = [], 0
+    for i in range(count):
+        while not int(entries[i * cols + c]):
+            c += 1
+        pivots.append(c)
+        c += 1
+    return pivots
+
+
+def _rank_at_most(entries: list, rows: int, cols: int, r: int) -> bool:
+    """Whether the integer matrix (``entries``, row-major) of rank at least r modulo p has
+    every row in the span of r chosen rows, checked exactly (then its rank over Q is r)."""
+    basis = _pivots(nmod_mat(rows, cols, entries, _PRIME).transpose().rref()[0], r)
+    chosen = [entries[i * cols : (i + 1) * cols] for i in basis]
+    sub = nmod_mat(r, cols, [x for row in chosen for x in row], _PRIME)
+    columns = _pivots(sub.rref()[0], r)
+    picked = set(basis)
+    others = [entries[i * cols : (i + 1) * cols] for i in range(rows) if i not in picked]
+    square = fmpq_mat(r, r, [row[j] for row in chosen for j in columns])
+    targets = fmpq_mat(len(others), r, [row[j] for row in others for j in columns])
+    Y = square.transpose().solve(targets.transpose()).transpose()
+    full = fmpq_mat(r, cols, [x for row in chosen for x in row])
+    return Y * full == fmpq_mat(len(others), cols, [x for row in others for x in row])
 
 
 def nullspace(rows: Sequence[Sequence[Fraction]], ncols: int) -> Matrix:
