@@ -215,7 +215,7 @@ def _best_flip(net: ShallowNetwork, domain, limit: int):
             )
         M = sigma
         if S:
-            M = sigma + combine_hyperplanes([cf._kinks[h] for h in S], [cf.keys[h] for h in S], k)
+            M = sigma + combine_hyperplanes([cf.kinks[h] for h in S], [cf.keys[h] for h in S], k)
         rank = matrix_rank(_columns(M, d))
         if best is None or rank < best[0]:
             best = (rank, S, M)
@@ -443,7 +443,7 @@ def reduction_on(
     origin: list[int | None] = []
     merged: list[tuple[int, ...]] = []
     chosen = []  # (original neuron, sign, kink, neurons on H) per bent hyperplane H
-    for h, (key, kink) in enumerate(zip(cf.keys, cf._kinks, strict=True)):
+    for h, (key, kink) in enumerate(zip(cf.keys, cf.kinks, strict=True)):
         # kappa_H relu(o l_H) = (kappa_H / s_i) relu(o s_i l_H), and o s_i l_H is
         # (w_i, beta_i) when eps_i = o, minus it otherwise
         o = -1 if h in flipped else 1
@@ -453,7 +453,7 @@ def reduction_on(
     for kept, sign, kink, members in sorted(chosen, key=lambda item: item[0]):
         W1 += [sign * x for x in w_entries[kept * d : (kept + 1) * d]]
         b1.append(sign * betas[kept])
-        columns.append([v / nk.scales[kept] for v in kink])
+        columns.append([to_fmpq(v) / nk.scales[kept] for v in kink])
         origin.append(kept if sign > 0 else None)
         others = tuple(j for j in members if j != kept)
         merged.append((kept, *others) if sign > 0 else tuple(members))
