@@ -951,3 +951,15 @@ def test_reduction_on_negates_a_neuron_when_the_best_flip_set_asks_for_it():
     result = reduction_on(net, Box([-1], [1]))
     assert result.network == ShallowNetwork([[-1]], [0], [[1]], [-5])
     assert result.origin == (None,) and result.merged == ((0,),) and result.removed == (1,)
+
+
+def test_witness_when_only_the_affine_parts_differ_and_a_kink_passes_the_centre():
+    """f_b - f_a = y - x on the triangle, zero at its centre (1/3, 1/3), where the kink of
+    3x + 3y = 2 also passes: the witness search must leave the centre and that hyperplane."""
+    tri = Polytope([[-1, 0], [0, -1], [1, 1]], [0, 0, 1])
+    a = ShallowNetwork([[3, 3]], [-2], [[1]], [0])
+    b = add_neuron(add_neuron(a, [0, 1], 0, [1]), [1, 0], 0, [-1])
+    result = equivalent(a, b, domain=tri)
+    assert not result and not z3_equal_on(a, b, tri.A, tri.b)
+    assert tri.contains(result.witness, strict=True)
+    assert reference_eval(a, result.witness) != reference_eval(b, result.witness)

@@ -11,6 +11,7 @@ Every candidate is checked by exact evaluation of the two networks.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from fractions import Fraction
 
 from ..canonical import CanonicalForm
@@ -110,17 +111,31 @@ def interior_point_on(domain: Box | Polytope, key: Key, avoid: list[Key]) -> Poi
             f"interior_point_on: the hyperplane of key {key} does not meet the interior of D"
         )
     p0 = _toward(neg, pos, ln / (ln - lp))
-    others = [k for k in avoid if k != key]
-    P0, den0 = _integer_point(p0)
-    bad = [k for k in others if sum(n * v for n, v in zip(k, P0, strict=False)) + k[-1] * den0 == 0]
-    if not bad:
-        return p0
-    d = len(normal)
     norm2 = _dot(normal, normal)
-    for m in range(1, 4 * d + len(others) + 4):
-        v = [Fraction(m) ** (j + 1) for j in range(d)]
+
+    def along_h(v: list[Fraction]) -> list[Fraction]:  # v projected onto H's direction space
         proj = _dot(normal, v) / norm2
-        v = [a - proj * u for a, u in zip(v, normal, strict=True)]
+        return [a - proj * u for a, u in zip(v, normal, strict=True)]
+
+    return _nudged(domain, p0, [k for k in avoid if k != key], along_h)
+
+
+def _nudged(
+    domain: Box | Polytope, p0: Point, avoid: list[Key], project: Callable[[list], list]
+) -> Point:
+    """p0 when it lies on none of ``avoid``; otherwise a point p0 + t v of int(D) on none of
+    them, for v = project((m, m^2, ..., m^d)), m = 1, 2, ... (p0 strictly inside D).
+
+    A hyperplane through p0 contains the line p0 + t v only when its normal is orthogonal to
+    v: a non-zero polynomial of degree <= d in m, so at most d values of m per hyperplane
+    fail. For a good m each of the others meets the line once at most, so one of the
+    len(avoid) + 1 steps s / n (n = 2, 3, ...) avoids them all."""
+    P0, den0 = _integer_point(p0)
+    if not any(sum(n * v for n, v in zip(k, P0, strict=False)) + k[-1] * den0 == 0 for k in avoid):
+        return p0
+    d = len(p0)
+    for m in range(1, d * len(avoid) + 2):
+        v = project([Fraction(m) ** (j + 1) for j in range(d)])
         if not any(v):
             continue
         s_plus = domain.max_step(p0, v)
@@ -128,11 +143,11 @@ def interior_point_on(domain: Box | Polytope, key: Key, avoid: list[Key]) -> Poi
         s = min(t for t in (s_plus, s_minus, Fraction(1)) if t is not None)
         if s <= 0:
             continue
-        for n in range(2, len(others) + 3):
+        for n in range(2, len(avoid) + 3):
             p = tuple(a + (s / n) * b for a, b in zip(p0, v, strict=True))
-            if all(_ell(k, p) != 0 for k in others) and domain.contains(p, strict=True):
+            if all(_ell(k, p) != 0 for k in avoid) and domain.contains(p, strict=True):
                 return p
-    raise AssertionError("internal error: no point of the hyperplane avoids the others in D")
+    raise AssertionError("internal error: no point near p0 avoids the hyperplanes in D")
 
 
 def _step(domain: Box | Polytope, p: Point, u: Point, avoid: list[Key]) -> Fraction:
@@ -218,8 +233,8 @@ def separating_point_in(
             p,
         ]
         break
-    else:
-        c = domain.interior_point()
+    else:  # g = f_a - f_b is affine on D: c and c + s e_j (off every H) span it
+        c = _nudged(domain, domain.interior_point(), keys, list)
         candidates.append(c)
         for j in range(cf_a.d):
             e = [Fraction(0)] * cf_a.d
