@@ -963,3 +963,12 @@ def test_witness_when_only_the_affine_parts_differ_and_a_kink_passes_the_centre(
     assert not result and not z3_equal_on(a, b, tri.A, tri.b)
     assert tri.contains(result.witness, strict=True)
     assert reference_eval(a, result.witness) != reference_eval(b, result.witness)
+
+
+def test_a_large_polytope_prints_in_one_short_line():
+    d = 40
+    A = [[int(i == j) for j in range(d)] for i in range(d)]
+    A += [[-int(i == j) for j in range(d)] for i in range(d)] + [[1] * d]
+    text = str(Polytope(A, [1] * d + [0] * d + [d // 2]))
+    assert len(text) < 200 and "\n" not in text
+    assert "(77 more inequalities)" in text and text.endswith("in R^40")

@@ -443,11 +443,15 @@ class Polytope(Domain):
         return f"Polytope(A=[{rows}], b=[{', '.join(map(format_rational, self.b))}])"
 
     def __str__(self) -> str:
+        m = len(self.A)
+        # a readable line at any size: the first inequalities, each with its first terms
         parts = [
-            f"{format_affine(row, Fraction(0))} <= {format_rational(rhs)}"
-            for row, rhs in zip(self.A, self.b, strict=True)
+            f"{format_affine(row, Fraction(0), max_terms=4)} <= {format_rational(rhs)}"
+            for row, rhs in zip(self.A[:4], self.b[:4], strict=True)
         ]
-        return "{x : " + ", ".join(parts) + "}"
+        more = "" if m <= 4 else f", ... ({m - 4} more inequalities)"
+        body = "{x : " + ", ".join(parts) + more + "}"
+        return body if m <= 4 and self.d <= 4 else f"{body} in R^{self.d}"
 
     def to_dict(self) -> dict[str, Any]:
         """``{"type": "polytope", "A": [[...]], "b": [...]}`` with exact strings."""
