@@ -4,6 +4,7 @@ force over a rational grid plus every arrangement vertex, and against a MILP on 
 
 import itertools
 import json
+import math
 import random
 from fractions import Fraction
 
@@ -954,10 +955,13 @@ def test_reduction_on_negates_a_neuron_when_the_best_flip_set_asks_for_it():
 
 
 def test_witness_when_only_the_affine_parts_differ_and_a_kink_passes_the_centre():
-    """f_b - f_a = y - x on the triangle, zero at its centre (1/3, 1/3), where the kink of
-    3x + 3y = 2 also passes: the witness search must leave the centre and that hyperplane."""
+    """f_b - f_a = y - x on the triangle, zero at its interior point c (on the diagonal),
+    where the kink of x + y = c1 + c2 also passes: the witness search must leave c and that
+    hyperplane."""
     tri = Polytope([[-1, 0], [0, -1], [1, 1]], [0, 0, 1])
-    a = ShallowNetwork([[3, 3]], [-2], [[1]], [0])
+    c = tri.interior_point()
+    assert c[0] == c[1]
+    a = ShallowNetwork([[1, 1]], [-(c[0] + c[1])], [[1]], [0])
     b = add_neuron(add_neuron(a, [0, 1], 0, [1]), [1, 0], 0, [-1])
     result = equivalent(a, b, domain=tri)
     assert not result and not z3_equal_on(a, b, tri.A, tri.b)
@@ -972,3 +976,95 @@ def test_a_large_polytope_prints_in_one_short_line():
     text = str(Polytope(A, [1] * d + [0] * d + [d // 2]))
     assert len(text) < 200 and "\n" not in text
     assert "(77 more inequalities)" in text and text.endswith("in R^40")
+
+
+def _vertices(A, b):
+    """The vertices of {A x <= b} in R^2 or R^3: every d constraints solved by Cramer's rule
+    with Fractions, kept when feasible (this test's own arithmetic)."""
+    d = len(A[0])
+
+    def det(M):
+        if len(M) == 2:
+            return M[0][0] * M[1][1] - M[0][1] * M[1][0]
+        return sum(
+            (-1) ** j * M[0][j] * det([row[:j] + row[j + 1 :] for row in M[1:]]) for j in range(3)
+        )
+
+    out = []
+    for rows in itertools.combinations(range(len(A)), d):
+        M = [[Fraction(v) for v in A[i]] for i in rows]
+        D = det(M)
+        if D == 0:
+            continue
+        x = []
+        for j in range(d):
+            Mj = [[*row[:j], Fraction(b[i]), *row[j + 1 :]] for row, i in zip(M, rows)]
+            x.append(det(Mj) / D)
+        if all(sum(a * v for a, v in zip(row, x)) <= rhs for row, rhs in zip(A, b)):
+            out.append(x)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(30))
+@pytest.mark.parametrize("solver", ["highs", "exact", "liar"])
+def test_polytope_sides_against_vertices(seed, solver, monkeypatch):
+    """Polytope.integer_sides against the values of each key at the polytope's vertices, with
+    keys through vertices, along edges and through the interior point: with HiGHS proposing,
+    with the exact simplex alone, and with a float solver that answers at random (every
+    proposal must be checked exactly, so a lying solver may only cost time)."""
+    from shallowsym.domain import lp
+
+    rng = random.Random(seed)
+    if solver == "exact":
+        monkeypatch.setattr(lp, "_linprog", lambda *args: None)
+    elif solver == "liar":
+
+        def liar(cost, A, b):
+            x = np.array([rng.uniform(-3, 3) for _ in range(A.shape[1])])
+            y = np.array([rng.choice([0.0, rng.uniform(0, 2)]) for _ in range(A.shape[0])])
+            return x, y
+
+        monkeypatch.setattr(lp, "_linprog", liar)
+    d = rng.choice([2, 3])
+    # a box lo <= x <= hi (right-hand sides of both signs), cut by a few random half-spaces
+    # that keep its midpoint inside
+    lo = [rng.choice([Fraction(-1), Fraction(1, 2), Fraction(1)]) for _ in range(d)]
+    hi = [v + rng.choice([1, 2, 3]) for v in lo]
+    A = [[int(i == j) for j in range(d)] for i in range(d)]
+    A += [[-int(i == j) for j in range(d)] for i in range(d)]
+    b = hi + [-v for v in lo]
+    mid = [(u + v) / 2 for u, v in zip(lo, hi)]
+    for _ in range(rng.randint(0, 3)):
+        row = [rng.randint(-3, 3) or 1 for _ in range(d)]
+        A.append(row)
+        b.append(sum(a * m for a, m in zip(row, mid)) + Fraction(rng.randint(1, 6), 2))
+    poly = Polytope(A, b)
+    vertices = _vertices(A, b)
+    keys = []
+    for _ in range(12):
+        n = [rng.randint(-3, 3) for _ in range(d)]
+        if not any(n):
+            n[0] = 1
+        kind = rng.random()
+        if kind < 0.3:  # through a vertex: touching or crossing
+            v = rng.choice(vertices)
+            n0 = -sum(a * x for a, x in zip(n, v))
+        elif kind < 0.4:  # through the interior point
+            n0 = -sum(a * x for a, x in zip(n, poly.interior_point()))
+        else:
+            n0 = Fraction(rng.randint(-12, 12), rng.choice([1, 2]))
+        den = math.lcm(Fraction(n0).denominator, 1)
+        keys.append(tuple([a * den for a in n] + [int(n0 * den)]))
+    exact_calls = []
+    fallback = lp.PolytopeSides._exact
+    monkeypatch.setattr(
+        lp.PolytopeSides, "_exact", lambda self, key: exact_calls.append(key) or fallback(self, key)
+    )
+    touching = 0
+    for key, side in zip(keys, poly.integer_sides(keys), strict=True):
+        values = [sum(a * x for a, x in zip(key[:-1], v)) + key[-1] for v in vertices]
+        expected = 1 if min(values) >= 0 else (-1 if max(values) <= 0 else 0)
+        assert side == expected, (A, b, key)
+        touching += expected != 0 and 0 in values
+    if solver == "highs":  # HiGHS's proposals are certified, except perhaps at a touch
+        assert len(exact_calls) <= touching

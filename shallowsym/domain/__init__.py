@@ -28,13 +28,13 @@ from typing import Any
 
 from .canonical import fold_onto, key_side, key_sides
 from .cells import cell_points
+from .lp import exact_lp_min
 from .sets import (
     Box,
     Domain,
     Polytope,
     as_domain,
     domain_from_dict,
-    exact_lp_min,
     polygon_vertices,
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flint import fmpq_mat
 
-from ..hyperplanes import combine_hyperplanes, hyperplane_normal_offset
+from ..hyperplanes import combine_hyperplanes
 from ..rationals import to_fmpq
 from .sets import Box, Polytope, check_domain
 
@@ -55,7 +55,8 @@ def key_side(domain: Box | Polytope, key) -> int:
 
 def key_sides(domain: Box | Polytope, keys) -> list[int]:
     """:func:`key_side` of every integer key, in order (a box classifies them in one loop of
-    integer sums; a polytope solves two exact linear programs per key).
+    integer sums; a polytope by linear programs, certified exactly:
+    :class:`shallowsym.domain.lp.PolytopeSides`).
 
     Parameters
     ----------
@@ -85,13 +86,7 @@ def key_sides(domain: Box | Polytope, keys) -> list[int]:
     docs/theory.md, section 9; proofs/domains.md, Lemma D1 (folding).
     """
     check_domain(domain, "key_sides")
-    if isinstance(domain, Box):
-        return domain.integer_sides(keys)
-    sides = []
-    for key in keys:
-        normal, offset = hyperplane_normal_offset(key)
-        sides.append(domain.side(normal, offset))
-    return sides
+    return domain.integer_sides(keys)
 
 
 def fold_onto(domain, keys, kinks, linear, constant):

@@ -16,7 +16,8 @@ import itertools
 from fractions import Fraction
 
 from ..errors import InvalidDomainError, SearchLimitExceeded, check_limit
-from .sets import Box, Polytope, check_domain, exact_lp_min
+from .lp import exact_lp_min
+from .sets import Box, Polytope, check_domain
 
 __all__ = ["DEFAULT_CELL_LIMIT", "cell_points"]
 

@@ -20,6 +20,7 @@ from typing import Any
 from ..errors import InvalidDomainError, InvalidNetworkError
 from ..hyperplanes import format_affine
 from ..rationals import as_matrix, as_vector, format_rational, to_fraction
+from .lp import PolytopeSides, certified_interior_point, exact_lp_min
 
 __all__ = [
     "Box",
@@ -27,7 +28,6 @@ __all__ = [
     "Polytope",
     "as_domain",
     "domain_from_dict",
-    "exact_lp_min",
     "polygon_vertices",
 ]
 
@@ -304,8 +304,8 @@ class Polytope(Domain):
     Examples
     --------
     >>> tri = Polytope([[-1, 0], [0, -1], [1, 1]], [0, 0, 1])   # x, y >= 0, x + y <= 1
-    >>> tri.interior_point()
-    (Fraction(1, 3), Fraction(1, 3))
+    >>> tri.contains(tri.interior_point(), strict=True)
+    True
     >>> tri.meets((1, -1), 0), tri.meets((1, 1), -2)
     (True, False)
     >>> Polytope([[1], [-1]], [0, 0])  # doctest: +ELLIPSIS
@@ -335,6 +335,10 @@ class Polytope(Domain):
                 raise InvalidDomainError(f"A[{i}] is zero: a row must define a half-space")
         object.__setattr__(self, "A", rows)
         object.__setattr__(self, "b", rhs)
+        centre = certified_interior_point(rows, rhs)  # HiGHS proposes, A x < b checked
+        if centre is not None:
+            object.__setattr__(self, "_centre", centre)
+            return
         # max t s.t. A x + t <= b, t <= 1; as a minimum of -t over (x, t).
         value, point, _ = exact_lp_min(
             (0,) * d + (-1,),
@@ -366,8 +370,20 @@ class Polytope(Domain):
         return isinstance(other, Polytope) and (self.A, self.b) == (other.A, other.b)
 
     def interior_point(self) -> Point:
-        """A rational point with A x < b (from the exact linear program of the validation)."""
+        """A rational point with A x < b (from the linear program of the validation: HiGHS's
+        point checked exactly, or the exact simplex's)."""
         return self._centre  # type: ignore[attr-defined]
+
+    def integer_sides(self, keys) -> list[int]:
+        """:meth:`side` of every integer key (n, n0), exactly; HiGHS proposes points and
+        multipliers where scipy is installed, exact arithmetic checks them, and the exact
+        simplex answers the rest (:class:`shallowsym.domain.lp.PolytopeSides`, kept by the
+        polytope, so points found for one call certify hyperplanes of the next)."""
+        return [self._sides.side(key) for key in keys]
+
+    @cached_property
+    def _sides(self) -> PolytopeSides:
+        return PolytopeSides(self)
 
     def contains(self, x, *, strict: bool = False) -> bool:
         """Whether A x <= b (A x < b with ``strict=True``)."""
@@ -646,153 +662,3 @@ def check_domain(value: Any, function: str, argument: str = "domain") -> None:
         raise TypeError(
             f"{function} expects a Box or a Polytope for {argument}, not {type(value).__name__}"
         )
-
-
-# -- an exact rational simplex ---------------------------------------------------------------
-
-
-def exact_lp_min(u, A, b) -> tuple[Fraction, Point, tuple[Fraction, ...]]:
-    """Exact min of u.x subject to A x <= b, for a feasible, bounded problem.
-
-    Solved as the dual standard-form problem min b.y s.t. A^T y = -u, y >= 0 by a dense
-    rational two-phase simplex with Bland's rule (which terminates); the primal optimum x is
-    read from the simplex multipliers. The answer is then re-checked from scratch: A x <= b,
-    A^T y = -u, y >= 0 and u.x = -b.y, so a wrong pivot could not go unnoticed.
-
-    Parameters
-    ----------
-    u
-        The d cost coefficients (exact numbers: int, Fraction, or strings such as ``"1/3"``).
-    A
-        The m constraint rows, each of d exact numbers.
-    b
-        The m right-hand sides.
-
-    Returns
-    -------
-    (value, x, y)
-        The optimum (a Fraction), a primal point x attaining it (a tuple of d Fractions), the
-        dual multipliers y >= 0 certifying it (a tuple of m Fractions, A^T y = -u).
-
-    Raises
-    ------
-    InvalidDomainError
-        If the problem is infeasible or unbounded (callers bound their problems).
-    ValueError
-        If an entry is a string that is not a rational number (from ``Fraction``), a row of
-        A does not have d = len(u) entries, or b does not have one entry per row of A.
-    TypeError
-        If an entry is not a number at all (from ``Fraction``).
-
-    Examples
-    --------
-    >>> exact_lp_min([1, 1], [[-1, 0], [0, -1], [-1, -2]], [0, 0, -1])[0]   # x, y >= 0, x+2y >= 1
-    Fraction(1, 2)
-    >>> value, x, y = exact_lp_min([-1], [[1], [-1]], ["3/2", 0])     # max x on [0, 3/2]
-    >>> value, x, y
-    (Fraction(-3, 2), (Fraction(3, 2),), (Fraction(1, 1), Fraction(0, 1)))
-
-    References
-    ----------
-    docs/theory.md, section 9 (the exact rational linear program on a polytope, re-checked by
-    a primal point and dual multipliers); proofs/domains.md, Lemma D1 (deciding "H meets
-    int(D)" by weak duality).
-    """
-    u = [Fraction(v) for v in u]
-    A = [[Fraction(v) for v in row] for row in A]
-    b = [Fraction(v) for v in b]
-    m, d = len(A), len(u)
-    for i, row in enumerate(A):
-        if len(row) != d:
-            raise ValueError(f"exact_lp_min: A[{i}] has {len(row)} entries, but u has {d}")
-    if len(b) != m:
-        raise ValueError(f"exact_lp_min: b has {len(b)} entries, but A has {m} rows")
-    # Rows: d equations sum_i A[i][j] y_i = -u_j; columns: y (m), artificials (d).
-    signs = [1 if -u[j] >= 0 else -1 for j in range(d)]
-    rows = []
-    for j in range(d):
-        s = signs[j]
-        rows.append(
-            [s * A[i][j] for i in range(m)]
-            + [Fraction(int(r == j)) for r in range(d)]
-            + [s * -u[j]]
-        )
-    basis = [m + j for j in range(d)]
-    n = m + d
-
-    def pivot(r: int, col: int) -> None:
-        row = rows[r]
-        p = row[col]
-        if p != 1:
-            rows[r] = row = [v / p for v in row]
-        for q, other in enumerate(rows):
-            if q != r and other[col]:
-                f = other[col]
-                rows[q] = [x - f * y for x, y in zip(other, row, strict=True)]
-        basis[r] = col
-
-    def run(cost: list[Fraction], allowed: int) -> bool:
-        """Minimize cost over the tableau; False when unbounded."""
-        while True:
-            cb = [cost[c] for c in basis]
-            entering = None
-            for col in range(allowed):
-                if col in basis:
-                    continue
-                reduced = cost[col] - sum(
-                    (cb[r] * rows[r][col] for r in range(d) if rows[r][col]), Fraction(0)
-                )
-                if reduced < 0:
-                    entering = col
-                    break
-            if entering is None:
-                return True
-            best = None
-            for r in range(d):
-                a = rows[r][entering]
-                if a > 0:
-                    ratio = rows[r][-1] / a
-                    if (
-                        best is None
-                        or ratio < best[0]
-                        or (ratio == best[0] and basis[r] < basis[best[1]])
-                    ):
-                        best = (ratio, r)
-            if best is None:
-                return False
-            pivot(best[1], entering)
-
-    phase1 = [Fraction(0)] * m + [Fraction(1)] * d
-    run(phase1, n)
-    if any(rows[r][-1] for r in range(d) if basis[r] >= m):
-        raise InvalidDomainError("internal LP: the problem is unbounded below")
-    # Drive zero-level artificials out of the basis where possible.
-    for r in range(d):
-        if basis[r] >= m:
-            col = next((c for c in range(m) if rows[r][c] and c not in basis), None)
-            if col is not None:
-                pivot(r, col)
-    cost = b + [Fraction(0)] * d
-    # Artificials may not enter again; their columns still carry B^-1.
-    if not run(cost, m):
-        raise InvalidDomainError("internal LP: the problem is infeasible")
-    y = [Fraction(0)] * m
-    for r, col in enumerate(basis):
-        if col < m:
-            y[col] = rows[r][-1]
-    cb = [cost[c] if c < m else Fraction(0) for c in basis]
-    # simplex multipliers pi_j = c_B B^-1 e_j = column of artificial j (times its row sign)
-    x = tuple(
-        signs[j] * sum((cb[r] * rows[r][m + j] for r in range(d) if rows[r][m + j]), Fraction(0))
-        for j in range(d)
-    )
-    value = _dot(u, x)
-    ok = (
-        all(v >= 0 for v in y)
-        and all(_dot(row, x) <= rhs for row, rhs in zip(A, b, strict=True))
-        and all(sum((A[i][j] * y[i] for i in range(m)), Fraction(0)) == -u[j] for j in range(d))
-        and value == -_dot(b, y)
-    )
-    if not ok:  # pragma: no cover - the checks guard the simplex, they never fail on purpose
-        raise AssertionError("internal error: the exact LP certificate does not check")
-    return value, x, tuple(y)
