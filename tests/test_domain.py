@@ -1068,3 +1068,28 @@ def test_polytope_sides_against_vertices(seed, solver, monkeypatch):
         touching += expected != 0 and 0 in values
     if solver == "highs":  # HiGHS's proposals are certified, except perhaps at a touch
         assert len(exact_calls) <= touching
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_polytope_witnesses_with_a_lying_float_solver(seed, monkeypatch):
+    """Verdicts and witnesses on a triangle when the float LP answers at random: every
+    proposal is checked exactly, so only the time may change (Z3 and exact evaluation)."""
+    from shallowsym.domain import lp
+
+    rng = random.Random(7700 + seed)
+
+    def liar(cost, A, b):
+        return (
+            np.array([rng.uniform(-2, 2) for _ in range(A.shape[1])]),
+            np.array([rng.uniform(0, 2) for _ in range(A.shape[0])]),
+        )
+
+    monkeypatch.setattr(lp, "_linprog", liar)
+    tri = Polytope([[-1, 0], [0, -1], [1, 1]], [0, 0, 1])
+    a = rand_net(rng, 2, 3, 1)
+    b = add_neuron(a, [rng.randint(-2, 2) or 1, 1], Fraction(rng.randint(-1, 1), 3), [1])
+    result = equivalent(a, b, domain=tri)
+    assert bool(result) == z3_equal_on(a, b, tri.A, tri.b)
+    if not result:
+        assert tri.contains(result.witness, strict=True)
+        assert reference_eval(a, result.witness) != reference_eval(b, result.witness)

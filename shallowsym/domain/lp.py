@@ -393,6 +393,28 @@ class PolytopeSides:
         box = sum(min(v * a, v * b) for v, a, b in zip(r, lo, hi, strict=True) if v)
         return bound * L + box >= 0
 
+    def inside_on_side(self, key, sign: int) -> Point | None:
+        """A rational point strictly inside D with sign * (n . x + n0) > 0, certified
+        exactly (the interior point, a pool point pulled toward it, or HiGHS's maximiser
+        pulled toward it); None when none is certified (the caller solves it exactly)."""
+        C, qc = self.centre
+        candidates = [self.centre]
+        n_f = np.array([float(v) for v in key[:-1]])
+        values = sign * (np.array(self.pool_f) @ n_f + float(key[-1]))
+        candidates.append(self.pool[int(np.argmax(values))])
+        solved = _linprog(-sign * n_f, self.A_f, self.b_f)
+        if solved is not None:
+            ratios = [float(v).as_integer_ratio() for v in solved[0]]
+            Q = max(den for _, den in ratios)
+            candidates.append(([num * (Q // den) for num, den in ratios], Q))
+        top, bottom = _PULL.denominator - _PULL.numerator, _PULL.denominator
+        for X, q in candidates:
+            if (X, q) != self.centre:  # p c + (1 - p) x: strictly inside when x is in D
+                X, q = [c * q + top * x * qc for c, x in zip(C, X, strict=True)], qc * q * bottom
+            if sign * self._sign(key, X, q) > 0 and self.rows.contains(X, q, strict=True):
+                return tuple(Fraction(x, q) for x in X)
+        return None
+
     def _exact(self, key) -> int:
         normal = [Fraction(v) for v in key[:-1]]
         return self.polytope.side(normal, Fraction(key[-1]))

@@ -44,6 +44,10 @@ def _toward(c: Point, q: Point, lam: Fraction) -> Point:
 
 def _strict_side(domain: Box | Polytope, key: Key, sign: int) -> Point:
     """A point of int(D) where sign * l_H > 0 (H meets int(D))."""
+    if isinstance(domain, Polytope):  # certified float proposals first (exact LPs are slow)
+        point = domain.inside_on_side(key, sign)
+        if point is not None:
+            return point
     normal, offset = hyperplane_normal_offset(key)
     c = domain.interior_point()
     lc = sign * (_dot(normal, c) + offset)

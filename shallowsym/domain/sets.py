@@ -381,6 +381,12 @@ class Polytope(Domain):
         polytope, so points found for one call certify hyperplanes of the next)."""
         return [self._sides.side(key) for key in keys]
 
+    def inside_on_side(self, key, sign: int) -> Point | None:
+        """A rational point strictly inside the polytope where sign * (n . x + n0) > 0 for the
+        integer key (n, n0), certified exactly from HiGHS's proposals; None when none is
+        certified (:meth:`shallowsym.domain.lp.PolytopeSides.inside_on_side`)."""
+        return self._sides.inside_on_side(key, sign)
+
     @cached_property
     def _sides(self) -> PolytopeSides:
         return PolytopeSides(self)
