@@ -1093,3 +1093,27 @@ def test_polytope_witnesses_with_a_lying_float_solver(seed, monkeypatch):
     if not result:
         assert tri.contains(result.witness, strict=True)
         assert reference_eval(a, result.witness) != reference_eval(b, result.witness)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_reduce_and_max_difference_on_a_cut_box(seed):
+    """A box cut by x + y <= 3/2 (an outer box read from its rows: the always-active
+    neurons' biases and the MILP's big-M bounds come from it): reduce is equal on the
+    polytope (Z3) and of minimal width, and max_difference agrees with the exact vertices."""
+    from shallowsym import minimal_width, reduce
+
+    rng = random.Random(9100 + seed)
+    A = [[1, 0], [0, 1], [-1, 0], [0, -1], [1, 1]]
+    b = [1, 1, 0, 0, Fraction(3, 2)]
+    poly = Polytope(A, b)
+    assert poly.outer_box() == ((0, 0), (1, 1))
+    net = rand_net(rng, 2, 5, 2, span=2)
+    net = add_neuron(net, [1, 1], 3, [1, 2])  # always active on the polytope
+    net = add_neuron(net, [1, -1], 2, [Fraction(-1, 2), 1])  # always active too
+    small = reduce(net, domain=poly)
+    assert small.h == minimal_width(net, domain=poly)
+    assert z3_equal_on(net, small, A, b)
+    other = add_neuron(net, [2, 1], -2, [1, -1])
+    exact = max_difference(net, other, domain=poly, method="exact")
+    milp = max_difference(net, other, domain=poly, method="milp")
+    assert exact.exact and milp.maximum <= exact.maximum <= Fraction(milp.upper_bound) + 1e-6

@@ -345,10 +345,13 @@ def _milp(a, b, g: _Difference, domain, k: int, time_limit):
         x_lo = np.array([float(v) for v in domain.lo])
         x_hi = np.array([float(v) for v in domain.hi])
         P_rows, P_rhs = np.zeros((0, d)), np.zeros(0)
-    else:
-        ranges = [domain.affine_range([int(i == j) for i in range(d)], 0) for j in range(d)]
-        x_lo = np.array([float(r[0][0]) for r in ranges])
-        x_hi = np.array([float(r[1][0]) for r in ranges])
+    else:  # variable bounds: a box around D (its own rows, or 2 d exact programs)
+        outer = domain.outer_box()
+        if outer is None:
+            ranges = [domain.affine_range([int(i == j) for i in range(d)], 0) for j in range(d)]
+            outer = tuple(r[0][0] for r in ranges), tuple(r[1][0] for r in ranges)
+        x_lo = np.array([float(v) for v in outer[0]])
+        x_hi = np.array([float(v) for v in outer[1]])
         P_rows = np.array([[float(v) for v in row] for row in domain.A])
         P_rhs = np.array([float(v) for v in domain.b])
     # The float data of the sigma form g_j = sum kappa relu(l) + L_j x + e_j, with
@@ -359,7 +362,12 @@ def _milp(a, b, g: _Difference, domain, k: int, time_limit):
     K = np.array([[float(v) for v in kink] for _, kink, _, _ in g.terms]).reshape(m, k)
     L = np.array([[float(v) / 2 for v in row] for row in g.M]) - 0.5 * K.T @ U
     e = np.array([float(v) for v in g.delta]) - 0.5 * K.T @ c
-    ranges = [domain.affine_range(normal, offset) for _, _, normal, offset in g.terms]
+    # big-M bounds of each l_H over D: exact on a box; over the outer box of a polytope when
+    # it has one (wider, still valid), else its exact range
+    around = domain
+    if isinstance(domain, Polytope) and domain.outer_box() is not None:
+        around = Box(*domain.outer_box())
+    ranges = [around.affine_range(normal, offset) for _, _, normal, offset in g.terms]
     l_low = np.array([float(r[0][0]) for r in ranges])
     l_high = np.array([float(r[1][0]) for r in ranges])
     values, points, uppers = [], [], []

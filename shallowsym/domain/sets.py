@@ -392,12 +392,22 @@ class Polytope(Domain):
         return PolytopeSides(self)
 
     def contains(self, x, *, strict: bool = False) -> bool:
-        """Whether A x <= b (A x < b with ``strict=True``)."""
-        for row, rhs in zip(self.A, self.b, strict=True):
-            v = _dot(row, x)
-            if v > rhs or (strict and v == rhs):
-                return False
-        return True
+        """Whether A x <= b (A x < b with ``strict=True``), exactly (one integer flint
+        product)."""
+        x = [Fraction(v) for v in x]
+        q = math.lcm(*(v.denominator for v in x))
+        X = [v.numerator * (q // v.denominator) for v in x]
+        return self._sides.rows.contains(X, q, strict=strict)
+
+    def outer_box(self) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]] | None:
+        """(lo, hi) of a box containing the polytope, read from the rows that bound a single
+        coordinate (no linear program), or None when some coordinate has no such bound on
+        either side."""
+        outer = self._sides.outer
+        if outer is None:
+            return None
+        L, lo, hi = outer
+        return tuple(Fraction(v, L) for v in lo), tuple(Fraction(v, L) for v in hi)
 
     def affine_range(self, u, c):
         """Exact ((min, argmin), (max, argmax)) of u.x + c over the polytope; None if unbounded.
@@ -447,7 +457,10 @@ class Polytope(Domain):
 
     @cached_property
     def bounded(self) -> bool:
-        """Whether the polytope is bounded (2 d exact linear programs)."""
+        """Whether the polytope is bounded: at once when every coordinate is bounded by a row
+        of its own (:meth:`outer_box`), else by 2 d exact linear programs."""
+        if self.outer_box() is not None:
+            return True
         for j in range(self.d):
             e = [0] * self.d
             e[j] = 1

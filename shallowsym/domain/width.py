@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, NamedTuple
 
 from flint import fmpq_mat
@@ -354,6 +355,15 @@ def reduce_on(
     return reduction_on(net, domain, limit=limit).network
 
 
+def _lower_bound(domain: Box | Polytope, q) -> Fraction:
+    """A lower bound of q . x over D: its minimum on a box, on a polytope's outer box when it
+    has one (no linear program; any lower bound L makes relu(q . x + 1 - L) always active)."""
+    if isinstance(domain, Polytope) and domain.outer_box() is not None:
+        domain = Box(*domain.outer_box())
+    (low, _), _ = domain.affine_range(q, 0)
+    return low
+
+
 class DomainReduction(NamedTuple):
     """:func:`reduction_on`'s answer: the reduced network and where its neurons come from."""
 
@@ -373,12 +383,12 @@ def reduction_on(
 
     The construction is the upper bound of Theorem D4: one neuron per bent hyperplane meeting
     int(D), oriented by the best flip set S found, and r = rank(L_S) always-active neurons
-    relu(q_t . x + beta_t) with beta_t = 1 - min_D q_t . x, b2 adjusted. The neuron of a
-    bent hyperplane H is an original neuron i on H with the orientation S asks for, its
-    (w_i, beta_i) unchanged and a = kappa_H / s_i (so a_i itself when i is alone on H); when
-    every neuron on H points the other way, the first is negated (built anew). Dead neurons,
-    neurons on hyperplanes missing int(D) and zero-output neurons are removed; the
-    always-active ones are replaced by the r new neurons.
+    relu(q_t . x + beta_t) with beta_t = 1 - (a lower bound of q_t . x on D), b2 adjusted.
+    The neuron of a bent hyperplane H is an original neuron i on H with the orientation S
+    asks for, its (w_i, beta_i) unchanged and a = kappa_H / s_i (so a_i itself when i is
+    alone on H); when every neuron on H points the other way, the first is negated (built
+    anew). Dead neurons, neurons on hyperplanes missing int(D) and zero-output neurons are
+    removed; the always-active ones are replaced by the r new neurons.
 
     Parameters
     ----------
@@ -459,15 +469,14 @@ def reduction_on(
         merged.append((kept, *others) if sign > 0 else tuple(members))
     # L_S = P Q with Q the rows of L_S at the pivot columns of rref(L_S^T), P[j, t] = R[t, j]
     # (column j of L_S^T is sum_t R[t, j] times pivot column t); each q_t . x becomes the
-    # always-active neuron relu(q_t . x + beta_t), beta_t = 1 - min_D q_t . x
+    # always-active neuron relu(q_t . x + beta_t), beta_t = 1 - (a lower bound on D)
     L = _columns(M, d)
     entries, e = L.entries(), [M[j, d] for j in range(k)]
     R, _ = L.transpose().rref()
     for t in range(rank):
         pivot = next(j for j in range(k) if R[t, j])
         q = entries[pivot * d : (pivot + 1) * d]
-        (low, _), _ = domain.affine_range(list(map(to_fraction, q)), 0)
-        beta = 1 - to_fmpq(low)
+        beta = 1 - to_fmpq(_lower_bound(domain, list(map(to_fraction, q))))
         W1 += q
         b1.append(beta)
         column = [R[t, j] for j in range(k)]
