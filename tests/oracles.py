@@ -120,3 +120,21 @@ def numeric_local_dimension(residual, x0, *, seed, samples=120, eps=1e-3):
         best = max(best, corank)
     assert best >= 0, "no sample reached the variety"
     return best
+
+
+def fraction_rank(rows):
+    """The rank of a matrix of exact numbers by Gaussian elimination in Fraction (an oracle
+    that shares no code with the library's modular ranks)."""
+    rows = [[Fraction(x) for x in r] for r in rows if any(r)]
+    rank = 0
+    for col in range(len(rows[0]) if rows else 0):
+        pivot = next((i for i in range(rank, len(rows)) if rows[i][col]), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        for i in range(rank + 1, len(rows)):
+            if rows[i][col]:
+                f = rows[i][col] / rows[rank][col]
+                rows[i] = [x - f * y for x, y in zip(rows[i], rows[rank], strict=True)]
+        rank += 1
+    return rank

@@ -13,7 +13,7 @@ import pytest
 import z3
 from hypothesis import given
 from hypothesis import strategies as st
-from oracles import reference_eval
+from oracles import fraction_rank, reference_eval
 from scipy.optimize import linprog
 
 from shallowsym import ShallowNetwork, canonical_form, equivalent
@@ -584,21 +584,6 @@ def test_minimal_width_on_a_box_closed_form_many_hyperplanes():
     the canonical forms) and is a lower bound by Theorem D4 (rho(L, U) = rank(L) here, computed
     below by this test's own elimination)."""
     from shallowsym import minimal_width, reduce
-
-    def fraction_rank(rows):
-        rows = [list(r) for r in rows if any(r)]
-        rank = 0
-        for col in range(len(rows[0]) if rows else 0):
-            pivot = next((i for i in range(rank, len(rows)) if rows[i][col]), None)
-            if pivot is None:
-                continue
-            rows[rank], rows[pivot] = rows[pivot], rows[rank]
-            for i in range(rank + 1, len(rows)):
-                if rows[i][col]:
-                    f = rows[i][col] / rows[rank][col]
-                    rows[i] = [x - f * y for x, y in zip(rows[i], rows[rank])]
-            rank += 1
-        return rank
 
     rng = np.random.default_rng(18)
     d, h, k = 60, 40, 3

@@ -8,26 +8,11 @@ from fractions import Fraction
 
 import pytest
 from flint import fmpq, fmpq_mat
+from oracles import fraction_rank
 
 from shallowsym.linalg import matrix_rank
 
 P = 18446744073709551557  # the prime matrix_rank works modulo
-
-
-def fraction_rank(rows):
-    rows = [[Fraction(x) for x in r] for r in rows]
-    rank = 0
-    for col in range(len(rows[0]) if rows else 0):
-        pivot = next((i for i in range(rank, len(rows)) if rows[i][col]), None)
-        if pivot is None:
-            continue
-        rows[rank], rows[pivot] = rows[pivot], rows[rank]
-        for i in range(rank + 1, len(rows)):
-            if rows[i][col]:
-                f = rows[i][col] / rows[rank][col]
-                rows[i] = [x - f * y for x, y in zip(rows[i], rows[rank], strict=True)]
-        rank += 1
-    return rank
 
 
 def flint(rows):
