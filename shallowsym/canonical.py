@@ -269,7 +269,8 @@ class CanonicalForm:
             return vector_text(values, exact=exact, full=full)
 
         lines = [
-            f"canonical form: d = {self.d}, k = {self.k}, {self.num_bent} bent hyperplanes",
+            f"canonical form: d = {self.d}, k = {self.k}, {self.num_bent} bent "
+            f"hyperplane{'' if self.num_bent == 1 else 's'}",
             "f(x) = sum over H of (kink_H / 2) |u_H.x + c_H| + (1/2) M x + delta, with",
         ]
 

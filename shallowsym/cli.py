@@ -16,6 +16,7 @@ import re
 import sys
 import traceback
 from collections.abc import Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from .canonical import canonical_form
 from .domain.maxdiff import DEFAULT_VERTEX_LIMIT, max_difference
 from .domain.sets import Box, domain_from_dict
 from .equivalence import equivalent
-from .errors import SearchLimitExceeded, ShallowSymError
+from .errors import InvalidDomainError, SearchLimitExceeded, ShallowSymError
 from .fibre.flips import DEFAULT_LIMIT
 from .fibre.strata import DEFAULT_TYPE_LIMIT
 from .functional import functional_dimension
@@ -97,9 +98,11 @@ def _domain(args: argparse.Namespace, d: int):
     if getattr(args, "domain", None) is not None:
         try:
             with open(args.domain, encoding="utf-8") as handle:
-                return domain_from_dict(handle.read())
+                return domain_from_dict(handle.read(), d=d)
         except OSError as err:
             raise ShallowSymError(f"cannot read {args.domain}: {err.strerror or err}") from None
+        except InvalidDomainError as err:
+            raise InvalidDomainError(f"--domain {args.domain}: {err}") from None
     return None
 
 
@@ -132,6 +135,11 @@ def _cmd_equiv(args: argparse.Namespace) -> int:
         _emit(args, relabelled.to_dict, lambda: str(relabelled))
         return EXIT_OK if relabelled else EXIT_DIFFERENT
     domain = _domain(args, a.d)
+    if args.epsilon is not None and domain is None:
+        raise ShallowSymError(
+            "--epsilon needs --box LO HI or --domain D.json: on all of R^d the difference of "
+            "two different networks may be unbounded"
+        )
     result = equivalent(
         a, b, method=args.method, limit=args.limit, domain=domain, epsilon=args.epsilon
     )
@@ -370,6 +378,17 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _epsilon(text: str) -> str:
+    """--epsilon: an exact non-negative number (``1/20``, ``0.05``, ``1e-3``), kept as text."""
+    try:
+        value = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number (e.g. 1/20 or 0.05)") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative; epsilon bounds |f_a - f_b|")
+    return text
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -430,7 +449,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="equivalent up to permuted inputs, outputs or both (exit 3 past --relabel-limit)",
     )
     _limit_option(p, "--relabel-limit", DEFAULT_RELABEL_LIMIT, "the relabelling search")
-    p.add_argument("--epsilon", help="with a domain: equal up to this sup |f_a - f_b| (exact)")
+    p.add_argument(
+        "--epsilon",
+        type=_epsilon,
+        help="with --box or --domain: equal up to this sup |f_a - f_b| (exact)",
+    )
     p.set_defaults(run=_cmd_equiv)
     p = sub.add_parser("align", help="pair the bent hyperplanes of two networks", epilog=EPILOG)
     p.add_argument("a", help=FILE_HELP)
@@ -491,7 +514,14 @@ def build_parser() -> argparse.ArgumentParser:
         + ", ".join(WRITABLE)
         + " (.json and .npz exact; the others float64, and the message says if rounded)",
     )
-    _limit_option(p, "--limit", DEFAULT_LIMIT, "the sign search")
+    p.add_argument(
+        "--limit",
+        type=_positive,
+        default=None,
+        help=f"bound on the sign search (default {DEFAULT_LIMIT}) or, with --box/--domain, on "
+        "the flip sets examined (default 1024; past it the best reduction found is written, "
+        "with the bounds on the minimal width)",
+    )
     p.set_defaults(run=_cmd_reduce)
     p = sub.add_parser("maxdiff", help="sup over a bounded domain of |f_a - f_b|", epilog=EPILOG)
     p.add_argument("a", help=FILE_HELP)
@@ -569,15 +599,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     reached, 4 internal error, 130 interrupted; every error is one line on stderr.
     """
     NOTES.clear()
-    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in given
+    as_json = "--json" in given  # a script reading stdout gets a JSON object on errors too
     try:
         args = build_parser().parse_args(argv)
         return args.run(args)
     except SearchLimitExceeded as err:
-        _error(f"{err} (search limit reached; the answer is undecided)")
+        message = f"{err} (search limit reached; the answer is undecided)"
+        _error(message)
+        if as_json:
+            print(json.dumps({"error": "undecided", "message": message, "exit_code": EXIT_LIMIT}))
         return EXIT_LIMIT
     except ShallowSymError as err:
         _error(str(err))
+        if as_json:
+            print(
+                json.dumps({"error": "bad input", "message": str(err), "exit_code": EXIT_BAD_INPUT})
+            )
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # the reader (for example ``head``) closed the pipe: not an error
         sys.stderr.close()

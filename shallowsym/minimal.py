@@ -30,6 +30,7 @@ from typing import Any
 
 from .canonical import CanonicalForm, canonical_form
 from .domain.sets import as_domain
+from .domain.width import DEFAULT_LIMIT as DOMAIN_LIMIT
 from .domain.width import minimal_width_on, reduce_on, reduction_on
 from .errors import SearchLimitExceeded, check_limit
 from .fibre.flips import DEFAULT_LIMIT
@@ -184,7 +185,15 @@ def _width(net: ShallowNetwork, limit: int) -> int:
     return len(_simplification(net)[0])  # attained by net with zero neurons and twins removed
 
 
-def minimal_width(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=None) -> int:
+def _limit(limit: int | None, domain: Any) -> int:
+    """``limit``, or the default of the question: DEFAULT_LIMIT steps of the sign and mixed-set
+    search on R^d, DOMAIN_LIMIT flip sets on a domain (each a rank over Q^(k x d))."""
+    if limit is not None:
+        return limit
+    return DEFAULT_LIMIT if domain is None else DOMAIN_LIMIT
+
+
+def minimal_width(net: ShallowNetwork, *, limit: int | None = None, domain=None) -> int:
     """N_min(f): the fewest hidden neurons of any network computing f_net.
 
     With ``domain=D`` (a Box or Polytope): the fewest neurons of a network equal to f_net on
@@ -193,8 +202,9 @@ def minimal_width(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=Non
     Parameters
     ----------
     net : ShallowNetwork
-    limit : int, keyword-only
-        Bound on the search over orientations and mixed sets, used only where the bounds
+    limit : int or None, keyword-only
+        Bound on the search over orientations and mixed sets (None, the default: 2^22 steps
+        on R^d, 1024 flip sets on a domain), used only where the bounds
         (bent hyperplanes <= N_min <= h, and the closed forms of docs/theory.md section 6) leave
         the value open.
     domain : Box or Polytope, keyword-only
@@ -230,18 +240,19 @@ def minimal_width(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=Non
     """
     check_network(net, "minimal_width", "net")
     if domain is not None:
-        return minimal_width_on(net, domain, limit=limit)
-    return _width(net, limit)
+        return minimal_width_on(net, domain, limit=_limit(limit, domain))
+    return _width(net, _limit(limit, domain))
 
 
-def is_irreducible(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=None) -> bool:
+def is_irreducible(net: ShallowNetwork, *, limit: int | None = None, domain=None) -> bool:
     """Whether no network with fewer neurons computes f_net (h == N_min); on D with ``domain``.
 
     Parameters
     ----------
     net : ShallowNetwork
-    limit : int, keyword-only
-        Bound on the search over orientations and mixed sets, used only where the bounds
+    limit : int or None, keyword-only
+        Bound on the search over orientations and mixed sets (None, the default: 2^22 steps
+        on R^d, 1024 flip sets on a domain), used only where the bounds
         (bent hyperplanes <= N_min <= h, and the closed forms of docs/theory.md section 6) leave
         the value open.
     domain : Box or Polytope, keyword-only
@@ -277,8 +288,8 @@ def is_irreducible(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=No
     """
     check_network(net, "is_irreducible", "net")
     if domain is not None:
-        return net.h == minimal_width_on(net, domain, limit=limit)
-    return net.h == _width(net, limit)
+        return net.h == minimal_width_on(net, domain, limit=_limit(limit, domain))
+    return net.h == _width(net, _limit(limit, domain))
 
 
 @dataclass(frozen=True)
@@ -309,6 +320,9 @@ class ReducedNetwork:
     merged: tuple[tuple[int, ...], ...]
     removed: tuple[int, ...]
     domain: Any = None
+    #: None when ``network`` is proven minimal; else a lower bound on the minimal width (on a
+    #: domain whose flip-set search stopped at ``limit``: ``network`` is then the best found)
+    lower_bound: int | None = None
 
     @property
     def kept_neurons(self) -> bool:
@@ -321,11 +335,18 @@ class ReducedNetwork:
     def to_text(self, *, full: bool = False, exact: bool = False) -> str:
         """For people: widths, what was deleted and merged, the map, the reduced neurons."""
         net, orig = self.network, self.original
-        lines = [
-            f"width {orig.h}, minimal width {net.h}"
-            + ("" if self.domain is None else f" on D = {self.domain}")
-            + (" (irreducible)" if net.h == orig.h else ""),
-        ]
+        on = "" if self.domain is None else f" on D = {self.domain}"
+        if self.lower_bound is None:
+            head = f"width {orig.h}, minimal width {net.h}{on}" + (
+                " (irreducible)" if net.h == orig.h else ""
+            )
+        else:
+            head = (
+                f"width {orig.h}, reduced to {net.h}{on}; the minimal width is between "
+                f"{self.lower_bound} and {net.h} (the flip-set search stopped at its limit: "
+                "--limit / limit= searches further)"
+            )
+        lines = [head]
         if net.h < orig.h:
             fresh = sum(o is None for o in self.origin)
             if not fresh:
@@ -373,8 +394,13 @@ class ReducedNetwork:
         """JSON-ready: the reduced network (exact strings) and the map."""
         return {
             "width": self.original.h,
-            "minimal_width": self.network.h,
-            "irreducible": self.network.h == self.original.h,
+            "minimal_width": self.network.h if self.lower_bound is None else None,
+            "reduced_width": self.network.h,
+            "minimal_width_bounds": [
+                self.network.h if self.lower_bound is None else self.lower_bound,
+                self.network.h,
+            ],
+            "irreducible": self.network.h == self.original.h and self.lower_bound is None,
             "kept_neurons": self.kept_neurons,
             "origin": list(self.origin),
             "merged": [list(m) for m in self.merged],
@@ -428,7 +454,7 @@ def _simplification(net: ShallowNetwork):
 
 
 def reduction(
-    net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain: Any = None
+    net: ShallowNetwork, *, limit: int | None = None, domain: Any = None
 ) -> ReducedNetwork:
     """A network of minimal width computing f_net, with the map to the original neurons.
 
@@ -437,7 +463,9 @@ def reduction(
     net
         A network.
     limit
-        Bound on the search over signs and mixed sets (only what the bounds leave open).
+        Bound on the search over signs and mixed sets (only what the bounds leave open); None
+        (the default) is 2^22 steps on R^d and 1024 flip sets on a domain (on a domain, past
+        it the best network found is returned, with ``lower_bound`` set).
     domain
         A Box or Polytope: minimal width among networks equal to f_net on int(D)
         (:func:`shallowsym.domain.width.reduction_on`: one original neuron kept per bent
@@ -471,10 +499,17 @@ def reduction(
     docs/theory.md section 6 (proofs/minimal_width.md); twins and zero neurons: section 5, S3-S5.
     """
     if domain is not None:
-        parts = reduction_on(net, domain, limit=limit)
+        parts = reduction_on(net, domain, limit=_limit(limit, domain))
         return ReducedNetwork(
-            parts.network, net, parts.origin, parts.merged, parts.removed, as_domain(domain, net.d)
+            parts.network,
+            net,
+            parts.origin,
+            parts.merged,
+            parts.removed,
+            as_domain(domain, net.d),
+            None if parts.minimal else parts.lower_bound,
         )
+    limit = _limit(limit, domain)
     best = _reduction(net, limit)
     cf = canonical_form(net)
     if best is None and net.h <= cf.num_bent:
@@ -490,7 +525,7 @@ def reduction(
     return ReducedNetwork(out, net, (None,) * out.h, ((),) * out.h, tuple(range(net.h)))
 
 
-def reduce(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=None) -> ShallowNetwork:
+def reduce(net: ShallowNetwork, *, limit: int | None = None, domain=None) -> ShallowNetwork:
     """A network of minimal width computing the same function (checked).
 
     Original neurons are kept where that is minimal (see :func:`reduction`, which also gives
@@ -502,8 +537,9 @@ def reduce(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=None) -> S
     Parameters
     ----------
     net : ShallowNetwork
-    limit : int, keyword-only
-        Bound on the search over orientations and mixed sets, used only where the bounds
+    limit : int or None, keyword-only
+        Bound on the search over orientations and mixed sets (None, the default: 2^22 steps
+        on R^d, 1024 flip sets on a domain), used only where the bounds
         (bent hyperplanes <= N_min <= h, and the closed forms of docs/theory.md section 6) leave
         the value open.
     domain : Box or Polytope, keyword-only
@@ -539,5 +575,5 @@ def reduce(net: ShallowNetwork, *, limit: int = DEFAULT_LIMIT, domain=None) -> S
     """
     check_network(net, "reduce", "net")
     if domain is not None:
-        return reduce_on(net, domain, limit=limit)
+        return reduce_on(net, domain, limit=_limit(limit, domain))
     return reduction(net, limit=limit).network

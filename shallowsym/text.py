@@ -275,7 +275,8 @@ def html_block(text: str) -> str:
 
 
 def short_message(text: str) -> str:
-    """``text`` with every integer of more than 12 digits as a ``~`` decimal.
+    """``text`` with every number (integer, decimal or fraction) of more than 12 digits as a
+    ``~`` decimal.
 
     Parameters
     ----------
@@ -296,13 +297,27 @@ def short_message(text: str) -> str:
     --------
     >>> short_message("needs 12345678901234567890 steps")
     'needs ~1.2346e+19 steps'
+    >>> short_message("at most 0.0351234567890123 <= 1/20, kink -2628400000000001/9007199254740992")
+    'at most ~0.035123 <= 1/20, kink ~-0.29181'
 
     References
     ----------
     * docs/theory.md section 1 (every number is an exact rational; only its printed form
       may be shortened, and a shortened number is marked ``~``).
     """
-    return re.sub(r"\d{13,}", lambda m: _approximate(int(m.group())), text)
+    return _NUMBER.sub(_short_number, text)
+
+
+# a whole number token: an integer, a decimal or a fraction (not part of a word or a longer
+# token), so that "0.0351..." or "a/b" is shortened as one value, not digit run by digit run
+_NUMBER = re.compile(r"(?<![\w.~/])-?\d+(?:\.\d+|/\d+)?(?![\w.~/])")
+
+
+def _short_number(match: re.Match) -> str:
+    token = match.group()
+    if sum(c.isdigit() for c in token) <= 12:
+        return token
+    return format_number(Fraction(token), max_chars=12)
 
 
 def vector_text(

@@ -1102,3 +1102,26 @@ def test_reduce_and_max_difference_on_a_cut_box(seed):
     exact = max_difference(net, other, domain=poly, method="exact")
     milp = max_difference(net, other, domain=poly, method="milp")
     assert exact.exact and milp.maximum <= exact.maximum <= Fraction(milp.upper_bound) + 1e-6
+
+
+def test_reduction_on_a_domain_past_its_limit_returns_the_best_found_with_bounds():
+    """Two bent hyperplanes whose normals span R^2 (floor 0) and an always-active neuron
+    -(x + y + 5) (rank(L) = 1 at the network's own orientations, 0 with both flipped): with
+    limit=1 the flip-set search stops undecided; reduction still returns a network equal on
+    the box (Z3), with the bounds, while minimal_width and reduce raise SearchLimitExceeded
+    naming them; the default limit finds the width 2."""
+    from shallowsym import minimal_width, reduce, reduction
+
+    net = ShallowNetwork(
+        [[1, 0], [0, 1], [1, 1]], [Fraction(-1, 2), Fraction(-1, 2), 5], [[1, 1, -1]], [0]
+    )
+    box = Box([0, 0], [1, 1])
+    result = reduction(net, domain=box, limit=1)
+    assert result.lower_bound == 2 and result.network.h == 3
+    assert z3_equal_on(net, result.network, *box_rows([0, 0], [1, 1]))
+    assert "between 2 and 3" in result.to_text()
+    assert result.to_dict()["minimal_width"] is None
+    for call in (minimal_width, reduce):
+        with pytest.raises(SearchLimitExceeded, match="between 2 and 3"):
+            call(net, domain=box, limit=1)
+    assert minimal_width(net, domain=box) == 2  # the default limit decides it

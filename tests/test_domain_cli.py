@@ -101,3 +101,56 @@ def test_maxdiff_exact_limit_exits_3(tmp_path, capsys):
     assert "--limit" in capsys.readouterr().err
     assert main([*args, "--json"]) == 0
     assert '"exact": true' in capsys.readouterr().out
+
+
+def test_bad_epsilon_and_domain_files_are_bad_input_naming_them(files, tmp_path, capsys):
+    assert main(["equiv", files["a"], files["c"], "--epsilon", "1/2"]) == 2
+    assert "--epsilon needs --box" in capsys.readouterr().err
+    for bad in ("-1", "abc"):
+        with pytest.raises(SystemExit) as stop:  # argparse: exit 2 naming --epsilon
+            main(["equiv", files["a"], files["c"], "--box", "0", "1", "--epsilon", bad])
+        assert stop.value.code == 2 and "--epsilon" in capsys.readouterr().err
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"type": "polytope", "A": [[1, 0], [-1, 0]], "b": ["x", 0]}')
+    assert main(["equiv", files["a"], files["c"], "--domain", str(broken), "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert f"--domain {broken}" in err and "b[0]" in err
+    assert json.loads(out)["exit_code"] == 2  # --json: stdout still carries a JSON object
+    scalar = tmp_path / "scalar.json"  # scalar bounds take the network's dimension
+    scalar.write_text('{"type": "box", "lo": "0", "hi": "1"}')
+    assert main(["equiv", files["a"], files["b"], "--domain", str(scalar)]) == 0
+
+
+def test_limits_reached_with_json(tmp_path, capsys):
+    # relu(x - 1/2) + relu(y - 1/2) - (x + y + 5) on the box: limit=1 leaves the minimal
+    # width undecided; reduce still writes the best reduction found, with the bounds
+    net = ShallowNetwork([[1, 0], [0, 1], [1, 1]], ["-1/2", "-1/2", 5], [[1, 1, -1]], [0])
+    path = str(tmp_path / "n.json")
+    net.save(path)
+    assert main(["reduce", path, "--box", "0", "1", "--limit", "1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["minimal_width"] is None and data["minimal_width_bounds"] == [2, 3]
+    # exit 3 (a search limit reached) with --json: a JSON object on stdout as well
+    a = ShallowNetwork([[1, 0, 0], [0, 1, 0], [0, 0, 1]], [0, 0, 0], [[1, 1, 1]], [0])
+    b = ShallowNetwork([[0, 1, 0], [1, 0, 0], [0, 0, 1]], [0, 0, 0], [[1, 1, 1]], [0])
+    pa, pb = str(tmp_path / "sa.json"), str(tmp_path / "sb.json")
+    a.save(pa)
+    b.save(pb)
+    args = ["equiv", pa, pb, "--relabel", "inputs", "--relabel-limit", "1", "--json"]
+    assert main(args) == 3
+    data = json.loads(capsys.readouterr().out)
+    assert data["exit_code"] == 3 and "--relabel-limit" in data["message"]
+
+
+def test_long_numbers_in_messages_print_as_one_value(files, capsys):
+    # an epsilon verdict whose exact value has long numerator and denominator
+    a = ShallowNetwork([[1, 0]], ["1/3"], [[1]], [0])
+    b = ShallowNetwork([[1, 0]], ["1/3"], [["1000000000000001/3000000000000000"]], [0])
+    main(["equiv", files["a"], files["a"], "--box", "0", "1", "--epsilon", "0.05"])
+    capsys.readouterr()
+    for name, net in (("x", a), ("y", b)):
+        net.save(files["a"].replace("a.json", f"{name}.json"))
+    x, y = (files["a"].replace("a.json", f"{n}.json") for n in "xy")
+    main(["equiv", x, y, "--box", "0", "1", "--epsilon", "1/2"])
+    out = capsys.readouterr().out
+    assert "~" in out and "e+" not in out and "/~" not in out, out

@@ -30,6 +30,7 @@ from flint import fmpq, fmpq_mat
 from ..canonical import canonical_form
 from ..errors import (
     InvalidDomainError,
+    InvalidNetworkError,
     MissingDependencyError,
     SearchLimitExceeded,
     check_limit,
@@ -110,7 +111,9 @@ class MaxDifference:
         label = "exact" if self.exact else "certified lower bound"
         lines = [
             f"max |f_a - f_b| on D = {format_number(self.maximum, exact=exact)} ({label}; method "
-            f"{self.method}; {self.remaining} hyperplanes remain after {self.cancelled} cancelled)"
+            f"{self.method}; {self.remaining} "
+            f"{'hyperplane remains' if self.remaining == 1 else 'hyperplanes remain'} after "
+            f"{self.cancelled} cancelled)"
         ]
         if not self.exact:
             lines.append(f"solver upper bound: {self.upper_bound:.12g} (HiGHS, float)")
@@ -603,7 +606,10 @@ def epsilon_verdict(
     """
     check_network(a, "epsilon_verdict", "a")
     check_network(b, "epsilon_verdict", "b")
-    eps = to_fraction(as_rational(epsilon, "epsilon"))
+    try:
+        eps = to_fraction(as_rational(epsilon, "epsilon"))
+    except InvalidNetworkError as err:  # the number is an argument here, not a network entry
+        raise ValueError(str(err)) from None
     if eps < 0:
         raise ValueError(f"epsilon must be non-negative, not {format_rational(eps)}")
     md = max_difference(a, b, domain=domain)

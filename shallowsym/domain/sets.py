@@ -77,6 +77,15 @@ class Domain:
         """The JSON text of :meth:`to_dict`."""
         return json.dumps(self.to_dict())
 
+    @staticmethod
+    def from_json(text: str | bytes) -> Box | Polytope:
+        """The domain of a :meth:`to_json` text (:func:`domain_from_dict`): a round trip.
+
+        >>> Box.from_json(Box(0, "1/2", d=2).to_json())
+        Box(lo=(0, 0), hi=(1/2, 1/2))
+        """
+        return domain_from_dict(text)
+
 
 @dataclass(frozen=True)
 class Box(Domain):
@@ -561,7 +570,7 @@ def polygon_vertices(domain: Box | Polytope) -> list[Point]:
     return ordered[start:] + ordered[:start]
 
 
-def domain_from_dict(data: Any) -> Box | Polytope:
+def domain_from_dict(data: Any, *, d: int | None = None) -> Box | Polytope:
     """A domain from :meth:`Box.to_dict` / :meth:`Polytope.to_dict` output (or a JSON string).
 
     Parameters
@@ -570,6 +579,9 @@ def domain_from_dict(data: Any) -> Box | Polytope:
         A dict ``{"type": "box", "lo": [...], "hi": [...]}`` (optionally ``"d"`` for scalar
         bounds) or ``{"type": "polytope", "A": [[...]], "b": [...]}``, with exact numbers or
         their strings (``"1/2"``); or the JSON text (str or bytes) of such a dict.
+    d
+        The dimension for a box with scalar bounds and no ``"d"`` field (the CLI passes the
+        network's).
 
     Returns
     -------
@@ -609,7 +621,7 @@ def domain_from_dict(data: Any) -> Box | Polytope:
     kind = data.get("type")
     try:
         if kind == "box":
-            return Box(data["lo"], data["hi"], d=data.get("d"))
+            return Box(data["lo"], data["hi"], d=data.get("d", d))
         if kind == "polytope":
             return Polytope(data["A"], data["b"])
     except KeyError as err:

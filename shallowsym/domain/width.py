@@ -37,7 +37,7 @@ __all__ = [
     "reduction_on",
 ]
 
-DEFAULT_LIMIT = 4096
+DEFAULT_LIMIT = 1024
 
 
 @dataclass(frozen=True)
@@ -198,9 +198,10 @@ def rank_floor(L, normals) -> int:
 
 
 def _best_flip(net: ShallowNetwork, domain, limit: int):
-    """(cf, (rank, S, [L_S | e_S])) for the best flip set S found: L_S = L + sum_{H in S}
-    kappa_H u_H^T and e_S = e + sum_{H in S} kappa_H c_H (kappa relu(l) = kappa relu(-l) +
-    kappa l), as one flint matrix; the search stops at the floor of Corollary D4a."""
+    """(cf, (rank, S, [L_S | e_S]), floor, decided) for the best flip set S found:
+    L_S = L + sum_{H in S} kappa_H u_H^T and e_S = e + sum_{H in S} kappa_H c_H
+    (kappa relu(l) = kappa relu(-l) + kappa l), as one flint matrix; the search stops at the
+    floor of Corollary D4a (decided), after every S (decided) or after ``limit`` of them."""
     cf = canonical_form(net, domain=domain)
     k, d, n = cf.k, cf.d, cf.num_bent
     sigma = cf.sigma_matrix
@@ -208,12 +209,7 @@ def _best_flip(net: ShallowNetwork, domain, limit: int):
     best = None
     for steps, S in enumerate(_candidates(net, cf, n), start=1):
         if steps > limit:
-            raise SearchLimitExceeded(
-                f"the flip-set search on D needs more than limit={limit} of the 2^{n} "
-                f"orientations; the minimal width on D is between {n + floor} and "
-                f"{n + best[0]}",
-                limit=limit,
-            )
+            return cf, best, floor, False
         M = sigma
         if S:
             M = sigma + combine_hyperplanes([cf.kinks[h] for h in S], [cf.keys[h] for h in S], k)
@@ -222,7 +218,16 @@ def _best_flip(net: ShallowNetwork, domain, limit: int):
             best = (rank, S, M)
         if rank == floor:  # Corollary D4a: the closed form decides it
             break
-    return cf, best
+    return cf, best, floor, True
+
+
+def _undecided(low: int, high: int, limit: int) -> SearchLimitExceeded:
+    return SearchLimitExceeded(
+        f"the flip-set search on D needs more than limit={limit} orientations of the bent "
+        f"hyperplanes; the minimal width on D is between {low} and {high} (domain.reduction_on "
+        f"returns a network of width {high} equal on D)",
+        limit=limit,
+    )
 
 
 def _candidates(net: ShallowNetwork, cf, n: int):
@@ -297,7 +302,9 @@ def minimal_width_on(
     check_network(net, "minimal_width_on")
     check_limit(limit)
     domain = as_domain(domain, net.d)
-    cf, best = _best_flip(net, domain, limit)
+    cf, best, floor, decided = _best_flip(net, domain, limit)
+    if not decided:
+        raise _undecided(cf.num_bent + floor, cf.num_bent + best[0], limit)
     return cf.num_bent + best[0]
 
 
@@ -352,7 +359,10 @@ def reduce_on(
     builds this network).
     """
     check_network(net, "reduce_on")
-    return reduction_on(net, domain, limit=limit).network
+    result = reduction_on(net, domain, limit=limit)
+    if not result.minimal:
+        raise _undecided(result.lower_bound, result.network.h, limit)
+    return result.network
 
 
 def _lower_bound(domain: Box | Polytope, q) -> Fraction:
@@ -374,6 +384,11 @@ class DomainReduction(NamedTuple):
     merged: tuple[tuple[int, ...], ...]
     #: the original neurons that no neuron of ``network`` keeps or merges
     removed: tuple[int, ...]
+    #: a lower bound on the minimal width on D (#bent + the floor of Corollary D4a)
+    lower_bound: int
+    #: whether ``network`` has the minimal width (False when the flip-set search stopped at
+    #: ``limit``: then its width is only an upper bound, between ``lower_bound`` and it)
+    minimal: bool
 
 
 def reduction_on(
@@ -403,8 +418,9 @@ def reduction_on(
     Returns
     -------
     DomainReduction
-        ``network`` (width :func:`minimal_width_on`, equal to ``net`` on D), ``origin``,
-        ``merged`` and ``removed``.
+        ``network`` (equal to ``net`` on D; of width :func:`minimal_width_on` when
+        ``minimal``, else the best found within ``limit`` flip sets, with ``lower_bound``
+        below it), ``origin``, ``merged`` and ``removed``.
 
     Raises
     ------
@@ -415,8 +431,6 @@ def reduction_on(
     InvalidDomainError
         If the domain's dimension is not ``net.d``, or the domain is unbounded and the affine
         part needs always-active neurons.
-    SearchLimitExceeded
-        When more than ``limit`` flip sets would be examined.
 
     Examples
     --------
@@ -436,7 +450,7 @@ def reduction_on(
     check_network(net, "reduction_on")
     check_limit(limit)
     domain = as_domain(domain, net.d)
-    cf, (rank, S, M) = _best_flip(net, domain, limit)
+    cf, (rank, S, M), floor, decided = _best_flip(net, domain, limit)
     k, d = cf.k, cf.d
     if rank and not domain.bounded:
         raise InvalidDomainError("an affine part on an unbounded polytope needs a bounded domain")
@@ -496,4 +510,6 @@ def reduction_on(
             fmpq_mat(k, width, [col[j] for j in range(k) for col in columns]),
             fmpq_mat(k, 1, e),
         )
-    return DomainReduction(small, tuple(origin), tuple(merged), removed)
+    return DomainReduction(
+        small, tuple(origin), tuple(merged), removed, cf.num_bent + floor, decided
+    )
