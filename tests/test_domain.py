@@ -1125,3 +1125,16 @@ def test_reduction_on_a_domain_past_its_limit_returns_the_best_found_with_bounds
         with pytest.raises(SearchLimitExceeded, match="between 2 and 3"):
             call(net, domain=box, limit=1)
     assert minimal_width(net, domain=box) == 2  # the default limit decides it
+
+
+def test_a_polytope_beyond_float_range_is_answered_exactly():
+    """Entries of 10^400 (no float holds them): the float proposals are skipped, the exact
+    simplex answers, and the polytope prints short."""
+    from shallowsym.domain import domain_roles
+
+    big = 10**400
+    poly = Polytope([[big, 0], [-1, 0], [0, 1], [0, -1]], [big, 0, 1, 0])  # the unit square
+    assert poly.contains(poly.interior_point(), strict=True)
+    net = ShallowNetwork([[1, 1], [1, 0], [1, 0]], [-1, 5, -3], [[1, 1, 1]], [0])
+    assert domain_roles(net, poly).roles == ("bent", "affine", "dead")
+    assert len(str(poly)) < 100

@@ -228,8 +228,13 @@ def _linprog(cost, A: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return res.x, np.maximum(-res.ineqlin.marginals, 0.0)
 
 
-def _floats(A, b) -> tuple[np.ndarray, np.ndarray]:
-    return np.array([[float(v) for v in row] for row in A]), np.array([float(v) for v in b])
+def _floats(A, b) -> tuple[np.ndarray, np.ndarray] | None:
+    """A and b as float arrays for HiGHS, or None when an entry is beyond float range (the
+    exact simplex then answers everything)."""
+    try:
+        return np.array([[float(v) for v in row] for row in A]), np.array([float(v) for v in b])
+    except OverflowError:
+        return None
 
 
 def certified_interior_point(A, b) -> Point | None:
@@ -244,7 +249,10 @@ def certified_interior_point(A, b) -> Point | None:
     >>> x is None or all(a * x[0] + c * x[1] < r for (a, c), r in zip(A, [0, 0, 1]))
     True
     """
-    A_f, b_f = _floats(A, b)
+    floats = _floats(A, b)
+    if floats is None:
+        return None
+    A_f, b_f = floats
     d = A_f.shape[1]
     A_t = np.hstack([A_f, np.abs(A_f).sum(axis=1, keepdims=True)])
     A_t = np.vstack([A_t, np.eye(1, d + 1, d)])
@@ -282,11 +290,13 @@ class PolytopeSides:
     def __init__(self, polytope: Any):
         self.polytope = polytope
         self.rows = IntegerRows(polytope.A, polytope.b)
-        self.A_f, self.b_f = _floats(polytope.A, polytope.b)
+        floats = _floats(polytope.A, polytope.b)
+        self.A_f, self.b_f = floats if floats is not None else (None, None)
         try:  # HiGHS takes a sparse matrix; converting the dense one cost most of each solve
             from scipy.sparse import csr_matrix
 
-            self.A_f = csr_matrix(self.A_f)
+            if self.A_f is not None:
+                self.A_f = csr_matrix(self.A_f)
         except ImportError:
             pass
         self.sparse = self.rows.sparse
@@ -315,8 +325,12 @@ class PolytopeSides:
             )
 
     def _keep(self, X: list[int], q: int) -> None:
+        try:
+            floats = np.array([x / q for x in X])
+        except OverflowError:  # beyond float range: not a candidate the floats can rank
+            return
         self.pool.append((X, q))
-        self.pool_f.append(np.array([x / q for x in X]))
+        self.pool_f.append(floats)
 
     @staticmethod
     def _sign(key, X: list[int], q: int) -> int:
@@ -337,6 +351,8 @@ class PolytopeSides:
 
     def _pool_crosses(self, key, sign: int) -> bool:
         """Whether a pool point has sign * l < 0 (floats pick it, exact arithmetic checks)."""
+        if not self.pool:
+            return False
         n = np.array([float(v) for v in key[:-1]])
         values = sign * (np.array(self.pool_f) @ n + float(key[-1]))
         best = int(np.argmin(values))
@@ -346,6 +362,8 @@ class PolytopeSides:
         """Min of sign * l over D by HiGHS: 0 with a point of D where sign * l < 0 (checked
         exactly, kept in the pool), ``sign`` with multipliers proving sign * l >= 0 (checked
         by :meth:`_certify`), None when neither is certified."""
+        if self.A_f is None:
+            return None
         n_f = np.array([float(v) for v in key[:-1]])
         solved = _linprog(sign * n_f, self.A_f, self.b_f)
         if solved is None:
@@ -400,9 +418,10 @@ class PolytopeSides:
         C, qc = self.centre
         candidates = [self.centre]
         n_f = np.array([float(v) for v in key[:-1]])
-        values = sign * (np.array(self.pool_f) @ n_f + float(key[-1]))
-        candidates.append(self.pool[int(np.argmax(values))])
-        solved = _linprog(-sign * n_f, self.A_f, self.b_f)
+        if self.pool:
+            values = sign * (np.array(self.pool_f) @ n_f + float(key[-1]))
+            candidates.append(self.pool[int(np.argmax(values))])
+        solved = None if self.A_f is None else _linprog(-sign * n_f, self.A_f, self.b_f)
         if solved is not None:
             ratios = [float(v).as_integer_ratio() for v in solved[0]]
             Q = max(den for _, den in ratios)

@@ -20,6 +20,7 @@ from typing import Any
 from ..errors import InvalidDomainError, InvalidNetworkError
 from ..hyperplanes import format_affine
 from ..rationals import as_matrix, as_vector, format_rational, to_fraction
+from ..text import format_number
 from .lp import PolytopeSides, certified_interior_point, exact_lp_min
 
 __all__ = [
@@ -490,7 +491,7 @@ class Polytope(Domain):
         m = len(self.A)
         # a readable line at any size: the first inequalities, each with its first terms
         parts = [
-            f"{format_affine(row, Fraction(0), max_terms=4)} <= {format_rational(rhs)}"
+            f"{format_affine(row, Fraction(0), max_terms=4, exact=False)} <= {format_number(rhs)}"
             for row, rhs in zip(self.A[:4], self.b[:4], strict=True)
         ]
         more = "" if m <= 4 else f", ... ({m - 4} more inequalities)"
