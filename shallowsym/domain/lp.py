@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,13 @@ from flint import fmpz_mat
 
 from ..errors import InvalidDomainError
 
-__all__ = ["IntegerRows", "PolytopeSides", "certified_interior_point", "exact_lp_min"]
+__all__ = [
+    "IntegerRows",
+    "PolytopeSides",
+    "certified_interior_point",
+    "exact_lp_min",
+    "integer_point",
+]
 
 # the float optimum is pulled this fraction of the way back toward an interior point, so that
 # a vertex a rounding error outside D becomes a point inside it (a power of two, 1 / 2^30)
@@ -183,9 +190,11 @@ def exact_lp_min(u, A, b) -> tuple[Fraction, Point, tuple[Fraction, ...]]:
 
 class IntegerRows:
     """A x <= b with every row scaled to integers (the same set): one flint product decides
-    whether a rational point lies in it."""
+    whether a rational point lies in it. Also keeps the float copy HiGHS reads (:attr:`floats`),
+    so a polytope encodes its rows once for the interior point and for the sides."""
 
     def __init__(self, A, b):
+        self.A, self.b = A, b
         flat, rhs, scales = [], [], []
         for row, beta in zip(A, b, strict=True):
             den = math.lcm(*(v.denominator for v in row), beta.denominator)
@@ -201,6 +210,18 @@ class IntegerRows:
             [(j, v) for j, v in enumerate(flat[i * d : (i + 1) * d]) if v] for i in range(len(A))
         ]
 
+    @cached_property
+    def floats(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """A and b as float arrays for HiGHS, or None when an entry is beyond float range (the
+        exact simplex then answers everything)."""
+        try:
+            return (
+                np.array([[float(v) for v in row] for row in self.A]),
+                np.array([float(v) for v in self.b]),
+            )
+        except OverflowError:
+            return None
+
     def contains(self, X: list[int], q: int, *, strict: bool = False) -> bool:
         """Whether A x <= b (A x < b with ``strict``) at x = X / q (q > 0), exactly."""
         values = (self.N * fmpz_mat(self.d, 1, X)).entries()
@@ -209,10 +230,23 @@ class IntegerRows:
         return all(v <= t * q for v, t in zip(values, self.rhs, strict=True))
 
 
-def _integers(x: Point) -> tuple[list[int], int]:
-    """(X, q) with x = X / q, q > 0 the common denominator."""
+def integer_point(x) -> tuple[list[int], int]:
+    """(X, q) with x = X / q, q > 0 the common denominator of the exact rationals x: integer
+    arithmetic for many hyperplanes or rows at one point.
+
+    >>> integer_point([Fraction(1, 2), Fraction(-2, 3), 1])
+    ([3, -4, 6], 6)
+    """
+    x = [Fraction(v) for v in x]
     q = math.lcm(*(v.denominator for v in x))
     return [v.numerator * (q // v.denominator) for v in x], q
+
+
+def _dyadic(x_f: np.ndarray) -> tuple[list[int], int]:
+    """(F, Q) with x_f = F / Q exactly (floats are dyadic: Q the largest power of two)."""
+    ratios = [float(v).as_integer_ratio() for v in x_f]
+    Q = max(den for _, den in ratios)
+    return [num * (Q // den) for num, den in ratios], Q
 
 
 def _linprog(cost, A: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -228,16 +262,7 @@ def _linprog(cost, A: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return res.x, np.maximum(-res.ineqlin.marginals, 0.0)
 
 
-def _floats(A, b) -> tuple[np.ndarray, np.ndarray] | None:
-    """A and b as float arrays for HiGHS, or None when an entry is beyond float range (the
-    exact simplex then answers everything)."""
-    try:
-        return np.array([[float(v) for v in row] for row in A]), np.array([float(v) for v in b])
-    except OverflowError:
-        return None
-
-
-def certified_interior_point(A, b) -> Point | None:
+def certified_interior_point(rows: IntegerRows) -> Point | None:
     """A rational x with A x < b, proposed by HiGHS (max t s.t. A_i x + t |A_i|_1 <= b_i,
     t <= 1) and checked exactly; None when scipy is missing or the check fails (the caller
     then decides by the exact simplex, which also proves emptiness).
@@ -245,14 +270,13 @@ def certified_interior_point(A, b) -> Point | None:
     Examples
     --------
     >>> A = [[Fraction(-1), Fraction(0)], [Fraction(0), Fraction(-1)], [Fraction(1), Fraction(1)]]
-    >>> x = certified_interior_point(A, [Fraction(0), Fraction(0), Fraction(1)])
+    >>> x = certified_interior_point(IntegerRows(A, [Fraction(0), Fraction(0), Fraction(1)]))
     >>> x is None or all(a * x[0] + c * x[1] < r for (a, c), r in zip(A, [0, 0, 1]))
     True
     """
-    floats = _floats(A, b)
-    if floats is None:
+    if rows.floats is None:
         return None
-    A_f, b_f = floats
+    A_f, b_f = rows.floats
     d = A_f.shape[1]
     A_t = np.hstack([A_f, np.abs(A_f).sum(axis=1, keepdims=True)])
     A_t = np.vstack([A_t, np.eye(1, d + 1, d)])
@@ -261,8 +285,8 @@ def certified_interior_point(A, b) -> Point | None:
     solved = _linprog(cost, A_t, np.append(b_f, 1.0))
     if solved is None or not solved[0][d] > 0:
         return None
-    x = tuple(Fraction(float(v)) for v in solved[0][:d])
-    return x if IntegerRows(A, b).contains(*_integers(x), strict=True) else None
+    X, q = _dyadic(solved[0][:d])
+    return tuple(Fraction(v, q) for v in X) if rows.contains(X, q, strict=True) else None
 
 
 class PolytopeSides:
@@ -287,11 +311,10 @@ class PolytopeSides:
     [0, -1, -1, 1]
     """
 
-    def __init__(self, polytope: Any):
+    def __init__(self, polytope: Any, rows: IntegerRows | None = None):
         self.polytope = polytope
-        self.rows = IntegerRows(polytope.A, polytope.b)
-        floats = _floats(polytope.A, polytope.b)
-        self.A_f, self.b_f = floats if floats is not None else (None, None)
+        self.rows = IntegerRows(polytope.A, polytope.b) if rows is None else rows
+        self.A_f, self.b_f = self.rows.floats or (None, None)
         try:  # HiGHS takes a sparse matrix; converting the dense one cost most of each solve
             from scipy.sparse import csr_matrix
 
@@ -300,7 +323,7 @@ class PolytopeSides:
         except ImportError:
             pass
         self.sparse = self.rows.sparse
-        self.centre = _integers(polytope.interior_point())
+        self.centre = integer_point(polytope.interior_point())
         self.pool: list[tuple[list[int], int]] = []  # exact points X / q of D
         self.pool_f: list[np.ndarray] = []
         self._keep(*self.centre)
@@ -331,6 +354,13 @@ class PolytopeSides:
             return
         self.pool.append((X, q))
         self.pool_f.append(floats)
+
+    def _pulled(self, X: list[int], q: int) -> tuple[list[int], int]:
+        """p c + (1 - p) x for x = X / q, p = _PULL, in integers: strictly inside D when x is
+        in D, and a point a rounding error outside D is pulled in."""
+        C, qc = self.centre
+        top, bottom = _PULL.denominator - _PULL.numerator, _PULL.denominator
+        return [c * q + top * x * qc for c, x in zip(C, X, strict=True)], qc * q * bottom
 
     @staticmethod
     def _sign(key, X: list[int], q: int) -> int:
@@ -371,13 +401,7 @@ class PolytopeSides:
         x_f, y_f = solved
         if sign * (float(n_f @ x_f) + float(key[-1])) >= 0:
             return sign if self._certify(key, sign, y_f) else None
-        # x = p c + (1 - p) x_f with p = _PULL, in integers: c = C / qc, x_f = F / Q exactly
-        ratios = [float(v).as_integer_ratio() for v in x_f]
-        Q = max(den for _, den in ratios)  # powers of two: the largest is their lcm
-        C, qc = self.centre
-        top, bottom = _PULL.denominator - _PULL.numerator, _PULL.denominator
-        X = [c * Q + top * num * (Q // den) * qc for c, (num, den) in zip(C, ratios, strict=True)]
-        q = qc * Q * bottom
+        X, q = self._pulled(*_dyadic(x_f))
         if sign * self._sign(key, X, q) < 0 and self.rows.contains(X, q):
             self._keep(X, q)
             return 0
@@ -415,21 +439,15 @@ class PolytopeSides:
         """A rational point strictly inside D with sign * (n . x + n0) > 0, certified
         exactly (the interior point, a pool point pulled toward it, or HiGHS's maximiser
         pulled toward it); None when none is certified (the caller solves it exactly)."""
-        C, qc = self.centre
         candidates = [self.centre]
         n_f = np.array([float(v) for v in key[:-1]])
         if self.pool:
             values = sign * (np.array(self.pool_f) @ n_f + float(key[-1]))
-            candidates.append(self.pool[int(np.argmax(values))])
+            candidates.append(self._pulled(*self.pool[int(np.argmax(values))]))
         solved = None if self.A_f is None else _linprog(-sign * n_f, self.A_f, self.b_f)
         if solved is not None:
-            ratios = [float(v).as_integer_ratio() for v in solved[0]]
-            Q = max(den for _, den in ratios)
-            candidates.append(([num * (Q // den) for num, den in ratios], Q))
-        top, bottom = _PULL.denominator - _PULL.numerator, _PULL.denominator
+            candidates.append(self._pulled(*_dyadic(solved[0])))
         for X, q in candidates:
-            if (X, q) != self.centre:  # p c + (1 - p) x: strictly inside when x is in D
-                X, q = [c * q + top * x * qc for c, x in zip(C, X, strict=True)], qc * q * bottom
             if sign * self._sign(key, X, q) > 0 and self.rows.contains(X, q, strict=True):
                 return tuple(Fraction(x, q) for x in X)
         return None

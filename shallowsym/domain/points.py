@@ -10,13 +10,13 @@ Every candidate is checked by exact evaluation of the two networks.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from fractions import Fraction
 
 from ..canonical import CanonicalForm
 from ..hyperplanes import Key, hyperplane_normal_offset
 from ..network import ShallowNetwork, check_network
+from .lp import integer_point
 from .sets import Box, Polytope, check_domain
 
 __all__ = ["interior_point_on", "separating_point_in"]
@@ -30,12 +30,6 @@ def _dot(u, x) -> Fraction:
 
 def _ell(key: Key, x: Point) -> Fraction:
     return sum((n * v for n, v in zip(key, x, strict=False) if n), Fraction(key[-1]))
-
-
-def _integer_point(x: Point) -> tuple[list[int], int]:
-    """(X, D) with x = X / D: integer arithmetic for many hyperplanes at one point."""
-    den = math.lcm(*(v.denominator for v in x))
-    return [v.numerator * (den // v.denominator) for v in x], den
 
 
 def _toward(c: Point, q: Point, lam: Fraction) -> Point:
@@ -134,7 +128,7 @@ def _nudged(
     v: a non-zero polynomial of degree <= d in m, so at most d values of m per hyperplane
     fail. For a good m each of the others meets the line once at most, so one of the
     len(avoid) + 1 steps s / n (n = 2, 3, ...) avoids them all."""
-    P0, den0 = _integer_point(p0)
+    P0, den0 = integer_point(p0)
     if not any(sum(n * v for n, v in zip(k, P0, strict=False)) + k[-1] * den0 == 0 for k in avoid):
         return p0
     d = len(p0)
@@ -158,8 +152,8 @@ def _step(domain: Box | Polytope, p: Point, u: Point, avoid: list[Key]) -> Fract
     """t > 0 with p +- t u inside D and the segment crossing none of ``avoid``."""
     bounds = [domain.max_step(p, u), domain.max_step(p, [-a for a in u]), Fraction(1)]
     t = min(b for b in bounds if b is not None) / 2
-    P, den = _integer_point(p)
-    U, uden = _integer_point(u)
+    P, den = integer_point(p)
+    U, uden = integer_point(u)
     for k in avoid:
         slope = sum(n * v for n, v in zip(k, U, strict=False) if n)  # uden * (n . u)
         if slope:

@@ -21,7 +21,13 @@ from ..errors import InvalidDomainError, InvalidNetworkError
 from ..hyperplanes import format_affine
 from ..rationals import as_matrix, as_vector, format_rational, to_fraction
 from ..text import format_number
-from .lp import PolytopeSides, certified_interior_point, exact_lp_min
+from .lp import (
+    IntegerRows,
+    PolytopeSides,
+    certified_interior_point,
+    exact_lp_min,
+    integer_point,
+)
 
 __all__ = [
     "Box",
@@ -345,7 +351,9 @@ class Polytope(Domain):
                 raise InvalidDomainError(f"A[{i}] is zero: a row must define a half-space")
         object.__setattr__(self, "A", rows)
         object.__setattr__(self, "b", rhs)
-        centre = certified_interior_point(rows, rhs)  # HiGHS proposes, A x < b checked
+        # the rows in integers and floats, once: the interior point and the sides share them
+        object.__setattr__(self, "_rows", IntegerRows(rows, rhs))
+        centre = certified_interior_point(self._rows)  # HiGHS proposes, A x < b checked
         if centre is not None:
             object.__setattr__(self, "_centre", centre)
             return
@@ -399,15 +407,12 @@ class Polytope(Domain):
 
     @cached_property
     def _sides(self) -> PolytopeSides:
-        return PolytopeSides(self)
+        return PolytopeSides(self, self._rows)
 
     def contains(self, x, *, strict: bool = False) -> bool:
         """Whether A x <= b (A x < b with ``strict=True``), exactly (one integer flint
         product)."""
-        x = [Fraction(v) for v in x]
-        q = math.lcm(*(v.denominator for v in x))
-        X = [v.numerator * (q // v.denominator) for v in x]
-        return self._sides.rows.contains(X, q, strict=strict)
+        return self._rows.contains(*integer_point(x), strict=strict)
 
     def outer_box(self) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]] | None:
         """(lo, hi) of a box containing the polytope, read from the rows that bound a single
