@@ -11,10 +11,13 @@
 2. ``max_difference(a, b, domain=Box(0, 1))`` at (784, 128, 10) with 1..8 neurons of a copy
    changed, against the same MILP on the raw pair (the max over outputs and signs).
 
-Weights are float64 draws (converted exactly), biases spread so that about a fifth of the
-neurons are dead and a fifth always active on the box, as in trained networks on [0, 1]^784.
+Part 1's weights hold float32 values, as trained models do (``--precision float64`` draws
+float64 weights; b's exact biases are then no float64 values, so b is an exact rational
+network); part 2's are float64 draws. All are converted exactly. Biases are spread so that
+about a fifth of the neurons are dead and a fifth always active on the box, as in trained
+networks on [0, 1]^784. Both networks of a pair are built from their float arrays.
 
-Run:  python benchmarks/bench_domain.py [--quick] [--timeout SECONDS]
+Run:  python benchmarks/bench_domain.py [--quick] [--timeout SECONDS] [--precision P]
 """
 
 from __future__ import annotations
@@ -33,8 +36,13 @@ from scipy.sparse import lil_matrix
 from shallowsym import Box, ShallowNetwork, equivalent, max_difference
 
 
-def model(d: int, h: int, k: int, rng: np.random.Generator):
-    W1 = rng.normal(0, 1 / np.sqrt(d), (h, d))
+def model(d: int, h: int, k: int, rng: np.random.Generator, precision=np.float64):
+    """Random weights holding ``precision`` values (in float64 arrays)."""
+
+    def draw(*args):
+        return rng.normal(*args).astype(precision).astype(np.float64)
+
+    W1 = draw(0, 1 / np.sqrt(d), (h, d))
     lo = np.minimum(W1, 0).sum(axis=1)
     hi = np.maximum(W1, 0).sum(axis=1)
     kind = rng.random(h)
@@ -43,8 +51,9 @@ def model(d: int, h: int, k: int, rng: np.random.Generator):
         -hi - rng.random(h),  # dead on the box
         np.where(kind < 0.4, -lo + rng.random(h), -(lo + (hi - lo) * rng.random(h))),
     )
-    W2 = rng.normal(0, 1 / np.sqrt(h), (k, h))
-    b2 = rng.normal(0, 0.1, k)
+    b1 = b1.astype(precision).astype(np.float64)
+    W2 = draw(0, 1 / np.sqrt(h), (k, h))
+    b2 = draw(0, 0.1, k)
     return W1, b1, W2, b2
 
 
@@ -54,25 +63,33 @@ def roles(W1, b1):
     return hi <= 0, lo >= 0
 
 
-def equal_on_box_pair(d, h, k, rng):
-    W1, b1, W2, b2 = model(d, h, k, rng)
+def exact_floats(values: list[Fraction]) -> np.ndarray | list[Fraction]:
+    """The exact rationals as a float64 array when they are float64 values (float32 draws),
+    otherwise as they are (float64 draws: b is then an exact rational network)."""
+    out = np.array([float(v) for v in values])
+    exact = all(Fraction(x) == v for x, v in zip(out.tolist(), values, strict=True))
+    return out if exact else values
+
+
+def equal_on_box_pair(d, h, k, rng, precision=np.float32):
+    """Two float networks, equal on [0, 1]^d but not on R^d, as float64 arrays: a with
+    ``precision`` weights; b redraws a's dead neurons and moves every always-active neuron's
+    bias by 1/4 against b2 (exactly: with float32 weights the sums are float64 values)."""
+    W1, b1, W2, b2 = model(d, h, k, rng, precision)
     dead, active = roles(W1, b1)
-    W1b, b1b, W2b, b2b = W1.copy(), b1.copy(), W2.copy(), b2.copy()
+    W1b, b1b, W2b = W1.copy(), b1.copy(), W2.copy()
     for i in np.flatnonzero(dead):  # redraw: another dead neuron with other output weights
-        W1b[i] = rng.normal(0, 1 / np.sqrt(d), d)
-        b1b[i] = -np.maximum(W1b[i], 0).sum() - 1.0
-        W2b[:, i] = rng.normal(0, 1, k)
+        W1b[i] = rng.normal(0, 1 / np.sqrt(d), d).astype(precision)
+        b1b[i] = np.float64(precision(-np.maximum(W1b[i], 0).sum() - 1.0))
+        W2b[:, i] = rng.normal(0, 1, k).astype(precision)
     b1_exact = [Fraction(v) for v in b1b]
     b2_exact = [Fraction(v) for v in b2]
     for i in np.flatnonzero(active):  # beta + 1/4 in the neuron, -a/4 in b2 (exactly)
         b1_exact[i] += Fraction(1, 4)
         for j in range(k):
             b2_exact[j] -= Fraction(W2[j, i]) / 4
-    b1b = np.array([float(v) for v in b1_exact])
-    b2b = np.array([float(v) for v in b2_exact])
-    a = ShallowNetwork(W1, b1, W2, b2)
-    b = ShallowNetwork(W1b, b1_exact, W2b, b2_exact)
-    return (W1, b1, W2, b2), (W1b, b1b, W2b, b2b), a, b
+    params_b = (W1b, exact_floats(b1_exact), W2b, exact_floats(b2_exact))
+    return (W1, b1, W2, b2), params_b, ShallowNetwork(W1, b1, W2, b2), ShallowNetwork(*params_b)
 
 
 def near_miss(params, shift):
@@ -179,8 +196,9 @@ def timed(fn, *args, **kwargs):
     return value, time.perf_counter() - start, time.process_time() - cpu
 
 
-def part1(shapes, timeout, rng):
+def part1(shapes, timeout, rng, precision=np.float32):
     print("1. equality on [0, 1]^d: exact shallowsym vs a MILP on the raw pair vs Z3")
+    print(f"   ({np.dtype(precision).name} weights in float64 arrays)")
     print("   (wall seconds, CPU seconds in brackets; ratios of CPU times)")
     print("   (ours best of 10, of 3 at d = 784)")
     print(
@@ -188,7 +206,7 @@ def part1(shapes, timeout, rng):
         f"{'MILP/ours':>10} {'Z3/ours':>9}  verdicts (ours, MILP, Z3)"
     )
     for d, h, k in shapes:
-        pa, pb, a, b = equal_on_box_pair(d, h, k, rng)
+        pa, pb, a, b = equal_on_box_pair(d, h, k, rng, precision)
         pc, c = near_miss(pa, 2.0**-10)
         pe, e = near_miss(pa, 2.0**-30)
         for name, p_other, other in (
@@ -201,7 +219,7 @@ def part1(shapes, timeout, rng):
             # (8, 32, 1) our time is about a millisecond, where one pause decides a run
             for _ in range(10 if d < 100 else 3):
                 a_fresh = ShallowNetwork(*pa)
-                other_fresh = ShallowNetwork(other.W1, other.b1, other.W2, other.b2)
+                other_fresh = ShallowNetwork(*p_other)  # the float arrays, as users hold them
                 runs.append(timed(equivalent, a_fresh, other_fresh, domain=Box(0, 1, d=d)))
             result, ours, ours_cpu = min(runs, key=lambda run: run[2])
             (value, _, _, ok), t_milp, milp_cpu = timed(raw_milp_max, pa, p_other, timeout)
@@ -267,6 +285,12 @@ def main() -> None:
     )
     parser.add_argument("--part", choices=("1", "2", "all"), default="all")
     parser.add_argument(
+        "--precision",
+        choices=("float32", "float64"),
+        default="float32",
+        help="part 1's weights: float32 (trained models) or float64 draws",
+    )
+    parser.add_argument(
         "--limit-ratio",
         type=float,
         default=0.0,
@@ -276,9 +300,10 @@ def main() -> None:
         "--shapes", default="all", choices=("small", "large", "all"), help="part 1's shapes"
     )
     args = parser.parse_args()
+    precision = np.float32 if args.precision == "float32" else np.float64
     print(f"python {platform.python_version()}, {os.cpu_count()} cores (shared; timings are noisy)")
     if args.quick:
-        part1([(8, 32, 1)], args.timeout, np.random.default_rng(18))
+        part1([(8, 32, 1)], args.timeout, np.random.default_rng(18), precision)
         return
     if args.part in ("1", "all"):
         shapes = {"small": [(8, 32, 1), (16, 64, 1)], "large": [(784, 128, 10)]}
@@ -286,10 +311,10 @@ def main() -> None:
         if args.shapes == "large":  # the same draws as in a full run
             rng = np.random.default_rng(18)
             for d, h, k in shapes["small"]:
-                equal_on_box_pair(d, h, k, rng)
-            part1(chosen, args.timeout, rng)
+                equal_on_box_pair(d, h, k, rng, precision)
+            part1(chosen, args.timeout, rng, precision)
         else:
-            part1(chosen, args.timeout, np.random.default_rng(18))
+            part1(chosen, args.timeout, np.random.default_rng(18), precision)
     if args.part in ("2", "all"):
         part2(
             range(1, 9),

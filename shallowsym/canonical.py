@@ -10,9 +10,9 @@ from typing import Any, NamedTuple
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from .domain.canonical import fold_onto
+from .domain.canonical import key_sides
 from .domain.sets import Box, Polytope, as_domain
-from .dyadic import dyadic_product
+from .dyadic import dyadic_product, exponent_rows_product
 from .hyperplanes import (
     Key,
     combine_hyperplanes,
@@ -22,22 +22,22 @@ from .hyperplanes import (
     neuron_keys,
 )
 from .network import ShallowNetwork, as_point
-from .rationals import format_rational, to_fmpq, to_fraction
+from .rationals import dyadic_integer_rows, format_rational, to_fmpq, to_fraction
 from .text import SHOWN, format_number, markdown_block, shorten_rendered, vector_text
 
 __all__ = ["BentHyperplane", "CanonicalForm", "canonical_form"]
 
 _MAX_TERMS_SHOWN = 12
 
-#: The integer product for M and delta of float-built networks is used when the width h is at
-#: least this times k + d + 2; below, flint's rational product was faster in
-#: ``benchmarks/bench_core.py`` once W1 is exact (at (16, 10^4, 4) flint is 1.7x slower).
-#: W1 is converted lazily, so for larger W1 (above SMALL_W1_ENTRIES) the integer product is
-#: used at any width: at (784, 128, 10) float32 it saves the conversion of 10^5 entries.
+#: For networks built from float arrays, M and delta are exact integer products (no rational
+#: W1): Python integer dot products up to this many multiply-adds k h (d + 1) (they beat the
+#: limb product below about 1000 in ``benchmarks/bench_domain.py``'s shapes), above it the
+#: limb product of shallowsym.dyadic.
+EXPONENT_ROWS_MAX_OPS = 1024
+#: When W1 is exact already, flint's rational product is used while the width h is below this
+#: times k + d + 2 (measured in ``benchmarks/bench_core.py``: at (16, 10^4, 4) flint is 1.7x
+#: slower than the integer product).
 DYADIC_MIN_WIDTH_RATIO = 32
-#: Below this many entries, converting W1 exactly (it is built lazily) is cheaper than the
-#: integer product; above it the integer product is used whatever the width ratio.
-SMALL_W1_ENTRIES = 4096
 
 
 class BentHyperplane(NamedTuple):
@@ -408,65 +408,55 @@ def canonical_form(net: ShallowNetwork, *, domain: Box | Polytope | None = None)
         raise TypeError(f"canonical_form expects a ShallowNetwork, not {type(net).__name__}")
     if domain is not None:
         domain = as_domain(domain, net.d)
-        return net.cached(("canonical_form", domain), lambda: _on_domain(net, domain))
+        return net.cached(("canonical_form", domain), lambda: _compute_canonical_form(net, domain))
     return net.cached("canonical_form", lambda: _compute_canonical_form(net))
 
 
-def _compute_canonical_form(net: ShallowNetwork) -> CanonicalForm:
+def _compute_canonical_form(
+    net: ShallowNetwork, domain: Box | Polytope | None = None
+) -> CanonicalForm:
+    """The canonical form on D (on R^d when ``domain`` is None), read off the neurons.
+
+    Every neuron i with w_i != 0 has a side sigma_i on D: +1 when l_i >= 0 on D (always
+    active), -1 when l_i <= 0 on D (dead), 0 when its hyperplane meets int(D) (always 0 on
+    R^d); a zero-input neuron's side is the sign of beta_i. On D, a_i relu(l_i) =
+    (e_i / 2) a_i l_i + (1 - |sigma_i|) (kappa_i / 2) |l_H| with e_i = 1 + sigma_i, so
+    (proofs/domains.md, Theorem D3):
+
+    - the bent hyperplanes are those of the neurons with sigma_i = 0, each with the kink
+      kappa_H = sum of s_i a_i over its neurons (kept when not 0);
+    - M = W2 diag(e) W1 and delta = b2 + W2 diag(e) b1 / 2 (on R^d: M = W2 W1).
+    """
     nk = neuron_keys(net)
-    ex = net.exact
-    h, k = net.h, net.k
-    # Neurons grouped by hyperplane (those with w_i = 0 or a_i = 0 add no kink): sorted by
-    # key once, runs of equal keys are the groups.
+    k = net.k
     keys = nk.keys
     live = [i for i, dead in enumerate(nk.zero_output) if not dead and keys[i] is not None]
-    live.sort(key=keys.__getitem__)
+    sides = _neuron_sides(net, nk, live, domain)
+    # Neurons grouped by hyperplane: sorted by key once, runs of equal keys are the groups.
+    bending = [i for i in live if not sides[i]]
+    bending.sort(key=keys.__getitem__)
     kinks: list[tuple[fmpq, ...]] = []
     bent: list[Key] = []
-    if live:
-        # kappa of neuron i is s_i a_i
-        if k == 1:
-            products = [(a * s,) for a, s in zip(ex.W2.entries(), nk.scales, strict=True)]
-        else:  # one numpy pass over object arrays of flint rationals (no Python loop)
-            weights = np.empty(k * h, dtype=object)
-            weights[:] = ex.W2.entries()
-            scales = np.empty(h, dtype=object)
-            scales[:] = nk.scales
-            products = list(map(tuple, (weights.reshape(k, h).T * scales[:, None]).tolist()))
-        start, n = 0, len(live)
+    if bending:
+        products = dict(zip(bending, _neuron_kinks(net, nk, bending), strict=True))
+        start, n = 0, len(bending)
         while start < n:
-            key = keys[live[start]]
+            key = keys[bending[start]]
             stop = start + 1
-            while stop < n and keys[live[stop]] == key:
+            while stop < n and keys[bending[stop]] == key:
                 stop += 1
             if stop == start + 1:  # s_i > 0 and a_i != 0: a bent hyperplane
-                kinks.append(products[live[start]])
+                kinks.append(products[bending[start]])
                 bent.append(key)
             else:
-                rows = [products[i] for i in live[start:stop]]
+                rows = [products[i] for i in bending[start:stop]]
                 total = tuple(sum(column, fmpq(0)) for column in zip(*rows, strict=True))
                 if any(total):
                     kinks.append(total)
                     bent.append(key)
             start = stop
-    exact = _dyadic_linear_constant(net, nk.keys)
-    if exact is None:
-        linear = _rows(ex.W2 * ex.W1)
-        # delta = b2 + W2 (b1 + z) / 2 with z_i = |beta_i| on zero-input neurons.
-        if None in nk.keys:
-            shifted = fmpq_mat(
-                h,
-                1,
-                [
-                    beta + abs(beta) if key is None else beta
-                    for beta, key in zip(ex.b1.entries(), nk.keys, strict=True)
-                ],
-            )
-        else:  # no zero-input neuron: z = 0
-            shifted = ex.b1
-        constant = tuple((ex.b2 + ex.W2 * shifted / 2).entries())
-    else:
-        linear, constant = exact
+    weights = [1 + side for side in sides]
+    linear, constant = _dyadic_affine_part(net, weights) or _affine_part(net, weights)
     return CanonicalForm(
         d=net.d,
         k=k,
@@ -474,45 +464,96 @@ def _compute_canonical_form(net: ShallowNetwork) -> CanonicalForm:
         _kinks=tuple(kinks),
         _linear=linear,
         _constant=constant,
+        domain=domain,
     )
 
 
-def _dyadic_linear_constant(net: ShallowNetwork, keys: tuple[Key | None, ...]):
-    """(M, delta) of a network built from float arrays, by one exact integer product
-    W2 [W1 | beta' | beta''] (shallowsym.dyadic); None for other networks or when the exponents
-    span too many bits. beta' is b1 on neurons with w_i != 0, beta'' is b1 on zero-input neurons
-    with beta_i > 0 (0 elsewhere), so delta = b2 + W2 beta' / 2 + W2 beta''."""
-    rows = net.cached("dyadic_rows")
-    w2 = net.cached("dyadic_w2")
-    d = net.d
-    if rows is None or w2 is None:
-        return None
-    if net.h < DYADIC_MIN_WIDTH_RATIO * (net.k + d + 2) and (
-        net.has_exact_W1 or net.h * d <= SMALL_W1_ENTRIES
-    ):
-        return None  # W1 exact already or cheap to make: flint is faster for short products
-    beta = rows[:, d]
-    zero_input = np.array([key is None for key in keys], dtype=bool)
-    right = np.empty((rows.shape[0], d + 2))
-    right[:, :d] = rows[:, :d]
-    right[:, d] = np.where(zero_input, 0.0, beta)
-    right[:, d + 1] = np.where(zero_input & (beta > 0), beta, 0.0)
-    product = dyadic_product(w2, right)
-    if product is None:
-        return None
-    linear = tuple(tuple(row[:d]) for row in product)
-    constant = tuple(
-        c + row[d] / 2 + row[d + 1] for c, row in zip(net.exact.b2.entries(), product, strict=True)
-    )
+def _neuron_sides(net: ShallowNetwork, nk, live: list[int], domain) -> list[int]:
+    """sigma_i of every neuron: the side of D its l_i lies on (0 when its hyperplane meets
+    int(D), always on R^d), the sign of beta_i for zero-input neurons, 0 for the rest
+    (a_i = 0: no term)."""
+    integer_rows = net.cached("dyadic_integer_rows")  # networks from float arrays
+    if domain is not None and integer_rows is not None:
+        return domain.row_sides(integer_rows[0])
+    sides = [0] * net.h
+    if domain is not None and live:
+        keys = nk.keys
+        unique = list(dict.fromkeys(keys[i] for i in live))
+        side_of = dict(zip(unique, key_sides(domain, unique), strict=True))
+        orientations = nk.orientations
+        for i in live:
+            sides[i] = orientations[i] * side_of[keys[i]]
+    if None in nk.keys:
+        rows = net.cached("dyadic_rows")
+        betas = rows[:, -1].tolist() if rows is not None else net.exact.b1.entries()
+        for i, key in enumerate(nk.keys):
+            if key is None:
+                beta = betas[i]
+                sides[i] = (beta > 0) - (beta < 0)
+    return sides
+
+
+def _neuron_kinks(net: ShallowNetwork, nk, neurons: list[int]) -> list[tuple[fmpq, ...]]:
+    """kappa_i = s_i a_i of the given neurons, a k-tuple each."""
+    ex = net.exact
+    h, k = net.h, net.k
+    scales = nk.scales
+    if k == 1:
+        a = ex.W2.entries()
+        return [(a[i] * scales[i],) for i in neurons]
+    # one numpy pass over object arrays of flint rationals (no Python loop)
+    weights = np.empty(k * h, dtype=object)
+    weights[:] = ex.W2.entries()
+    chosen = np.empty(len(neurons), dtype=object)
+    chosen[:] = [scales[i] for i in neurons]
+    products = weights.reshape(k, h).T[neurons] * chosen[:, None]
+    return list(map(tuple, products.tolist()))
+
+
+def _affine_part(net: ShallowNetwork, weights: list[int]):
+    """(M, delta) = (W2 E W1, b2 + W2 E b1 / 2) with E = diag(weights), by flint."""
+    ex = net.exact
+    W2 = ex.W2
+    if any(e != 1 for e in weights):
+        h = net.h
+        entries = W2.entries()
+        W2 = fmpq_mat(
+            net.k,
+            h,
+            [v * weights[n % h] if weights[n % h] != 1 else v for n, v in enumerate(entries)],
+        )
+    linear = _rows(W2 * ex.W1)
+    constant = tuple((ex.b2 + W2 * ex.b1 / 2).entries())
     return linear, constant
 
 
-def _on_domain(net: ShallowNetwork, domain: Box | Polytope) -> CanonicalForm:
-    cf = canonical_form(net)
-    keys, kinks, linear, constant = fold_onto(domain, cf.keys, cf._kinks, cf._linear, cf._constant)
-    return CanonicalForm.from_parts(
-        d=cf.d, k=cf.k, keys=keys, kinks=kinks, linear=linear, constant=constant, domain=domain
-    )
+def _dyadic_affine_part(net: ShallowNetwork, weights: list[int]):
+    """:func:`_affine_part` of a network built from float arrays, by one exact integer
+    product (W2 E) [W1 | b1] (shallowsym.dyadic); None for other networks, when flint is
+    faster (W1 exact already, see DYADIC_MIN_WIDTH_RATIO) or when the exponents span too
+    many bits."""
+    rows = net.cached("dyadic_rows")
+    w2 = net.cached("dyadic_w2")
+    d, h, k = net.d, net.h, net.k
+    if rows is None or w2 is None:
+        return None
+    small = k * h * (d + 1) <= EXPONENT_ROWS_MAX_OPS
+    if not small and net.has_exact_W1 and h < DYADIC_MIN_WIDTH_RATIO * (k + d + 2):
+        return None
+    if any(e != 1 for e in weights):
+        if np.abs(w2).max() >= 2.0**1023:  # doubling would overflow
+            return None
+        w2 = w2 * np.array(weights, dtype=np.float64)  # exact: times 0, 1 or 2
+    if small:
+        P, e = net.cached("dyadic_integer_rows", lambda: dyadic_integer_rows(rows))
+        product = exponent_rows_product(w2, P, e)
+    else:
+        product = dyadic_product(w2, rows)
+        if product is None:
+            return None
+    linear = tuple(tuple(row[:d]) for row in product)
+    constant = tuple(c + row[d] / 2 for c, row in zip(net.exact.b2.entries(), product, strict=True))
+    return linear, constant
 
 
 def _rows(m: fmpq_mat) -> tuple[tuple[fmpq, ...], ...]:

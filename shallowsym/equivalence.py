@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -45,6 +44,7 @@ class Settled(NamedTuple):
     hidden: bool = False
     witness: tuple[Fraction, ...] | None = None
     values: tuple[tuple[Fraction, ...], tuple[Fraction, ...]] | None = None
+    certifiable: bool = True  # False: equal on D only, so no moves on R^d lead from a to b
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ class Equivalence:
     def _explanation(self) -> tuple[StandardCertificate | MoveCertificate | None, str]:
         if self.standard is not None:
             return self.standard, "standard"
-        if not self.equivalent or self.networks is None:
+        if not self.equivalent or self.networks is None or not self._settled.certifiable:
             return None, "none"
         a, b = self.networks
         if a.h != b.h:
@@ -344,22 +344,25 @@ def _on_domain(a, b, method: str, domain, epsilon, limit: int) -> Equivalence:
             return Settled(reason, witness=x, values=values)
 
         return Equivalence(False, method, settle)
-    if canonical_form(a) == canonical_form(b):
-        verdict = _equivalent_verdict(a, b, method, limit)
+    return _equal_on_domain(a, b, method, domain, limit)
 
-        def settle_everywhere() -> Settled:
-            inner = verdict._settled
-            reason = f"equal on D = {domain} and on all of R^d: {inner.reason}"
-            return inner._replace(reason=reason)
 
-        return dataclasses.replace(verdict, settle=settle_everywhere)
-    return _known(
-        True,
-        f"same canonical form on D = {domain}: equal on D, though they differ outside D (so b "
-        "is not in the standard-group orbit of a)",
-        method,
-        hidden=True,
-    )
+def _equal_on_domain(a, b, method: str, domain, limit: int) -> Equivalence:
+    """Equal forms on D: the verdict at once; whether a and b also agree on all of R^d (and
+    then the standard map) is decided on first access to the explanation."""
+
+    def settle() -> Settled:
+        if canonical_form(a) == canonical_form(b):
+            inner = _equivalent_verdict(a, b, method, limit)._settled
+            return inner._replace(reason=f"equal on D = {domain} and on all of R^d: {inner.reason}")
+        return Settled(
+            f"same canonical form on D = {domain}: equal on D, though they differ outside D (so "
+            "b is not in the standard-group orbit of a)",
+            hidden=True,
+            certifiable=False,
+        )
+
+    return Equivalence(True, method, settle, limit=limit, networks=(a, b))
 
 
 def _equivalent_verdict(

@@ -20,6 +20,7 @@ from flint import fmpq, fmpq_mat, fmpz_mat
 
 from .network import check_network
 from .rationals import (
+    dyadic_integer_rows,
     primitive_dyadic_keys,
     primitive_int64_keys,
     small_integer_rows,
@@ -116,7 +117,8 @@ def _compute_neuron_keys(net) -> NeuronKeys:
             zero_output = tuple(not any(a_columns[i * k : (i + 1) * k]) for i in range(h))
     rows = net.cached("dyadic_rows")
     if rows is not None:
-        return _dyadic_neuron_keys(rows, zero_output)
+        integer_rows = net.cached("dyadic_integer_rows", lambda: dyadic_integer_rows(rows))
+        return _dyadic_neuron_keys(rows, integer_rows, zero_output)
     # [W1 | b1] scaled by one positive common denominator: integer rows with the same
     # primitive keys (a positive factor per row does not change a key), in one flint pass.
     num_w, den_w = ex.W1.numer_denom()
@@ -141,16 +143,18 @@ def _int64_neuron_keys(P: np.ndarray, common, zero_output) -> NeuronKeys:
     pass, orientation and scale s_i = |P[i, p]| / common from the pivot entries."""
     original = P.copy()
     keys, pivots, has_w = primitive_int64_keys(P)
-    return _keyed(keys, original, pivots, has_w, lambda v: fmpq(v, common), zero_output)
+    return _keyed(
+        keys, original, pivots, has_w, lambda vs: [fmpq(v, common) for v in vs], zero_output
+    )
 
 
 def _keyed(keys, rows: np.ndarray, pivots, has_w, exact, zero_output) -> NeuronKeys:
     """NeuronKeys from the keys and the pivots of the original ``rows``: eps_i the sign of
-    the pivot entry, s_i = exact(|pivot entry|) (0 where w_i = 0)."""
-    values = rows[np.arange(len(keys)), np.maximum(pivots, 0)]
-    values = np.where(has_w, values, 0).tolist()
-    orientations = tuple((v > 0) - (v < 0) for v in values)
-    scales = tuple(exact(abs(v)) for v in values)
+    the pivot entry, s_i = |pivot entry| as exact rationals by ``exact`` (a list of them;
+    0 where w_i = 0)."""
+    values = np.where(has_w, rows[np.arange(len(keys)), np.maximum(pivots, 0)], 0)
+    orientations = tuple(np.sign(values).astype(np.int64).tolist())
+    scales = tuple(exact(np.abs(values).tolist()))
     return NeuronKeys(tuple(keys), orientations, scales, zero_output)
 
 
@@ -178,12 +182,20 @@ def _integer_neuron_keys(A1, w_ints, b_ints, h: int, d: int, zero_output) -> Neu
     return NeuronKeys(tuple(keys), tuple(orientations), tuple(scales), zero_output)
 
 
-def _dyadic_neuron_keys(rows, zero_output: tuple[bool, ...]) -> NeuronKeys:
-    """Neuron keys of a network whose [W1 | b1] are exactly the float64 ``rows``: keys from
-    the integer mantissas, orientation and scale s_i = |w_i[p]| from the pivot entries, each
-    converted exactly (``as_integer_ratio``)."""
-    keys, pivots, has_w = primitive_dyadic_keys(rows)
-    return _keyed(keys, rows, pivots, has_w, lambda v: fmpq(*v.as_integer_ratio()), zero_output)
+def _dyadic_neuron_keys(rows, integer_rows, zero_output: tuple[bool, ...]) -> NeuronKeys:
+    """Neuron keys of a network whose [W1 | b1] are exactly the float64 ``rows`` (and
+    ``integer_rows`` their :func:`~shallowsym.rationals.dyadic_integer_rows`): keys from the
+    integer rows, orientation and scale s_i = |w_i[p]| from the pivot entries, each converted
+    exactly (``as_integer_ratio``)."""
+    keys, pivots, has_w = primitive_dyadic_keys(rows, integer_rows)
+    return _keyed(
+        keys,
+        rows,
+        pivots,
+        has_w,
+        lambda vs: [fmpq(*v.as_integer_ratio()) for v in vs],
+        zero_output,
+    )
 
 
 def hyperplane_normal_offset(key: Key) -> tuple[tuple[Fraction, ...], Fraction]:

@@ -34,6 +34,7 @@ __all__ = [
     "as_matrix",
     "as_rational",
     "as_vector",
+    "dyadic_integer_rows",
     "dyadic_rows",
     "float_matrix",
     "format_rational",
@@ -407,70 +408,67 @@ def dyadic_rows(W1: Any, b1: Any) -> np.ndarray | None:
     return np.concatenate([W, b[:, None]], axis=1)
 
 
-def primitive_dyadic_keys(rows: np.ndarray) -> tuple[list, np.ndarray, np.ndarray]:
-    """Exact primitive integer keys of float rows (w, beta), computed with int64 numpy.
+def dyadic_integer_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Float rows as integer rows on one power of two each: rows[i] = P[i] 2^e[i] exactly.
 
-    Every float is m 2^e with an odd integer m (|m| < 2^53): np.frexp gives m and e exactly.
-    A row's primitive key is (m_j 2^(e_j - e_min) / g) with g the gcd of the odd m_j, signed
-    so that the first non-zero w_j is positive (int64 where the key fits in 62 bits, Python
-    ints otherwise). Returns (keys, pivots, has_w): ``keys[i]`` is a tuple of Python ints, or
-    None where w_i = 0 (``has_w[i]`` False); ``pivots[i]`` is the first index with
-    w_i[p] != 0 (-1 when w_i = 0).
+    Every float is m 2^t with an odd integer m (|m| < 2^53): np.frexp gives m and t exactly.
+    e[i] is the least t over the non-zero entries of row i (0 for a zero row), so each row of
+    P is made of integers and has an odd entry. P is int64 when every entry is below 2^62
+    (float32 weights of a trained model: 24 significant bits and a few bits of exponent
+    spread per row), otherwise an object array of Python ints.
+
+    Examples
+    --------
+    >>> P, e = dyadic_integer_rows(np.array([[0.75, -2.0, 0.0], [2.0**70, 2.0**-20, 1.0]]))
+    >>> P[0].tolist(), e.tolist()
+    ([3, -8, 0], [-2, -20])
+    >>> P[1].tolist() == [2**90, 1, 2**20]
+    True
     """
-    h, cols = rows.shape
-    d = cols - 1
-    fast = _narrow_dyadic_keys(rows)
-    if fast is not None:
-        return fast
-    mantissa, exponent = np.frexp(rows)
-    P = (mantissa * 2.0**53).astype(np.int64)
-    E = exponent.astype(np.int64) - 53
-    nonzero = P != 0
-    low = P & -P
-    zeros = np.zeros_like(P)
-    zeros[nonzero] = np.log2(low[nonzero].astype(np.float64)).astype(np.int64)
-    P >>= zeros
-    E += zeros
-    E = np.where(nonzero, E, np.iinfo(np.int64).max)
-    has_w = nonzero[:, :d].any(axis=1)
-    emin = np.where(nonzero.any(axis=1), E.min(axis=1), 0)
-    shift = np.where(nonzero, E - emin[:, None], 0)
-    g = np.gcd.reduce(P, axis=1)
-    P //= np.where(g == 0, 1, g)[:, None]
-    bits = np.ceil(np.log2(np.abs(P).astype(np.float64) + 1)).astype(np.int64) + shift
-    small = (bits <= 62).all(axis=1)
-    pivots = np.where(has_w, np.argmax(nonzero[:, :d], axis=1), -1)
-    P *= np.sign(P[np.arange(h), np.maximum(pivots, 0)])[:, None]
-    keys: list = [None] * h
-    fits = np.nonzero(has_w & small)[0]
-    if len(fits):
-        for i, row in zip(fits.tolist(), (P[fits] << shift[fits]).tolist(), strict=True):
-            keys[i] = tuple(row)
-    wide = np.nonzero(has_w & ~small)[0]
-    if len(wide):  # Python ints: numpy shifts them entry by entry, still with no dispatch
-        big = P[wide].astype(object) << shift[wide].astype(object)
-        for i, row in zip(wide.tolist(), big.tolist(), strict=True):
-            keys[i] = tuple(row)
+    mantissa, exponent = np.frexp(rows)  # |x| < 2^exponent
+    M = (mantissa * 2.0**53).astype(np.int64)  # exact: x = M 2^(exponent - 53)
+    nonzero = M != 0
+    # the lowest set bit 2^z of M: frexp(2^z) = (1/2, z + 1), so x = odd 2^(exponent - 54 + z + 1)
+    low = exponent + np.frexp((M & -M).astype(np.float64))[1] - 54
+    top = np.iinfo(np.int64).max
+    e = np.where(nonzero, low, top).min(axis=1)
+    e = np.where(e == top, 0, e)
+    width = int(np.where(nonzero, exponent - e[:, None], 0).max(initial=0))
+    if width <= 62:  # x 2^-e[i] is an integer below 2^62: scaling and conversion are exact
+        return np.ldexp(rows, -e[:, None]).astype(np.int64), e
+    odd = M >> np.where(nonzero, low - exponent + 53, 0)
+    shift = np.where(nonzero, low - e[:, None], 0)
+    return odd.astype(object) << shift.astype(object), e
+
+
+def primitive_dyadic_keys(
+    rows: np.ndarray, integer_rows=None
+) -> tuple[list, np.ndarray, np.ndarray]:
+    """Exact primitive integer keys of float rows (w, beta), computed from
+    :func:`dyadic_integer_rows` (given as ``integer_rows`` or computed): each integer row
+    divided by the gcd of its entries, signed so that the first non-zero w_j is positive.
+    Returns (keys, pivots, has_w): ``keys[i]`` is a tuple of Python ints, or None where
+    w_i = 0 (``has_w[i]`` False); ``pivots[i]`` is the first index with w_i[p] != 0 (-1 when
+    w_i = 0).
+
+    >>> primitive_dyadic_keys(np.array([[0.5, -1.5], [0.0, 2.0**-80]]))[0]
+    [(1, -3), None]
+    """
+    P, _ = dyadic_integer_rows(rows) if integer_rows is None else integer_rows
+    if P.dtype != object:
+        return primitive_int64_keys(P.copy())
+    d = rows.shape[1] - 1
+    nonzero = rows[:, :d] != 0
+    has_w = nonzero.any(axis=1)
+    pivots = np.where(has_w, np.argmax(nonzero, axis=1), -1)
+    keys: list = []
+    for row, p in zip(P.tolist(), pivots.tolist(), strict=True):
+        if p < 0:
+            keys.append(None)
+            continue
+        divisor = math.gcd(*row) * (1 if row[p] > 0 else -1)
+        keys.append(tuple(row) if divisor == 1 else tuple([x // divisor for x in row]))
     return keys, pivots, has_w
-
-
-def _narrow_dyadic_keys(rows: np.ndarray) -> tuple[list, np.ndarray, np.ndarray] | None:
-    """:func:`primitive_dyadic_keys` when every row fits in 62-bit integers on one power of
-    two (float32 weights of a trained model: 24 significant bits and a few bits of exponent
-    spread per row): each row scaled exactly to int64 integers, divided by their gcd. None
-    otherwise."""
-    nonzero = rows != 0
-    exponent = np.frexp(rows)[1]  # |x| < 2^exponent
-    with np.errstate(over="ignore"):  # beyond float32's range: inf, not equal
-        significant = 24 if (rows.astype(np.float32) == rows).all() else 53
-    top = np.iinfo(exponent.dtype).max
-    low = np.where(nonzero, exponent, top).min(axis=1)
-    any_nonzero = nonzero.any(axis=1)
-    low = np.where(any_nonzero, low - significant, 0)
-    high = np.where(nonzero, exponent, np.iinfo(exponent.dtype).min).max(axis=1)
-    if (np.where(any_nonzero, high - low, 0) > 62).any():
-        return None
-    return primitive_int64_keys(np.ldexp(rows, -low[:, None]).astype(np.int64))
 
 
 def primitive_int64_keys(P: np.ndarray) -> tuple[list, np.ndarray, np.ndarray]:
@@ -482,7 +480,8 @@ def primitive_int64_keys(P: np.ndarray) -> tuple[list, np.ndarray, np.ndarray]:
     h, cols = P.shape
     nonzero = P[:, : cols - 1] != 0
     g = np.gcd.reduce(P, axis=1)
-    P //= np.where(g == 0, 1, g)[:, None]
+    if (g > 1).any():
+        P //= np.where(g == 0, 1, g)[:, None]
     has_w = nonzero.any(axis=1)
     pivots = np.where(has_w, np.argmax(nonzero, axis=1), -1)
     P *= np.sign(P[np.arange(h), np.maximum(pivots, 0)])[:, None]

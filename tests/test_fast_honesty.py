@@ -6,7 +6,10 @@ tolerance apart, was merged and called equivalent; merges that close are now unc
 Found by CI later: relu(1e-9 y + 1) against relu(1) (a hyperplane at y = -1e9, whose exact
 form moves delta by 1/2) was called equivalent, rightly by the fast path's entrywise
 tolerance; the oracle now treats input weights that small as zero, as it treats hyperplanes
-that close as one."""
+that close as one.
+Found in the tenth session: relu(x2) against relu(1e-9 x1 + x2), called equivalent, rightly:
+the oracle compared hyperplanes scaled by their first non-zero entry (1e-9 here), which puts
+near hyperplanes far apart; it now scales them by their largest entry."""
 
 from fractions import Fraction
 
@@ -39,8 +42,12 @@ def exact_discrepancy(a, b, rtol, atol):
     ca, cb = canonical_form(a), canonical_form(b)
     clusters = []  # [key, kink difference]
     for key, kink in kink_differences(ca, cb).items():
+        # (u, c) scaled so that its largest entry is 1 (a first-entry scaling is not
+        # continuous: (1e-9, 1, 0) and (0, 1, 0) would be far apart), the kink with it
         normal, offset = hyperplane_normal_offset(key)
-        vec = (*normal, offset)
+        largest = max((*normal, offset), key=abs)
+        vec = tuple(x / largest for x in (*normal, offset))
+        kink = [x * abs(largest) for x in kink]
         width = 100 * (Fraction(atol) + Fraction(rtol) * max(map(abs, vec)))
         for cluster in clusters:
             if max(abs(x - y) for x, y in zip(cluster[0], vec)) <= width:

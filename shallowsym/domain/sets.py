@@ -17,6 +17,8 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+
 from ..errors import InvalidDomainError, InvalidNetworkError
 from ..hyperplanes import format_affine
 from ..rationals import as_matrix, as_vector, format_rational, to_fraction
@@ -48,6 +50,11 @@ def _fractions(values, name: str) -> tuple[Fraction, ...]:
         raise InvalidDomainError(str(err)) from None
 
 
+def _side(low, high) -> int:
+    """+1 when min >= 0, -1 when max <= 0, 0 when min < 0 < max (the range meets 0 inside)."""
+    return 1 if low >= 0 else (-1 if high <= 0 else 0)
+
+
 def _dot(u, x) -> Fraction:
     return sum((a * b for a, b in zip(u, x, strict=True) if a), Fraction(0))
 
@@ -76,6 +83,29 @@ class Domain:
         if high is not None and high <= 0:
             return -1
         return 0
+
+    def row_sides(self, rows) -> list[int]:
+        """The side of D of every integer row (n_1, ..., n_d, n_0) of a 2-d integer numpy
+        array (int64 or Python ints): that of its hyperplane n.x + n_0 = 0 (a positive
+        multiple of a key has the key's side, so rows need not be primitive); for n = 0 the
+        sign of n_0 (+1 for 0). The canonical form on D reads the neurons' sides this way.
+
+        >>> import numpy as np
+        >>> Box([0], [2]).row_sides(np.array([[2, -6], [-1, 1], [0, -3], [0, 0]]))
+        [-1, 0, -1, 1]
+        """
+        listed = rows.tolist()
+        signed = []  # per row: (sign, key) or (side, None) for n = 0
+        for row in listed:
+            pivot = next((x for x in row[:-1] if x), 0)
+            if not pivot:
+                signed.append((1 if row[-1] >= 0 else -1, None))
+                continue
+            divisor = math.gcd(*row) * (1 if pivot > 0 else -1)
+            signed.append((1 if pivot > 0 else -1, tuple([x // divisor for x in row])))
+        unique = list(dict.fromkeys(key for _, key in signed if key is not None))
+        side_of = dict(zip(unique, self.integer_sides(unique), strict=True))
+        return [sign if key is None else sign * side_of[key] for sign, key in signed]
 
     def _repr_markdown_(self) -> str:
         return f"`{self}`"
@@ -201,6 +231,16 @@ class Box(Domain):
         return low, high
 
     @cached_property
+    def _int64_bounds(self):
+        """(den, lo, hi, largest): the scaled bounds as int64 arrays and the largest of
+        |lo|, |hi| and den, or None when they do not fit in int64."""
+        den, lo, hi = self._scaled
+        largest = max(map(abs, (*lo, *hi, den)))
+        if largest >= 2**62:
+            return None
+        return den, np.array(lo, dtype=np.int64), np.array(hi, dtype=np.int64), largest
+
+    @cached_property
     def _uniform(self) -> bool:
         return len(set(self.lo)) == 1 and len(set(self.hi)) == 1
 
@@ -216,11 +256,41 @@ class Box(Domain):
     def integer_sides(self, keys) -> list[int]:
         """:meth:`side` of every integer key, in integer arithmetic, in one loop (the
         canonical form on the box classifies every bent hyperplane of a network)."""
+        if not self._uniform:
+            return [_side(*self._scaled_range(key)) for key in keys]
+        # one interval [a, b] / den for every coordinate: with t = sum n_j and s = sum |n_j|
+        # (j <= d), the positive and negative parts of n are (t + s) / 2 and (t - s) / 2
+        den, lo, hi = self._scaled
+        a, b = lo[0], hi[0]
         sides = []
         for key in keys:
-            low, high = self._scaled_range(key)
-            sides.append(1 if low >= 0 else (-1 if high <= 0 else 0))
+            n0 = key[-1]
+            t, s = sum(key) - n0, sum(map(abs, key)) - abs(n0)
+            base = 2 * den * n0
+            low, high = base + a * (t + s) + b * (t - s), base + b * (t + s) + a * (t - s)
+            sides.append(_side(low, high))
         return sides
+
+    def row_sides(self, rows) -> list[int]:
+        """:meth:`Domain.row_sides`, for int64 rows in one pass of int64 numpy sums when no
+        sum can overflow (the integer rows of a float network: shallowsym.rationals.
+        dyadic_integer_rows), otherwise row by row in Python integers.
+
+        >>> import numpy as np
+        >>> Box([0, -1], [1, 1]).row_sides(np.array([[1, 1, 2], [1, 1, -1], [0, 0, -1]]))
+        [1, 0, -1]
+        """
+        bounds = self._int64_bounds
+        if rows.dtype == np.int64 and rows.size and bounds is not None:
+            den, lo, hi, largest = bounds
+            if int(np.abs(rows).max()) * largest * (rows.shape[1] + 1) < 2**62:
+                n = rows[:, :-1]
+                positive, negative = np.maximum(n, 0), np.minimum(n, 0)
+                base = den * rows[:, -1]
+                low = base + positive @ lo + negative @ hi
+                high = base + positive @ hi + negative @ lo
+                return np.where(low >= 0, 1, np.where(high <= 0, -1, 0)).tolist()
+        return [_side(*self._scaled_range(row)) for row in rows.tolist()]
 
     def affine_range(self, u, c):
         """Exact ((min, argmin), (max, argmax)) of u.x + c over the closed box."""
