@@ -127,3 +127,38 @@ def test_corollary_d4a_floor():
             decided += 1
             assert low == rho
     assert decided >= 50
+
+
+def corollary_d3a_affine(neurons, lo, hi):
+    """M_D and delta_D of Corollary D3a for one input and b2 = 0, by this file's arithmetic:
+    sigma_i from the values of w x + beta at the interval's ends."""
+    M, delta = Fraction(0), Fraction(0)
+    for w, b, a in neurons:
+        ends = (w * lo + b, w * hi + b)
+        sigma = 1 if min(ends) >= 0 else (-1 if max(ends) <= 0 else 0)
+        M += (1 + sigma) * a * w
+        delta += (1 + sigma) * a * Fraction(b) / 2
+    return M, delta
+
+
+def corollary_d3a_value(neurons, lo, hi, x):
+    """The corollary's form at x: sum over neurons crossing the interval of
+    (s_i a_i / 2) |x - t_i| (s_i = |w_i|, t_i = -beta_i / w_i) plus M_D x / 2 + delta_D."""
+    M, delta = corollary_d3a_affine(neurons, lo, hi)
+    value = M * x / 2 + delta
+    for w, b, a in neurons:
+        ends = (w * lo + b, w * hi + b)
+        if min(ends) < 0 < max(ends):
+            value += abs(w) * a * abs(x + Fraction(b, w)) / 2
+    return value
+
+
+def test_corollary_d3a_on_intervals():
+    for lo, hi in ((Fraction(0), Fraction(1)), (Fraction(-1), Fraction(2))):
+        box = Box([lo], [hi])
+        points = [lo + Fraction(i, 8) for i in range(int((hi - lo) * 8) + 1)]
+        for neurons in targets():
+            for x in points:  # the identity: the corollary's form is f on D
+                assert corollary_d3a_value(neurons, lo, hi, x) == evaluate(neurons, x)
+            form = canonical_form(network(neurons), domain=box)  # the library agrees
+            assert (form.linear[0][0], form.constant[0]) == corollary_d3a_affine(neurons, lo, hi)

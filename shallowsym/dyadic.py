@@ -248,11 +248,13 @@ def exponent_rows_product(A: np.ndarray, P: np.ndarray, e: np.ndarray) -> list[l
     exponents = e.tolist()
     out = []
     for row in A.tolist():
-        terms = []
-        for i, (a, t) in enumerate(zip(row, exponents, strict=True)):
-            if a:
-                num, den = a.as_integer_ratio()
-                terms.append((i, num, t - den.bit_length() + 1))
+        terms = [
+            (i, num, t - den.bit_length() + 1)
+            for i, ((num, den), t) in enumerate(
+                zip(map(float.as_integer_ratio, row), exponents, strict=True)
+            )
+            if num
+        ]
         if not terms:
             out.append([fmpq(0)] * len(columns))
             continue

@@ -485,8 +485,10 @@ def primitive_int64_keys(P: np.ndarray) -> tuple[list, np.ndarray, np.ndarray]:
     has_w = nonzero.any(axis=1)
     pivots = np.where(has_w, np.argmax(nonzero, axis=1), -1)
     P *= np.sign(P[np.arange(h), np.maximum(pivots, 0)])[:, None]
-    listed = P.tolist()
-    keys: list = [tuple(row) if w else None for row, w in zip(listed, has_w.tolist(), strict=True)]
+    keys: list = list(map(tuple, P.tolist()))
+    if not has_w.all():
+        for i in np.flatnonzero(~has_w).tolist():
+            keys[i] = None
     return keys, pivots, has_w
 
 
