@@ -421,7 +421,7 @@ def _compute_canonical_form(
     active), -1 when l_i <= 0 on D (dead), 0 when its hyperplane meets int(D) (always 0 on
     R^d); a zero-input neuron's side is the sign of beta_i. On D, a_i relu(l_i) =
     (e_i / 2) a_i l_i + (1 - |sigma_i|) (kappa_i / 2) |l_H| with e_i = 1 + sigma_i, so
-    (proofs/domains.md, Theorem D3):
+    (proofs/domains.md, Corollary D3a):
 
     - the bent hyperplanes are those of the neurons with sigma_i = 0, each with the kink
       kappa_H = sum of s_i a_i over its neurons (kept when not 0);

@@ -20,7 +20,7 @@ from test_domain import BOX, box_rows, planted_pair, rand_net, z3_equal_on
 
 from shallowsym import ShallowNetwork, canonical_form, equivalent
 from shallowsym.canonical import CanonicalForm
-from shallowsym.domain import Box, fold_onto
+from shallowsym.domain import Box, Polytope, fold_onto
 from shallowsym.dyadic import exponent_rows_product
 from shallowsym.hyperplanes import hyperplane_normal_offset
 from shallowsym.rationals import dyadic_integer_rows
@@ -225,3 +225,15 @@ def test_equal_on_the_box_only_is_explained_on_demand():
     assert result.certificate is None and result.certificate_status == "none"
     same = equivalent(a, as_floats(a), domain=BOX)
     assert same and "on all of R^d" in same.reason and same.certificate_status == "standard"
+
+
+def test_form_on_a_polytope_of_float_networks_agrees_with_the_keys_path():
+    # the triangle x, y >= 0, x + y <= 1: Domain.row_sides goes through the primitive keys
+    triangle = Polytope([[-1, 0], [0, -1], [1, 1]], [0, 0, 1])
+    rng = np.random.default_rng(5)
+    for _ in range(8):
+        arrays = float_network(rng, 2, 6, 1, "float32")
+        net = ShallowNetwork(*arrays)
+        cf = canonical_form(net, domain=triangle)
+        assert cf == canonical_form(exact_copy(arrays), domain=triangle)
+        assert cf == folded(canonical_form(exact_copy(arrays)), triangle)
