@@ -76,7 +76,7 @@ class BentHyperplane(NamedTuple):
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CanonicalForm:
     """The exact, complete invariant of the function f of a network.
 
@@ -102,7 +102,9 @@ class CanonicalForm:
         delta = b2 + 1/2 W2 b1 + 1/2 sum over zero-input neurons of |beta_i| a_i.
 
     ``kinks``, ``linear`` and ``constant`` are ``Fraction`` built on first access; the form
-    itself holds flint rationals, so computing and comparing forms builds none.
+    itself holds flint rationals, so computing and comparing forms builds none. A form made by
+    :func:`canonical_form` computes M and delta on first need: ``==`` compares the
+    hyperplanes and kinks first, so two forms that differ there are told apart without them.
 
     Examples
     --------
@@ -120,9 +122,48 @@ class CanonicalForm:
     k: int
     keys: tuple[Key, ...]
     _kinks: tuple[tuple[fmpq, ...], ...] = field(repr=False)
-    _linear: tuple[tuple[fmpq, ...], ...] = field(repr=False)
-    _constant: tuple[fmpq, ...] = field(repr=False)
+    #: (M, delta) as rows and a tuple of flint rationals, or a function computing them
+    _affine: Any = field(repr=False)
     domain: Box | Polytope | None = None
+
+    @cached_property
+    def _affine_parts(self) -> tuple[tuple[tuple[fmpq, ...], ...], tuple[fmpq, ...]]:
+        affine = self._affine
+        if callable(affine):
+            affine = affine()
+            object.__setattr__(self, "_affine", affine)  # drop the function (and its network)
+        return affine
+
+    @property
+    def _linear(self) -> tuple[tuple[fmpq, ...], ...]:
+        """M as rows of flint rationals."""
+        return self._affine_parts[0]
+
+    @property
+    def _constant(self) -> tuple[fmpq, ...]:
+        """delta as flint rationals."""
+        return self._affine_parts[1]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CanonicalForm):
+            return NotImplemented
+        return (self.d, self.k, self.domain, self.keys, self._kinks) == (
+            other.d,
+            other.k,
+            other.domain,
+            other.keys,
+            other._kinks,
+        ) and self._affine_parts == other._affine_parts
+
+    def __hash__(self) -> int:
+        return hash((self.d, self.k, self.keys, self._kinks, self._affine_parts, self.domain))
+
+    def __reduce__(self):
+        # a form made lazily holds a function: pickle the values
+        return (
+            CanonicalForm,
+            (self.d, self.k, self.keys, self._kinks, self._affine_parts, self.domain),
+        )
 
     @classmethod
     def from_parts(
@@ -149,8 +190,10 @@ class CanonicalForm:
             k=k,
             keys=tuple(keys),
             _kinks=tuple(tuple(map(to_fmpq, kink)) for kink in kinks),
-            _linear=tuple(tuple(map(to_fmpq, row)) for row in linear),
-            _constant=tuple(map(to_fmpq, constant)),
+            _affine=(
+                tuple(tuple(map(to_fmpq, row)) for row in linear),
+                tuple(map(to_fmpq, constant)),
+            ),
             domain=domain,
         )
 
@@ -456,14 +499,13 @@ def _compute_canonical_form(
                     bent.append(key)
             start = stop
     weights = [1 + side for side in sides]
-    linear, constant = _dyadic_affine_part(net, weights) or _affine_part(net, weights)
     return CanonicalForm(
         d=net.d,
         k=k,
         keys=tuple(bent),
         _kinks=tuple(kinks),
-        _linear=linear,
-        _constant=constant,
+        # M and delta when first needed (comparisons look at the kinks first)
+        _affine=lambda: _dyadic_affine_part(net, weights) or _affine_part(net, weights),
         domain=domain,
     )
 

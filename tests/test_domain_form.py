@@ -237,3 +237,27 @@ def test_form_on_a_polytope_of_float_networks_agrees_with_the_keys_path():
         cf = canonical_form(net, domain=triangle)
         assert cf == canonical_form(exact_copy(arrays), domain=triangle)
         assert cf == folded(canonical_form(exact_copy(arrays)), triangle)
+
+
+def test_forms_that_differ_in_a_kink_are_told_apart_without_their_affine_parts():
+    import pickle
+
+    a = ShallowNetwork(
+        np.array([[1.0], [1.0]]), np.array([-0.5, 3.0]), np.array([[1.0, 2.0]]), [0.0]
+    )
+    b = ShallowNetwork(
+        np.array([[1.0], [1.0]]), np.array([-0.25, 3.0]), np.array([[1.0, 2.0]]), [0.0]
+    )
+    box = Box([0], [1])
+    fa, fb = canonical_form(a, domain=box), canonical_form(b, domain=box)
+    assert fa != fb
+    assert "_affine_parts" not in fa.__dict__ and "_affine_parts" not in fb.__dict__
+    # equal kinks: the affine parts decide (relu(x + 3) is affine on the box: 2 (x + 3))
+    c = ShallowNetwork(
+        np.array([[1.0], [0.0]]), np.array([-0.5, 6.0]), np.array([[1.0, 1.0]]), [0.0]
+    )
+    fc = canonical_form(c, domain=box)
+    assert fa.keys == fc.keys and fa != fc  # 2 x + 6 against 6
+    assert fa.linear == ((Fraction(5),),) and fa.constant == (Fraction(23, 4),)
+    # pickling and hashing take the values
+    assert pickle.loads(pickle.dumps(fa)) == fa and hash(pickle.loads(pickle.dumps(fa))) == hash(fa)
