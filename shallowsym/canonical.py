@@ -514,11 +514,13 @@ def _neuron_sides(net: ShallowNetwork, nk, live: list[int], domain) -> list[int]
     """sigma_i of every neuron: the side of D its l_i lies on (0 when its hyperplane meets
     int(D), always on R^d), the sign of beta_i for zero-input neurons, 0 for the rest
     (a_i = 0: no term)."""
-    integer_rows = net.cached("dyadic_integer_rows")  # networks from float arrays
-    if domain is not None and integer_rows is not None:
-        return domain.row_sides(integer_rows[0])
     sides = [0] * net.h
-    if domain is not None and live:
+    integer_rows = net.cached("dyadic_integer_rows")  # networks from float arrays
+    if domain is not None and live and integer_rows is not None:
+        # the rows themselves (positive multiples of eps_i times their keys)
+        for i, side in zip(live, domain.row_sides(integer_rows[0][live]), strict=True):
+            sides[i] = side
+    elif domain is not None and live:
         keys = nk.keys
         unique = list(dict.fromkeys(keys[i] for i in live))
         side_of = dict(zip(unique, key_sides(domain, unique), strict=True))

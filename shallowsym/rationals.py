@@ -426,6 +426,7 @@ def dyadic_integer_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     True
     """
     mantissa, exponent = np.frexp(rows)  # |x| < 2^exponent
+    exponent = exponent.astype(np.int64)  # (int32 from frexp: the int64 marks below would wrap)
     M = (mantissa * 2.0**53).astype(np.int64)  # exact: x = M 2^(exponent - 53)
     nonzero = M != 0
     # the lowest set bit 2^z of M: frexp(2^z) = (1/2, z + 1), so x = odd 2^(exponent - 54 + z + 1)

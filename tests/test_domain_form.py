@@ -261,3 +261,75 @@ def test_forms_that_differ_in_a_kink_are_told_apart_without_their_affine_parts()
     assert fa.linear == ((Fraction(5),),) and fa.constant == (Fraction(23, 4),)
     # pickling and hashing take the values
     assert pickle.loads(pickle.dumps(fa)) == fa and hash(pickle.loads(pickle.dumps(fa))) == hash(fa)
+
+
+def test_review_findings():
+    """Found by a review of this change: (1) the sides of neurons that do not bend on R^d
+    (zero output, cancelling twins) on a polytope with keys beyond float range raised
+    OverflowError in the solver's proposals; (2) dyadic_integer_rows took int32 exponents
+    from np.frexp, so a row with a zero got a wrong power of two (still exact, but rows
+    [0, 2^61] left int64); (3) Box.row_sides let -2^63 (np.abs wraps) through its overflow
+    guard."""
+    segment = Polytope([[1], [-1]], [Fraction(1, 2), Fraction(1, 3)])
+    dead_output = ShallowNetwork(
+        np.array([[1.0], [1e-300]]), np.array([0.0, 1e300]), np.array([[1.0, 0.0]]), [0.0]
+    )
+    cf = canonical_form(dead_output, domain=segment)
+    assert cf.keys == ((1, 0),) and cf.linear == ((Fraction(1),),) and cf.constant == (0,)
+    tiny, huge = Fraction(1e-300), Fraction(1e300)
+    twins = ShallowNetwork([[tiny], [-tiny]], [huge, -huge], [[1, -1]], [0])
+    cf = canonical_form(twins, domain=segment)  # relu(l) - relu(-l) = l
+    assert cf.keys == () and cf.linear == ((2 * tiny,),) and cf.constant == (huge,)
+    P, e = dyadic_integer_rows(np.array([[0.0, 1.0], [0.0, 2.0**61], [0.0, 0.0]]))
+    assert (
+        P.dtype == np.int64 and P.tolist() == [[0, 1], [0, 1], [0, 0]] and e.tolist() == [0, 61, 0]
+    )
+    assert Box([0], [2]).row_sides(np.array([[-(2**63), 1]])) == [0]
+
+
+def test_propagated_bounds_contain_the_polytope():
+    """propagate_bounds (a box around a polytope without a row of its own for every
+    coordinate bound) against scipy's exact-enough LP ranges, on random polytopes made of a
+    few coordinate bounds and random rows, and on the probability simplex."""
+    from scipy.optimize import linprog
+
+    from shallowsym.domain.lp import propagate_bounds
+
+    rng = np.random.default_rng(12)
+    filled = 0
+    for _ in range(60):
+        d = int(rng.integers(1, 5))
+        rows, rhs, capped = [], [], []
+        for j in range(d):  # x_j >= -1 always; x_j <= 2 sometimes
+            rows.append([(j, -1)])
+            rhs.append(1)
+            capped.append(rng.random() < 0.3)
+            if capped[j]:
+                rows.append([(j, 1)])
+                rhs.append(2)
+        for _ in range(int(rng.integers(1, 4))):
+            a = rng.integers(0, 4, d)  # non-negative rows bound the coordinates above
+            rows.append([(j, int(v)) for j, v in enumerate(a) if v])
+            rhs.append(int(rng.integers(1, 6)))
+        lo = [Fraction(-1)] * d
+        hi = [Fraction(2) if capped[j] else None for j in range(d)]
+        propagate_bounds(rows, rhs, lo, hi)
+        A = np.zeros((len(rows), d))
+        for i, row in enumerate(rows):
+            for j, a in row:
+                A[i, j] = a
+        for j in range(d):
+            c = np.zeros(d)
+            c[j] = -1.0
+            best = linprog(c, A_ub=A, b_ub=np.array(rhs, float), bounds=[(None, None)] * d)
+            if best.status == 0 and hi[j] is not None:
+                assert -best.fun <= float(hi[j]) + 1e-9  # the true max is inside
+                filled += 1
+    assert filled > 30
+    simplex = Polytope([[-1, 0, 0], [0, -1, 0], [0, 0, -1], [1, 1, 1]], [0, 0, 0, 1])
+    assert simplex.outer_box() == ((0, 0, 0), (1, 1, 1)) and simplex.bounded
+    rng = np.random.default_rng(4)
+    for _ in range(6):
+        arrays = float_network(rng, 3, 6, 2, "float32")
+        cf = canonical_form(ShallowNetwork(*arrays), domain=simplex)
+        assert cf == folded(canonical_form(exact_copy(arrays)), simplex)

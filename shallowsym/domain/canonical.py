@@ -93,9 +93,10 @@ def fold_onto(domain, keys, kinks, linear, constant):
     """Fold the bent hyperplanes of a canonical form that miss int(D) into its affine part.
 
     On D, |l_H| = s l_H with s = +1 or -1 when H misses int(D) (proofs/domains.md, Lemma D1),
-    so (kappa/2)|l_H| adds (s kappa / 2) u_H to the half linear part and s kappa c_H / 2 to
-    the constant. With the integer keys n_H = lead_H (u_H, c_H), the folded terms are one exact
-    product C N of the k x m rationals C = s kappa / lead and the m x (d + 1) integer keys.
+    so (kappa/2)|l_H| adds (s kappa / 2) u_H to the half linear part M / 2 (s kappa u_H to M)
+    and s kappa c_H / 2 to the constant. With the integer keys n_H = lead_H (u_H, c_H), the
+    folded terms are one exact product C N of the k x m rationals C = s kappa / lead and the
+    m x (d + 1) integer keys.
 
     Parameters
     ----------
@@ -108,7 +109,7 @@ def fold_onto(domain, keys, kinks, linear, constant):
         The m kink vectors (k exact rationals each: ``Fraction``, int or flint ``fmpq``), one
         per key.
     linear
-        The k rows (d exact rationals each) of the half linear part M / 2.
+        The k rows (d exact rationals each) of M (the form's affine part is M x / 2 + delta).
     constant
         The k exact rationals of the constant delta.
 

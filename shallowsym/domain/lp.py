@@ -289,6 +289,54 @@ def certified_interior_point(rows: IntegerRows) -> Point | None:
     return tuple(Fraction(v, q) for v in X) if rows.contains(X, q, strict=True) else None
 
 
+def propagate_bounds(sparse, rhs, lo: list, hi: list, *, passes: int = 8) -> None:
+    """Fill in missing coordinate bounds (None in ``lo``/``hi``, changed in place) implied by
+    the rows sum_k a_k x_k <= t of a polytope, one row at a time (feasibility-based bound
+    tightening): a_j x_j <= t - sum over k != j of min(a_k x_k) over the bounds known so far.
+    Every bound found holds on the polytope, so a box made of them contains it; the passes
+    stop when a pass finds nothing new. The probability simplex {x >= 0, sum x <= 1} gets
+    x_j <= 1 from its last row.
+
+    >>> lo, hi = [0, 0], [None, None]
+    >>> propagate_bounds([[(0, 1), (1, 1)]], [1], lo, hi)
+    >>> hi
+    [Fraction(1, 1), Fraction(1, 1)]
+    """
+    for _ in range(passes):
+        found = False
+        for row, t in zip(sparse, rhs, strict=True):
+            if not any((hi[j] if a > 0 else lo[j]) is None for j, a in row):
+                continue  # every bound this row could give is known
+            total, missing = Fraction(0), []
+            for j, a in row:  # the least value of a_j x_j, or None when unbounded below
+                bound = lo[j] if a > 0 else hi[j]
+                if bound is None:
+                    missing.append(j)
+                else:
+                    total += a * bound
+            if len(missing) > 1:
+                continue
+            for j, a in row:
+                if (hi[j] if a > 0 else lo[j]) is not None or (missing and missing[0] != j):
+                    continue
+                rest = total if missing else total - a * (lo[j] if a > 0 else hi[j])
+                if a > 0:
+                    hi[j] = Fraction(t - rest) / a
+                else:
+                    lo[j] = Fraction(t - rest) / a
+                found = True
+        if not found:
+            return
+
+
+def _float_key(key) -> tuple[np.ndarray, float]:
+    """(n, n0) of an integer key as floats for the solver, scaled by a power of two when its
+    entries are beyond float range (a positive factor: the same sides; only a proposal)."""
+    shift = max(0, max(abs(v) for v in key).bit_length() - 1000)
+    floats = [float(Fraction(v, 1 << shift)) for v in key] if shift else [float(v) for v in key]
+    return np.array(floats[:-1]), floats[-1]
+
+
 class PolytopeSides:
     """Sides of integer keys (n, n0) on a polytope, exact; HiGHS proposing where scipy is
     installed (one per polytope, kept by it: the pool of points grows across calls).
@@ -338,6 +386,8 @@ class PolytopeSides:
                     hi[j] = bound if hi[j] is None else min(hi[j], bound)
                 else:
                     lo[j] = bound if lo[j] is None else max(lo[j], bound)
+        if any(v is None for v in lo + hi):
+            propagate_bounds(self.sparse, self.rows.rhs, lo, hi)
         self.outer = None  # (L, lo L, hi L) in integers, L a common denominator
         if all(v is not None for v in lo + hi):
             L = math.lcm(*(v.denominator for v in lo + hi))
@@ -383,8 +433,8 @@ class PolytopeSides:
         """Whether a pool point has sign * l < 0 (floats pick it, exact arithmetic checks)."""
         if not self.pool:
             return False
-        n = np.array([float(v) for v in key[:-1]])
-        values = sign * (np.array(self.pool_f) @ n + float(key[-1]))
+        n, n0 = _float_key(key)
+        values = sign * (np.array(self.pool_f) @ n + n0)
         best = int(np.argmin(values))
         return bool(values[best] < 0) and sign * self._sign(key, *self.pool[best]) < 0
 
@@ -394,12 +444,12 @@ class PolytopeSides:
         by :meth:`_certify`), None when neither is certified."""
         if self.A_f is None:
             return None
-        n_f = np.array([float(v) for v in key[:-1]])
+        n_f, n0 = _float_key(key)
         solved = _linprog(sign * n_f, self.A_f, self.b_f)
         if solved is None:
             return None
         x_f, y_f = solved
-        if sign * (float(n_f @ x_f) + float(key[-1])) >= 0:
+        if sign * (float(n_f @ x_f) + n0) >= 0:
             return sign if self._certify(key, sign, y_f) else None
         X, q = self._pulled(*_dyadic(x_f))
         if sign * self._sign(key, X, q) < 0 and self.rows.contains(X, q):
@@ -440,9 +490,9 @@ class PolytopeSides:
         exactly (the interior point, a pool point pulled toward it, or HiGHS's maximiser
         pulled toward it); None when none is certified (the caller solves it exactly)."""
         candidates = [self.centre]
-        n_f = np.array([float(v) for v in key[:-1]])
+        n_f, n0 = _float_key(key)
         if self.pool:
-            values = sign * (np.array(self.pool_f) @ n_f + float(key[-1]))
+            values = sign * (np.array(self.pool_f) @ n_f + n0)
             candidates.append(self._pulled(*self.pool[int(np.argmax(values))]))
         solved = None if self.A_f is None else _linprog(-sign * n_f, self.A_f, self.b_f)
         if solved is not None:

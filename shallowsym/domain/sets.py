@@ -283,7 +283,8 @@ class Box(Domain):
         bounds = self._int64_bounds
         if rows.dtype == np.int64 and rows.size and bounds is not None:
             den, lo, hi, largest = bounds
-            if int(np.abs(rows).max()) * largest * (rows.shape[1] + 1) < 2**62:
+            biggest = max(int(rows.max()), -int(rows.min()))  # (np.abs wraps at -2^63)
+            if biggest * largest * (rows.shape[1] + 1) < 2**62:
                 n = rows[:, :-1]
                 positive, negative = np.maximum(n, 0), np.minimum(n, 0)
                 base = den * rows[:, -1]
