@@ -487,8 +487,13 @@ class Polytope(Domain):
 
     def outer_box(self) -> tuple[tuple[Fraction, ...], tuple[Fraction, ...]] | None:
         """(lo, hi) of a box containing the polytope, read from the rows that bound a single
-        coordinate (no linear program), or None when some coordinate has no such bound on
-        either side."""
+        coordinate and completed by bound propagation through the other rows
+        (:func:`~shallowsym.domain.lp.propagate_bounds`; no linear program), or None when
+        some coordinate stays unbounded that way.
+
+        >>> Polytope([[-1, 0], [0, -1], [1, 1]], [0, 0, 1]).outer_box()
+        ((Fraction(0, 1), Fraction(0, 1)), (Fraction(1, 1), Fraction(1, 1)))
+        """
         outer = self._sides.outer
         if outer is None:
             return None
@@ -544,7 +549,8 @@ class Polytope(Domain):
     @cached_property
     def bounded(self) -> bool:
         """Whether the polytope is bounded: at once when every coordinate is bounded by a row
-        of its own (:meth:`outer_box`), else by 2 d exact linear programs."""
+        or propagated from the others (:meth:`outer_box`), else by 2 d exact linear
+        programs."""
         if self.outer_box() is not None:
             return True
         for j in range(self.d):
