@@ -333,3 +333,17 @@ def test_propagated_bounds_contain_the_polytope():
         arrays = float_network(rng, 3, 6, 2, "float32")
         cf = canonical_form(ShallowNetwork(*arrays), domain=simplex)
         assert cf == folded(canonical_form(exact_copy(arrays)), simplex)
+
+
+def test_domains_and_forms_on_them_pickle():
+    """A Polytope held flint matrices and could not be pickled (found by the review; so no
+    form on a polytope could travel to a worker process)."""
+    import pickle
+
+    triangle = Polytope([[-1, 0], [0, -1], [1, 1]], [0, 0, 1])
+    triangle.outer_box()  # working data made
+    assert pickle.loads(pickle.dumps(triangle)) == triangle
+    net = ShallowNetwork(np.array([[1.0, -1.0], [1.0, 1.0]]), np.array([0.0, -3.0]), [[1, 2]], [0])
+    cf = canonical_form(net, domain=triangle)
+    copy = pickle.loads(pickle.dumps(cf))
+    assert copy == cf and copy.domain == triangle and hash(copy) == hash(cf)

@@ -404,6 +404,10 @@ class Polytope(Domain):
     A: tuple[tuple[Fraction, ...], ...]
     b: tuple[Fraction, ...]
 
+    def __reduce__(self):
+        # the working data (flint matrices, the solver's state) is rebuilt, not pickled
+        return (Polytope, (self.A, self.b))
+
     def __init__(self, A: Any, b: Any):
         try:
             entries, m, d = as_matrix(A, "A")
