@@ -10,19 +10,19 @@ from typing import Any, NamedTuple
 import numpy as np
 from flint import fmpq, fmpq_mat
 
-from .domain.canonical import key_sides
 from .domain.sets import Box, Polytope, as_domain
 from .dyadic import dyadic_product, exponent_rows_product
 from .hyperplanes import (
     Key,
     combine_hyperplanes,
+    float_integer_rows,
     format_affine,
     format_hyperplane,
     hyperplane_normal_offset,
     neuron_keys,
 )
 from .network import ShallowNetwork, as_point
-from .rationals import dyadic_integer_rows, format_rational, to_fmpq, to_fraction
+from .rationals import format_rational, to_fmpq, to_fraction
 from .text import SHOWN, format_number, markdown_block, shorten_rendered, vector_text
 
 __all__ = ["BentHyperplane", "CanonicalForm", "canonical_form"]
@@ -515,18 +515,16 @@ def _neuron_sides(net: ShallowNetwork, nk, live: list[int], domain) -> list[int]
     int(D), always on R^d), the sign of beta_i for zero-input neurons, 0 for the rest
     (a_i = 0: no term)."""
     sides = [0] * net.h
-    integer_rows = net.cached("dyadic_integer_rows")  # networks from float arrays
-    if domain is not None and live and integer_rows is not None:
-        # the rows themselves (positive multiples of eps_i times their keys)
-        for i, side in zip(live, domain.row_sides(integer_rows[0][live]), strict=True):
+    if domain is not None and live:
+        integer_rows = float_integer_rows(net)
+        if integer_rows is not None:  # the rows: positive multiples of eps_i times the keys
+            found = domain.row_sides(integer_rows[0][live])
+        else:
+            found = domain.signed_key_sides(
+                [nk.keys[i] for i in live], [nk.orientations[i] for i in live]
+            )
+        for i, side in zip(live, found, strict=True):
             sides[i] = side
-    elif domain is not None and live:
-        keys = nk.keys
-        unique = list(dict.fromkeys(keys[i] for i in live))
-        side_of = dict(zip(unique, key_sides(domain, unique), strict=True))
-        orientations = nk.orientations
-        for i in live:
-            sides[i] = orientations[i] * side_of[keys[i]]
     if None in nk.keys:
         rows = net.cached("dyadic_rows")
         betas = rows[:, -1].tolist() if rows is not None else net.exact.b1.entries()
@@ -589,8 +587,7 @@ def _dyadic_affine_part(net: ShallowNetwork, weights: list[int]):
             return None
         w2 = w2 * np.array(weights, dtype=np.float64)  # exact: times 0, 1 or 2
     if small:
-        P, e = net.cached("dyadic_integer_rows", lambda: dyadic_integer_rows(rows))
-        product = exponent_rows_product(w2, P, e)
+        product = exponent_rows_product(w2, *float_integer_rows(net))
     else:
         product = dyadic_product(w2, rows)
         if product is None:

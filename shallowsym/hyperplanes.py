@@ -32,6 +32,7 @@ from .text import format_number
 __all__ = [
     "NeuronKeys",
     "combine_hyperplanes",
+    "float_integer_rows",
     "format_hyperplane",
     "hyperplane_normal_offset",
     "neuron_keys",
@@ -117,8 +118,7 @@ def _compute_neuron_keys(net) -> NeuronKeys:
             zero_output = tuple(not any(a_columns[i * k : (i + 1) * k]) for i in range(h))
     rows = net.cached("dyadic_rows")
     if rows is not None:
-        integer_rows = net.cached("dyadic_integer_rows", lambda: dyadic_integer_rows(rows))
-        return _dyadic_neuron_keys(rows, integer_rows, zero_output)
+        return _dyadic_neuron_keys(rows, float_integer_rows(net), zero_output)
     # [W1 | b1] scaled by one positive common denominator: integer rows with the same
     # primitive keys (a positive factor per row does not change a key), in one flint pass.
     num_w, den_w = ex.W1.numer_denom()
@@ -136,6 +136,25 @@ def _compute_neuron_keys(net) -> NeuronKeys:
     b_ints = list(map(operator.index, num_b.entries()))
     A1 = ex.W1
     return _integer_neuron_keys(A1, w_ints, b_ints, h, d, zero_output)
+
+
+def float_integer_rows(net) -> tuple[np.ndarray, np.ndarray] | None:
+    """(P, e) of :func:`~shallowsym.rationals.dyadic_integer_rows` for the rows [W1 | b1] of a
+    network built from float arrays (computed once, cached), None for other networks: the
+    keys, the sides on a domain and M, delta of the canonical form all read them.
+
+    >>> import numpy as np
+    >>> from shallowsym import ShallowNetwork
+    >>> P, e = float_integer_rows(ShallowNetwork(np.array([[0.5]]), np.array([1.5]), [[1]], [0]))
+    >>> P.tolist(), e.tolist()
+    ([[1, 3]], [-1])
+    >>> float_integer_rows(ShallowNetwork([[1]], [0], [[1]], [0])) is None
+    True
+    """
+    rows = net.cached("dyadic_rows")
+    if rows is None:
+        return None
+    return net.cached("dyadic_integer_rows", lambda: dyadic_integer_rows(rows))
 
 
 def _int64_neuron_keys(P: np.ndarray, common, zero_output) -> NeuronKeys:

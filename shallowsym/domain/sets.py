@@ -94,18 +94,31 @@ class Domain:
         >>> Box([0], [2]).row_sides(np.array([[2, -6], [-1, 1], [0, -3], [0, 0]]))
         [-1, 0, -1, 1]
         """
-        listed = rows.tolist()
-        signed = []  # per row: (sign, key) or (side, None) for n = 0
-        for row in listed:
+        sides = []  # +-1 for n = 0; for the other rows filled in below
+        keys, signs, at = [], [], []
+        for i, row in enumerate(rows.tolist()):
             pivot = next((x for x in row[:-1] if x), 0)
-            if not pivot:
-                signed.append((1 if row[-1] >= 0 else -1, None))
-                continue
-            divisor = math.gcd(*row) * (1 if pivot > 0 else -1)
-            signed.append((1 if pivot > 0 else -1, tuple([x // divisor for x in row])))
-        unique = list(dict.fromkeys(key for _, key in signed if key is not None))
+            sides.append(1 if row[-1] >= 0 else -1)
+            if pivot:
+                sign = 1 if pivot > 0 else -1
+                divisor = sign * math.gcd(*row)
+                keys.append(tuple([x // divisor for x in row]))
+                signs.append(sign)
+                at.append(i)
+        for i, side in zip(at, self.signed_key_sides(keys, signs), strict=True):
+            sides[i] = side
+        return sides
+
+    def signed_key_sides(self, keys, signs) -> list[int]:
+        """sign * :meth:`integer_sides` of each integer key, every distinct key classified
+        once (neurons on one hyperplane share it: a linear program each on a polytope).
+
+        >>> Box([0], [2]).signed_key_sides([(1, -3), (1, -1), (1, -3)], [1, -1, -1])
+        [-1, 0, 1]
+        """
+        unique = list(dict.fromkeys(keys))
         side_of = dict(zip(unique, self.integer_sides(unique), strict=True))
-        return [sign if key is None else sign * side_of[key] for sign, key in signed]
+        return [sign * side_of[key] for key, sign in zip(keys, signs, strict=True)]
 
     def _repr_markdown_(self) -> str:
         return f"`{self}`"
@@ -256,20 +269,7 @@ class Box(Domain):
     def integer_sides(self, keys) -> list[int]:
         """:meth:`side` of every integer key, in integer arithmetic, in one loop (the
         canonical form on the box classifies every bent hyperplane of a network)."""
-        if not self._uniform:
-            return [_side(*self._scaled_range(key)) for key in keys]
-        # one interval [a, b] / den for every coordinate: with t = sum n_j and s = sum |n_j|
-        # (j <= d), the positive and negative parts of n are (t + s) / 2 and (t - s) / 2
-        den, lo, hi = self._scaled
-        a, b = lo[0], hi[0]
-        sides = []
-        for key in keys:
-            n0 = key[-1]
-            t, s = sum(key) - n0, sum(map(abs, key)) - abs(n0)
-            base = 2 * den * n0
-            low, high = base + a * (t + s) + b * (t - s), base + b * (t + s) + a * (t - s)
-            sides.append(_side(low, high))
-        return sides
+        return [_side(*self._scaled_range(key)) for key in keys]
 
     def row_sides(self, rows) -> list[int]:
         """:meth:`Domain.row_sides`, for int64 rows in one pass of int64 numpy sums when no
